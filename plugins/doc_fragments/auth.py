@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """Connection and authentication options shared by every ncloud.wbd module."""
+
+    DOCUMENTATION = r'''
+options:
+  access_key:
+    description:
+      - NCP API access key (main account or sub-account).
+      - If not set, the environment variable E(NCLOUD_ACCESS_KEY) is used, then E(NCLOUD_ACCESS_KEY_ID).
+      - Required, from the option or the environment.
+    type: str
+  secret_key:
+    description:
+      - NCP API secret key matching O(access_key). It signs every request and is never sent, logged or returned.
+      - If not set, the environment variable E(NCLOUD_SECRET_KEY) is used, then E(NCLOUD_SECRET_ACCESS_KEY).
+      - Required, from the option or the environment.
+    type: str
+  site:
+    description:
+      - NAVER Cloud Platform site, which picks the WBD API host.
+      - V(public) is C(https://wbd.apigw.ntruss.com), V(gov) is C(https://wbd.apigw.gov-ntruss.com),
+        V(fin) is C(https://wbd.apigw.fin-ntruss.com).
+      - If not set, the environment variable E(NCLOUD_SITE) is used; if that is not set either, V(public).
+      - Ignored when O(endpoint) is set.
+    type: str
+    choices: [public, gov, fin]
+  endpoint:
+    description:
+      - Base URL of the WBD API, overriding O(site), for example C(http://127.0.0.1:8080) for a local sandbox
+        or a proxy. Operation paths (C(/api/v1/...)) are appended to it and signed as sent.
+      - If not set, the environment variable E(NCLOUD_WBD_ENDPOINT) is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the endpoint. Only set V(false) for test endpoints; the module warns.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a PEM CA bundle used to verify the endpoint's certificate instead of the system bundle.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the API to connect and to answer each request.
+    type: float
+    default: 30.0
+  retries:
+    description:
+      - How many times one request is retried after HTTP 429, 500, 502, 503 or 504, a broken connection or a read
+        timeout. Each retry is signed afresh and waits an exponential backoff with full jitter (1 s base, 30 s cap),
+        or as long as the API's C(Retry-After) header says.
+      - All attempts of one request together stop after 300 seconds, whatever the count.
+      - Authentication, permission and other client errors (HTTP 400, 401, 403, 404) are never retried.
+      - V(0) disables retries.
+    type: int
+    default: 5
+notes:
+  - Requests are signed with NCP API Gateway signature v2; the signing clock must be within 5 minutes of the real time.
+  - All modules of this collection belong to the action group C(ncloud.wbd.wbd), so these options can be set once
+    with C(module_defaults) and C(group/ncloud.wbd.wbd).
+requirements:
+  - requests
+'''

@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Explicit camelCase -> snake_case maps for WBD records, and the normaliser that applies them.
+
+A generic converter would turn ``privateIPofServer`` into ``private_i_pof_server``,
+so every documented field is named here by hand. Millisecond timestamps stay
+integers and gain an ISO 8601 UTC twin (``<name>_iso``); IDs become strings (they
+are 22 digits, wider than int64). A field the docs do not list is kept, named by the
+generic rule, so nothing the API sends is lost.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import re
+
+
+class FieldMap(object):
+    """How one record type is renamed: ``names`` maps API name to our name."""
+
+    def __init__(self, names, times=(), ids=(), nested=None):
+        self.names = names
+        self.times = frozenset(times)
+        self.ids = frozenset(ids)
+        self.nested = nested or {}
+
+
+def iso8601(ms):
+    """ISO 8601 UTC with milliseconds for an epoch-ms value; None when it is not a usable number."""
+    if isinstance(ms, bool) or not isinstance(ms, (int, float)):
+        return None
+    try:
+        moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=int(ms))
+    except (OverflowError, ValueError):
+        return None
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+
+
+def generic_snake(name):
+    """Fallback for fields the docs do not list."""
+    name = re.sub(r'([A-Z]+)([A-Z][a-z])', r'\1_\2', '%s' % (name,))
+    return re.sub(r'([a-z0-9])([A-Z])', r'\1_\2', name).lower()
+
+
+def normalize(record, fmap):
+    """A new dict with our names; nested lists of records are normalised with their own maps."""
+    out = {}
+    for key, value in record.items():
+        name = fmap.names.get(key) or generic_snake(key)
+        if key in fmap.nested:
+            value = [normalize(v, fmap.nested[key]) for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+        elif key in fmap.ids and value is not None and not isinstance(value, bool):
+            value = '%s' % (value,)
+        out[name] = value
+        if key in fmap.times:
+            out[name + '_iso'] = iso8601(value)
+    return out
+
+
+SUSPICION_FILE = FieldMap(
+    names={
+        'suspicionFileId': 'suspicion_file_id',
+        'detectionId': 'detection_id',
+        'fileOriginName': 'file_origin_name',
+        'fileOwner': 'file_owner',
+        'weight': 'weight',
+        'accessTime': 'access_time',
+        'modifyTime': 'modify_time',
+        'changeTime': 'change_time',
+    },
+    times=('accessTime', 'modifyTime', 'changeTime'),
+    ids=('suspicionFileId', 'detectionId'),
+)
+
+SUSPICION_IP = FieldMap(
+    names={
+        'suspicionIpId': 'suspicion_ip_id',
+        'detectionId': 'detection_id',
+        'suspicionIp': 'suspicion_ip',
+        'country': 'country',
+        'platform': 'platform',
+    },
+    ids=('suspicionIpId', 'detectionId'),
+)
+
+DETECTION = FieldMap(
+    names={
+        'detectionId': 'detection_id',
+        'instanceNo': 'instance_no',
+        'hostName': 'host_name',
+        'serverName': 'server_name',
+        'containerName': 'container_name',
+        'privateIPofServer': 'private_ip',
+        'command': 'command',
+        'processName': 'process_name',
+        'processArg': 'process_arg',
+        'processId': 'process_id',
+        'executor': 'executor',
+        'processIdOfParent': 'parent_process_id',
+        'processNameOfParent': 'parent_process_name',
+        'processArgOfParent': 'parent_process_arg',
+        'executorOfParent': 'parent_executor',
+        'uid': 'uid',
+        'euid': 'euid',
+        'gid': 'gid',
+        'egid': 'egid',
+        'actionStatus': 'action_status',
+        'memo': 'memo',
+        'actionTime': 'action_time',
+        'detectTime': 'detect_time',
+        'collectTime': 'collect_time',
+        'lastUpdatedTime': 'last_updated_time',
+        'isChecked': 'is_checked',
+        'memberNo': 'member_no',
+        'detectionRuleId': 'detection_rule_id',
+        'suspicionFiles': 'suspicion_files',
+        'suspicionIps': 'suspicion_ips',
+        'osType': 'os_type',
+    },
+    times=('actionTime', 'detectTime', 'collectTime', 'lastUpdatedTime'),
+    ids=('detectionId', 'instanceNo', 'memberNo', 'detectionRuleId', 'processId', 'processIdOfParent'),
+    nested={'suspicionFiles': SUSPICION_FILE, 'suspicionIps': SUSPICION_IP},
+)
+
+EXCEPTION_RULE = FieldMap(
+    names={
+        'disabled': 'disabled',
+        'actionName': 'action_name',
+        'permission': 'permission',
+        'exceptedRuleId': 'excepted_rule_id',
+        'exceptedRuleName': 'excepted_rule_name',
+        'exceptTargetType': 'except_target_type',
+        'exceptTarget': 'except_target',
+        'exceptTargetName': 'except_target_name',
+        'processName': 'process_name',
+        'processNameCondition': 'process_name_condition',
+        'processArg': 'process_arg',
+        'processArgCondition': 'process_arg_condition',
+        'executor': 'executor',
+        'executorCondition': 'executor_condition',
+        'processNameOfParent': 'parent_process_name',
+        'processNameOfParentCondition': 'parent_process_name_condition',
+        'processArgOfParent': 'parent_process_arg',
+        'processArgOfParentCondition': 'parent_process_arg_condition',
+        'executorOfParent': 'parent_executor',
+        'executorOfParentCondition': 'parent_executor_condition',
+        'createdTime': 'created_time',
+        'deletedTime': 'deleted_time',
+        'isDeleted': 'is_deleted',
+        'memo': 'memo',
+        'memberNo': 'member_no',
+        'groupIsDeleted': 'group_is_deleted',
+    },
+    times=('createdTime', 'deletedTime'),
+    ids=('exceptedRuleId', 'exceptTarget', 'memberNo'),
+)

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn one HTTP answer into the WBD ``result`` or a typed error. Pure: no network.
+
+Two error layers exist (wbd-api.md section 10): the API gateway answers with a real
+HTTP status and ``{"error": {"errorCode", "message"}}``; WBD itself answers HTTP 200
+with ``success: false``. Dispatch on the HTTP status first, because the codes collide
+(gateway errorCode 400 is a quota error, WBD code 400 a missing platform header).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import calendar
+import email.utils
+import json
+import re
+
+from ansible_collections.ncloud.wbd.plugins.module_utils.errors import (
+    WbdApiError,
+    WbdAuthError,
+    WbdGatewayError,
+    WbdMalformedResponseError,
+    WbdPermissionError,
+    WbdRateLimitError,
+    clean_text,
+)
+from ansible_collections.ncloud.wbd.plugins.module_utils.retry import parse_retry_after
+
+CLOCK_TOLERANCE_S = 300
+_TITLE = re.compile(rb'<title[^>]*>(.*?)</title>', re.I | re.S)
+
+
+class RequestInfo(object):
+    """What the error messages say about the request: never headers, never the signature."""
+
+    def __init__(self, method, uri, operation=None, permission=None, signed_at=None):
+        self.method = method
+        self.uri = uri
+        self.operation = operation
+        self.permission = permission
+        self.signed_at = signed_at  # epoch seconds of the timestamp that was signed
+
+    def __str__(self):
+        label = '%s %s' % (self.method, self.uri)
+        return '%s (%s)' % (self.operation, label) if self.operation else label
+
+
+def _header(headers, name):
+    if headers is None:
+        return None
+    value = headers.get(name)
+    if value is None:
+        value = headers.get(name.lower())
+    return value
+
+
+def _snippet(body):
+    """A short, safe description of a body that is not what we expected."""
+    if not body:
+        return 'an empty body'
+    match = _TITLE.search(body[:65536])
+    if match:
+        return 'an HTML page titled "%s"' % clean_text(match.group(1).decode('utf-8', 'replace'), 80)
+    head = body[:80].decode('utf-8', 'replace')
+    if head.lstrip().startswith('<'):
+        return 'an HTML/XML page starting "%s"' % clean_text(head, 60)
+    return '%d bytes starting "%s"' % (len(body), clean_text(head, 60))
+
+
+def _gateway_body(body):
+    """(errorCode, message) from a gateway error body, or (None, None)."""
+    try:
+        data = json.loads(body.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    err = data.get('error') if isinstance(data.get('error'), dict) else data
+    code = err.get('errorCode', err.get('code'))
+    message = err.get('message')
+    return (None if code is None else clean_text(code, 20)), (None if message is None else clean_text(message))
+
+
+def _server_time(headers):
+    parsed = email.utils.parsedate(_header(headers, 'Date') or '')
+    return calendar.timegm(parsed) if parsed else None
+
+
+def _clock_hint(headers, request):
+    """Say how far off the local clock is when the gateway's Date header shows it."""
+    server_now = _server_time(headers)
+    if server_now is None or request.signed_at is None:
+        return ('make sure this machine\'s clock is within 5 minutes of the real time (NTP), '
+                'because the gateway rejects requests signed more than 5 minutes off')
+    skew = request.signed_at - server_now
+    if abs(skew) < CLOCK_TOLERANCE_S:
+        return 'the clock looks fine (within %d s of the API\'s), so the key pair is the likely cause' % abs(skew)
+    return ('this machine\'s clock is %d minutes %s the API\'s; the gateway accepts at most 5 minutes: '
+            'synchronise the clock (NTP) and run again') % (round(abs(skew) / 60.0), 'ahead of' if skew > 0 else 'behind')
+
+
+def gateway_error(status, headers, body, request):
+    """The typed error for a non-2xx answer."""
+    code, message = _gateway_body(body)
+    described = ('gateway error %s: %s' % (code, message)) if code or message else _snippet(body)
+    where = 'WBD API %s answered HTTP %d with %s' % (request, status, described)
+    retry_after = parse_retry_after(_header(headers, 'Retry-After'), _server_time(headers))
+    if status == 401 and code == '210':
+        perm = (' (%s)' % request.permission) if request.permission else ''
+        return WbdPermissionError(
+            '%s. Permission denied: the access key is valid but may not call this operation; grant the sub-account '
+            'the Webshell Behavior Detector permission for it%s, or use the main account\'s key.' % (where, perm),
+            status=status, code=code)
+    if status == 401:
+        return WbdAuthError(
+            '%s. Authentication failed: the access key is unknown or the signature does not match. Check access_key '
+            'and secret_key (NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY); %s.' % (where, _clock_hint(headers, request)),
+            status=status, code=code)
+    if status == 429:
+        return WbdRateLimitError('%s. The API rate limit was exceeded.' % where, status=status, code=code, retry_after=retry_after)
+    if status == 403:
+        return WbdPermissionError('%s. Forbidden: check the key\'s permissions and the endpoint.' % where, status=status, code=code)
+    if 300 <= status < 400:
+        location = clean_text(_header(headers, 'Location') or 'nowhere', 120)
+        return WbdGatewayError('%s, redirecting to %s: the endpoint is not the WBD API; check the endpoint and site options.'
+                               % (where, location), status=status, code=code)
+    hint = 'The API or its gateway is failing; try again later.' if status >= 500 else 'Check the endpoint and site options.'
+    return WbdGatewayError('%s. %s' % (where, hint), status=status, code=code, retry_after=retry_after)
+
+
+def _decode_envelope(status, headers, body, request):
+    content_type = clean_text(_header(headers, 'Content-Type') or 'no Content-Type', 60)
+    try:
+        envelope = json.loads(body.decode('utf-8'))
+    except UnicodeDecodeError:
+        raise WbdMalformedResponseError('WBD API %s answered HTTP %d with a body that is not UTF-8 (%s).'
+                                        % (request, status, content_type), status=status)
+    except ValueError as exc:
+        looks_like_json = body.lstrip()[:1] in (b'{', b'[')
+        err = WbdMalformedResponseError(
+            'WBD API %s answered HTTP %d (%s) with %s that is not valid JSON (%s)%s.' % (
+                request, status, content_type, _snippet(body) if not looks_like_json else '%d bytes' % len(body),
+                clean_text(exc, 80),
+                '; the answer looks cut off' if looks_like_json else
+                '; check that endpoint/site point at the WBD API and not at a proxy or a login page'),
+            status=status)
+        err.retryable = looks_like_json  # a cut-off body is usually transient, an HTML page is not
+        raise err
+    if not isinstance(envelope, dict) or 'success' not in envelope:
+        raise WbdMalformedResponseError(
+            'WBD API %s answered HTTP %d with JSON that is not a WBD envelope (no "success" field); '
+            'check that endpoint/site point at the WBD API.' % (request, status), status=status)
+    return envelope
+
+
+def parse_response(status, headers, body, request):
+    """The ``result`` of a successful WBD answer; otherwise raise a typed error."""
+    if not 200 <= status < 300:
+        raise gateway_error(status, headers, body, request)
+    envelope = _decode_envelope(status, headers, body, request)
+    if envelope.get('success') is not True:
+        code = clean_text(envelope.get('code'), 20)
+        message = clean_text(envelope.get('message') or 'no message')
+        hint = 'the request reached WBD but was refused; check the module options'
+        if code == '400' and 'platform' in message.lower():
+            hint = ('the X-NCP-USE_PLATFORM_TYPE header did not arrive; a proxy between this machine and the API '
+                    'may drop headers whose names contain an underscore')
+        raise WbdApiError('WBD API %s failed with code %s: %s (%s).' % (request, code, message, hint), status=status, code=code)
+    if 'result' not in envelope:
+        raise WbdMalformedResponseError('WBD API %s answered success without a "result" field; the answer is malformed.'
+                                        % request, status=status)
+    return envelope['result']

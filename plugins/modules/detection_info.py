@@ -1,0 +1,237 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: detection_info
+short_description: List Webshell Behavior Detector detections
+version_added: 0.1.0
+description:
+  - Lists the suspected webshell behaviour that WBD agents reported on servers registered for detection
+    (the WBD API operation GetWebshell, C(GET /api/v1/detections)), every page of it.
+  - Read-only; returns the detections under RV(detections), never as facts.
+author:
+  - ncloud.wbd maintainers
+extends_documentation_fragment:
+  - ncloud.wbd.auth
+  - ncloud.wbd.paging
+  - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.info_module
+seealso:
+  - module: ncloud.wbd.exception_rule_info
+  - name: GetWebshell API reference
+    description: The WBD API operation this module calls.
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-webshell-getwebshell
+'''
+
+EXAMPLES = r'''
+- name: List every detection
+  ncloud.wbd.detection_info:
+    access_key: "{{ ncp_access_key }}"
+    secret_key: "{{ ncp_secret_key }}"
+  register: wbd
+  delegate_to: localhost
+  run_once: true
+
+- name: Show the unreviewed ones
+  ansible.builtin.debug:
+    msg: "{{ wbd.detections | selectattr('action_status', 'equalto', 'blank') | map(attribute='host_name') | list }}"
+
+- name: Set credentials once for all WBD modules, here against a local sandbox
+  module_defaults:
+    group/ncloud.wbd.wbd:
+      endpoint: http://127.0.0.1:8080
+      access_key: "{{ lookup('ansible.builtin.env', 'NCLOUD_ACCESS_KEY') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'NCLOUD_SECRET_KEY') }}"
+  block:
+    - name: List detections with larger pages
+      ncloud.wbd.detection_info:
+        page_size: 200
+      register: wbd
+'''
+
+RETURN = r'''
+detections:
+  description:
+    - Every detection, in the order the API returned them, each once (de-duplicated by RV(detections[].detection_id)).
+    - Times are epoch milliseconds as the API gives them, each with an ISO 8601 UTC twin named C(<field>_iso).
+    - Fields the WBD documentation does not list are kept, their names converted to snake_case.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    detection_id:
+      description: Detection ID (a 22-digit string).
+      type: str
+      sample: "2024072323595700000436"
+    instance_no:
+      description: Instance number of the server.
+      type: str
+      sample: "25****97"
+    host_name:
+      description: Host name of the server.
+      type: str
+    server_name:
+      description: Server name in the console.
+      type: str
+    container_name:
+      description: Container name for Kubernetes targets, otherwise empty.
+      type: str
+    private_ip:
+      description: Private IP of the server (the API's C(privateIPofServer)).
+      type: str
+    command:
+      description: The command line that was executed. Attacker-controlled text.
+      type: str
+    process_name:
+      description: Name of the process.
+      type: str
+    process_arg:
+      description: Arguments of the process.
+      type: str
+    process_id:
+      description: Process ID.
+      type: str
+    executor:
+      description: Account that ran the process.
+      type: str
+    parent_process_id:
+      description: Process ID of the parent (the API's C(processIdOfParent)).
+      type: str
+    parent_process_name:
+      description: Name of the parent process (the API's C(processNameOfParent)), for example C(httpd) or C(w3wp.exe).
+      type: str
+    parent_process_arg:
+      description: Arguments of the parent process (the API's C(processArgOfParent)).
+      type: str
+    parent_executor:
+      description: Account that ran the parent process (the API's C(executorOfParent)).
+      type: str
+    uid:
+      description: UID of the process.
+      type: str
+    euid:
+      description: Effective UID of the process.
+      type: str
+    gid:
+      description: GID of the process.
+      type: str
+    egid:
+      description: Effective GID of the process.
+      type: str
+    action_status:
+      description: Review state, V(confirmed) (reviewed) or V(blank) (not reviewed).
+      type: str
+      sample: blank
+    memo:
+      description: The user's note.
+      type: str
+    action_time:
+      description: When the behaviour happened, epoch milliseconds.
+      type: int
+      sample: 1721742708822
+    action_time_iso:
+      description: RV(detections[].action_time) in ISO 8601 UTC.
+      type: str
+      sample: "2024-07-23T13:51:48.822Z"
+    detect_time:
+      description: When it was detected, epoch milliseconds.
+      type: int
+    detect_time_iso:
+      description: RV(detections[].detect_time) in ISO 8601 UTC.
+      type: str
+    collect_time:
+      description: When it was collected, epoch milliseconds.
+      type: int
+    collect_time_iso:
+      description: RV(detections[].collect_time) in ISO 8601 UTC.
+      type: str
+    last_updated_time:
+      description: When the record last changed, epoch milliseconds.
+      type: int
+    last_updated_time_iso:
+      description: RV(detections[].last_updated_time) in ISO 8601 UTC.
+      type: str
+    is_checked:
+      description: Whether the detection was reviewed.
+      type: bool
+    member_no:
+      description: Account member number (masked by the API).
+      type: str
+    detection_rule_id:
+      description: ID of the detection policy that fired.
+      type: str
+    os_type:
+      description: OS type of the server, for example V(LINUX).
+      type: str
+    suspicion_files:
+      description: Suspicious files linked to the detection.
+      type: list
+      elements: dict
+      contains:
+        suspicion_file_id:
+          description: File ID, the object ID of the quarantine operations.
+          type: str
+        detection_id:
+          description: The detection this file belongs to.
+          type: str
+        file_origin_name:
+          description: Path of the file. Attacker-controlled text.
+          type: str
+        file_owner:
+          description: Owner of the file (a Windows SID on Windows).
+          type: str
+        weight:
+          description: Suspicion score; the higher, the likelier a webshell.
+          type: int
+          sample: 29
+        access_time:
+          description: Last access, epoch milliseconds (C(access_time_iso) is the ISO 8601 twin).
+          type: int
+        modify_time:
+          description: Last modification, epoch milliseconds (C(modify_time_iso) is the ISO 8601 twin).
+          type: int
+        change_time:
+          description: Last status change, epoch milliseconds (C(change_time_iso) is the ISO 8601 twin).
+          type: int
+    suspicion_ips:
+      description: Suspected attacker IPs.
+      type: list
+      elements: dict
+      contains:
+        suspicion_ip_id:
+          description: ID of the record.
+          type: str
+        detection_id:
+          description: The detection this IP belongs to.
+          type: str
+        suspicion_ip:
+          description: The IP address (masked by the API in some views).
+          type: str
+        country:
+          description: ISO country code of the IP, for example V(KR).
+          type: str
+        platform:
+          description: Platform, V(VPC).
+          type: str
+total_count:
+  description: Number of detections the API reported (C(totalCount)); the length of RV(detections) when it reported none.
+  returned: success
+  type: int
+  sample: 2500
+'''
+
+from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, paging_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTIONS
+
+
+def main():
+    WbdModule(argument_spec=paging_argument_spec()).run(lambda wbd: wbd.list_result('detections', DETECTIONS))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every answer the API can give maps to the result or to one typed, actionable error."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import email.utils
+import json
+
+import pytest
+
+from ansible_collections.ncloud.wbd.plugins.module_utils import errors
+from ansible_collections.ncloud.wbd.plugins.module_utils.responses import RequestInfo, parse_response
+
+NOW = 1763700000.0
+
+
+def info(signed_at=NOW):
+    return RequestInfo('GET', '/api/v1/detections?pageIndex=0&pageSize=100', operation='GetWebshell',
+                       permission='View/getWebShellEvents', signed_at=signed_at)
+
+
+def body(obj):
+    return json.dumps(obj).encode()
+
+
+def gateway(code, message):
+    return body({'error': {'errorCode': code, 'message': message}})
+
+
+def date(ts):
+    return {'Date': email.utils.formatdate(ts, usegmt=True)}
+
+
+def raised(status, payload, headers=None, request=None):
+    with pytest.raises(errors.WbdError) as exc:
+        parse_response(status, headers or {}, payload, request or info())
+    return exc.value
+
+
+def test_success_returns_result():
+    assert parse_response(200, {}, body({'success': True, 'code': 0, 'message': 'success', 'result': {'content': []}}), info()) == {'content': []}
+
+
+def test_bad_signature_names_keys_and_clock_is_fine():
+    err = raised(401, gateway('200', 'Authentication Failed'), date(NOW))
+    assert isinstance(err, errors.WbdAuthError) and not err.retryable
+    assert 'Authentication failed' in err.message and 'secret_key' in err.message
+    assert 'clock looks fine' in err.message
+
+
+def test_clock_skew_is_named_with_minutes():
+    err = raised(401, gateway(200, 'Authentication Failed'), date(NOW + 600))
+    assert isinstance(err, errors.WbdAuthError)
+    assert '10 minutes behind' in err.message and 'NTP' in err.message
+
+
+def test_clock_hint_without_date_header_mentions_five_minutes():
+    assert 'within 5 minutes' in raised(401, gateway('200', 'Authentication Failed')).message
+
+
+def test_permission_denied_names_the_permission():
+    err = raised(401, gateway('210', 'Permission Denied'))
+    assert isinstance(err, errors.WbdPermissionError)
+    assert 'View/getWebShellEvents' in err.message and 'sub-account' in err.message
+
+
+def test_rate_limit_is_retryable_and_reads_retry_after():
+    err = raised(429, gateway('410', 'Throttle Limited'), {'Retry-After': '2'})
+    assert isinstance(err, errors.WbdRateLimitError) and err.retryable and err.retry_after == 2.0
+
+
+@pytest.mark.parametrize('status', [500, 502, 503, 504])
+def test_5xx_are_retryable_gateway_errors(status):
+    err = raised(status, gateway('500', 'Endpoint Error'))
+    assert isinstance(err, errors.WbdGatewayError) and err.retryable and err.status == status
+
+
+@pytest.mark.parametrize('status', [400, 403, 404, 413])
+def test_client_errors_are_not_retried(status):
+    assert not raised(status, gateway('300', 'Not Found Exception')).retryable
+
+
+def test_html_502_page_is_described_by_its_title():
+    page = b'<html><head><title>502 Bad Gateway</title></head><body><h1>nginx</h1></body></html>'
+    err = raised(502, page, {'Content-Type': 'text/html'})
+    assert err.retryable and '502 Bad Gateway' in err.message and '\n' not in err.message
+
+
+def test_html_200_page_is_malformed_and_not_retried():
+    err = raised(200, b'<html><title>Login</title></html>', {'Content-Type': 'text/html'})
+    assert isinstance(err, errors.WbdMalformedResponseError) and not err.retryable
+    assert 'Login' in err.message and 'endpoint' in err.message
+
+
+def test_truncated_json_is_malformed_and_retryable():
+    err = raised(200, body({'success': True, 'result': {'content': [1, 2, 3]}})[:20])
+    assert isinstance(err, errors.WbdMalformedResponseError) and err.retryable and 'cut off' in err.message
+
+
+def test_envelope_error_reports_code_and_message():
+    err = raised(200, body({'success': False, 'code': 8004, 'message': 'Invaliddata.', 'result': None}))
+    assert isinstance(err, errors.WbdApiError) and 'code 8004' in err.message and 'Invaliddata.' in err.message
+
+
+def test_missing_platform_header_hint():
+    err = raised(200, body({'success': False, 'code': 400, 'message': 'Platform must be not null.', 'result': None}))
+    assert 'X-NCP-USE_PLATFORM_TYPE' in err.message
+
+
+@pytest.mark.parametrize('payload', [body({'result': {}}), body([1, 2]), body('ok')])
+def test_not_an_envelope(payload):
+    assert isinstance(raised(200, payload), errors.WbdMalformedResponseError)
+
+
+def test_missing_result():
+    err = raised(200, body({'success': True, 'code': 0, 'message': 'success'}))
+    assert isinstance(err, errors.WbdMalformedResponseError) and '"result"' in err.message
+
+
+def test_invalid_utf8():
+    assert isinstance(raised(200, b'{"success": true, "result": "\xff"}'), errors.WbdMalformedResponseError)
+
+
+def test_redirect_is_not_followed():
+    err = raised(302, b'', {'Location': 'https://login.example/'})
+    assert 'login.example' in err.message and not err.retryable
+
+
+def test_server_text_is_cleaned_to_one_safe_line():
+    err = raised(500, gateway('900', 'line1\nline2\x1b[31m\u202eevil' + 'x' * 500))
+    assert '\n' not in err.message and '\x1b' not in err.message and '\u202e' not in err.message
+    assert len(err.message) < 700

@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The action group and the version stay in step with the files they describe."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+import yaml
+
+from ansible_collections.ncloud.wbd.plugins.module_utils.version import COLLECTION_VERSION, USER_AGENT
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+
+
+def load(path):
+    with open(os.path.join(ROOT, path)) as handle:
+        return yaml.safe_load(handle)
+
+
+def test_action_group_lists_exactly_the_modules():
+    modules = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
+                     if name.endswith('.py') and not name.startswith('_'))
+    group = load('meta/runtime.yml')['action_groups']['wbd']
+    assert modules, 'no modules found'
+    assert sorted(group) == modules, 'meta/runtime.yml action group "wbd" must list every module, and only modules'
+    assert len(group) == len(set(group))
+
+
+def test_version_matches_galaxy_yml():
+    assert load('galaxy.yml')['version'] == COLLECTION_VERSION
+    assert USER_AGENT == 'ncloud.wbd/' + COLLECTION_VERSION
