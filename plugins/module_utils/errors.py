@@ -43,8 +43,7 @@ class WbdError(Exception):
 
     def after_retries(self, attempts, elapsed):
         """The same error, reworded once the retry budget is spent."""
-        self.message = '%s (gave up after %d attempts in %.1f s; raise the retries option or try again later)' % (
-            self.message, attempts, elapsed)
+        self.message = '%s Gave up after %d attempts in %.1f s.' % (self.message, attempts, elapsed)
         return self
 
 

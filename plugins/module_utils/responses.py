@@ -102,32 +102,35 @@ def _clock_hint(headers, request):
 
 
 def gateway_error(status, headers, body, request):
-    """The typed error for a non-2xx answer."""
+    """The typed error for a non-2xx answer; the message opens with the cause."""
     code, message = _gateway_body(body)
-    described = ('gateway error %s: %s' % (code, message)) if code or message else _snippet(body)
-    where = 'WBD API %s answered HTTP %d with %s' % (request, status, described)
+    described = ('gateway error %s (%s)' % (code, message)) if code or message else _snippet(body)
+    where = 'WBD API %s answered HTTP %d, %s' % (request, status, described)
     retry_after = parse_retry_after(_header(headers, 'Retry-After'), _server_time(headers))
     if status == 401 and code == '210':
         perm = (' (%s)' % request.permission) if request.permission else ''
         return WbdPermissionError(
-            '%s. Permission denied: the access key is valid but may not call this operation; grant the sub-account '
-            'the Webshell Behavior Detector permission for it%s, or use the main account\'s key.' % (where, perm),
+            'Permission denied: %s. The access key is valid but may not call this operation; grant the sub-account '
+            'the Webshell Behavior Detector permission for it%s, or use another key.' % (where, perm),
             status=status, code=code)
     if status == 401:
         return WbdAuthError(
-            '%s. Authentication failed: the access key is unknown or the signature does not match. Check access_key '
+            'Authentication failed: %s. The access key is unknown or the signature does not match: check access_key '
             'and secret_key (NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY); %s.' % (where, _clock_hint(headers, request)),
             status=status, code=code)
     if status == 429:
-        return WbdRateLimitError('%s. The API rate limit was exceeded.' % where, status=status, code=code, retry_after=retry_after)
+        return WbdRateLimitError('Rate limit exceeded: %s. Lower the request rate (fewer parallel jobs) or raise retries.' % where,
+                                 status=status, code=code, retry_after=retry_after)
     if status == 403:
-        return WbdPermissionError('%s. Forbidden: check the key\'s permissions and the endpoint.' % where, status=status, code=code)
+        return WbdPermissionError('Forbidden: %s. Check the key\'s permissions and the endpoint.' % where, status=status, code=code)
     if 300 <= status < 400:
         location = clean_text(_header(headers, 'Location') or 'nowhere', 120)
-        return WbdGatewayError('%s, redirecting to %s: the endpoint is not the WBD API; check the endpoint and site options.'
+        return WbdGatewayError('Unexpected redirect: %s, to %s. The endpoint is not the WBD API; check the endpoint and site options.'
                                % (where, location), status=status, code=code)
-    hint = 'The API or its gateway is failing; try again later.' if status >= 500 else 'Check the endpoint and site options.'
-    return WbdGatewayError('%s. %s' % (where, hint), status=status, code=code, retry_after=retry_after)
+    if status >= 500:
+        return WbdGatewayError('Gateway error: %s. The API or its gateway is failing; try again later.' % where,
+                               status=status, code=code, retry_after=retry_after)
+    return WbdGatewayError('Request refused: %s. Check the endpoint, site and module options.' % where, status=status, code=code)
 
 
 def _decode_envelope(status, headers, body, request):
@@ -135,12 +138,12 @@ def _decode_envelope(status, headers, body, request):
     try:
         envelope = json.loads(body.decode('utf-8'))
     except UnicodeDecodeError:
-        raise WbdMalformedResponseError('WBD API %s answered HTTP %d with a body that is not UTF-8 (%s).'
+        raise WbdMalformedResponseError('Malformed answer: WBD API %s answered HTTP %d with a body that is not UTF-8 (%s).'
                                         % (request, status, content_type), status=status)
     except ValueError as exc:
         looks_like_json = body.lstrip()[:1] in (b'{', b'[')
         err = WbdMalformedResponseError(
-            'WBD API %s answered HTTP %d (%s) with %s that is not valid JSON (%s)%s.' % (
+            'Malformed answer: WBD API %s answered HTTP %d (%s) with %s that is not valid JSON (%s)%s.' % (
                 request, status, content_type, _snippet(body) if not looks_like_json else '%d bytes' % len(body),
                 clean_text(exc, 80),
                 '; the answer looks cut off' if looks_like_json else
@@ -150,7 +153,7 @@ def _decode_envelope(status, headers, body, request):
         raise err
     if not isinstance(envelope, dict) or 'success' not in envelope:
         raise WbdMalformedResponseError(
-            'WBD API %s answered HTTP %d with JSON that is not a WBD envelope (no "success" field); '
+            'Malformed answer: WBD API %s answered HTTP %d with JSON that is not a WBD envelope (no "success" field); '
             'check that endpoint/site point at the WBD API.' % (request, status), status=status)
     return envelope
 
@@ -167,8 +170,8 @@ def parse_response(status, headers, body, request):
         if code == '400' and 'platform' in message.lower():
             hint = ('the X-NCP-USE_PLATFORM_TYPE header did not arrive; a proxy between this machine and the API '
                     'may drop headers whose names contain an underscore')
-        raise WbdApiError('WBD API %s failed with code %s: %s (%s).' % (request, code, message, hint), status=status, code=code)
+        raise WbdApiError('WBD API error: %s failed with code %s (%s); %s.' % (request, code, message, hint), status=status, code=code)
     if 'result' not in envelope:
-        raise WbdMalformedResponseError('WBD API %s answered success without a "result" field; the answer is malformed.'
+        raise WbdMalformedResponseError('Malformed answer: WBD API %s answered success without a "result" field.'
                                         % request, status=status)
     return envelope['result']

@@ -110,7 +110,7 @@ def test_storm_longer_than_budget_fails_with_attempt_count():
     c = client(session, retries=2)
     with pytest.raises(errors.WbdRateLimitError) as exc:
         c.request('GET', '/api/v1/detections', operation='GetWebshell')
-    assert 'gave up after 3 attempts' in str(exc.value) and 'Throttle Limited' in str(exc.value)
+    assert 'Gave up after 3 attempts' in str(exc.value) and 'Throttle Limited' in str(exc.value)
     assert len(session.sent) == 3 and c.stats['retries'] == 2
 
 
