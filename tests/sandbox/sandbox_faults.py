@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fault injection for the WBD sandbox.
+
+Faults are a table (``FAULTS``: kind -> builder) so new misbehaviours are one
+function plus one registry line. A builder gets the queue item and a
+``produce`` callable returning the normal reply, and returns the ``Reply`` to send.
+"""
+
+import fnmatch
+import json
+import random
+import threading
+
+JSON_TYPE = 'application/json;charset=UTF-8'
+HTML_TYPE = 'text/html;charset=UTF-8'
+
+
+class Reply(object):
+    """What the handler sends: status, headers, body, plus optional delay or mid-body abort."""
+
+    def __init__(self, status, body, *, content_type=JSON_TYPE, headers=None, delay=0.0, abort_after=None):
+        self.status = status
+        self.body = body if isinstance(body, bytes) else json_bytes(body)
+        self.content_type = content_type
+        self.headers = dict(headers or {})
+        self.delay = delay
+        self.abort_after = abort_after
+
+
+def json_bytes(obj):
+    return json.dumps(obj, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
+
+
+def gateway_error(status, code, message, details=None, headers=None):
+    """NCP API Gateway error body (wbd-api 10.2): errorCode is a string."""
+    error = {'errorCode': code, 'message': message}
+    if details:
+        error['details'] = details
+    return Reply(status, {'error': error}, headers=headers)
+
+
+def _html(status, title):
+    page = '<html><head><title>%s</title></head><body><center><h1>%s</h1></center><hr><center>nginx</center></body></html>' % (title, title)
+    return Reply(status, page.encode('utf-8'), content_type=HTML_TYPE)
+
+
+def _throttle(item, produce):
+    retry_after = item.get('retry_after')
+    headers = {'Retry-After': str(retry_after)} if retry_after is not None else None
+    return gateway_error(429, '410', 'Throttle Limited', headers=headers)
+
+
+def _truncated(item, produce):
+    normal = produce()
+    return Reply(200, normal.body[:len(normal.body) // 2], content_type=normal.content_type)
+
+
+def _reset(item, produce):
+    normal = produce()
+    normal.abort_after = len(normal.body) // 2
+    return normal
+
+
+def _delay(item, produce):
+    normal = produce()
+    normal.delay = float(item.get('seconds', 5))
+    return normal
+
+
+def _envelope_error(item, produce):
+    message = item.get('message', 'Invaliddata.The detection data deleted is false, excepted is false.')
+    return Reply(200, {'success': False, 'code': item.get('code', 8004), 'message': message, 'result': None})
+
+
+FAULTS = {
+    '429': _throttle,
+    '500': lambda item, produce: gateway_error(500, '900', 'Unexpected Error'),
+    '502': lambda item, produce: gateway_error(502, '500', 'Endpoint Error'),
+    '503': lambda item, produce: gateway_error(503, '500', 'Endpoint Error'),
+    '504': lambda item, produce: gateway_error(504, '510', 'Endpoint Timeout'),
+    'html_502': lambda item, produce: _html(502, '502 Bad Gateway'),
+    'html_200': lambda item, produce: _html(200, 'Maintenance'),
+    'truncated': _truncated,
+    'not_json': lambda item, produce: Reply(200, b'upstream said: <<this is not JSON>>'),
+    'envelope_error': _envelope_error,
+    'missing_result': lambda item, produce: Reply(200, {'success': True, 'code': 0, 'message': 'success'}),
+    'reset': _reset,
+    'delay': _delay,
+    'auth_401': lambda item, produce: gateway_error(401, '200', 'Authentication Failed', details='injected fault'),
+}
+
+RANDOM_5XX = ('502', '503', '504')
+PLAN_DEFAULTS = {'latency_ms': 0, 'rate_429': 0.0, 'rate_5xx': 0.0, 'retry_after': None, 'clock_skew_ms': 0}
+
+
+class FaultError(ValueError):
+    """Invalid fault plan posted to the control plane."""
+
+
+def _number(spec, key, kind):
+    value = spec.get(key, PLAN_DEFAULTS[key])
+    if value is None and key == 'retry_after':
+        return None
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise FaultError('%s must be a number' % key) from None
+
+
+def _queue_item(raw):
+    if not isinstance(raw, dict) or str(raw.get('kind')) not in FAULTS:
+        raise FaultError('queue items need "kind", one of: %s' % ', '.join(sorted(FAULTS)))
+    item = dict(raw)
+    item['kind'] = str(raw['kind'])
+    try:
+        item['count'] = int(raw.get('count', 1))
+        item['after'] = int(raw.get('after', 0))
+    except (TypeError, ValueError):
+        raise FaultError('count and after must be integers') from None
+    if item['count'] < 1 or item['after'] < 0:
+        raise FaultError('count must be >= 1 and after >= 0')
+    item['_seen'] = 0
+    item['_used'] = 0
+    return item
+
+
+class FaultPlan(object):
+    """Current fault plan; thread-safe because handler threads consume the queue concurrently."""
+
+    def __init__(self, seed, initial=None):
+        self.lock = threading.Lock()
+        self.seed = seed
+        self.initial = dict(initial or {})
+        self.settings = {}
+        self.queue = []
+        self.rng = random.Random()
+        self.replace(self.initial)
+
+    def replace(self, spec):
+        """Replace the whole plan (missing keys fall back to 'no fault')."""
+        if not isinstance(spec, dict):
+            raise FaultError('fault plan must be a JSON object')
+        settings = {
+            'latency_ms': _number(spec, 'latency_ms', float), 'rate_429': _number(spec, 'rate_429', float),
+            'rate_5xx': _number(spec, 'rate_5xx', float), 'retry_after': _number(spec, 'retry_after', int),
+            'clock_skew_ms': _number(spec, 'clock_skew_ms', int),
+        }
+        queue = [_queue_item(raw) for raw in spec.get('queue') or []]
+        with self.lock:
+            self.settings = settings
+            self.queue = queue
+            self.rng = random.Random('%s:faults' % self.seed)
+
+    def reset(self):
+        """Back to the plan given on the command line."""
+        self.replace(self.initial)
+
+    def get(self, key):
+        with self.lock:
+            return self.settings[key]
+
+    def snapshot(self):
+        with self.lock:
+            queue = [dict((k, v) for k, v in item.items() if not k.startswith('_')) for item in self.queue]
+            for pos, item in enumerate(self.queue):
+                queue[pos]['remaining'] = item['count'] - item['_used']
+            return dict(self.settings, queue=queue, kinds=sorted(FAULTS))
+
+    def _from_queue(self, operation):
+        if not self.queue:
+            return None
+        head = self.queue[0]
+        pattern = head.get('match')
+        if pattern and not fnmatch.fnmatchcase(operation, pattern):
+            return None
+        if head['_seen'] < head['after']:
+            head['_seen'] += 1
+            return None
+        head['_used'] += 1
+        if head['_used'] >= head['count']:
+            self.queue.pop(0)
+        return head
+
+    def pick(self, operation):
+        """Consume and return the fault item for this API request, or None for normal service."""
+        with self.lock:
+            item = self._from_queue(operation)
+            if item is not None:
+                return item
+            roll = self.rng.random()
+            if roll < self.settings['rate_429']:
+                return {'kind': '429', 'retry_after': self.settings['retry_after'], 'random': True}
+            if roll < self.settings['rate_429'] + self.settings['rate_5xx']:
+                return {'kind': RANDOM_5XX[self.rng.randrange(len(RANDOM_5XX))], 'random': True}
+            return None
+
+
+def apply_fault(item, produce):
+    """Build the reply for a picked fault item."""
+    return FAULTS[item['kind']](item, produce)

@@ -1,0 +1,289 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tests for the WBD sandbox itself (loopback only; independent of the collection's plugins)."""
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+SANDBOX_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'sandbox'))
+if SANDBOX_DIR not in sys.path:
+    sys.path.insert(0, SANDBOX_DIR)
+
+import sandbox_auth  # noqa: E402  pylint: disable=wrong-import-position
+import wbd_sandbox  # noqa: E402  pylint: disable=wrong-import-position
+
+ACCESS = 'SANDBOXACCESSKEY00001'
+SECRET = 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
+LIMITED = ('SANDBOXLIMITEDKEY0001', 'sandbox-limited-secret-3b1e')
+DOC_KEY = ('ncp_iam_EXAMPLEACCESSKEY', 'ncp_iam_EXAMPLESECRETKEY0123456789', '1718000000000')
+VECTORS = [
+    ('GET', '/api/v1/detections?pageIndex=0&pageSize=20', '0R37Ii+kwZsUyrbt3ytwM2HWGGAO09kPbV8pCxj3138='),
+    ('GET', '/api/v1/alarm/interval', 'rC6nHdTbDT41xauR3+ZB0+1z8V8OfjhBHRESAEojcMM='),
+    ('POST', '/api/v1/servers', 'W8HZCVmL/VSjI+mwFP6TnumeAltuGhCXtOXyK+iz6mo='),
+    ('GET', '/api/v1/servers?pageIndex=0&pageSize=100', 'eOUkq3K5Qzjt83jWFSuROXJCdtP8wgTdZKjWACkZ+8g='),
+    ('GET', '/api/v1/detections?pageSize=20&pageIndex=0', 'ImbGWUovgBJmfENSOVIXfC/n/Jv3LzDI1RY46D0Q9Wo='),
+    ('GET', '/api/v1/alarm/interval?', 'ptIeK8YUwWlYobw6R+41+RmnGPhKwgiCKxG1XAb0u1s='),
+]
+
+
+@pytest.fixture(scope='module')
+def sandbox():
+    server, base_url = wbd_sandbox.start_in_thread(quiet=True, lifetime=60)
+    yield server, base_url
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def clean_state(request):
+    """Every test starts with an empty fault plan and zeroed stats."""
+    if 'sandbox' in request.fixturenames:
+        server = request.getfixturevalue('sandbox')[0]
+        server.faults.reset()
+        server.stats.reset()
+
+
+def headers(method, uri, access=ACCESS, secret=SECRET, *, ts=None, platform=True):
+    ts = ts or str(int(time.time() * 1000))
+    message = '%s %s\n%s\n%s' % (method, uri, ts, access)
+    sig = base64.b64encode(hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()).decode()
+    result = {'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': access, 'x-ncp-apigw-signature-v2': sig, 'Content-Type': 'application/json'}
+    if platform:
+        result['X-NCP-USE_PLATFORM_TYPE'] = 'VPC'
+    return result
+
+
+def connect(base_url):
+    host, port = base_url.rsplit('/', 1)[1].split(':')
+    return http.client.HTTPConnection(host, int(port), timeout=5)
+
+
+def raw(base_url, method, uri, body=None, *, hdrs=None, conn=None):
+    """One request; returns (status, headers dict, raw body bytes)."""
+    conn = conn or connect(base_url)
+    payload = json.dumps(body).encode() if body is not None else None
+    conn.request(method, uri, body=payload, headers=hdrs if hdrs is not None else headers(method, uri))
+    resp = conn.getresponse()
+    return resp.status, dict(resp.getheaders()), resp.read()
+
+
+def call(base_url, method, uri, body=None, **kwargs):
+    status, data = raw(base_url, method, uri, body, hdrs=kwargs.get('hdrs'))[::2]
+    return status, json.loads(data.decode())
+
+
+def control(base_url, path, body=None):
+    conn = connect(base_url)
+    conn.request('POST' if body is not None else 'GET', path, body=json.dumps(body).encode() if body is not None else None)
+    return json.loads(conn.getresponse().read().decode())
+
+
+@pytest.mark.parametrize('method,uri,expected', VECTORS)
+def test_signature_vectors(method, uri, expected):
+    access, secret, ts = DOC_KEY
+    assert sandbox_auth.compute_signature(secret, method, uri, ts, access) == expected
+    keys = {access: (secret, sandbox_auth.ROLE_FULL)}
+    hdrs = {'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': access, 'x-ncp-apigw-signature-v2': expected}
+    assert sandbox_auth.verify_request(method, uri, hdrs, keys, int(ts) + 1000).ok
+    assert not sandbox_auth.verify_request(method, uri, hdrs, keys, int(ts) + 300000).ok
+
+
+def test_greedylabs_vector():
+    sig = sandbox_auth.compute_signature('SK_TEST', 'POST', '/vserver/v2/createServerInstances?regionCode=KR', '1700000000000', 'AK_TEST')
+    assert sig == 'xBcE26XFU55BMjppdPT7ZY3oDrqoOedfPyAn3Cq4lUw='
+
+
+def test_signed_get_page(sandbox):
+    status, body = call(sandbox[1], 'GET', '/api/v1/detections?pageIndex=0&pageSize=5')
+    assert status == 200 and body['success'] is True and body['code'] == 0
+    result = body['result']
+    assert len(result['content']) == 5 and result['totalCount'] == 300 and result['totalPages'] == 60 and result['pageIndex'] == 0
+    assert len(result['content'][0]['detectionId']) == 22
+
+
+@pytest.mark.parametrize('hdrs,details', [
+    ({'X-NCP-USE_PLATFORM_TYPE': 'VPC'}, 'missing header'),
+    (headers('GET', '/api/v1/detections', secret='wrong'), 'signature mismatch'),
+    (headers('GET', '/api/v1/detections', access='UNKNOWNKEY'), 'unknown access key'),
+])
+def test_auth_failures(sandbox, hdrs, details):
+    status, body = raw(sandbox[1], 'GET', '/api/v1/detections', hdrs=hdrs)[::2]
+    err = json.loads(body.decode())['error']
+    assert status == 401 and err['errorCode'] == '200' and err['message'] == 'Authentication Failed' and details in err['details']
+    assert SECRET.encode() not in body
+
+
+def test_limited_key_permission_denied(sandbox):
+    status, body = call(sandbox[1], 'GET', '/api/v1/servers', hdrs=headers('GET', '/api/v1/servers', *LIMITED))
+    assert status == 401 and body == {'error': {'errorCode': '210', 'message': 'Permission Denied'}}
+
+
+def test_missing_platform_header(sandbox):
+    status, body = call(sandbox[1], 'GET', '/api/v1/servers', hdrs=headers('GET', '/api/v1/servers', platform=False))
+    assert status == 200 and body == {'success': False, 'code': 400, 'message': 'Platform must be not null.', 'result': None}
+
+
+def test_clock_skew_rejected(sandbox):
+    control(sandbox[1], '/__sandbox/faults', {'clock_skew_ms': 6 * 60 * 1000})
+    status, body = call(sandbox[1], 'GET', '/api/v1/alarm/interval')
+    assert status == 401 and 'timestamp' in body['error']['details']
+    stats = control(sandbox[1], '/__sandbox/stats')
+    assert stats['signature_valid'] == 1 and stats['requests'][0]['status'] == 401
+
+
+@pytest.mark.parametrize('resource', ['detections', 'servers', 'exception-rules', 'quarantines'])
+def test_paging_covers_every_id(sandbox, resource):
+    expected = control(sandbox[1], '/__sandbox/ids?resource=%s' % resource)['ids']
+    field = {'detections': 'detectionId', 'servers': 'instanceNo', 'exception-rules': 'exceptedRuleId', 'quarantines': 'suspicionFileId'}[resource]
+    seen, index, conn = [], 0, connect(sandbox[1])
+    while True:
+        uri = '/api/v1/%s?pageIndex=%d&pageSize=7' % (resource, index)
+        result = json.loads(raw(sandbox[1], 'GET', uri, conn=conn)[2].decode())['result']
+        seen.extend(item[field] for item in result['content'])
+        index += 1
+        if index >= result['totalPages']:
+            break
+    assert seen == expected and len(set(seen)) == len(seen) == result['totalCount']
+    past = json.loads(raw(sandbox[1], 'GET', '/api/v1/%s?pageIndex=%d&pageSize=7' % (resource, index + 3), conn=conn)[2].decode())['result']
+    assert past['content'] == [] and past['totalCount'] == len(expected)
+    assert control(sandbox[1], '/__sandbox/stats?log=0')['connections_total'] == 1
+
+
+def test_search_filter(sandbox):
+    since = sandbox[0].dataset.anchor_ms - 7 * 86400 * 1000
+    body = call(sandbox[1], 'POST', '/api/v1/detections', {'pageIndex': '0', 'pageSize': 100, 'actionStatus': 'blank', 'detectTimeFrom': since})[1]
+    result = body['result']
+    everything = control(sandbox[1], '/__sandbox/dataset?resource=detections')['records']
+    expected = [d['detectionId'] for d in everything if d['actionStatus'] == 'blank' and d['detectTime'] >= since]
+    assert 0 < result['totalCount'] == len(expected) < len(everything)
+    assert [d['detectionId'] for d in result['content']] == expected[:100]
+    body = call(sandbox[1], 'POST', '/api/v1/servers', {'agentStatus': ['down', 'error'], 'unknownKey': 1})[1]
+    assert body['result']['totalCount'] > 0 and {s['agentStatus'] for s in body['result']['content']} <= {'down', 'error'}
+
+
+def test_bad_paging_is_envelope_error(sandbox):
+    status, body = call(sandbox[1], 'GET', '/api/v1/detections?pageIndex=x')
+    assert status == 200 and body['success'] is False and body['code'] == 400
+    status, body = call(sandbox[1], 'GET', '/api/v1/detections?pageSize=1000')
+    assert body['result']['pageSize'] == 100 and len(body['result']['content']) == 100
+
+
+def _fault_check(kind, status, hdrs, body):
+    """Assert the faulted reply looks like the fault kind promises."""
+    gateway = {'429': '410', '500': '900', '502': '500', '503': '500', '504': '510', 'auth_401': '200'}
+    if kind in gateway:
+        assert status == int(kind if kind.isdigit() else 401) and json.loads(body)['error']['errorCode'] == gateway[kind]
+    elif kind.startswith('html_'):
+        assert status == int(kind[5:]) and hdrs['Content-Type'].startswith('text/html') and body.startswith(b'<html>')
+    elif kind in ('truncated', 'not_json'):
+        assert status == 200 and int(hdrs['Content-Length']) == len(body)
+        with pytest.raises(ValueError):
+            json.loads(body.decode())
+    elif kind == 'envelope_error':
+        assert json.loads(body) == {'success': False, 'code': 8004, 'message': 'Invaliddata.The detection data deleted is false, excepted is false.',
+                                    'result': None}
+    elif kind == 'missing_result':
+        assert status == 200 and 'result' not in json.loads(body)
+
+
+@pytest.mark.parametrize('kind', ['429', '500', '502', '503', '504', 'html_502', 'html_200', 'truncated', 'not_json',
+                                  'envelope_error', 'missing_result', 'auth_401', 'delay', 'reset'])
+def test_fault_served_once(sandbox, kind):
+    uri = '/api/v1/exception-rules?pageIndex=0&pageSize=3'
+    control(sandbox[1], '/__sandbox/faults', {'queue': [{'kind': kind, 'count': 1, 'retry_after': 2, 'seconds': 0.3}]})
+    started = time.time()
+    if kind == 'reset':
+        with pytest.raises((http.client.HTTPException, ConnectionError)):
+            raw(sandbox[1], 'GET', uri)
+    else:
+        status, hdrs, body = raw(sandbox[1], 'GET', uri)
+        _fault_check(kind, status, hdrs, body)
+        if kind == '429':
+            assert hdrs['Retry-After'] == '2'
+        if kind == 'delay':
+            assert time.time() - started >= 0.3 and json.loads(body)['success'] is True
+    status, body = call(sandbox[1], 'GET', uri)
+    assert status == 200 and body['success'] is True and len(body['result']['content']) == 3
+    stats = control(sandbox[1], '/__sandbox/stats')
+    assert stats['faults_injected'] == 1 and stats['requests'][0]['fault'] == kind and stats['requests'][1]['fault'] is None
+
+
+def test_fault_match_and_after(sandbox):
+    plan = {'queue': [{'kind': '503', 'count': 2, 'match': 'GET /api/v1/detections', 'after': 2}]}
+    control(sandbox[1], '/__sandbox/faults', plan)
+    assert call(sandbox[1], 'GET', '/api/v1/servers')[0] == 200
+    statuses = [raw(sandbox[1], 'GET', '/api/v1/detections?pageIndex=%d&pageSize=5' % i)[0] for i in range(5)]
+    assert statuses == [200, 200, 503, 503, 200]
+    assert control(sandbox[1], '/__sandbox/faults')['queue'] == []
+
+
+def test_random_rate_and_bad_plan(sandbox):
+    control(sandbox[1], '/__sandbox/faults', {'rate_429': 1.0, 'retry_after': 7})
+    status, hdrs = raw(sandbox[1], 'GET', '/api/v1/servers')[:2]
+    assert status == 429 and hdrs['Retry-After'] == '7'
+    assert 'error' in control(sandbox[1], '/__sandbox/faults', {'queue': [{'kind': 'nope'}]})
+
+
+def test_stats_exclude_control_plane(sandbox):
+    for path in ('/__sandbox/health', '/__sandbox/ids?resource=servers', '/__sandbox/faults', '/__sandbox/stats'):
+        control(sandbox[1], path)
+    call(sandbox[1], 'GET', '/api/v1/alarm/interval')
+    stats = control(sandbox[1], '/__sandbox/stats')
+    assert stats['requests_total'] == 1 and stats['by_operation'] == {'GET /api/v1/alarm/interval': 1}
+    entry = stats['requests'][0]
+    assert entry['operation'] == 'GET /api/v1/alarm/interval' and entry['access_key'] == ACCESS and entry['signature_valid'] is True
+    assert SECRET not in json.dumps(stats)
+
+
+def test_suspicious_objects(sandbox):
+    detection = sandbox[0].dataset.detections[0]
+    body = call(sandbox[1], 'GET', '/api/v1/detections/%s/suspicious-objects' % detection['detectionId'])[1]
+    assert [o['suspicionFileId'] for o in body['result']] == [f['suspicionFileId'] for f in detection['suspicionFiles']]
+    assert call(sandbox[1], 'DELETE', '/api/v1/detections/%s' % detection['detectionId'])[0] == 404
+
+
+def test_dataset_determinism():
+    first = wbd_sandbox.make_dataset(seed=7, detections=50)
+    second = wbd_sandbox.make_dataset(seed=7, detections=50, anchor_ms=first.anchor_ms - 86400000)
+    other = wbd_sandbox.make_dataset(seed=8, detections=50)
+    for resource in ('detections', 'exceptions', 'quarantines', 'exception-rules', 'deleted-exception-rules', 'servers'):
+        assert first.ids(resource) == second.ids(resource)
+    assert first.ids('detections') != other.ids('detections')
+    statuses = {s['agentStatus'] for s in first.servers}
+    assert statuses == {'enable', 'disable', 'notInstalled', 'error', 'activating', 'down'}
+    registered = {s['instanceNo'] for s in first.servers}
+    assert any(d['instanceNo'] not in registered for d in first.detections)
+
+
+def test_alternate_shapes_and_policy():
+    server, base_url = wbd_sandbox.start_in_thread(quiet=True, detections=5, quarantines=3, page_size_policy='error', max_page_size=10,
+                                                   quarantine_shape='array', interval_shape='array', lifetime=30)
+    try:
+        assert isinstance(call(base_url, 'GET', '/api/v1/quarantines?pageSize=2')[1]['result'], list)
+        assert isinstance(call(base_url, 'GET', '/api/v1/alarm/interval')[1]['result'], list)
+        status, body = call(base_url, 'GET', '/api/v1/servers?pageSize=11')
+        assert status == 200 and body['success'] is False and body['code'] == 400
+    finally:
+        server.stop()
+
+
+def test_cli_start_stop(tmp_path):
+    script = os.path.join(SANDBOX_DIR, 'wbd_sandbox.py')
+    port_file = str(tmp_path / 'sandbox.port')
+    out = subprocess.run([sys.executable, script, 'start', '--port-file', port_file, '--detections', '10', '--lifetime', '30', '--quiet'],
+                         capture_output=True, text=True, timeout=20, check=True).stdout.strip()
+    assert out.startswith('http://127.0.0.1:') and os.path.exists(port_file)
+    assert control(out, '/__sandbox/health') == {'ok': True}
+    stopped = subprocess.run([sys.executable, script, 'stop', '--port-file', port_file], capture_output=True, text=True, timeout=20, check=True)
+    assert 'stopped' in stopped.stdout and not os.path.exists(port_file)
+    again = subprocess.run([sys.executable, script, 'stop', '--port-file', port_file], capture_output=True, text=True, timeout=20, check=True)
+    assert 'already gone' in again.stdout
