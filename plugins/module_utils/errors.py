@@ -43,7 +43,8 @@ class WbdError(Exception):
 
     def after_retries(self, attempts, elapsed):
         """The same error, reworded once the retry budget is spent."""
-        self.message = '%s Gave up after %d attempts in %.1f s.' % (self.message, attempts, elapsed)
+        if attempts > 1:
+            self.message = '%s Gave up after %d attempts in %.1f s.' % (self.message, attempts, elapsed)
         return self
 
 

@@ -31,6 +31,10 @@ def _as_int(value):
         return None
 
 
+def ceil_div(total, size):
+    return (total + size - 1) // size
+
+
 def parse_page(result, where='the list'):
     """(items, total_count, total_pages, page_size) of one page.
 
@@ -142,14 +146,14 @@ class PageState(object):
         """Pages the walk may take at most: the first announced total twice over, plus slack, but never unbounded."""
         if self.first_total is None:
             return HARD_PAGE_LIMIT
-        planned = -(-max(self.first_total, 1) // self.page_size)
+        planned = ceil_div(max(self.first_total, 1), self.page_size)
         return min(HARD_PAGE_LIMIT, planned * 2 + 10)
 
     def planned_pages(self):
         """Page indexes after the first that the announced total says exist (for concurrent fetching)."""
         if self.total is None:
             return []
-        return list(range(1, -(-self.total // self.page_size)))
+        return list(range(1, ceil_div(self.total, self.page_size)))
 
     def finish(self, where='the list'):
         """Warn when the API's own total and what it actually delivered disagree."""
@@ -176,7 +180,6 @@ class Pager(object):
         index = 0
         while not self.state.done:
             result = self.fetch_batch([index])[0]
-            for item in self.state.add(index, result, self.where):
-                yield item
+            yield from self.state.add(index, result, self.where)
             index += 1
         self.state.finish(self.where)

@@ -15,7 +15,7 @@ description:
     (the WBD API operation GetWebshell, C(GET /api/v1/detections)), every page of it.
   - Read-only; returns the detections under RV(detections), never as facts.
 author:
-  - ncloud.wbd maintainers
+  - ncloud.wbd maintainers (@ncloud-wbd)
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging

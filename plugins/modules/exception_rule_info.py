@@ -17,7 +17,7 @@ description:
     C(START) prefix, C(END) suffix, C(NOT_USE) not compared), on its target (one server, a server group or every server).
   - Read-only; returns the rules under RV(exception_rules), never as facts.
 author:
-  - ncloud.wbd maintainers
+  - ncloud.wbd maintainers (@ncloud-wbd)
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging

@@ -53,7 +53,7 @@ def test_exact_multiple_uses_total_and_no_extra_request():
 
 def test_short_last_page_stops():
     api = FakeApi(records(101))
-    ids, state, _ = walk(api, 50)
+    ids, state, dummy = walk(api, 50)
     assert len(ids) == 101 and api.calls == [0, 1, 2]
 
 
@@ -70,7 +70,7 @@ def test_server_clamps_page_size():
 
 def test_one_based_server_loses_nothing_and_duplicates_nothing():
     api = FakeApi(records(250), one_based=True, total_pages=False)
-    ids, _, warnings = walk(api, 100)
+    ids, dummy, warnings = walk(api, 100)
     assert ids == [r['id'] for r in records(250)]
     assert api.calls == [0, 1, 2, 3] and not warnings
 
@@ -119,15 +119,15 @@ def test_total_change_warns_once():
 
 def test_max_items_truncates():
     api = FakeApi(records(500))
-    ids, state, _ = walk(api, 100, max_items=150)
+    ids, state, dummy = walk(api, 100, max_items=150)
     assert len(ids) == 150 and state.truncated and api.calls == [0, 1]
-    ids, state, _ = walk(FakeApi(records(100)), 100, max_items=100)
+    ids, state, dummy = walk(FakeApi(records(100)), 100, max_items=100)
     assert len(ids) == 100 and not state.truncated
 
 
 def test_bare_array_result_is_a_page():
     pages = {0: records(3)}
-    ids, state, _ = walk(lambda i, s: pages.get(i, []), 10)
+    ids, state, dummy = walk(lambda i, s: pages.get(i, []), 10)
     assert len(ids) == 3 and state.total is None and state.stop_reason == 'short page'
 
 

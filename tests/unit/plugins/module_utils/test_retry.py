@@ -23,14 +23,14 @@ def test_parse_retry_after_seconds_and_dates():
 def test_full_jitter_stays_within_exponential_cap():
     rng = random.Random(7)
     for attempt in range(8):
-        for _ in range(200):
+        for dummy in range(200):
             delay = backoff_delay(attempt, rng)
             assert 0 <= delay <= min(30.0, 2 ** attempt)
 
 
 def test_jitter_spreads_out():
     rng = random.Random(1)
-    delays = set(round(backoff_delay(3, rng), 3) for _ in range(50))
+    delays = set(round(backoff_delay(3, rng), 3) for dummy in range(50))
     assert len(delays) > 40
 
 
