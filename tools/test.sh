@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Run the collection's checks. Each step is one check; every selected step runs even if an earlier
+# one failed; a summary follows and the last line is "N passed, N failed". Exit status 1 if any failed.
+#
+#   tools/test.sh                 all steps (what `make test` and .ci/run do)
+#   tools/test.sh lint units      only some steps / groups (see --list)
+#   tools/test.sh --list
+#
+# Tests run on a copy of the working tree (tracked + untracked-not-ignored files) placed at
+# $WORK/ansible_collections/ncloud/wbd, because ansible-test needs that path shape.
+# Knobs: WBD_KEEP_WORK=1 keeps $WORK; WBD_SUMMARY_FILE=F also writes the final line to F;
+#        WBD_CACHE_DIR (venv cache, see tools/lib.sh).
+set -uo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ALL_STEPS=(yamllint ansible-lint changelog-lint docs-lint sanity units integration build-install
+           sanity-2.16 units-2.16 sanity-newest units-newest)
+declare -A GROUPS_=(
+  [all]="${ALL_STEPS[*]}"
+  [lint]="yamllint ansible-lint changelog-lint docs-lint"
+  [compat]="sanity-2.16 units-2.16 sanity-newest units-newest"
+  [sanity-all]="sanity sanity-2.16 sanity-newest"
+  [units-all]="units units-2.16 units-newest"
+)
+
+if [ "${1:-}" = "--list" ] || [ "${1:-}" = "-l" ]; then
+  echo "steps:  ${ALL_STEPS[*]}"
+  for g in "${!GROUPS_[@]}"; do echo "group $g: ${GROUPS_[$g]}"; done
+  exit 0
+fi
+
+SELECTED=()
+for a in "${@:-all}"; do
+  if [ -n "${GROUPS_[$a]:-}" ]; then
+    read -r -a more <<<"${GROUPS_[$a]}"; SELECTED+=("${more[@]}")
+  elif printf '%s\n' "${ALL_STEPS[@]}" | grep -qx -- "$a"; then
+    SELECTED+=("$a")
+  else
+    echo "unknown step or group: $a (try --list)" >&2; exit 2
+  fi
+done
+
+finish() {  # finish PASSED FAILED
+  local line="$1 passed, $2 failed"
+  [ -n "${WBD_SUMMARY_FILE:-}" ] && echo "$line" >"$WBD_SUMMARY_FILE"
+  echo "$line"
+  [ "$2" -eq 0 ]
+}
+
+# ---- main toolchain venv (Python 3.11, ansible-core 2.19) -------------------------------------
+T0=$SECONDS
+if ! MAIN_VENV="$(wbd_ensure_venv "$WBD_REPO/requirements/dev.txt")"; then
+  echo "FATAL: could not create the main venv from requirements/dev.txt"
+  finish 0 1; exit 1
+fi
+export PATH="$MAIN_VENV/bin:$PATH"
+MAIN_PY="$(wbd_venv_python "$MAIN_VENV")"
+wbd_install_get_pip_shims "$MAIN_VENV"
+SETUP_SECS=$((SECONDS - T0))
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/$WBD_NS.$WBD_NAME.test.XXXXXX")"
+cleanup() {
+  wbd_remove_stale
+  if [ "${WBD_KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+COL="$(wbd_workcopy "$WORK/main")" || { echo "FATAL: could not copy the working tree"; finish 0 1; exit 1; }
+export ANSIBLE_COLLECTIONS_PATH="$WORK/main"
+wbd_remove_stale
+cd "$COL" || exit 1
+
+# ---- steps -----------------------------------------------------------------------------------
+step_yamllint()       { yamllint -s .; }
+step_ansible_lint()   {
+  local rc=0
+  wbd_remove_stale
+  ansible-lint --profile production || rc=$?
+  wbd_remove_stale; rm -rf "$COL/.ansible"   # keep ansible-lint's build copy out of later steps
+  return $rc
+}
+step_changelog_lint() { antsibull-changelog lint; }
+step_docs_lint()      { antsibull-docs lint-collection-docs --plugin-docs .; }
+step_sanity()         { ansible-test sanity --venv --python "$MAIN_PY"; }
+step_units()          { ansible-test units --venv --python "$MAIN_PY"; }
+step_integration()    { ansible-test integration --venv --python "$MAIN_PY"; }
+
+step_build_install() {
+  local dist="$WORK/dist" inst="$WORK/installed" tarball list mods m
+  rm -rf "$dist" "$inst"
+  ansible-galaxy collection build --force --output-path "$dist" || return 1
+  tarball="$(ls "$dist/$WBD_NS-$WBD_NAME-"*.tar.gz)" || return 1
+  if tar -tzf "$tarball" | grep -E '^(\./)?(\.ansible|collections|tests/output|\.venv|venv|\.ci)/'; then
+    echo "tarball contains build junk (see above): fix build_ignore in galaxy.yml"; return 1
+  fi
+  ANSIBLE_COLLECTIONS_PATH="$inst" ansible-galaxy collection install --force "$tarball" -p "$inst/ansible_collections" || return 1
+  list="$(ANSIBLE_COLLECTIONS_PATH="$inst" ansible-doc -t module -l "$WBD_NS.$WBD_NAME")" || return 1
+  echo "$list"
+  mods="$(awk '{print $1}' <<<"$list" | grep "^$WBD_NS\.$WBD_NAME\.")"
+  [ -n "$mods" ] || { echo "ansible-doc -l $WBD_NS.$WBD_NAME lists no modules"; return 1; }
+  for m in $mods; do
+    ANSIBLE_COLLECTIONS_PATH="$inst" ansible-doc -t module "$m" >/dev/null || { echo "ansible-doc $m failed"; return 1; }
+  done
+  echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB), installed, $(wc -w <<<"$mods") module docs render"
+}
+
+# Other ansible-core versions: own cached venv + own work copy, ansible-test from that venv.
+compat() {  # compat VARIANT SUBCOMMAND  (VARIANT = requirements/core-VARIANT.txt)
+  local variant="$1" sub="$2" req venv pyver col
+  req="$WBD_REPO/requirements/core-$variant.txt"
+  venv="$(wbd_ensure_venv "$req")" || return 1
+  pyver="$(wbd_venv_python "$venv")"
+  wbd_install_get_pip_shims "$venv"
+  col="$WORK/core-$variant/ansible_collections/$WBD_NS/$WBD_NAME"
+  [ -d "$col" ] || col="$(wbd_workcopy "$WORK/core-$variant")" || return 1
+  (
+    cd "$col" || exit 1
+    export PATH="$venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$WORK/core-$variant"
+    echo "ansible-core $("$venv/bin/python" -c 'from ansible.release import __version__; print(__version__)'), python $pyver"
+    ansible-test "$sub" --venv --python "$pyver"
+  )
+}
+step_sanity_2_16()    { compat 2.16 sanity; }
+step_units_2_16()     { compat 2.16 units; }
+step_sanity_newest()  { compat newest sanity; }
+step_units_newest()   { compat newest units; }
+
+# ---- runner ----------------------------------------------------------------------------------
+PASSED=0; FAILED=0; RESULTS=()
+step() {  # step NAME: runs step_NAME, records pass/fail + duration
+  local name="$1" t0=$SECONDS rc=0
+  echo; echo "==== $name"
+  "step_${name//[-.]/_}" </dev/null || rc=$?
+  local dt=$((SECONDS - t0))
+  if [ $rc -eq 0 ]; then PASSED=$((PASSED + 1)); RESULTS+=("$(printf '  %-16s ok      %4ss' "$name" "$dt")")
+  else FAILED=$((FAILED + 1)); RESULTS+=("$(printf '  %-16s FAILED  %4ss  (rc %s)' "$name" "$dt" "$rc")"); fi
+  echo "==== $name: $([ $rc -eq 0 ] && echo ok || echo "FAILED rc=$rc") (${dt}s)"
+}
+
+for s in "${SELECTED[@]}"; do step "$s"; done
+
+echo
+echo "==== summary (main venv setup ${SETUP_SECS}s, total $((SECONDS - T0))s)"
+printf '%s\n' "${RESULTS[@]}"
+finish "$PASSED" "$FAILED"
