@@ -81,7 +81,7 @@ echo
 echo "==== demo summary"
 echo "  ansible-core   : $(ansible --version | head -1)"
 echo "  sandbox        : $URL (${WBD_DEMO_DETECTIONS:-2500} detections)"
-echo "  playbook       : playbooks/summary.yml, rc=$RC, ${PLAY_SECS}s (total $((SECONDS - T0))s)"
+echo "  playbook       : ncloud.wbd.summary, rc=$RC, ${PLAY_SECS}s (total $((SECONDS - T0))s)"
 grep -A20 '^PLAY RECAP' "$PLAY_LOG" | sed -n '2,$p' | grep -v '^$' | sed 's/^/  recap          : /'
 if grep -qF "$SANDBOX_SECRET_KEY" "$PLAY_LOG"; then
   echo "  secret leak    : FAIL - the secret key appears in the playbook output"; RC=1
