@@ -90,8 +90,9 @@ step_build_install() {
   rm -rf "$dist" "$inst"
   ansible-galaxy collection build --force --output-path "$dist" || return 1
   tarball="$(ls "$dist/$WBD_NS-$WBD_NAME-"*.tar.gz)" || return 1
-  if tar -tzf "$tarball" | grep -E '^(\./)?(\.ansible|collections|tests/output|\.venv|venv|\.ci)/'; then
-    echo "tarball contains build junk (see above): fix build_ignore in galaxy.yml"; return 1
+  # Only the product ships: no tests (the sandbox included), tooling, venvs or build output.
+  if tar -tzf "$tarball" | grep -E '^(\./)?(\.ansible|collections|tests|\.venv|venv|\.ci|tools|requirements|build)/'; then
+    echo "tarball contains files that are not the product (see above): fix build_ignore in galaxy.yml"; return 1
   fi
   ANSIBLE_COLLECTIONS_PATH="$inst" ansible-galaxy collection install --force "$tarball" -p "$inst/ansible_collections" || return 1
   list="$(ANSIBLE_COLLECTIONS_PATH="$inst" ansible-doc -t module -l "$WBD_NS.$WBD_NAME")" || return 1

@@ -149,12 +149,6 @@ class PageState(object):
         planned = ceil_div(max(self.first_total, 1), self.page_size)
         return min(HARD_PAGE_LIMIT, planned * 2 + 10)
 
-    def planned_pages(self):
-        """Page indexes after the first that the announced total says exist (for concurrent fetching)."""
-        if self.total is None:
-            return []
-        return list(range(1, ceil_div(self.total, self.page_size)))
-
     def finish(self, where='the list'):
         """Warn when the API's own total and what it actually delivered disagree."""
         if self.total is not None and not self.truncated and self.stop_reason != 'page limit' and len(self.seen) != self.total:

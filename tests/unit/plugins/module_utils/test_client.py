@@ -144,6 +144,7 @@ def test_connection_error_message_is_short_and_actionable():
     with pytest.raises(errors.WbdConnectionError) as exc:
         client(session, retries=0).request('GET', '/x')
     assert '[Errno 111] Connection refused' in str(exc.value) and 'endpoint' in str(exc.value) and '0x7f' not in str(exc.value)
+    assert 'Gave up' not in str(exc.value)  # no retries were allowed, so none were given up
 
 
 def test_tls_errors_are_not_retried():
