@@ -81,7 +81,7 @@ class WbdClient(object):
 
     def __init__(self, endpoint, access_key, secret_key, timeout=30, retries=5, deadline=DEFAULT_DEADLINE,
                  validate_certs=True, ca_path=None, pool_size=10, session=None,
-                 clock=time.time, sleep=time.sleep, rng=None):
+                 clock=None, sleep=None, rng=None):
         if not HAS_REQUESTS and session is None:
             raise WbdConfigError('The Python library "requests" is required.')
         self.endpoint = endpoint.rstrip('/')
@@ -94,8 +94,8 @@ class WbdClient(object):
         self.retries = retries
         self.deadline = deadline
         self.verify = ca_path if ca_path else bool(validate_certs)
-        self.clock = clock
-        self.sleep = sleep
+        self.clock = clock or time.time
+        self.sleep = sleep or time.sleep
         self.rng = rng or random.SystemRandom()
         self.session = session or self._new_session(pool_size)
         self.headers = {

@@ -122,3 +122,30 @@ def test_api_error_is_one_line_without_secret(env, capsys):
 def test_bad_page_size(env, capsys):
     result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'page_size': 0}, PagedSession([]), env, capsys)
     assert result['failed'] is True and 'page_size must be positive' in result['msg']
+
+
+def test_missing_requests_library_is_named(env, capsys):
+    from ansible_collections.ncloud.wbd.plugins.module_utils import module as module_mod
+    env.setattr(module_mod, 'HAS_REQUESTS', False)
+    result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET}, PagedSession([]), env, capsys)
+    assert result['failed'] is True and 'requests' in result['msg'] and 'Python library' in result['msg']
+
+
+def test_retries_warn_once_and_results_stay_complete(env, capsys):
+    class FlakySession(PagedSession):
+        calls = 0
+
+        def request(self, method, url, data=None, headers=None, **kwargs):
+            self.calls += 1
+            if self.calls in (1, 3):
+                return Response(503, {'error': {'errorCode': '500', 'message': 'Endpoint Error'}})
+            return PagedSession.request(self, method, url, data, headers, **kwargs)
+
+    slept = []
+    env.setattr(client_mod.time, 'sleep', slept.append)
+    session = FlakySession([{'detectionId': str(i)} for i in range(15)])
+    result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'page_size': 10}, session, env, capsys)
+    assert [d['detection_id'] for d in result['detections']] == [str(i) for i in range(15)]
+    warnings = [w if isinstance(w, str) else repr(w) for w in result['warnings']]  # ansible-core 2.19 returns dicts
+    assert len(warnings) == 1 and '2 of 4 WBD API requests were retries' in warnings[0], warnings
+    assert len(slept) == 2
