@@ -42,7 +42,13 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.errors import (
 from ansible_collections.ncloud.wbd.plugins.module_utils.paging import Pager
 from ansible_collections.ncloud.wbd.plugins.module_utils.responses import RequestInfo, parse_response
 from ansible_collections.ncloud.wbd.plugins.module_utils.retry import DEFAULT_DEADLINE, next_delay
-from ansible_collections.ncloud.wbd.plugins.module_utils.signing import request_target, signed_headers, timestamp_ms
+from ansible_collections.ncloud.wbd.plugins.module_utils.signing import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    request_target,
+    signed_headers,
+    timestamp_ms,
+)
 from ansible_collections.ncloud.wbd.plugins.module_utils.version import USER_AGENT
 
 SITE_ENDPOINTS = {
@@ -84,8 +90,7 @@ class WbdClient(object):
                  clock=None, sleep=None, rng=None):
         if not HAS_REQUESTS and session is None:
             raise WbdConfigError('The Python library "requests" is required.')
-        self.endpoint = endpoint.rstrip('/')
-        parts = urlsplit(self.endpoint)
+        parts = urlsplit(endpoint.rstrip('/'))
         self._origin = '%s://%s' % (parts.scheme, parts.netloc)
         self._base_path = parts.path.rstrip('/')
         self.access_key = access_key
@@ -127,7 +132,8 @@ class WbdClient(object):
         """One signed attempt: the parsed result, or a typed error."""
         headers = dict(self.headers)
         headers.update(signed_headers(self.access_key, self._secret_key, method, uri, timestamp_ms(self.clock)))
-        info.signed_at = int(headers['x-ncp-apigw-timestamp']) / 1000.0
+        info.signed_at = int(headers[TIMESTAMP_HEADER]) / 1000.0
+        info.signatures.append(headers[SIGNATURE_HEADER])
         self._count('requests')
         try:
             response = self.session.request(method, self._origin + uri, data=data, headers=headers,
@@ -161,6 +167,7 @@ class WbdClient(object):
             try:
                 return self._send_once(method, uri, data, info)
             except WbdError as err:
+                err.redact(info.signatures)  # a proxy's error page may echo our headers
                 if not err.retryable:
                     raise
                 elapsed = self.clock() - started
@@ -171,14 +178,15 @@ class WbdClient(object):
             self._count('retries')
             self.sleep(delay)
 
-    def paginate(self, method, path, id_key, page_size, filters=None, max_items=None, warn=None,
+    def paginate(self, path, id_key, page_size, filters=None, max_items=None, warn=None,
                  operation=None, permission=None):
-        """Records of a list operation: GET with query parameters, or POST search with ``filters`` in the body."""
+        """Records of a list operation: GET with query parameters, or, when ``filters`` is given, POST search
+        with the filters in the body."""
         def fetch_page(index, size):
-            if method.upper() == 'GET':
+            if filters is None:
                 return self.request('GET', path, params=[('pageIndex', index), ('pageSize', size)],
                                     operation=operation, permission=permission)
-            body = dict(filters or {})
+            body = dict(filters)
             body.update(pageIndex=index, pageSize=size)
             return self.request('POST', path, body=body, operation=operation, permission=permission)
 

@@ -41,6 +41,13 @@ class WbdError(Exception):
     def __str__(self):
         return self.message
 
+    def redact(self, secrets):
+        """Blank out values (signatures a server might echo back) from the message; returns self."""
+        for secret in secrets:
+            if secret:
+                self.message = self.message.replace(secret, '********')
+        return self
+
     def after_retries(self, attempts, elapsed):
         """The same error, reworded once the retry budget is spent."""
         if attempts > 1:

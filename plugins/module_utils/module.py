@@ -69,10 +69,12 @@ class WbdModule(object):
             missing.append('secret_key (or environment variable %s)' % ' / '.join(SECRET_KEY_ENV))
         if missing:
             raise WbdConfigError('Missing WBD API credentials: set %s.' % ' and '.join(missing))
-        for name in ('timeout', 'retries', 'page_size'):
-            value = self.params.get(name)
-            if value is not None and (value < 0 or (name != 'retries' and value == 0)):
-                raise WbdConfigError('%s must be %s, got %s.' % (name, 'zero or more' if name == 'retries' else 'positive', value))
+        if self.params['timeout'] <= 0:
+            raise WbdConfigError('timeout must be positive, got %s.' % self.params['timeout'])
+        if self.params['retries'] < 0:
+            raise WbdConfigError('retries must be zero or more, got %s.' % self.params['retries'])
+        if self.params.get('page_size') is not None and self.params['page_size'] < 1:
+            raise WbdConfigError('page_size must be positive, got %s.' % self.params['page_size'])
 
     @property
     def client(self):
@@ -88,10 +90,9 @@ class WbdModule(object):
 
     def list_records(self, resource, filters=None, max_items=None):
         """Every record of a list resource, normalised, and the page walk's state (totals, truncation)."""
-        search = filters is not None
-        pager = self.client.paginate('POST' if search else 'GET', resource.path, resource.id_key, self.params['page_size'],
+        pager = self.client.paginate(resource.path, resource.id_key, self.params['page_size'],
                                      filters=filters, max_items=max_items, warn=self.warn,
-                                     operation=resource.search_op if search else resource.get_op,
+                                     operation=resource.get_op if filters is None else resource.search_op,
                                      permission=resource.permission)
         records = [normalize(record, resource.field_map) for record in pager]
         return records, pager.state

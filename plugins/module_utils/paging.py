@@ -75,7 +75,6 @@ class PageState(object):
         self.count = 0
         self.first_total = None
         self.total = None
-        self.pages_fetched = 0
         self.stop_reason = None
         self.truncated = False
         self._fruitless = 0
@@ -94,7 +93,6 @@ class PageState(object):
     def add(self, index, result, where='the list'):
         """Take page ``index``; return its records not seen before (at most up to max_items)."""
         items, total, pages, echoed = parse_page(result, where)
-        self.pages_fetched += 1
         if total is not None:
             if self.first_total is None:
                 self.first_total = total

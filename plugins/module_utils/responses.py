@@ -41,6 +41,7 @@ class RequestInfo(object):
         self.operation = operation
         self.permission = permission
         self.signed_at = signed_at  # epoch seconds of the timestamp that was signed
+        self.signatures = []  # every signature sent for this request, scrubbed from its error message
 
     def __str__(self):
         label = '%s %s' % (self.method, self.uri)

@@ -163,9 +163,9 @@ def test_paginate_get_and_search_bodies():
     page = {'success': True, 'result': {'content': [{'detectionId': '1'}], 'totalCount': 1, 'pageSize': 5}}
     session = Session(Response(payload=page))
     c = client(session)
-    assert list(c.paginate('GET', '/api/v1/detections', 'detectionId', 5)) == [{'detectionId': '1'}]
+    assert list(c.paginate('/api/v1/detections', 'detectionId', 5)) == [{'detectionId': '1'}]
     assert session.sent[-1]['url'].endswith('/api/v1/detections?pageIndex=0&pageSize=5')
-    list(c.paginate('POST', '/api/v1/detections', 'detectionId', 5, filters={'actionStatus': 'blank'}))
+    list(c.paginate('/api/v1/detections', 'detectionId', 5, filters={'actionStatus': 'blank'}))
     assert json.loads(session.sent[-1]['data']) == {'actionStatus': 'blank', 'pageIndex': 0, 'pageSize': 5}
 
 
@@ -177,3 +177,18 @@ def test_resolve_endpoint():
     for bad in ('127.0.0.1:8080', 'ftp://x', 'http://x/?a=1'):
         with pytest.raises(errors.WbdConfigError):
             resolve_endpoint(bad, None)
+
+
+def test_signature_echoed_by_a_proxy_never_reaches_the_message():
+    class EchoSession(Session):
+        def request(self, method, url, data=None, headers=None, **kwargs):
+            self.sent.append(dict(headers=headers))
+            page = '<html><head><title>Bad Gateway %s</title></head></html>' % headers['x-ncp-apigw-signature-v2']
+            return Response(502, raw=page.encode())
+
+    session = EchoSession(None)
+    with pytest.raises(errors.WbdGatewayError) as exc:
+        client(session, retries=1).request('GET', '/x')
+    assert 'Bad Gateway' in str(exc.value)
+    for sent in session.sent:
+        assert sent['headers']['x-ncp-apigw-signature-v2'] not in str(exc.value)
