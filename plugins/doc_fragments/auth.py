@@ -14,14 +14,31 @@ options:
   access_key:
     description:
       - NCP API access key (main account or sub-account).
-      - If not set, the environment variable E(NCLOUD_ACCESS_KEY) is used, then E(NCLOUD_ACCESS_KEY_ID).
-      - Required, from the option or the environment.
+      - If not set, the environment variable E(NCLOUD_ACCESS_KEY) is used, then E(NCLOUD_ACCESS_KEY_ID), then
+        C(ncloud_access_key_id) from the credentials file (see O(credentials_file)).
+      - Required, from one of these places.
     type: str
   secret_key:
     description:
       - NCP API secret key matching O(access_key). It signs every request and is never sent, logged or returned.
-      - If not set, the environment variable E(NCLOUD_SECRET_KEY) is used, then E(NCLOUD_SECRET_ACCESS_KEY).
-      - Required, from the option or the environment.
+      - If not set, the environment variable E(NCLOUD_SECRET_KEY) is used, then E(NCLOUD_SECRET_ACCESS_KEY), then
+        C(ncloud_secret_access_key) from the credentials file.
+      - Required, from one of these places.
+    type: str
+  credentials_file:
+    description:
+      - The NCP credentials file, the one the ncloud CLI and the NCP SDKs read. It holds C(name = value) lines with
+        the keys C(ncloud_access_key_id) and C(ncloud_secret_access_key), optionally in C([profile]) sections.
+      - Read only when O(access_key) or O(secret_key) is found neither in the options nor in the environment.
+      - It must be a regular file that neither group nor others can access (for example mode C(0600)); the module
+        refuses it otherwise, because it holds a secret key.
+      - If not set, C(~/.ncloud/configure) of the user running the module is read when it exists.
+    type: path
+  profile:
+    description:
+      - Section of O(credentials_file) to read the keys from.
+      - If not set, the keys outside any section and in C([DEFAULT]) are used, or the only section when the file has
+        just one.
     type: str
   site:
     description:
@@ -63,6 +80,9 @@ options:
     type: int
     default: 5
 notes:
+  - Each key is taken from the first place that has it, in this order, a module option (including
+    C(module_defaults)), an environment variable, the credentials file. When O(profile) or O(credentials_file)
+    is set but both keys come from options or the environment, the module warns that the file was not read.
   - Requests are signed with NCP API Gateway signature v2; the signing clock must be within 5 minutes of the real time.
   - All modules of this collection belong to the action group C(ncloud.wbd.wbd), so these options can be set once
     with C(module_defaults) and C(group/ncloud.wbd.wbd).

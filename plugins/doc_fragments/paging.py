@@ -18,6 +18,12 @@ options:
         follows the page size the API reports; if it refuses the size, lower this value.
     type: int
     default: 100
+  max_results:
+    description:
+      - Return at most this many records and stop paging once they are in. The result's C(truncated) says whether
+        more records matched, and C(total_count) how many the API reported.
+      - V(0) returns no records, only the count. Without this option every record is returned.
+    type: int
 notes:
   - The documentation disagrees on whether pages are numbered from 0 or 1. The module starts at 0, de-duplicates
     records by ID, and stops on an empty or short page, on the reported total, or when pages repeat, so either

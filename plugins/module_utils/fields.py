@@ -156,3 +156,84 @@ EXCEPTION_RULE = FieldMap(
     times=('createdTime', 'deletedTime'),
     ids=('exceptedRuleId', 'exceptTarget', 'memberNo'),
 )
+
+WAS_CONFIG = FieldMap(
+    names={
+        'wasType': 'was_type',
+        'webRootPath': 'web_root_path',
+        'fileUploadPath': 'file_upload_path',
+    },
+)
+
+DETECTION_TARGET = FieldMap(
+    names={
+        'instanceNo': 'instance_no',
+        'serverName': 'server_name',
+        'serverImageName': 'server_image_name',
+        'serverStatus': 'server_status',
+        'serverType': 'server_type',
+        'serverEnvType': 'server_env_type',
+        'ipAddress': 'ip_address',
+        'agentStatus': 'agent_status',
+        'serverGroupId': 'server_group_id',
+        'serverGroupName': 'server_group_name',
+        'platform': 'platform',
+        'wasConfigList': 'was_configs',
+        'memo': 'memo',
+    },
+    ids=('instanceNo', 'serverGroupId'),
+    nested={'wasConfigList': WAS_CONFIG},
+)
+
+# GetWebshellSuspiciousObject (wbd-api.md 2.5); GetQuarantine returns the same records plus the quarantine time.
+SUSPICIOUS_OBJECT = FieldMap(
+    names={
+        'suspicionFileId': 'suspicion_file_id',
+        'detectionId': 'detection_id',
+        'hostName': 'host_name',
+        'serverName': 'server_name',
+        'osType': 'os_type',
+        'fileOriginName': 'file_origin_name',
+        'quarantineFileName': 'quarantine_file_name',
+        'fileSize': 'file_size',
+        'sha1': 'sha1',
+        'privateIPofServer': 'private_ip',
+        'fileAuthority': 'file_authority',
+        'fileOwner': 'file_owner',
+        'fileGroup': 'file_group',
+        'accessTime': 'access_time',
+        'modifyTime': 'modify_time',
+        'changeTime': 'change_time',
+        'instanceNo': 'instance_no',
+        'hashScanResult': 'hash_scan_result',
+        'memo': 'memo',
+        'weight': 'weight',
+        'status': 'status',
+        'quarantineTime': 'quarantine_time',
+    },
+    times=('accessTime', 'modifyTime', 'changeTime', 'quarantineTime'),
+    ids=('suspicionFileId', 'detectionId', 'instanceNo'),
+)
+
+NOTIFICATION_INTERVAL = FieldMap(
+    names={
+        'id': 'id',
+        'memberNo': 'member_no',
+        'interval': 'interval_ms',
+        'lastSendNotificationTime': 'last_send_notification_time',
+        'createTime': 'create_time',
+        'lastUpdatedTime': 'last_updated_time',
+        'platform': 'platform',
+        'isDeleted': 'is_deleted',
+    },
+    times=('lastSendNotificationTime', 'createTime', 'lastUpdatedTime'),
+    ids=('id', 'memberNo'),
+)
+
+
+def is_quarantined(obj):
+    """Whether a normalised suspicious object is quarantined: its status says so, or it carries a quarantine name.
+
+    The docs do not name the status field or its values (wbd-api.md 2.5), so both signs count.
+    """
+    return obj.get('status') == 'quarantined' or bool(obj.get('quarantine_file_name'))

@@ -7,6 +7,10 @@ and the one place where client errors become ``fail_json``."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.client import (
@@ -15,19 +19,26 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.client import (
     WbdClient,
     resolve_endpoint,
 )
+from ansible_collections.ncloud.wbd.plugins.module_utils.credentials import resolve_credentials
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError, WbdError
-from ansible_collections.ncloud.wbd.plugins.module_utils.fields import normalize
+from ansible_collections.ncloud.wbd.plugins.module_utils.fields import SUSPICIOUS_OBJECT, is_quarantined, normalize
+from ansible_collections.ncloud.wbd.plugins.module_utils.filters import DETECTION as DETECTION_FILTERS
+from ansible_collections.ncloud.wbd.plugins.module_utils.filters import filters_argument_spec, search_body
+from ansible_collections.ncloud.wbd.plugins.module_utils.paging import parse_page
 
-ACCESS_KEY_ENV = ['NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID']
-SECRET_KEY_ENV = ['NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY']
 REDACTED = '********'
+# Suspicious-object lookups in flight at once: enough to hide latency, few enough not to trip the rate limit.
+OBJECT_WORKERS = 4
 
 
 def auth_argument_spec():
     """The connection options of every module; documented by the ncloud.wbd.auth doc fragment."""
     return dict(
-        access_key=dict(type='str', no_log=False, fallback=(env_fallback, ACCESS_KEY_ENV)),
-        secret_key=dict(type='str', no_log=True, fallback=(env_fallback, SECRET_KEY_ENV)),
+        # The environment and the credential file are read in credentials.resolve_credentials, which knows the order.
+        access_key=dict(type='str', no_log=False),
+        secret_key=dict(type='str', no_log=True),
+        profile=dict(type='str'),
+        credentials_file=dict(type='path'),
         site=dict(type='str', choices=['public', 'gov', 'fin'], fallback=(env_fallback, ['NCLOUD_SITE'])),
         endpoint=dict(type='str', fallback=(env_fallback, ['NCLOUD_WBD_ENDPOINT'])),
         validate_certs=dict(type='bool', default=True),
@@ -39,7 +50,22 @@ def auth_argument_spec():
 
 def paging_argument_spec():
     """Options of the list modules; documented by the ncloud.wbd.paging doc fragment."""
-    return dict(page_size=dict(type='int', default=100))
+    return dict(page_size=dict(type='int', default=100), max_results=dict(type='int'))
+
+
+def list_argument_spec(*filter_lists):
+    """Paging options plus the search filters of the given resources."""
+    spec = paging_argument_spec()
+    for search_filters in filter_lists:
+        spec.update(filters_argument_spec(search_filters))
+    return spec
+
+
+def detection_argument_spec():
+    """Options of the modules that list detections (detected or excepted)."""
+    spec = list_argument_spec(DETECTION_FILTERS)
+    spec['suspicious_objects'] = dict(type='bool', default=False)
+    return spec
 
 
 class WbdModule(object):
@@ -53,6 +79,7 @@ class WbdModule(object):
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self._client = None
+        self._checked = False
 
     def redact(self, text):
         secret = self.params.get('secret_key')
@@ -61,20 +88,28 @@ class WbdModule(object):
     def warn(self, message):
         self.module.warn(self.redact(message))
 
+    def _resolve_credentials(self):
+        access_key, secret_key, dummy, notes = resolve_credentials(self.params, os.environ)
+        self.module.no_log_values.add(secret_key)  # it may come from the environment or the file, not an option
+        self.params['access_key'] = access_key
+        self.params['secret_key'] = secret_key
+        for note in notes:
+            self.warn(note)
+
     def _check_options(self):
-        missing = []
-        if not self.params.get('access_key'):
-            missing.append('access_key (or environment variable %s)' % ' / '.join(ACCESS_KEY_ENV))
-        if not self.params.get('secret_key'):
-            missing.append('secret_key (or environment variable %s)' % ' / '.join(SECRET_KEY_ENV))
-        if missing:
-            raise WbdConfigError('Missing WBD API credentials: set %s.' % ' and '.join(missing))
+        """Validate the common options once, before the first request."""
+        if self._checked:
+            return
+        self._checked = True
+        self._resolve_credentials()
         if self.params['timeout'] <= 0:
             raise WbdConfigError('timeout must be positive, got %s.' % self.params['timeout'])
         if self.params['retries'] < 0:
             raise WbdConfigError('retries must be zero or more, got %s.' % self.params['retries'])
         if self.params.get('page_size') is not None and self.params['page_size'] < 1:
             raise WbdConfigError('page_size must be positive, got %s.' % self.params['page_size'])
+        if self.params.get('max_results') is not None and self.params['max_results'] < 0:
+            raise WbdConfigError('max_results must be zero or more, got %s.' % self.params['max_results'])
 
     @property
     def client(self):
@@ -88,19 +123,58 @@ class WbdModule(object):
                                      ca_path=p.get('ca_path'))
         return self._client
 
+    def search_filters(self, resource):
+        """The Search* body of the filters set in the options, or None to list with GET."""
+        return search_body(resource.filters, self.params, int(time.time() * 1000))
+
     def list_records(self, resource, filters=None, max_items=None):
         """Every record of a list resource, normalised, and the page walk's state (totals, truncation)."""
-        pager = self.client.paginate(resource.path, resource.id_key, self.params['page_size'],
+        page_size = self.params['page_size']
+        if max_items is not None:
+            page_size = min(page_size, max(max_items, 1))  # no point fetching a page of 100 for 5 records
+        pager = self.client.paginate(resource.path, resource.id_key, page_size,
                                      filters=filters, max_items=max_items, warn=self.warn,
                                      operation=resource.get_op if filters is None else resource.search_op,
                                      permission=resource.permission)
         records = [normalize(record, resource.field_map) for record in pager]
         return records, pager.state
 
-    def list_result(self, key, resource, filters=None, max_items=None):
-        """The result of a list module: the records under ``key`` and the API's ``total_count``."""
-        records, state = self.list_records(resource, filters=filters, max_items=max_items)
-        return {key: records, 'total_count': len(records) if state.total is None else state.total}
+    def list_result(self, key, resource, with_objects=False):
+        """The result of a list module: the records under ``key``, the API's ``total_count`` and ``truncated``.
+
+        Filters come from the options named by ``resource.filters``; ``max_results`` caps the list;
+        ``with_objects`` adds each record's suspicious objects.
+        """
+        self._check_options()
+        filters = self.search_filters(resource)
+        records, state = self.list_records(resource, filters=filters, max_items=self.params.get('max_results'))
+        total = state.total
+        if total is None and not state.truncated:
+            total = len(records)  # a bare-array answer has no total, but an untruncated walk counted everything
+        if with_objects:
+            self.attach_objects(records, resource)
+        return {key: records, 'total_count': total, 'truncated': state.truncated}
+
+    def attach_objects(self, records, resource):
+        """Add each record's suspicious objects (``suspicious_objects``), a few requests at a time, in order."""
+        def fetch(record):
+            result = self.client.request('GET', resource.objects_path(record['detection_id']), operation=resource.objects_op,
+                                         permission=resource.permission)
+            objects = [normalize(item, SUSPICIOUS_OBJECT) for item in parse_page(result, resource.objects_op)[0]]
+            for obj in objects:
+                obj['quarantined'] = is_quarantined(obj)
+            return objects
+
+        with ThreadPoolExecutor(max_workers=OBJECT_WORKERS) as pool:
+            futures = [pool.submit(fetch, record) for record in records]
+            try:
+                for record, future in zip(records, futures):
+                    record['suspicious_objects'] = future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        return records
 
     def _report_retries(self, outcome):
         """Warn once per run when any request needed a retry: throttling is worth knowing about."""

@@ -11,21 +11,34 @@ module: detection_info
 short_description: List Webshell Behavior Detector detections
 version_added: 0.1.0
 description:
-  - Lists the suspected webshell behaviour that WBD agents reported on servers registered for detection
-    (the WBD API operation GetWebshell, C(GET /api/v1/detections)), every page of it.
+  - Lists the suspected webshell behaviour that WBD agents reported on servers registered for detection, every page
+    of it. Without filters it calls the WBD API operation GetWebshell (C(GET /api/v1/detections)); with any filter
+    it calls SearchWebshell (C(POST /api/v1/detections)), so the API does the filtering.
+  - With O(suspicious_objects=true) each detection also gets its suspicious files from GetWebshellSuspiciousObject,
+    with SHA-1, size, owner, hash scan verdict and quarantine state.
   - Read-only; returns the detections under RV(detections), never as facts.
+  - Detections that an exception rule matched are not listed here; see M(ncloud.wbd.excepted_detection_info).
 author:
   - ncloud.wbd maintainers (@ncloud-wbd)
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging
+  - ncloud.wbd.detection_filters
   - ncloud.wbd.attributes
   - ncloud.wbd.attributes.info_module
 seealso:
+  - module: ncloud.wbd.excepted_detection_info
   - module: ncloud.wbd.exception_rule_info
+  - module: ncloud.wbd.quarantine_info
   - name: GetWebshell API reference
-    description: The WBD API operation this module calls.
+    description: The WBD API operation that lists detections.
     link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-webshell-getwebshell
+  - name: SearchWebshell API reference
+    description: The WBD API operation that searches detections.
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-webshell-searchwebshell
+  - name: GetWebshellSuspiciousObject API reference
+    description: The WBD API operation behind O(suspicious_objects).
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-webshell-getwebshellsuspiciousobject
 '''
 
 EXAMPLES = r'''
@@ -40,6 +53,40 @@ EXAMPLES = r'''
 - name: Show the unreviewed ones
   ansible.builtin.debug:
     msg: "{{ wbd.detections | selectattr('action_status', 'equalto', 'blank') | map(attribute='host_name') | list }}"
+
+- name: Let the API filter - unreviewed detections of the last seven days
+  ncloud.wbd.detection_info:
+    action_status: unconfirmed
+    since: 7d
+  register: recent
+  delegate_to: localhost
+  run_once: true
+
+- name: Detections on one server under Apache during July 2024 (times without offset are UTC)
+  ncloud.wbd.detection_info:
+    server_name: web-prd-001
+    parent_process_name: httpd
+    since: "2024-07-01"
+    until: "2024-07-31T23:59:59Z"
+  register: july
+  delegate_to: localhost
+  run_once: true
+
+- name: The 20 newest detections from one attacker IP, with their files' hash scan verdicts
+  ncloud.wbd.detection_info:
+    suspicious_ip: 203.0.113.45
+    max_results: 20
+    suspicious_objects: true
+  register: from_ip
+  delegate_to: localhost
+  run_once: true
+
+- name: Name malware files that are still in place
+  ansible.builtin.debug:
+    msg: >-
+      {{ from_ip.detections | map(attribute='suspicious_objects') | flatten
+         | selectattr('hash_scan_result', 'equalto', 'malware') | rejectattr('quarantined')
+         | map(attribute='file_origin_name') | list }}
 
 - name: Set credentials once for all WBD modules, here against a local sandbox
   module_defaults:
@@ -218,19 +265,110 @@ detections:
         platform:
           description: Platform, V(VPC).
           type: str
+    suspicious_objects:
+      description:
+        - The detection's suspicious files as GetWebshellSuspiciousObject returns them.
+        - Only with O(suspicious_objects=true).
+      type: list
+      elements: dict
+      returned: when O(suspicious_objects=true)
+      contains:
+        suspicion_file_id:
+          description: File ID, the object ID of the quarantine operations.
+          type: str
+          sample: "2025062710452200001234"
+        detection_id:
+          description: The detection the file belongs to.
+          type: str
+        host_name:
+          description: Host name of the server.
+          type: str
+        server_name:
+          description: Server name, when the API sends it.
+          type: str
+        instance_no:
+          description: Instance number of the server.
+          type: str
+        private_ip:
+          description: Private IP of the server (the API's C(privateIPofServer)).
+          type: str
+        os_type:
+          description: OS type of the server, for example V(LINUX) or V(WINDOWS).
+          type: str
+        file_origin_name:
+          description: Original path of the file. Attacker-controlled text.
+          type: str
+          sample: /var/www/html/uploads/cmd.php
+        quarantine_file_name:
+          description: Name of the file after quarantine; empty when it is not quarantined.
+          type: str
+        file_size:
+          description: Size of the file in bytes.
+          type: int
+          sample: 4821
+        sha1:
+          description: SHA-1 of the file, hexadecimal.
+          type: str
+          sample: 3f786850e387550fdab836ed7e6dc881de23001b
+        file_authority:
+          description: Permissions of the file, for example C(-rw-r--r--) or C(FullControl).
+          type: str
+        file_owner:
+          description: Owner of the file (a Windows SID on Windows).
+          type: str
+        file_group:
+          description: Group of the file.
+          type: str
+        access_time:
+          description: Last access, epoch milliseconds (C(access_time_iso) is the ISO 8601 twin).
+          type: int
+        modify_time:
+          description: Last modification, epoch milliseconds (C(modify_time_iso) is the ISO 8601 twin).
+          type: int
+        change_time:
+          description: Last status change, epoch milliseconds (C(change_time_iso) is the ISO 8601 twin).
+          type: int
+        hash_scan_result:
+          description: Verdict of the hash scan, V(malware) or V(notMalware).
+          type: str
+          sample: malware
+        weight:
+          description: Suspicion score, when the API sends it.
+          type: int
+        status:
+          description:
+            - State of the file as the API reports it, for example V(detected), V(quarantined) or V(quarantineFailed).
+            - The WBD documentation does not name this field or its values; it is returned as the API sends it.
+          type: str
+        memo:
+          description: The user's note.
+          type: str
+        quarantined:
+          description: >-
+            Whether the file is quarantined. True when RV(detections[].suspicious_objects[].status) is V(quarantined) or the file has a
+            RV(detections[].suspicious_objects[].quarantine_file_name), because the documentation names neither sign for certain.
+          type: bool
 total_count:
-  description: Number of detections the API reported (C(totalCount)); the length of RV(detections) when it reported none.
+  description:
+    - Number of detections the API reported (C(totalCount)) for the filters given, which can exceed the length of
+      RV(detections) when O(max_results) cut the list.
   returned: success
   type: int
   sample: 2500
+truncated:
+  description: Whether O(max_results) left out detections that matched.
+  returned: success
+  type: bool
+  sample: false
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, paging_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, detection_argument_spec
 from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTIONS
 
 
 def main():
-    WbdModule(argument_spec=paging_argument_spec()).run(lambda wbd: wbd.list_result('detections', DETECTIONS))
+    WbdModule(argument_spec=detection_argument_spec()).run(
+        lambda wbd: wbd.list_result('detections', DETECTIONS, with_objects=wbd.params['suspicious_objects']))
 
 
 if __name__ == '__main__':

@@ -11,8 +11,11 @@ module: exception_rule_info
 short_description: List Webshell Behavior Detector exception rules
 version_added: 0.1.0
 description:
-  - Lists the exception rules that silence matching webshell detections (the WBD API operation GetExceptionRule,
-    C(GET /api/v1/exception-rules)), every page of it.
+  - Lists the exception rules that silence matching webshell detections, every page of it. Without filters it calls
+    the WBD API operation GetExceptionRule (C(GET /api/v1/exception-rules)); with any filter it calls
+    SearchExceptionRule (C(POST /api/v1/exception-rules)).
+  - With O(deleted=true) it lists the deleted rules instead (GetDeletedExceptionRule or SearchDeletedExceptionRule
+    on C(/api/v1/deleted-exception-rules)).
   - A rule excepts a detection when all six compared fields match, each by its condition (C(EQUAL) exact,
     C(START) prefix, C(END) suffix, C(NOT_USE) not compared), on its target (one server, a server group or every server).
   - Read-only; returns the rules under RV(exception_rules), never as facts.
@@ -23,11 +26,73 @@ extends_documentation_fragment:
   - ncloud.wbd.paging
   - ncloud.wbd.attributes
   - ncloud.wbd.attributes.info_module
+options:
+  deleted:
+    description:
+      - List the deleted exception rules instead of the live ones. Deleted rules can be recovered in the console, so an
+        audit may want to see them.
+    type: bool
+    default: false
+  name:
+    description: Only rules with this name (the API's C(exceptedRuleName)).
+    type: str
+    aliases: [excepted_rule_name]
+  target:
+    description: Only rules for this target, a server instance number or a server group ID (the API's C(exceptTarget)).
+    type: str
+    aliases: [except_target]
+  created_since:
+    description:
+      - Only rules created at or after this time (the API's C(createdTimeFrom)).
+      - An ISO 8601 date or time such as V(2024-07-01) or V(2024-07-01T09:30:00+09:00) (UTC when no offset is given),
+        a relative age counted back from now such as V(12h), V(7d) or V(2w), or epoch milliseconds.
+    type: raw
+  created_until:
+    description: Only rules created at or before this time (the API's C(createdTimeTo)). Same formats as O(created_since).
+    type: raw
+  deleted_since:
+    description:
+      - Only rules deleted at or after this time (the API's C(deletedTimeFrom)). Same formats as O(created_since).
+      - Only with O(deleted=true).
+    type: raw
+  deleted_until:
+    description:
+      - Only rules deleted at or before this time (the API's C(deletedTimeTo)). Same formats as O(created_since).
+      - Only with O(deleted=true).
+    type: raw
+  process_name:
+    description: Only rules comparing this process name (the API's C(processName)).
+    type: str
+  process_arg:
+    description: Only rules comparing these process arguments (the API's C(processArg)).
+    type: str
+  executor:
+    description: Only rules comparing this executing account (the API's C(executor)).
+    type: str
+  parent_process_name:
+    description: Only rules comparing this parent process name (the API's C(processNameOfParent)).
+    type: str
+  parent_process_arg:
+    description: Only rules comparing these parent process arguments (the API's C(processArgOfParent)).
+    type: str
+  parent_executor:
+    description: Only rules comparing this parent account (the API's C(executorOfParent)).
+    type: str
+notes:
+  - Filters are combined with AND. How the API compares text filters (exact or partial match) is not documented.
+  - An empty string counts as no filter, so templated values may be left empty.
 seealso:
   - module: ncloud.wbd.detection_info
+  - module: ncloud.wbd.excepted_detection_info
   - name: GetExceptionRule API reference
-    description: The WBD API operation this module calls.
+    description: The WBD API operation that lists exception rules.
     link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-exceptionrule-getexceptionrule
+  - name: GetDeletedExceptionRule API reference
+    description: The WBD API operation that lists deleted exception rules.
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-deletedexceptionrule-getdeletedexceptionrule
+  - name: SearchDeletedExceptionRule API reference
+    description: The WBD API operation that searches deleted exception rules.
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-deletedexceptionrule-searchdeletedexceptionrule
 '''
 
 EXAMPLES = r'''
@@ -53,12 +118,28 @@ EXAMPLES = r'''
          | selectattr('parent_process_arg_condition', 'equalto', 'NOT_USE')
          | selectattr('parent_executor_condition', 'equalto', 'NOT_USE')
          | map(attribute='excepted_rule_name') | list }}
+
+- name: Rules created in the last two weeks for one server
+  ncloud.wbd.exception_rule_info:
+    target: "25123497"
+    created_since: 2w
+  register: new_rules
+  delegate_to: localhost
+  run_once: true
+
+- name: Rules deleted this year, which someone could recover
+  ncloud.wbd.exception_rule_info:
+    deleted: true
+    deleted_since: "2026-01-01"
+  register: deleted_rules
+  delegate_to: localhost
+  run_once: true
 '''
 
 RETURN = r'''
 exception_rules:
   description:
-    - Every exception rule, in the order the API returned them, each once (de-duplicated by
+    - Every exception rule (every deleted one with O(deleted=true)), in the order the API returned them, each once (de-duplicated by
       RV(exception_rules[].excepted_rule_id)).
     - Times are epoch milliseconds as the API gives them, each with an ISO 8601 UTC twin named C(<field>_iso).
     - Fields the WBD documentation does not list are kept, their names converted to snake_case.
@@ -155,18 +236,38 @@ exception_rules:
       description: Whether the target server group was deleted, or null.
       type: bool
 total_count:
-  description: Number of rules the API reported (C(totalCount)); the length of RV(exception_rules) when it reported none.
+  description:
+    - Number of rules the API reported (C(totalCount)) for the filters given, which can exceed the length of
+      RV(exception_rules) when O(max_results) cut the list.
   returned: success
   type: int
   sample: 3
+truncated:
+  description: Whether O(max_results) left out rules that matched.
+  returned: success
+  type: bool
+  sample: false
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, paging_argument_spec
-from ansible_collections.ncloud.wbd.plugins.module_utils.resources import EXCEPTION_RULES
+from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError
+from ansible_collections.ncloud.wbd.plugins.module_utils.filters import DELETED_EXCEPTION_RULE, is_unset
+from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, list_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DELETED_EXCEPTION_RULES, EXCEPTION_RULES
+
+
+def list_rules(wbd):
+    if wbd.params['deleted']:
+        return wbd.list_result('exception_rules', DELETED_EXCEPTION_RULES)
+    for option in ('deleted_since', 'deleted_until'):
+        if not is_unset(wbd.params.get(option)):
+            raise WbdConfigError('%s filters deleted rules; set deleted: true to list them.' % option)
+    return wbd.list_result('exception_rules', EXCEPTION_RULES)
 
 
 def main():
-    WbdModule(argument_spec=paging_argument_spec()).run(lambda wbd: wbd.list_result('exception_rules', EXCEPTION_RULES))
+    spec = list_argument_spec(DELETED_EXCEPTION_RULE)
+    spec['deleted'] = dict(type='bool', default=False)
+    WbdModule(argument_spec=spec).run(list_rules)
 
 
 if __name__ == '__main__':

@@ -1,0 +1,189 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: detection_target_info
+short_description: List the servers registered for Webshell Behavior Detector detection and their agent status
+version_added: 0.1.0
+description:
+  - Lists the detection targets, the servers registered for webshell behaviour detection, with the state of each
+    server's WBD agent, every page of it. Without filters it calls the WBD API operation GetDetectionTarget
+    (C(GET /api/v1/servers)); with any filter it calls SearchDetectionTarget (C(POST /api/v1/servers)).
+  - Only servers whose agent is V(enable) detect anything. A server that is not registered does not appear at all;
+    compare the list with your inventory to find those.
+  - Read-only; returns the servers under RV(detection_targets), never as facts.
+author:
+  - ncloud.wbd maintainers (@ncloud-wbd)
+extends_documentation_fragment:
+  - ncloud.wbd.auth
+  - ncloud.wbd.paging
+  - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.info_module
+options:
+  agent_status:
+    description:
+      - Only servers whose agent is in one of these states (the API's C(agentStatus)).
+      - V(enable) detects, V(disable) is installed but switched off, V(notInstalled) has no agent, V(error) and
+        V(down) failed, V(activating) is being switched on.
+    type: list
+    elements: str
+    choices: [enable, disable, notInstalled, error, activating, down]
+  server_name:
+    description: Only servers with this name (the API's C(serverName)).
+    type: str
+  ip_address:
+    description: Only servers with this IP address (the API's C(ipAddress)).
+    type: str
+  server_group_name:
+    description: Only servers in this server group (the API's C(serverGroupName)).
+    type: str
+  server_image_name:
+    description: Only servers built from this image (the API's C(serverImageName)).
+    type: str
+  web_root_path:
+    description: Only servers with this web root configured for detection (the API's C(webRootPath)).
+    type: str
+  file_upload_path:
+    description: Only servers with this upload directory configured for detection (the API's C(fileUploadPath)).
+    type: str
+  memo:
+    description: Only servers whose note matches this text.
+    type: str
+notes:
+  - Filters are combined with AND; the agent states in O(agent_status) are alternatives. How the API compares text
+    filters (exact or partial match) is not documented.
+  - An empty string or list counts as no filter, so templated values may be left empty.
+seealso:
+  - module: ncloud.wbd.detection_info
+  - name: GetDetectionTarget API reference
+    description: The WBD API operation that lists detection targets.
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-detectionsetting-getdetectiontarget
+  - name: SearchDetectionTarget API reference
+    description: The WBD API operation that searches detection targets.
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-detectionsetting-searchdetectiontarget
+'''
+
+EXAMPLES = r'''
+- name: List every server registered for detection
+  ncloud.wbd.detection_target_info:
+    access_key: "{{ ncp_access_key }}"
+    secret_key: "{{ ncp_secret_key }}"
+  register: targets
+  delegate_to: localhost
+  run_once: true
+
+- name: Servers whose agent does not protect them
+  ncloud.wbd.detection_target_info:
+    agent_status: [disable, notInstalled, error, down, activating]
+  register: unprotected
+  delegate_to: localhost
+  run_once: true
+
+- name: Name them
+  ansible.builtin.debug:
+    msg: "{{ unprotected.detection_targets | items2dict(key_name='server_name', value_name='agent_status') }}"
+
+- name: Inventory hosts that are not registered at all, matched by IP
+  ansible.builtin.debug:
+    msg: >-
+      {{ groups['web'] | map('extract', hostvars, 'ansible_host')
+         | difference(targets.detection_targets | map(attribute='ip_address')) }}
+'''
+
+RETURN = r'''
+detection_targets:
+  description:
+    - Every server registered for detection, in the order the API returned them, each once (de-duplicated by
+      RV(detection_targets[].instance_no)).
+    - Fields the WBD documentation does not list are kept, their names converted to snake_case.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    instance_no:
+      description: Instance number of the server, the server ID of the agent operations.
+      type: str
+      sample: "25123497"
+    server_name:
+      description: Server name.
+      type: str
+      sample: web-prd-001
+    server_image_name:
+      description: Image the server was built from.
+      type: str
+    server_status:
+      description: State of the server, for example V(running) (values undocumented).
+      type: str
+    server_type:
+      description: Server type.
+      type: str
+    server_env_type:
+      description: Environment type of the server, for example V(VM) or V(KUBERNETES).
+      type: str
+    ip_address:
+      description: IP address of the server.
+      type: str
+      sample: 10.0.1.15
+    agent_status:
+      description: >-
+        State of the WBD agent, V(enable), V(disable), V(notInstalled), V(error), V(activating) or V(down).
+        Only V(enable) detects anything.
+      type: str
+      sample: enable
+    server_group_id:
+      description: ID of the server group.
+      type: str
+    server_group_name:
+      description: Name of the server group.
+      type: str
+    platform:
+      description: Platform, V(VPC) or V(CLASSIC).
+      type: str
+    was_configs:
+      description: Web server settings of the detection (the API's C(wasConfigList)).
+      type: list
+      elements: dict
+      contains:
+        was_type:
+          description: Web or application server type, for example V(apache), V(tomcat), V(nginx) or V(iis).
+          type: str
+        web_root_path:
+          description: Web root watched by the agent.
+          type: str
+        file_upload_path:
+          description: Upload directory watched by the agent.
+          type: str
+    memo:
+      description: The user's note.
+      type: str
+total_count:
+  description:
+    - Number of servers the API reported (C(totalCount)) for the filters given, which can exceed the length of
+      RV(detection_targets) when O(max_results) cut the list.
+  returned: success
+  type: int
+  sample: 30
+truncated:
+  description: Whether O(max_results) left out servers that matched.
+  returned: success
+  type: bool
+  sample: false
+'''
+
+from ansible_collections.ncloud.wbd.plugins.module_utils.filters import DETECTION_TARGET
+from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, list_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTION_TARGETS
+
+
+def main():
+    WbdModule(argument_spec=list_argument_spec(DETECTION_TARGET)).run(
+        lambda wbd: wbd.list_result('detection_targets', DETECTION_TARGETS))
+
+
+if __name__ == '__main__':
+    main()

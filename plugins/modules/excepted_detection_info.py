@@ -1,0 +1,346 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: excepted_detection_info
+short_description: List Webshell Behavior Detector detections that exception rules silenced
+version_added: 0.1.0
+description:
+  - Lists the excepted detections, the suspected webshell behaviour that matched an exception rule and so was moved
+    to the excepted list instead of raising an alert, every page of it. Without filters it calls the WBD API operation
+    GetExceptedWebshell (C(GET /api/v1/exceptions)); with any filter it calls SearchExceptedWebshell
+    (C(POST /api/v1/exceptions)).
+  - An audit uses it to see what the exception rules hide.
+  - With O(suspicious_objects=true) each excepted detection also gets its suspicious files from
+    GetExceptedWebshellSuspiciousObject.
+  - Read-only; returns the records under RV(excepted_detections), never as facts.
+author:
+  - ncloud.wbd maintainers (@ncloud-wbd)
+extends_documentation_fragment:
+  - ncloud.wbd.auth
+  - ncloud.wbd.paging
+  - ncloud.wbd.detection_filters
+  - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.info_module
+seealso:
+  - module: ncloud.wbd.detection_info
+  - module: ncloud.wbd.exception_rule_info
+  - name: GetExceptedWebshell API reference
+    description: The WBD API operation that lists excepted detections.
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-exceptedwebshell-getexceptedwebshell
+  - name: SearchExceptedWebshell API reference
+    description: The WBD API operation that searches excepted detections.
+    link: https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-exceptedwebshell-searchexceptedwebshell
+'''
+
+EXAMPLES = r'''
+- name: List every excepted detection
+  ncloud.wbd.excepted_detection_info:
+    access_key: "{{ ncp_access_key }}"
+    secret_key: "{{ ncp_secret_key }}"
+  register: excepted
+  delegate_to: localhost
+  run_once: true
+
+- name: What the exception rules silenced on one server in the last 30 days
+  ncloud.wbd.excepted_detection_info:
+    server_name: web-prd-001
+    since: 30d
+  register: silenced
+  delegate_to: localhost
+  run_once: true
+
+- name: Count silenced shells spawned by the web server, without listing them
+  ncloud.wbd.excepted_detection_info:
+    parent_process_name: httpd
+    process_name: sh
+    max_results: 0
+  register: shells
+  delegate_to: localhost
+  run_once: true
+
+- name: Report the count
+  ansible.builtin.debug:
+    msg: "{{ shells.total_count }} shell commands under httpd were excepted"
+'''
+
+RETURN = r'''
+excepted_detections:
+  description:
+    - Every excepted detection (a detection an exception rule matched), in the order the API returned them, each once
+      (de-duplicated by RV(excepted_detections[].detection_id)).
+    - The records have the fields of M(ncloud.wbd.detection_info)'s detections. Fields the WBD documentation does not
+      list, such as the matching rule if the API sends it, are kept with snake_case names.
+    - Times are epoch milliseconds as the API gives them, each with an ISO 8601 UTC twin named C(<field>_iso).
+    - Fields the WBD documentation does not list are kept, their names converted to snake_case.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    detection_id:
+      description: Detection ID (a 22-digit string).
+      type: str
+      sample: "2024072323595700000436"
+    instance_no:
+      description: Instance number of the server.
+      type: str
+      sample: "25****97"
+    host_name:
+      description: Host name of the server.
+      type: str
+    server_name:
+      description: Server name in the console.
+      type: str
+    container_name:
+      description: Container name for Kubernetes targets, otherwise empty.
+      type: str
+    private_ip:
+      description: Private IP of the server (the API's C(privateIPofServer)).
+      type: str
+    command:
+      description: The command line that was executed. Attacker-controlled text.
+      type: str
+    process_name:
+      description: Name of the process.
+      type: str
+    process_arg:
+      description: Arguments of the process.
+      type: str
+    process_id:
+      description: Process ID.
+      type: str
+    executor:
+      description: Account that ran the process.
+      type: str
+    parent_process_id:
+      description: Process ID of the parent (the API's C(processIdOfParent)).
+      type: str
+    parent_process_name:
+      description: Name of the parent process (the API's C(processNameOfParent)), for example C(httpd) or C(w3wp.exe).
+      type: str
+    parent_process_arg:
+      description: Arguments of the parent process (the API's C(processArgOfParent)).
+      type: str
+    parent_executor:
+      description: Account that ran the parent process (the API's C(executorOfParent)).
+      type: str
+    uid:
+      description: UID of the process.
+      type: str
+    euid:
+      description: Effective UID of the process.
+      type: str
+    gid:
+      description: GID of the process.
+      type: str
+    egid:
+      description: Effective GID of the process.
+      type: str
+    action_status:
+      description: Review state, V(confirmed) (reviewed) or V(blank) (not reviewed).
+      type: str
+      sample: blank
+    memo:
+      description: The user's note.
+      type: str
+    action_time:
+      description: When the behaviour happened, epoch milliseconds.
+      type: int
+      sample: 1721742708822
+    action_time_iso:
+      description: RV(excepted_detections[].action_time) in ISO 8601 UTC.
+      type: str
+      sample: "2024-07-23T13:51:48.822Z"
+    detect_time:
+      description: When it was detected, epoch milliseconds.
+      type: int
+    detect_time_iso:
+      description: RV(excepted_detections[].detect_time) in ISO 8601 UTC.
+      type: str
+    collect_time:
+      description: When it was collected, epoch milliseconds.
+      type: int
+    collect_time_iso:
+      description: RV(excepted_detections[].collect_time) in ISO 8601 UTC.
+      type: str
+    last_updated_time:
+      description: When the record last changed, epoch milliseconds.
+      type: int
+    last_updated_time_iso:
+      description: RV(excepted_detections[].last_updated_time) in ISO 8601 UTC.
+      type: str
+    is_checked:
+      description: Whether the detection was reviewed.
+      type: bool
+    member_no:
+      description: Account member number (masked by the API).
+      type: str
+    detection_rule_id:
+      description: ID of the detection policy that fired.
+      type: str
+    os_type:
+      description: OS type of the server, for example V(LINUX).
+      type: str
+    suspicion_files:
+      description: Suspicious files linked to the detection.
+      type: list
+      elements: dict
+      contains:
+        suspicion_file_id:
+          description: File ID, the object ID of the quarantine operations.
+          type: str
+        detection_id:
+          description: The detection this file belongs to.
+          type: str
+        file_origin_name:
+          description: Path of the file. Attacker-controlled text.
+          type: str
+        file_owner:
+          description: Owner of the file (a Windows SID on Windows).
+          type: str
+        weight:
+          description: Suspicion score; the higher, the likelier a webshell.
+          type: int
+          sample: 29
+        access_time:
+          description: Last access, epoch milliseconds (C(access_time_iso) is the ISO 8601 twin).
+          type: int
+        modify_time:
+          description: Last modification, epoch milliseconds (C(modify_time_iso) is the ISO 8601 twin).
+          type: int
+        change_time:
+          description: Last status change, epoch milliseconds (C(change_time_iso) is the ISO 8601 twin).
+          type: int
+    suspicion_ips:
+      description: Suspected attacker IPs.
+      type: list
+      elements: dict
+      contains:
+        suspicion_ip_id:
+          description: ID of the record.
+          type: str
+        detection_id:
+          description: The detection this IP belongs to.
+          type: str
+        suspicion_ip:
+          description: The IP address (masked by the API in some views).
+          type: str
+        country:
+          description: ISO country code of the IP, for example V(KR).
+          type: str
+        platform:
+          description: Platform, V(VPC).
+          type: str
+    suspicious_objects:
+      description:
+        - The detection's suspicious files as GetExceptedWebshellSuspiciousObject returns them.
+        - Only with O(suspicious_objects=true).
+      type: list
+      elements: dict
+      returned: when O(suspicious_objects=true)
+      contains:
+        suspicion_file_id:
+          description: File ID, the object ID of the quarantine operations.
+          type: str
+          sample: "2025062710452200001234"
+        detection_id:
+          description: The detection the file belongs to.
+          type: str
+        host_name:
+          description: Host name of the server.
+          type: str
+        server_name:
+          description: Server name, when the API sends it.
+          type: str
+        instance_no:
+          description: Instance number of the server.
+          type: str
+        private_ip:
+          description: Private IP of the server (the API's C(privateIPofServer)).
+          type: str
+        os_type:
+          description: OS type of the server, for example V(LINUX) or V(WINDOWS).
+          type: str
+        file_origin_name:
+          description: Original path of the file. Attacker-controlled text.
+          type: str
+          sample: /var/www/html/uploads/cmd.php
+        quarantine_file_name:
+          description: Name of the file after quarantine; empty when it is not quarantined.
+          type: str
+        file_size:
+          description: Size of the file in bytes.
+          type: int
+          sample: 4821
+        sha1:
+          description: SHA-1 of the file, hexadecimal.
+          type: str
+          sample: 3f786850e387550fdab836ed7e6dc881de23001b
+        file_authority:
+          description: Permissions of the file, for example C(-rw-r--r--) or C(FullControl).
+          type: str
+        file_owner:
+          description: Owner of the file (a Windows SID on Windows).
+          type: str
+        file_group:
+          description: Group of the file.
+          type: str
+        access_time:
+          description: Last access, epoch milliseconds (C(access_time_iso) is the ISO 8601 twin).
+          type: int
+        modify_time:
+          description: Last modification, epoch milliseconds (C(modify_time_iso) is the ISO 8601 twin).
+          type: int
+        change_time:
+          description: Last status change, epoch milliseconds (C(change_time_iso) is the ISO 8601 twin).
+          type: int
+        hash_scan_result:
+          description: Verdict of the hash scan, V(malware) or V(notMalware).
+          type: str
+          sample: malware
+        weight:
+          description: Suspicion score, when the API sends it.
+          type: int
+        status:
+          description:
+            - State of the file as the API reports it, for example V(detected), V(quarantined) or V(quarantineFailed).
+            - The WBD documentation does not name this field or its values; it is returned as the API sends it.
+          type: str
+        memo:
+          description: The user's note.
+          type: str
+        quarantined:
+          description: >-
+            Whether the file is quarantined. True when RV(excepted_detections[].suspicious_objects[].status) is V(quarantined) or the file has a
+            RV(excepted_detections[].suspicious_objects[].quarantine_file_name), because the documentation names neither sign for certain.
+          type: bool
+total_count:
+  description:
+    - Number of excepted detections the API reported (C(totalCount)) for the filters given, which can exceed the length of
+      RV(excepted_detections) when O(max_results) cut the list.
+  returned: success
+  type: int
+  sample: 20
+truncated:
+  description: Whether O(max_results) left out excepted detections that matched.
+  returned: success
+  type: bool
+  sample: false
+'''
+
+from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, detection_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils.resources import EXCEPTED_DETECTIONS
+
+
+def main():
+    WbdModule(argument_spec=detection_argument_spec()).run(
+        lambda wbd: wbd.list_result('excepted_detections', EXCEPTED_DETECTIONS, with_objects=wbd.params['suspicious_objects']))
+
+
+if __name__ == '__main__':
+    main()
