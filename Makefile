@@ -7,6 +7,8 @@ SHELL := /bin/bash
 ARGS ?=
 # make test STEPS="sanity units"  runs only some steps (tools/test.sh --list)
 STEPS ?= all
+# make integration TARGETS="detection_info quarantine_info"  runs only those integration targets
+TARGETS ?=
 
 .PHONY: help demo test lint sanity units units-fast integration build compat venv steps clean clean-cache
 
@@ -31,8 +33,8 @@ units: ## ansible-test units on the pinned ansible-core 2.19 / Python 3.11
 units-fast: ## plain pytest on tests/unit (seconds; no ansible-test)
 	@bash tools/units-fast.sh $(ARGS)
 
-integration: ## ansible-test integration on ansible-core 2.19 / Python 3.11
-	@bash tools/test.sh integration
+integration: ## ansible-test integration on ansible-core 2.19 / Python 3.11; TARGETS="a b" for some targets
+	@WBD_TARGETS="$(TARGETS)" bash tools/test.sh integration
 
 build: ## build the collection tarball, install it to a temp dir, check ansible-doc
 	@bash tools/test.sh build-install

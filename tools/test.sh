@@ -83,7 +83,9 @@ step_changelog_lint() { antsibull-changelog lint; }
 step_docs_lint()      { antsibull-docs lint-collection-docs --plugin-docs .; }
 step_sanity()         { ansible-test sanity --venv --python "$MAIN_PY"; }
 step_units()          { ansible-test units --venv --python "$MAIN_PY"; }
-step_integration()    { ansible-test integration --venv --python "$MAIN_PY"; }
+# WBD_TARGETS="a b" (make integration TARGETS="a b") runs only those targets.
+# shellcheck disable=SC2086
+step_integration()    { ansible-test integration --venv --python "$MAIN_PY" ${WBD_TARGETS:-}; }
 
 step_build_install() {
   local dist="$WORK/dist" inst="$WORK/installed" tarball list mods m
