@@ -101,10 +101,17 @@ step_build_install() {
   echo "$list"
   mods="$(awk '{print $1}' <<<"$list" | grep "^$WBD_NS\.$WBD_NAME\.")"
   [ -n "$mods" ] || { echo "ansible-doc -l $WBD_NS.$WBD_NAME lists no modules"; return 1; }
+  local want have doc
+  want="$(for f in plugins/modules/*.py; do f="${f##*/}"; echo "$WBD_NS.$WBD_NAME.${f%.py}"; done | sort)"
+  have="$(sort <<<"$mods")"
+  [ "$want" = "$have" ] || { echo "ansible-doc lists other modules than plugins/modules holds:"; diff <(echo "$want") <(echo "$have"); return 1; }
   for m in $mods; do
-    ANSIBLE_COLLECTIONS_PATH="$inst" ansible-doc -t module "$m" >/dev/null || { echo "ansible-doc $m failed"; return 1; }
+    doc="$(ANSIBLE_COLLECTIONS_PATH="$inst" ANSIBLE_NOCOLOR=1 ansible-doc -t module "$m")" || { echo "ansible-doc $m failed"; return 1; }
+    for section in OPTIONS EXAMPLES 'RETURN VALUES'; do
+      grep -q "^$section" <<<"$doc" || { echo "ansible-doc $m renders no $section section"; return 1; }
+    done
   done
-  echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB), installed, $(wc -w <<<"$mods") module docs render"
+  echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB), installed, $(wc -w <<<"$mods") module docs render with options, examples and return values"
 }
 
 # Other ansible-core versions: own cached venv + own work copy, ansible-test from that venv.

@@ -29,6 +29,17 @@ INTERVAL_NAMES = {
 NAME_OF_MS = dict((ms, name) for name, ms in INTERVAL_NAMES.items())
 
 
+def _milliseconds(value):
+    """The interval as an int; the docs type it Integer, but a numeric string is accepted too."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def interval_record(result, warn=None):
     """The one interval record of a GetNotificationInterval result (an object or an array of them), normalised.
 
@@ -53,10 +64,10 @@ def interval_record(result, warn=None):
     if len(records) > 1 and warn:
         warn('GetNotificationInterval returned %d records; using the first one that is not deleted.' % len(records))
     record = normalize(live[0], NOTIFICATION_INTERVAL)
-    ms = record.get('interval_ms')
-    if isinstance(ms, bool) or not isinstance(ms, (int, float)):
+    ms = _milliseconds(record.get('interval_ms'))
+    if ms is None:
         raise WbdMalformedResponseError('WBD API answered GetNotificationInterval without a numeric "interval" (got %s).'
-                                        % type(ms).__name__)
-    record['interval_ms'] = int(ms)
-    record['interval_name'] = NAME_OF_MS.get(int(ms))
+                                        % type(record.get('interval_ms')).__name__)
+    record['interval_ms'] = ms
+    record['interval_name'] = NAME_OF_MS.get(ms)
     return record
