@@ -49,22 +49,29 @@ def parse_configure(text):
 
 
 def pick_profile(sections, profile, path):
-    """The keys of ``profile``; without one, the top-level and [DEFAULT] keys, or the file's only section."""
+    """The keys of ``profile``; without one, the top-level and [DEFAULT] keys, or the file's only section.
+
+    Profile names match exactly, or else case-insensitively when that is unambiguous ([DEFAULT] vs default).
+    """
     named = dict((name, keys) for name, keys in sections.items() if name is not None)
     if profile:
-        if profile not in named:
-            raise WbdConfigError('Profile "%s" is not in the credentials file %s%s.'
-                                 % (clean_text(profile, 60), path, _section_hint(named)))
-        return named[profile]
+        if profile in named:
+            return named[profile]
+        folded = [keys for name, keys in named.items() if name.lower() == profile.lower()]
+        if len(folded) == 1:
+            return folded[0]
+        raise WbdConfigError('Profile "%s" is not in the credentials file %s%s.'
+                             % (clean_text(profile, 60), path, _section_hint(named)))
     keys = dict(sections[None])
     for name, values in named.items():
         if name.lower() == DEFAULT_SECTION:
             keys.update(values)
+    others = [name for name in named if name.lower() != DEFAULT_SECTION]
     if not keys and len(named) == 1:
         keys = dict(list(named.values())[0])
-    elif not keys and named:
-        raise WbdConfigError('The credentials file %s has no [DEFAULT] section; set the profile option%s.'
-                             % (path, _section_hint(named)))
+    elif not keys and others:
+        raise WbdConfigError('The credentials file %s has no keys outside a profile or in [DEFAULT]; set the profile '
+                             'option%s.' % (path, _section_hint(named)))
     return keys
 
 
@@ -86,7 +93,8 @@ def read_credentials_file(path, profile=None, required=False):
     except OSError as exc:
         if not required and not os.path.lexists(path):
             return {}
-        raise WbdConfigError('Cannot read the credentials file %s: %s. Check the credentials_file option.'
+        raise WbdConfigError('Cannot read the credentials file %s: %s. Set credentials_file to the file that holds '
+                             'the keys, or give the keys as options or environment variables.'
                              % (path, clean_text(exc.strerror or exc, 80)))
     if not stat.S_ISREG(info.st_mode):
         raise WbdConfigError('The credentials file %s is not a regular file.' % path)

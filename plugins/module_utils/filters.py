@@ -12,14 +12,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import math
 import re
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError, clean_text
 
+_EPOCH = datetime.datetime(1970, 1, 1)
 UNIT_MS = {'s': 1000, 'm': 60000, 'h': 3600000, 'd': 86400000, 'w': 604800000}
+# Epoch milliseconds below this (2001-09-09) are almost surely epoch seconds or a compact date such as 20240701.
+MIN_EPOCH_MS = 10 ** 12
 _AGE = re.compile(r'^([0-9]+)\s*([smhdw])$')
 _DIGITS = re.compile(r'^[0-9]+$')
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+# Parsed by hand rather than with datetime.fromisoformat, whose accepted forms differ between Python 3.10 and 3.11.
+_ISO = re.compile(r'^([0-9]{4})-([0-9]{2})-([0-9]{2})'
+                  r'(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
+                  r'(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?$')
 _TIME_HELP = ('an ISO 8601 date or time (2024-07-01, 2024-07-01T09:30:00+09:00), a relative age such as 30m, 12h, '
               '7d or 2w, or epoch milliseconds')
 
@@ -28,11 +35,14 @@ def parse_time(value, now_ms, option):
     """Epoch milliseconds for a time option: ISO 8601 (UTC when no offset), a relative age, or epoch ms."""
     if isinstance(value, bool):
         raise WbdConfigError('%s must be %s, got a boolean.' % (option, _TIME_HELP))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise WbdConfigError('%s must be %s, got %s.' % (option, _TIME_HELP, value))
+    text = None
     if isinstance(value, (int, float)):
         ms = int(value)
     else:
         text = ('%s' % (value,)).strip()
-        age = _AGE.match(text.lower())
+        age = _AGE.match(text)
         if _DIGITS.match(text):
             ms = int(text)
         elif age:
@@ -41,19 +51,28 @@ def parse_time(value, now_ms, option):
             ms = _iso_ms(text, option)
     if ms < 0:
         raise WbdConfigError('%s lies before 1970 (%d ms); give %s.' % (option, ms, _TIME_HELP))
+    if (text is None or _DIGITS.match(text)) and ms < MIN_EPOCH_MS:
+        raise WbdConfigError('%s is %d, which as epoch milliseconds lies before 2001: it looks like epoch seconds or a '
+                             'compact date. Give %s.' % (option, ms, _TIME_HELP))
     return ms
 
 
 def _iso_ms(text, option):
-    iso = text[:-1] + '+00:00' if text[-1:] in ('Z', 'z') else text
+    match = _ISO.match(text)
     try:
-        moment = datetime.datetime.fromisoformat(iso)
+        if not match:
+            raise ValueError(text)
+        year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+        offset = datetime.timedelta(hours=int(off_h or 0), minutes=int(off_m or 0))
+        if offset >= datetime.timedelta(hours=24):
+            raise ValueError(text)
     except ValueError:
         raise WbdConfigError('%s must be %s; got "%s".' % (option, _TIME_HELP, clean_text(text, 60)))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    delta = moment - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    if sign == '-':
+        offset = -offset
+    delta = moment - offset - _EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1000 + int((fraction or '0')[:3].ljust(3, '0'))
 
 
 class Filter(object):

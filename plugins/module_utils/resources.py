@@ -8,6 +8,11 @@ answers code 210."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote  # type: ignore[attr-defined,no-redef]
+
 from ansible_collections.ncloud.wbd.plugins.module_utils import fields, filters
 
 
@@ -28,7 +33,8 @@ class ListResource(object):
         self.objects_op = objects_op
 
     def objects_path(self, record_id):
-        return '%s/%s/suspicious-objects' % (self.path, record_id)
+        # IDs are 22 digits, but they come from the API: never let one add path segments or a query.
+        return '%s/%s/suspicious-objects' % (self.path, quote('%s' % (record_id,), safe=''))
 
 
 # Permission names come from the old-format gov/fin pages (wbd-api.md section 0) and may be dated.

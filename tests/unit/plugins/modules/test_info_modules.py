@@ -5,15 +5,31 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import calendar
 import json
+import os
+import threading
+import time
+
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.ncloud.wbd.plugins.module_utils import client as client_mod
-from ansible_collections.ncloud.wbd.plugins.modules import detection_info, exception_rule_info
+from ansible_collections.ncloud.wbd.plugins.module_utils.signing import make_signature
+from ansible_collections.ncloud.wbd.plugins.modules import (
+    detection_info,
+    detection_target_info,
+    excepted_detection_info,
+    exception_rule_info,
+    notification_interval_info,
+    quarantine_info,
+)
 
 SECRET = 'unit-secret-never-printed'
 
@@ -74,11 +90,24 @@ def run(module, args, session, monkeypatch, capsys):
 
 
 @pytest.fixture
-def env(monkeypatch):
+def env(monkeypatch, tmp_path):
+    """No NCLOUD_* variables, and a HOME of its own, so the real ~/.ncloud/configure is never read."""
     for name in ('NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY', 'NCLOUD_SITE',
                  'NCLOUD_WBD_ENDPOINT'):
         monkeypatch.delenv(name, raising=False)
+    home = tmp_path / 'home'
+    home.mkdir()
+    monkeypatch.setenv('HOME', str(home))
+    # AnsibleModule keeps warnings in a process-wide store: start each test with an empty one (a list before
+    # ansible-core 2.19, a dict since).
+    for name in ('_global_warnings', '_global_deprecations'):
+        monkeypatch.setattr(ansible_warnings, name, type(getattr(ansible_warnings, name))())
     return monkeypatch
+
+
+def warnings_of(result):
+    """The warnings of a module result as text (ansible-core 2.19 returns them as dicts)."""
+    return [w if isinstance(w, str) else repr(w) for w in result.get('warnings', [])]
 
 
 def test_detection_info_lists_all_pages(env, capsys):
@@ -149,3 +178,500 @@ def test_retries_warn_once_and_results_stay_complete(env, capsys):
     warnings = [w if isinstance(w, str) else repr(w) for w in result['warnings']]  # ansible-core 2.19 returns dicts
     assert len(warnings) == 1 and '2 of 4 WBD API requests were retries' in warnings[0], warnings
     assert len(slept) == 2
+
+
+# ---- every list module over a stub of the whole API --------------------------------------------------
+
+ENDPOINT = 'http://127.0.0.1:1'
+AUTH = {'access_key': 'AK', 'secret_key': SECRET, 'endpoint': ENDPOINT}
+
+
+def utc_ms(year, month, day, hour=0, minute=0):
+    return calendar.timegm((year, month, day, hour, minute, 0, 0, 0, 0)) * 1000
+
+
+def ok(result):
+    return Response(200, {'success': True, 'code': 0, 'message': 'success', 'result': result})
+
+
+class Call(object):
+    def __init__(self, method, url, data, headers):
+        parts = urlsplit(url)
+        self.method = method
+        self.uri = url[len(ENDPOINT):]
+        self.path = parts.path
+        self.query = dict(parse_qsl(parts.query))
+        self.body = None if data is None else json.loads(data)
+        self.headers = dict(headers or {})
+
+    @property
+    def paging(self):
+        """(pageIndex, pageSize) as sent, from the query of a GET or the body of a POST."""
+        source = self.body if self.method == 'POST' else self.query
+        return int(source['pageIndex']), int(source['pageSize'])
+
+
+class ApiSession(object):
+    """A stub of the WBD API: paged lists (GET and POST search alike, filters are not applied), fixed results,
+    and answers forced per path. Records every call; safe to use from the suspicious-object threads."""
+
+    def __init__(self, lists=None, results=None, answers=None, delays=None, shape='paged'):
+        self.lists = lists or {}
+        self.results = results or {}
+        self.answers = answers or {}
+        self.delays = delays or {}
+        self.shape = shape
+        self.calls = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+
+    def request(self, method, url, data=None, headers=None, **kwargs):
+        call = Call(method, url, data, headers)
+        with self._lock:
+            self.calls.append(call)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            time.sleep(self.delays.get(call.path, 0))
+            return self._answer(call)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, call):
+        if call.path in self.answers:
+            return self.answers[call.path]
+        if call.path in self.lists:
+            index, size = call.paging
+            items = self.lists[call.path]
+            page = items[index * size:(index + 1) * size]
+            if self.shape == 'array':
+                return ok(page)
+            return ok({'content': page, 'totalCount': len(items), 'pageSize': size, 'pageIndex': index})
+        if call.path in self.results:
+            return ok(self.results[call.path])
+        return Response(404, {'error': {'errorCode': '300', 'message': 'Not Found Exception'}})
+
+    def close(self):
+        pass
+
+
+# (module, extra options, path, result key, API ID field, our ID field)
+LIST_MODULES = [
+    (detection_info, {}, '/api/v1/detections', 'detections', 'detectionId', 'detection_id'),
+    (excepted_detection_info, {}, '/api/v1/exceptions', 'excepted_detections', 'detectionId', 'detection_id'),
+    (exception_rule_info, {}, '/api/v1/exception-rules', 'exception_rules', 'exceptedRuleId', 'excepted_rule_id'),
+    (exception_rule_info, {'deleted': True}, '/api/v1/deleted-exception-rules', 'exception_rules', 'exceptedRuleId',
+     'excepted_rule_id'),
+    (detection_target_info, {}, '/api/v1/servers', 'detection_targets', 'instanceNo', 'instance_no'),
+    (quarantine_info, {}, '/api/v1/quarantines', 'quarantines', 'suspicionFileId', 'suspicion_file_id'),
+]
+LIST_IDS = ['detection_info', 'excepted_detection_info', 'exception_rule_info', 'exception_rule_info-deleted',
+            'detection_target_info', 'quarantine_info']
+
+
+def id_list(n, id_key):
+    return [{id_key: '%022d' % (1000 + i)} for i in range(n)]
+
+
+@pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
+def test_lists_with_get_without_filters(env, capsys, module, extra, path, key, api_id, our_id):
+    items = id_list(25, api_id)
+    session = ApiSession(lists={path: items})
+    result = run(module, dict(AUTH, page_size=10, **extra), session, env, capsys)
+    assert result['changed'] is False and 'failed' not in result
+    assert [r[our_id] for r in result[key]] == [i[api_id] for i in items]
+    assert result['total_count'] == 25 and result['truncated'] is False
+    assert [(c.method, c.path, c.query, c.body) for c in session.calls] == [
+        ('GET', path, {'pageIndex': str(i), 'pageSize': '10'}, None) for i in range(3)]
+
+
+# options with filters -> the exact search body, written out from the API reference
+SEARCHES = [
+    (detection_info, '/api/v1/detections',
+     {'action_status': 'unconfirmed', 'since': '2024-07-01T09:00:00+09:00', 'until': 1719878400000, 'private_ip': '10.0.0.7',
+      'parent_process_name': 'httpd', 'host_name': ''},
+     {'actionStatus': 'blank', 'detectTimeFrom': utc_ms(2024, 7, 1), 'detectTimeTo': 1719878400000,
+      'privateIPofServer': '10.0.0.7', 'processNameOfParent': 'httpd'}),
+    (excepted_detection_info, '/api/v1/exceptions',
+     {'action_status': 'confirmed', 'suspicious_ip': '203.0.113.45', 'executor': 'apache', 'memo': 'ok'},
+     {'actionStatus': 'confirmed', 'suspiciousIP': '203.0.113.45', 'executor': 'apache', 'memo': 'ok'}),
+    (exception_rule_info, '/api/v1/exception-rules',
+     {'name': 'php maintenance', 'except_target': '25000097', 'created_since': '2024-07-01', 'process_arg': '-r'},
+     {'exceptedRuleName': 'php maintenance', 'exceptTarget': '25000097', 'createdTimeFrom': utc_ms(2024, 7, 1),
+      'processArg': '-r'}),
+    (exception_rule_info, '/api/v1/deleted-exception-rules',
+     {'deleted': True, 'excepted_rule_name': 'old', 'target': '7', 'deleted_since': '2024-07-01',
+      'deleted_until': '2024-07-02T12:00:00Z', 'created_until': '2024-06-30'},
+     {'exceptedRuleName': 'old', 'exceptTarget': '7', 'deletedTimeFrom': utc_ms(2024, 7, 1),
+      'deletedTimeTo': utc_ms(2024, 7, 2, 12), 'createdTimeTo': utc_ms(2024, 6, 30)}),
+    (detection_target_info, '/api/v1/servers',
+     {'agent_status': ['enable', 'error'], 'web_root_path': '/var/www/html', 'server_group_name': 'web'},
+     {'agentStatus': ['enable', 'error'], 'webRootPath': '/var/www/html', 'serverGroupName': 'web'}),
+    (detection_target_info, '/api/v1/servers',
+     {'agent_status': 'notInstalled,down', 'ip_address': '10.0.0.8'},
+     {'agentStatus': ['notInstalled', 'down'], 'ipAddress': '10.0.0.8'}),
+    (quarantine_info, '/api/v1/quarantines',
+     {'since': '2024-07-01', 'until': '2024-07-01T23:59:59.999Z', 'file_owner': 'apache', 'quarantine_file_name': 'cmd.q'},
+     {'quarantineTimeFrom': utc_ms(2024, 7, 1), 'quarantineTimeTo': utc_ms(2024, 7, 2) - 1, 'fileOwner': 'apache',
+      'quarantineFileName': 'cmd.q'}),
+]
+SEARCH_IDS = ['detection_info', 'excepted_detection_info', 'exception_rule_info', 'exception_rule_info-deleted',
+              'detection_target_info', 'detection_target_info-comma-list', 'quarantine_info']
+
+
+@pytest.mark.parametrize('module, path, options, filters', SEARCHES, ids=SEARCH_IDS)
+def test_filters_post_the_exact_search_body(env, capsys, module, path, options, filters):
+    items = [{'id': i} for i in range(7)]
+    session = ApiSession(lists={path: items})
+    result = run(module, dict(AUTH, page_size=5, **options), session, env, capsys)
+    assert 'failed' not in result and result['total_count'] == 7
+    assert [(c.method, c.uri) for c in session.calls] == [('POST', path), ('POST', path)]
+    assert [c.body for c in session.calls] == [dict(filters, pageIndex=0, pageSize=5), dict(filters, pageIndex=1, pageSize=5)]
+
+
+def test_relative_since_counts_back_from_the_time_of_the_run(env, capsys):
+    session = ApiSession(lists={'/api/v1/detections': []})
+    before = int(time.time() * 1000)
+    run(detection_info, dict(AUTH, since='7d', until='30m'), session, env, capsys)
+    after = int(time.time() * 1000)
+    body = session.calls[0].body
+    assert before - 7 * 86400000 <= body['detectTimeFrom'] <= after - 7 * 86400000
+    assert before - 1800000 <= body['detectTimeTo'] <= after - 1800000
+
+
+@pytest.mark.parametrize('options, message', [
+    ({'since': '2024-07-02', 'until': '2024-07-01'}, 'since (2024-07-02) is later than until (2024-07-01)'),
+    ({'since': 'yesterday'}, 'since must be an ISO 8601 date or time'),
+    ({'until': True}, 'until must be an ISO 8601 date or time'),
+    ({'since': -5}, 'since lies before 1970'),
+])
+def test_bad_times_fail_before_any_request(env, capsys, options, message):
+    session = ApiSession(lists={'/api/v1/detections': []})
+    result = run(detection_info, dict(AUTH, **options), session, env, capsys)
+    assert result['failed'] is True and message in result['msg'] and '\n' not in result['msg']
+    assert result['error']['kind'] == 'configuration' and session.calls == []
+
+
+@pytest.mark.parametrize('value', [float('nan'), float('inf')])
+def test_non_finite_since_fails_cleanly(env, capsys, value):
+    # `since: .nan` / `.inf` (YAML floats) must fail like any bad time, not with a traceback.
+    session = ApiSession(lists={'/api/v1/detections': []})
+    result = run(detection_info, dict(AUTH, since=value), session, env, capsys)
+    assert result['failed'] is True and 'since' in result['msg'] and session.calls == []
+
+
+@pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
+def test_max_results_cuts_the_list_and_asks_for_small_pages(env, capsys, module, extra, path, key, api_id, our_id):
+    items = id_list(25, api_id)
+    want = [i[api_id] for i in items]
+
+    session = ApiSession(lists={path: items})
+    result = run(module, dict(AUTH, page_size=10, max_results=15, **extra), session, env, capsys)
+    assert [r[our_id] for r in result[key]] == want[:15]
+    assert result['truncated'] is True and result['total_count'] == 25
+    assert [c.paging for c in session.calls] == [(0, 10), (1, 10)]
+
+    session = ApiSession(lists={path: items})
+    result = run(module, dict(AUTH, max_results=5, **extra), session, env, capsys)  # page_size defaults to 100
+    assert [r[our_id] for r in result[key]] == want[:5]
+    assert result['truncated'] is True and result['total_count'] == 25
+    assert [c.paging for c in session.calls] == [(0, 5)]
+
+    session = ApiSession(lists={path: items})
+    result = run(module, dict(AUTH, max_results=40, page_size=20, **extra), session, env, capsys)
+    assert [r[our_id] for r in result[key]] == want
+    assert result['truncated'] is False and result['total_count'] == 25
+    assert [c.paging for c in session.calls] == [(0, 20), (1, 20)]
+
+
+def test_max_results_applies_to_searches_too(env, capsys):
+    session = ApiSession(lists={'/api/v1/quarantines': id_list(25, 'suspicionFileId')})
+    result = run(quarantine_info, dict(AUTH, max_results=3, file_owner='apache'), session, env, capsys)
+    assert len(result['quarantines']) == 3 and result['truncated'] is True and result['total_count'] == 25
+    assert [c.body for c in session.calls] == [{'fileOwner': 'apache', 'pageIndex': 0, 'pageSize': 3}]
+
+
+@pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
+def test_max_results_zero_gives_only_the_total(env, capsys, module, extra, path, key, api_id, our_id):
+    session = ApiSession(lists={path: id_list(25, api_id)})
+    result = run(module, dict(AUTH, max_results=0, **extra), session, env, capsys)
+    assert result[key] == [] and result['truncated'] is True and result['total_count'] == 25
+    assert len(session.calls) == 1 and session.calls[0].paging == (0, 1)
+
+    session = ApiSession(lists={path: []})
+    result = run(module, dict(AUTH, max_results=0, **extra), session, env, capsys)
+    assert result[key] == [] and result['truncated'] is False and result['total_count'] == 0
+
+
+@pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
+def test_negative_max_results_fails_before_any_request(env, capsys, module, extra, path, key, api_id, our_id):
+    session = ApiSession(lists={path: id_list(3, api_id)})
+    result = run(module, dict(AUTH, max_results=-1, **extra), session, env, capsys)
+    assert result['failed'] is True and result['msg'] == 'max_results must be zero or more, got -1.'
+    assert session.calls == []
+
+
+def test_bare_array_pages_count_what_was_returned(env, capsys):
+    items = id_list(25, 'suspicionFileId')
+    session = ApiSession(lists={'/api/v1/quarantines': items}, shape='array')
+    result = run(quarantine_info, dict(AUTH, page_size=10), session, env, capsys)
+    assert len(result['quarantines']) == 25 and result['total_count'] == 25 and result['truncated'] is False
+    session = ApiSession(lists={'/api/v1/quarantines': items}, shape='array')
+    result = run(quarantine_info, dict(AUTH, page_size=10, max_results=12), session, env, capsys)
+    assert len(result['quarantines']) == 12 and result['total_count'] is None and result['truncated'] is True
+
+
+# ---- suspicious objects ---------------------------------------------------------------------------
+
+def objects_of(number):
+    """Suspicious objects of detection ``number``: none for 0, then up to three with each quarantine sign."""
+    kinds = [
+        {'status': 'quarantined', 'quarantineFileName': 'a.q'},
+        {'status': 'detected', 'quarantineFileName': ''},
+        {'status': 'quarantineFailed', 'quarantineFileName': 'c.q'},
+    ]
+    return [dict(kind, suspicionFileId='%d-%d' % (number, k), detectionId='D%d' % number, fileSize=100 * number + k,
+                 hashScanResult='malware', modifyTime=1721740066493)
+            for k, kind in enumerate(kinds[:number % 4])]
+
+
+EXPECTED_QUARANTINED = {0: [], 1: [True], 2: [True, False], 3: [True, False, True]}
+
+
+@pytest.mark.parametrize('module, path, key', [
+    (detection_info, '/api/v1/detections', 'detections'),
+    (excepted_detection_info, '/api/v1/exceptions', 'excepted_detections'),
+])
+def test_suspicious_objects_one_get_per_record_in_order(env, capsys, module, path, key):
+    numbers = list(range(9))
+    records = [{'detectionId': 'D%d' % n} for n in numbers]
+    object_paths = ['%s/D%d/suspicious-objects' % (path, n) for n in numbers]
+    # the first records answer slowest, so the answers arrive out of order
+    session = ApiSession(lists={path: records}, results=dict((p, objects_of(n)) for p, n in zip(object_paths, numbers)),
+                         delays=dict((p, 0.02 * (len(numbers) - n)) for p, n in zip(object_paths, numbers)))
+    result = run(module, dict(AUTH, suspicious_objects=True), session, env, capsys)
+    assert 'failed' not in result
+    assert [r['detection_id'] for r in result[key]] == ['D%d' % n for n in numbers]
+    for n, record in zip(numbers, result[key]):
+        objects = record['suspicious_objects']
+        assert [o['suspicion_file_id'] for o in objects] == ['%d-%d' % (n, k) for k in range(n % 4)]
+        assert [o['quarantined'] for o in objects] == EXPECTED_QUARANTINED[n % 4]
+        assert all(o['detection_id'] == 'D%d' % n and o['hash_scan_result'] == 'malware' for o in objects)
+        assert all(o['modify_time_iso'] == '2024-07-23T13:07:46.493Z' for o in objects)
+        assert [o['file_size'] for o in objects] == [100 * n + k for k in range(n % 4)]
+    lookups = [c for c in session.calls if c.path != path]
+    assert sorted(c.path for c in lookups) == sorted(object_paths)  # one each, nothing else
+    assert all(c.method == 'GET' and c.query == {} and c.body is None for c in lookups)
+    assert 2 <= session.max_in_flight <= 4
+
+
+@pytest.mark.parametrize('module, path, key', [
+    (detection_info, '/api/v1/detections', 'detections'),
+    (excepted_detection_info, '/api/v1/exceptions', 'excepted_detections'),
+])
+def test_no_lookups_without_suspicious_objects(env, capsys, module, path, key):
+    session = ApiSession(lists={path: [{'detectionId': 'D1'}]})
+    result = run(module, AUTH, session, env, capsys)
+    assert 'suspicious_objects' not in result[key][0]
+    assert [c.path for c in session.calls] == [path]
+
+
+@pytest.mark.parametrize('module, path, operation', [
+    (detection_info, '/api/v1/detections', 'GetWebshellSuspiciousObject'),
+    (excepted_detection_info, '/api/v1/exceptions', 'GetExceptedWebshellSuspiciousObject'),
+])
+def test_suspicious_object_error_fails_the_module_in_one_line(env, capsys, module, path, operation):
+    records = [{'detectionId': 'D%d' % n} for n in range(6)]
+    bad = '%s/D3/suspicious-objects' % path
+    session = ApiSession(lists={path: records},
+                         results=dict(('%s/D%d/suspicious-objects' % (path, n), []) for n in range(6)),
+                         answers={bad: Response(200, {'success': False, 'code': 8004, 'message': 'no such detection',
+                                                      'result': None})})
+    result = run(module, dict(AUTH, suspicious_objects=True), session, env, capsys)
+    assert result['failed'] is True and result['error']['kind'] == 'api'
+    assert '\n' not in result['msg'] and operation in result['msg'] and 'GET ' + bad in result['msg']
+    assert 'code 8004' in result['msg'] and 'no such detection' in result['msg']
+    assert 'Traceback' not in json.dumps(result) and 'exception' not in result
+    assert 'detections' not in result and 'excepted_detections' not in result
+
+
+def test_suspicious_object_permission_error_names_the_permission(env, capsys):
+    session = ApiSession(lists={'/api/v1/detections': [{'detectionId': 'D1'}]},
+                         answers={'/api/v1/detections/D1/suspicious-objects':
+                                  Response(401, {'error': {'errorCode': '210', 'message': 'Permission Denied'}})})
+    result = run(detection_info, dict(AUTH, suspicious_objects=True), session, env, capsys)
+    assert result['failed'] is True and result['error']['kind'] == 'permission' and 'Permission denied' in result['msg']
+
+
+# ---- exception_rule_info: live or deleted ---------------------------------------------------------
+
+def test_deleted_switches_to_the_deleted_rules(env, capsys):
+    rule = {'exceptedRuleId': '9', 'isDeleted': True, 'deletedTime': 1721740066493}
+    session = ApiSession(lists={'/api/v1/deleted-exception-rules': [rule]})
+    result = run(exception_rule_info, dict(AUTH, deleted=True), session, env, capsys)
+    assert result['exception_rules'] == [{'excepted_rule_id': '9', 'is_deleted': True, 'deleted_time': 1721740066493,
+                                          'deleted_time_iso': '2024-07-23T13:07:46.493Z'}]
+    assert [(c.method, c.path) for c in session.calls] == [('GET', '/api/v1/deleted-exception-rules')]
+
+
+@pytest.mark.parametrize('option', ['deleted_since', 'deleted_until'])
+def test_deletion_window_without_deleted_is_an_error(env, capsys, option):
+    session = ApiSession(lists={'/api/v1/exception-rules': []})
+    result = run(exception_rule_info, dict(AUTH, **{option: '2024-07-01'}), session, env, capsys)
+    assert result['failed'] is True and result['msg'] == '%s filters deleted rules; set deleted: true to list them.' % option
+    assert session.calls == []
+
+
+def test_empty_deletion_window_without_deleted_is_no_filter(env, capsys):
+    session = ApiSession(lists={'/api/v1/exception-rules': [{'exceptedRuleId': '1'}]})
+    result = run(exception_rule_info, dict(AUTH, deleted_since='', deleted_until=''), session, env, capsys)
+    assert result['exception_rules'] == [{'excepted_rule_id': '1'}]
+    assert [(c.method, c.path) for c in session.calls] == [('GET', '/api/v1/exception-rules')]
+
+
+# ---- notification_interval_info -------------------------------------------------------------------
+
+INTERVAL_PATH = '/api/v1/alarm/interval'
+
+
+@pytest.mark.parametrize('answer, expected', [
+    ({'id': 5, 'interval': 600000, 'platform': 'VPC', 'isDeleted': False, 'createTime': 1721740066493},
+     {'id': '5', 'interval_ms': 600000, 'interval_name': 'ten_min', 'platform': 'VPC', 'is_deleted': False,
+      'create_time': 1721740066493, 'create_time_iso': '2024-07-23T13:07:46.493Z'}),
+    ([{'id': 5, 'interval': 86400000}], {'id': '5', 'interval_ms': 86400000, 'interval_name': 'twenty_four_hour'}),
+    ({'interval': 45000}, {'interval_ms': 45000, 'interval_name': None}),
+    (None, None),
+    ([], None),
+])
+def test_notification_interval_shapes(env, capsys, answer, expected):
+    session = ApiSession(results={INTERVAL_PATH: answer})
+    result = run(notification_interval_info, AUTH, session, env, capsys)
+    assert result['changed'] is False and result['notification_interval'] == expected
+    assert 'warnings' not in result
+    assert [(c.method, c.uri, c.body) for c in session.calls] == [('GET', INTERVAL_PATH, None)]
+
+
+def test_notification_interval_several_records_warn(env, capsys):
+    session = ApiSession(results={INTERVAL_PATH: [{'id': 1, 'interval': 60000, 'isDeleted': True},
+                                                  {'id': 2, 'interval': 3600000, 'isDeleted': False}]})
+    result = run(notification_interval_info, AUTH, session, env, capsys)
+    assert result['notification_interval']['id'] == '2' and result['notification_interval']['interval_name'] == 'one_hour'
+    warnings = warnings_of(result)
+    assert len(warnings) == 1 and 'returned 2 records' in warnings[0]
+
+
+@pytest.mark.parametrize('answer', ['ten_min', [{'interval': 'soon'}], {'id': 1}, [1, 2]])
+def test_notification_interval_malformed(env, capsys, answer):
+    result = run(notification_interval_info, AUTH, ApiSession(results={INTERVAL_PATH: answer}), env, capsys)
+    assert result['failed'] is True and result['error']['kind'] == 'malformed_response'
+    assert 'GetNotificationInterval' in result['msg'] and '\n' not in result['msg']
+
+
+# ---- where the keys come from, seen from the requests ---------------------------------------------
+
+def signed_by(call, access_key, secret_key):
+    """Whether the call carries ``access_key`` and a valid signature made with ``secret_key``."""
+    headers = call.headers
+    signature = make_signature(secret_key, call.method, call.uri, headers['x-ncp-apigw-timestamp'], access_key)
+    return headers['x-ncp-iam-access-key'] == access_key and headers['x-ncp-apigw-signature-v2'] == signature
+
+
+def write_configure(path, text, mode=0o600):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.chmod(str(path), mode)
+    return str(path)
+
+
+def interval_session():
+    return ApiSession(results={INTERVAL_PATH: {'interval': 60000}})
+
+
+def test_keys_from_the_environment(env, capsys):
+    env.setenv('NCLOUD_ACCESS_KEY_ID', 'ENV-AK')
+    env.setenv('NCLOUD_SECRET_KEY', SECRET)
+    session = interval_session()
+    result = run(notification_interval_info, {'endpoint': ENDPOINT}, session, env, capsys)
+    assert result['notification_interval']['interval_name'] == 'one_min'
+    assert signed_by(session.calls[0], 'ENV-AK', SECRET)
+
+
+def test_keys_from_the_default_file_under_home(env, capsys):
+    write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure',
+                    '[DEFAULT]\nncloud_access_key_id = FILE-AK\nncloud_secret_access_key = %s\n' % SECRET)
+    session = interval_session()
+    result = run(notification_interval_info, {'endpoint': ENDPOINT}, session, env, capsys)
+    assert 'failed' not in result and 'warnings' not in result
+    assert signed_by(session.calls[0], 'FILE-AK', SECRET)
+
+
+def test_keys_from_a_named_file_and_profile(env, capsys, tmp_path):
+    path = write_configure(tmp_path / 'wbd.conf', '[DEFAULT]\nncloud_access_key_id = DEF-AK\nncloud_secret_access_key = x\n'
+                                                  '[audit]\nncloud_access_key_id = AUDIT-AK\nncloud_secret_access_key = %s\n'
+                                                  % SECRET)
+    session = interval_session()
+    run(notification_interval_info, {'endpoint': ENDPOINT, 'credentials_file': path, 'profile': 'audit'}, session, env, capsys)
+    assert signed_by(session.calls[0], 'AUDIT-AK', SECRET)
+
+
+def test_option_beats_environment_beats_file_per_key(env, capsys):
+    write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure',
+                    'ncloud_access_key_id = FILE-AK\nncloud_secret_access_key = file-secret\n')
+    env.setenv('NCLOUD_ACCESS_KEY', 'ENV-AK')
+    session = interval_session()
+    run(notification_interval_info, {'endpoint': ENDPOINT, 'secret_key': SECRET}, session, env, capsys)
+    assert signed_by(session.calls[0], 'ENV-AK', SECRET)
+    session = interval_session()
+    run(notification_interval_info, {'endpoint': ENDPOINT, 'access_key': 'OPT-AK'}, session, env, capsys)
+    assert signed_by(session.calls[0], 'OPT-AK', 'file-secret')
+
+
+def test_note_when_profile_is_set_but_options_win(env, capsys):
+    session = interval_session()
+    result = run(notification_interval_info, dict(AUTH, profile='audit'), session, env, capsys)
+    warnings = warnings_of(result)
+    assert len(warnings) == 1 and '(profile audit) was not read' in warnings[0]
+    assert 'option access_key and option secret_key' in warnings[0]
+    assert signed_by(session.calls[0], 'AK', SECRET)
+
+
+def test_insecure_file_fails_without_showing_the_secret(env, capsys):
+    path = write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure',
+                           'ncloud_access_key_id = FILE-AK\nncloud_secret_access_key = %s\n' % SECRET, 0o644)
+    session = interval_session()
+    result = run(notification_interval_info, {'endpoint': ENDPOINT}, session, env, capsys)  # run() asserts SECRET is absent
+    assert result['failed'] is True and 'chmod 600 %s' % path in result['msg'] and '\n' not in result['msg']
+    assert session.calls == []
+
+
+def test_missing_credentials_name_the_file_too(env, capsys):
+    result = run(notification_interval_info, {'endpoint': ENDPOINT}, interval_session(), env, capsys)
+    assert result['failed'] is True and result['error']['kind'] == 'configuration'
+    assert 'ncloud_access_key_id and ncloud_secret_access_key in the credentials file %s' % (
+        Path(os.environ['HOME']) / '.ncloud' / 'configure') in result['msg']
+
+
+def test_secret_from_environment_or_file_is_masked_when_echoed(env, capsys):
+    echo = {'detectionId': 'D1', 'memo': 'pasted by mistake: %s' % SECRET}
+    env.setenv('NCLOUD_SECRET_ACCESS_KEY', SECRET)
+    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'},
+                 ApiSession(lists={'/api/v1/detections': [echo]}), env, capsys)
+    assert result['detections'][0]['detection_id'] == 'D1'  # run() asserts SECRET is nowhere in the output
+    env.delenv('NCLOUD_SECRET_ACCESS_KEY')
+    write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure', 'ncloud_secret_access_key = %s\n' % SECRET)
+    answer = Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed for %s' % SECRET}})
+    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'},
+                 ApiSession(answers={'/api/v1/detections': answer}), env, capsys)
+    assert result['failed'] is True and 'Authentication failed' in result['msg']
+
+
+def test_list_argument_specs():
+    from ansible_collections.ncloud.wbd.plugins.module_utils.module import detection_argument_spec, list_argument_spec
+    spec = detection_argument_spec()
+    assert spec['page_size'] == {'type': 'int', 'default': 100} and spec['max_results'] == {'type': 'int'}
+    assert spec['suspicious_objects'] == {'type': 'bool', 'default': False}
+    assert spec['since'] == {'type': 'raw'} and spec['action_status']['choices'] == ['confirmed', 'unconfirmed']
+    assert 'suspicious_objects' not in list_argument_spec()
+    assert sorted(list_argument_spec()) == ['max_results', 'page_size']
