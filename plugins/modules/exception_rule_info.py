@@ -45,7 +45,8 @@ options:
     description:
       - Only rules created at or after this time (the API's C(createdTimeFrom)).
       - An ISO 8601 date or time such as V(2024-07-01) or V(2024-07-01T09:30:00+09:00) (UTC when no offset is given),
-        a relative age counted back from now such as V(12h), V(7d) or V(2w), or epoch milliseconds.
+        a relative age counted back from now such as V(12h), V(7d) or V(2w) (units s, m, h, d, w in lower case),
+        or epoch milliseconds (13 digits; smaller numbers are refused because they look like epoch seconds).
     type: raw
   created_until:
     description: Only rules created at or before this time (the API's C(createdTimeTo)). Same formats as O(created_since).

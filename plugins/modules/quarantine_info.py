@@ -29,7 +29,8 @@ options:
     description:
       - Only files quarantined at or after this time (the API's C(quarantineTimeFrom)).
       - An ISO 8601 date or time such as V(2024-07-01) or V(2024-07-01T09:30:00+09:00) (UTC when no offset is given),
-        a relative age counted back from now such as V(12h), V(7d) or V(2w), or epoch milliseconds.
+        a relative age counted back from now such as V(12h), V(7d) or V(2w) (units s, m, h, d, w in lower case),
+        or epoch milliseconds (13 digits; smaller numbers are refused because they look like epoch seconds).
     type: raw
   until:
     description: Only files quarantined at or before this time (the API's C(quarantineTimeTo)). Same formats as O(since).
