@@ -79,6 +79,7 @@ class PageState(object):
         self.truncated = False
         self._fruitless = 0
         self._total_changed = False
+        self._largest = 0
 
     @property
     def done(self):
@@ -116,7 +117,15 @@ class PageState(object):
         return new
 
     def _decide(self, index, items, new, pages, echoed):
-        size = echoed if echoed and 0 < echoed <= self.page_size else self.page_size
+        # Without an echoed page size (a bare array), a page shorter than asked for may be the server's own cap,
+        # not the end: then only a page shorter than the largest one seen so far, or an empty one, ends the walk.
+        self._largest = max(self._largest, len(items))
+        if echoed and 0 < echoed <= self.page_size:
+            size = echoed
+        elif echoed is None:
+            size = min(self.page_size, self._largest)
+        else:
+            size = self.page_size
         self._fruitless = 0 if new else self._fruitless + 1
         if self.truncated:
             self.stop_reason = 'max_items'
@@ -126,8 +135,8 @@ class PageState(object):
             self.stop_reason = 'short page'
         elif self.total is not None and len(self.seen) >= self.total:
             self.stop_reason = 'total reached'
-        elif self.max_items is not None and self.count >= self.max_items:
-            self.truncated = True  # the page was full and no total says it was the last one
+        elif self.max_items is not None and self.count >= self.max_items and self.total is not None:
+            self.truncated = True  # the page was full and the total says more records exist
             self.stop_reason = 'max_items'
         elif self.total is None and pages is not None and index + 1 >= pages:
             self.stop_reason = 'last page'

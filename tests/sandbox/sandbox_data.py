@@ -432,6 +432,9 @@ def make_quarantines(data, rng, count):
         record = build_object(data, detection, sfile)
         record.update(status='quarantined', quarantineFileName='%s.%s.wbdq' % (sfile['fileOriginName'], sfile['suspicionFileId']),
                       quarantineTime=min(data.anchor_ms, detection['detectTime'] + rng.randint(600, 2 * 86400) * 1000))
+        # Every third file gets a note (derived from its ID, so the shared generator's sequence is unchanged).
+        if int(sfile['suspicionFileId']) % 3 == 0:
+            record['memo'] = 'quarantined by secops, ticket SEC-%04d' % (int(sfile['suspicionFileId']) % 10000)
         data.quarantines.append(record)
         data.quarantined[sfile['suspicionFileId']] = record
     data.quarantines.sort(key=lambda q: -q['quarantineTime'])

@@ -126,9 +126,44 @@ def test_max_items_truncates():
 
 
 def test_bare_array_result_is_a_page():
-    pages = {0: records(3)}
-    ids, state, dummy = walk(lambda i, s: pages.get(i, []), 10)
-    assert len(ids) == 3 and state.total is None and state.stop_reason == 'short page'
+    calls = []
+
+    def api(index, size):
+        calls.append(index)
+        return {0: records(3)}.get(index, [])
+    ids, state, dummy = walk(api, 10)
+    # A bare array echoes no page size, so a short first page may be the server's cap: one more request settles it.
+    assert len(ids) == 3 and state.total is None and state.stop_reason == 'empty page' and calls == [0, 1]
+
+
+def bare_array_api(items, cap):
+    """A server that answers bare arrays and serves at most ``cap`` records a page, whatever was asked."""
+    calls = []
+
+    def api(index, size):
+        calls.append((index, size))
+        served = min(size, cap)
+        return items[index * served:(index + 1) * served]
+    return api, calls
+
+
+def test_bare_array_from_a_server_that_caps_the_page_size_loses_nothing():
+    api, calls = bare_array_api(records(25), cap=10)
+    ids, state, dummy = walk(api, 100)
+    assert ids == [r['id'] for r in records(25)] and not state.truncated
+    assert [i for i, dummy in calls] == [0, 1, 2] and state.stop_reason == 'short page'
+
+
+def test_bare_array_max_items_equal_to_the_total_is_not_truncated():
+    api, calls = bare_array_api(records(20), cap=10)
+    ids, state, dummy = walk(api, 20, max_items=20)
+    assert len(ids) == 20 and not state.truncated and [i for i, dummy in calls] == [0, 1, 2]
+
+
+def test_bare_array_max_items_below_the_total_is_truncated():
+    api, dummy = bare_array_api(records(25), cap=10)
+    ids, state, dummy = walk(api, 20, max_items=20)
+    assert ids == [r['id'] for r in records(20)] and state.truncated
 
 
 def test_null_content_is_an_empty_page():
