@@ -14,8 +14,10 @@ description:
   - Lists the quarantined files, suspicious files that a user quarantined (renamed so they can no longer run) from a
     detection, every page of it. Without filters it calls the WBD API operation GetQuarantine
     (C(GET /api/v1/quarantines)); with any filter it calls SearchQuarantine (C(POST /api/v1/quarantines)).
-  - The documentation describes the answer both as a plain list and as a paged object; the module accepts both. With
-    a plain list the API reports no total, so RV(total_count) counts what was returned.
+  - The documentation describes the answer both as a plain list and as a paged object; the module accepts both. A
+    plain list reports neither a total nor the page size the API served, so the module reads on until an empty page
+    or one shorter than the pages before it (one request more than a paged answer needs), and RV(total_count)
+    counts what was returned.
   - Read-only; returns the files under RV(quarantines), never as facts.
 author:
   - ncloud.wbd maintainers (@ncloud-wbd)
