@@ -21,6 +21,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfig
 DEFAULT_CREDENTIALS_FILE = '~/.ncloud/configure'
 ACCESS_KEY_ENV = ('NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID')
 SECRET_KEY_ENV = ('NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY')
+ENV_NAMES = {'access_key': ACCESS_KEY_ENV, 'secret_key': SECRET_KEY_ENV}
 FILE_KEYS = {'access_key': 'ncloud_access_key_id', 'secret_key': 'ncloud_secret_access_key'}
 DEFAULT_SECTION = 'default'
 MAX_FILE_BYTES = 65536
@@ -132,7 +133,7 @@ def resolve_credentials(params, environ, read_file=read_credentials_file):
     found = {}
     sources = {}
     notes = []
-    for name, env_names in (('access_key', ACCESS_KEY_ENV), ('secret_key', SECRET_KEY_ENV)):
+    for name, env_names in ENV_NAMES.items():
         if params.get(name):
             found[name], sources[name] = params[name], 'option %s' % name
         else:
@@ -152,9 +153,8 @@ def resolve_credentials(params, environ, read_file=read_credentials_file):
             found[name], sources[name] = from_file[name], 'credentials file %s' % path
     missing = [name for name in FILE_KEYS if not found[name]]
     if missing:
-        envs = dict(access_key=ACCESS_KEY_ENV, secret_key=SECRET_KEY_ENV)
         raise WbdConfigError('Missing WBD API credentials: set %s, or put %s in the credentials file %s%s.' % (
-            ' and '.join('%s (or environment variable %s)' % (name, ' / '.join(envs[name])) for name in missing),
+            ' and '.join('%s (or environment variable %s)' % (name, ' / '.join(ENV_NAMES[name])) for name in missing),
             ' and '.join(FILE_KEYS[name] for name in missing), path,
             ' under [%s]' % clean_text(profile, 40) if profile else ''))
     return found['access_key'], found['secret_key'], sources, notes

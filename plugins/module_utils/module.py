@@ -79,7 +79,6 @@ class WbdModule(object):
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self._client = None
-        self._checked = False
 
     def redact(self, text):
         secret = self.params.get('secret_key')
@@ -97,10 +96,7 @@ class WbdModule(object):
             self.warn(note)
 
     def _check_options(self):
-        """Validate the common options once, before the first request."""
-        if self._checked:
-            return
-        self._checked = True
+        """Validate the common options; called once, when the client is built, before any request."""
         self._resolve_credentials()
         if self.params['timeout'] <= 0:
             raise WbdConfigError('timeout must be positive, got %s.' % self.params['timeout'])
@@ -145,9 +141,8 @@ class WbdModule(object):
         Filters come from the options named by ``resource.filters``; ``max_results`` caps the list;
         ``with_objects`` adds each record's suspicious objects.
         """
-        self._check_options()
-        filters = self.search_filters(resource)
-        records, state = self.list_records(resource, filters=filters, max_items=self.params.get('max_results'))
+        records, state = self.list_records(resource, filters=self.search_filters(resource),
+                                           max_items=self.params.get('max_results'))
         total = state.total
         if total is None and not state.truncated:
             total = len(records)  # a bare-array answer has no total, but an untruncated walk counted everything

@@ -57,3 +57,4 @@ QUARANTINES = ListResource('/api/v1/quarantines', 'GetQuarantine', 'SearchQuaran
 
 NOTIFICATION_INTERVAL_PATH = '/api/v1/alarm/interval'
 NOTIFICATION_INTERVAL_OP = 'GetNotificationInterval'
+NOTIFICATION_INTERVAL_PERMISSION = 'the View permission for notification settings'

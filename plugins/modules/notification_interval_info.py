@@ -103,12 +103,16 @@ notification_interval:
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule
 from ansible_collections.ncloud.wbd.plugins.module_utils.notification import interval_record
-from ansible_collections.ncloud.wbd.plugins.module_utils.resources import NOTIFICATION_INTERVAL_OP, NOTIFICATION_INTERVAL_PATH
+from ansible_collections.ncloud.wbd.plugins.module_utils.resources import (
+    NOTIFICATION_INTERVAL_OP,
+    NOTIFICATION_INTERVAL_PATH,
+    NOTIFICATION_INTERVAL_PERMISSION,
+)
 
 
 def read_interval(wbd):
     result = wbd.client.request('GET', NOTIFICATION_INTERVAL_PATH, operation=NOTIFICATION_INTERVAL_OP,
-                                permission='the View permission for notification settings')
+                                permission=NOTIFICATION_INTERVAL_PERMISSION)
     return {'notification_interval': interval_record(result, warn=wbd.warn)}
 
 
