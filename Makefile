@@ -10,10 +10,13 @@ STEPS ?= all
 # make integration TARGETS="detection_info quarantine_info"  runs only those integration targets
 TARGETS ?=
 
-.PHONY: help demo test lint sanity units units-fast integration build compat venv steps clean clean-cache
+.PHONY: help audit demo molecule test lint sanity units units-fast integration build compat venv steps clean clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+audit: ## the main job: ncloud.wbd.audit against the local sandbox, reports in build/reports (tools/audit.sh)
+	@bash tools/audit.sh $(ARGS)
 
 demo: ## run playbooks/summary.yml against the local sandbox API (tools/demo.sh)
 	@bash tools/demo.sh $(ARGS)
@@ -35,6 +38,9 @@ units-fast: ## plain pytest on tests/unit (seconds; no ansible-test)
 
 integration: ## ansible-test integration on ansible-core 2.19 / Python 3.11; TARGETS="a b" for some targets
 	@WBD_TARGETS="$(TARGETS)" bash tools/test.sh integration
+
+molecule: ## molecule scenario 'audit' (roles against the sandbox; HTML report screenshot in tests/output/molecule)
+	@bash tools/test.sh molecule
 
 build: ## build the collection tarball, install it to a temp dir, check ansible-doc
 	@bash tools/test.sh build-install

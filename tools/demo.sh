@@ -19,50 +19,22 @@ VENV="$(wbd_ensure_venv "$WBD_REPO/requirements/dev.txt")" || { echo "demo: coul
 export PATH="$VENV/bin:$PATH"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/$WBD_NS.$WBD_NAME.demo.XXXXXX")"
-PORT_FILE="$WORK/sandbox.port"
-SANDBOX_LOG="$WORK/sandbox.log"
 PLAY_LOG="$WORK/playbook.log"
-SANDBOX_PID=""
 
 # shellcheck disable=SC2329  # invoked by the EXIT trap
-cleanup() {
-  if [ -f "$WBD_REPO/tests/sandbox/wbd_sandbox.py" ] && [ -e "$PORT_FILE" ]; then
-    python "$WBD_REPO/tests/sandbox/wbd_sandbox.py" stop --port-file "$PORT_FILE" >/dev/null 2>&1 || true
-  fi
-  if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
-    kill "$SANDBOX_PID" 2>/dev/null; sleep 0.5; kill -9 "$SANDBOX_PID" 2>/dev/null
-  fi
-  rm -rf "$WORK"
-}
+cleanup() { wbd_sandbox_down; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 COL="$(wbd_workcopy "$WORK")" || { echo "demo: could not copy the working tree" >&2; exit 1; }
 export ANSIBLE_COLLECTIONS_PATH="$WORK" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-
-SANDBOX="$COL/tests/sandbox/wbd_sandbox.py"
-[ -f "$SANDBOX" ] || { echo "demo: $SANDBOX is missing" >&2; exit 1; }
 [ -f "$COL/playbooks/summary.yml" ] || { echo "demo: playbooks/summary.yml is missing" >&2; exit 1; }
 
-# `start` prints the base URL. Run it in the background so this works whether it daemonizes or serves
-# in the foreground; wait for the port file / URL.
 read -r -a EXTRA <<<"${WBD_SANDBOX_ARGS:-}"
 echo "== starting sandbox (${WBD_DEMO_DETECTIONS:-2500} detections)"
-python "$SANDBOX" start --port-file "$PORT_FILE" --detections "${WBD_DEMO_DETECTIONS:-2500}" "${EXTRA[@]}" \
-  >"$SANDBOX_LOG" 2>&1 </dev/null &
-SANDBOX_PID=$!
-URL=""
-for _ in $(seq 1 300); do   # up to 30 s
-  URL="$(grep -Eo 'https?://[^ "]+' "$SANDBOX_LOG" 2>/dev/null | head -1)"
-  [ -n "$URL" ] && break
-  if ! kill -0 "$SANDBOX_PID" 2>/dev/null && [ ! -s "$PORT_FILE" ]; then break; fi
-  sleep 0.1
-done
-if [ -z "$URL" ] && [ -s "$PORT_FILE" ]; then URL="http://127.0.0.1:$(tr -dc '0-9' <"$PORT_FILE")"; fi
-if [ -z "$URL" ]; then
-  echo "demo: sandbox did not start; its output:" >&2; cat "$SANDBOX_LOG" >&2; exit 1
-fi
+wbd_sandbox_up "$WORK" --detections "${WBD_DEMO_DETECTIONS:-2500}" "${EXTRA[@]}" || exit 1
+URL="$WBD_SANDBOX_URL"
 echo "== sandbox at $URL"
 
 export NCLOUD_WBD_ENDPOINT="$URL"
@@ -89,7 +61,7 @@ else
   echo "  secret leak    : none (secret key not in the output)"
 fi
 if [ -n "$(ls -A "$OUT" 2>/dev/null)" ]; then
-  echo "  reports in $OUT:"; find "$OUT" -type f -newer "$PORT_FILE" -printf '    %P (%s bytes)\n' 2>/dev/null | sort | head -20
+  echo "  reports in $OUT:"; find "$OUT" -type f -newer "$WBD_SANDBOX_PORT_FILE" -printf '    %P (%s bytes)\n' 2>/dev/null | sort | head -20
 fi
 echo "  result         : $([ "$RC" -eq 0 ] && echo OK || echo FAILED)"
 exit "$RC"

@@ -122,3 +122,21 @@ wbd_workcopy() {
 
 # pitfall 6: ansible-lint/molecule install build copies into ~/.ansible/collections that shadow the tree.
 wbd_remove_stale() { rm -rf "$WBD_STALE"; }
+
+# wbd_sandbox_up DIR [start options...] -> starts tests/sandbox/wbd_sandbox.py detached with its port file in DIR,
+# sets WBD_SANDBOX_URL, WBD_SANDBOX_PORT_FILE and WBD_SANDBOX_LOG; fails with the sandbox's output otherwise.
+# Pair it with wbd_sandbox_down in an EXIT trap.
+wbd_sandbox_up() {
+  local dir="$1"; shift
+  WBD_SANDBOX_PORT_FILE="$dir/sandbox.port" WBD_SANDBOX_LOG="$dir/sandbox.log" WBD_SANDBOX_URL=""
+  python "$WBD_REPO/tests/sandbox/wbd_sandbox.py" start --port-file "$WBD_SANDBOX_PORT_FILE" "$@" \
+    >"$WBD_SANDBOX_LOG" 2>&1 </dev/null || { echo "the sandbox did not start; its output:" >&2; cat "$WBD_SANDBOX_LOG" >&2; return 1; }
+  WBD_SANDBOX_URL="$(grep -Eo 'https?://[^ "]+' "$WBD_SANDBOX_LOG" | head -1)"
+  [ -n "$WBD_SANDBOX_URL" ] || WBD_SANDBOX_URL="http://127.0.0.1:$(tr -dc '0-9' <"$WBD_SANDBOX_PORT_FILE")"
+}
+
+# wbd_sandbox_down -> stops the sandbox wbd_sandbox_up started (quietly; fine if it is already gone)
+wbd_sandbox_down() {
+  [ -n "${WBD_SANDBOX_PORT_FILE:-}" ] && [ -e "$WBD_SANDBOX_PORT_FILE" ] || return 0
+  python "$WBD_REPO/tests/sandbox/wbd_sandbox.py" stop --port-file "$WBD_SANDBOX_PORT_FILE" >/dev/null 2>&1 || true
+}

@@ -14,7 +14,7 @@ set -uo pipefail
 # shellcheck source=tools/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_STEPS=(yamllint ansible-lint changelog-lint docs-lint sanity units integration build-install
+ALL_STEPS=(yamllint ansible-lint changelog-lint docs-lint sanity units integration molecule build-install
            sanity-2.16 units-2.16 sanity-newest units-newest)
 declare -A GROUPS_=(
   [all]="${ALL_STEPS[*]}"
@@ -87,13 +87,27 @@ step_units()          { ansible-test units --venv --python "$MAIN_PY"; }
 # shellcheck disable=SC2086
 step_integration()    { ansible-test integration --venv --python "$MAIN_PY" ${WBD_TARGETS:-}; }
 
+# The audit roles on localhost against the sandbox's known dataset: converge, idempotence, check mode, verify
+# (statuses, report contents, the HTML report in headless Chromium). Reports and the screenshot are copied
+# to tests/output/molecule/ of the repository.
+step_molecule() {
+  local rc=0
+  molecule test -s audit || rc=$?
+  rm -rf "$WBD_REPO/tests/output/molecule"
+  if [ -d "$COL/tests/output/molecule" ]; then
+    mkdir -p "$WBD_REPO/tests/output" && cp -r "$COL/tests/output/molecule" "$WBD_REPO/tests/output/"
+    echo "molecule output: $WBD_REPO/tests/output/molecule"
+  fi
+  return $rc
+}
+
 step_build_install() {
   local dist="$WORK/dist" inst="$WORK/installed" tarball list mods m
   rm -rf "$dist" "$inst"
   ansible-galaxy collection build --force --output-path "$dist" || return 1
   tarball="$(ls "$dist/$WBD_NS-$WBD_NAME-"*.tar.gz)" || return 1
   # Only the product ships: no tests (the sandbox included), tooling, venvs or build output.
-  if tar -tzf "$tarball" | grep -E '^(\./)?(\.ansible|collections|tests|\.venv|venv|\.ci|tools|requirements|build)/'; then
+  if tar -tzf "$tarball" | grep -E '^(\./)?(\.ansible|collections|tests|extensions|\.venv|venv|\.ci|tools|requirements|build)/'; then
     echo "tarball contains files that are not the product (see above): fix build_ignore in galaxy.yml"; return 1
   fi
   ANSIBLE_COLLECTIONS_PATH="$inst" ansible-galaxy collection install --force "$tarball" -p "$inst/ansible_collections" || return 1

@@ -113,6 +113,7 @@ class Dataset(object):
         self.deleted_exception_rules = []
         self.quarantines = []
         self.quarantined = {}
+        self.objects = {}  # fixture files with overrides: prebuilt suspicious objects by suspicionFileId
         self.alarm_interval = {}
         self.index = {}
 
@@ -129,7 +130,8 @@ class Dataset(object):
         detection = self.index.get((resource, detection_id))
         if detection is None:
             return None
-        return [self.quarantined.get(f['suspicionFileId']) or build_object(self, detection, f) for f in detection['suspicionFiles']]
+        return [self.objects.get(f['suspicionFileId']) or self.quarantined.get(f['suspicionFileId']) or build_object(self, detection, f)
+                for f in detection['suspicionFiles']]
 
 
 def _weighted(rng, items, cum_weights):
@@ -293,8 +295,8 @@ def _target(data, rule, kind, stacks=None, server=None):
 # name, target kind, preferred stacks, {field: (condition, value)}, extra attributes
 RULE_TEMPLATES = (
     ('allow-php-cli-upload', 'server', ('apache', 'nginx'), {'processArg': ('START', '/usr/bin/php')}, {}),
-    ('temp-allow-everything', 'everyServer', None, {}, {'memo': 'temporary during migration - remove'}),
-    ('iis-whoami-monitoring', 'serverGroup', ('iis',),
+    ('temp-allow-everything', 'serverGroup', ('tomcat',), {}, {'memo': 'temporary during migration - remove'}),
+    ('iis-whoami-monitoring', 'everyServer', None,
      {'processName': ('EQUAL', 'cmd.exe'), 'processArg': ('END', 'whoami'), 'executor': ('EQUAL', 'DefaultAppPool')}, {}),
     ('tomcat-healthcheck', 'server', ('tomcat',),
      {'processNameOfParent': ('EQUAL', 'java'), 'executorOfParent': ('EQUAL', 'tomcat'), 'processName': ('EQUAL', 'sh'),

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 import sandbox_auth
 import sandbox_data
 import sandbox_faults
+import sandbox_fixture
 import sandbox_query
 from sandbox_faults import Reply, gateway_error
 
@@ -34,7 +35,7 @@ DEFAULTS = {
     'seed': 1, 'servers': 30, 'detections': 300, 'exception_rules': 12, 'deleted_exception_rules': 4,
     'excepted': 20, 'quarantines': 10, 'max_page_size': 100, 'page_size_policy': 'clamp',
     'quarantine_shape': 'paged', 'interval_shape': 'object', 'latency_ms': 0, 'rate_429': 0.0,
-    'rate_5xx': 0.0, 'retry_after': None, 'clock_skew_ms': 0, 'quiet': False,
+    'rate_5xx': 0.0, 'retry_after': None, 'clock_skew_ms': 0, 'quiet': False, 'dataset_file': None,
 }
 SECRET_OPTIONS = ('secret_key', 'limited_secret_key')
 LOG_LIMIT = 50000
@@ -294,7 +295,9 @@ def _ctl_shutdown(server, params, body):
 
 def _ctl_config(server, params, body):
     public = dict((k, v) for k, v in server.options.items() if k not in SECRET_OPTIONS)
-    return dict(public, base_url=server.base_url, anchor_ms=server.dataset.anchor_ms, now_ms=server.now_ms(), pid=os.getpid())
+    counts = dict((resource, len(server.dataset.records(resource))) for resource in sandbox_data.RESOURCES)
+    return dict(public, base_url=server.base_url, anchor_ms=server.dataset.anchor_ms, now_ms=server.now_ms(), pid=os.getpid(),
+                dataset_counts=counts)
 
 
 CONTROL = {
@@ -330,10 +333,13 @@ class SandboxServer(ThreadingHTTPServer):
     def __init__(self, options, dataset=None):
         self.options = full_options(options)
         opts = self.options
+        anchor_ms = int(time.time() * 1000) + int(opts['clock_skew_ms'])
+        if dataset is None and opts['dataset_file']:
+            dataset = sandbox_fixture.load_dataset(opts['dataset_file'], anchor_ms, seed=opts['seed'])
         self.dataset = dataset or sandbox_data.make_dataset(
             seed=opts['seed'], servers=opts['servers'], detections=opts['detections'], exception_rules=opts['exception_rules'],
             deleted_exception_rules=opts['deleted_exception_rules'], excepted=opts['excepted'], quarantines=opts['quarantines'],
-            anchor_ms=int(time.time() * 1000) + int(opts['clock_skew_ms']))
+            anchor_ms=anchor_ms)
         self.keys = {
             opts['access_key']: (opts['secret_key'], sandbox_auth.ROLE_FULL),
             opts['limited_access_key']: (opts['limited_secret_key'], sandbox_auth.ROLE_LIMITED),

@@ -29,9 +29,10 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 from sandbox_data import make_dataset  # noqa: E402  pylint: disable=wrong-import-position
+from sandbox_fixture import FixtureError, load_dataset  # noqa: E402  pylint: disable=wrong-import-position
 from sandbox_server import DEFAULTS, SandboxServer  # noqa: E402  pylint: disable=wrong-import-position
 
-__all__ = ['make_dataset', 'start_in_thread', 'SandboxServer', 'DEFAULTS', 'main']
+__all__ = ['make_dataset', 'load_dataset', 'FixtureError', 'start_in_thread', 'SandboxServer', 'DEFAULTS', 'main']
 
 DEFAULT_PORT_FILE = os.path.join(tempfile.gettempdir(), 'wbd-sandbox.port')
 HELP = {
@@ -44,12 +45,16 @@ HELP = {
     'latency_ms': 'sleep per API request', 'rate_429': 'seeded share of API requests answered 429',
     'rate_5xx': 'seeded share answered 502/503/504', 'retry_after': 'Retry-After seconds sent with 429s',
     'clock_skew_ms': 'sandbox clock = real time + this', 'quiet': 'no request log on stderr',
+    'dataset_file': 'serve the records of this JSON fixture instead of a generated dataset (see README.md)',
 }
 CHOICES = {'page_size_policy': ('clamp', 'error'), 'quarantine_shape': ('paged', 'array'), 'interval_shape': ('object', 'array')}
 
 
 def start_in_thread(**options):
-    """Start a sandbox on a daemon thread (for unit tests); call ``server.stop()`` when done."""
+    """Start a sandbox on a daemon thread (for unit tests); call ``server.stop()`` when done.
+
+    A bad ``dataset_file`` raises FixtureError (a ValueError) before anything listens.
+    """
     server = SandboxServer(options)
     server.start_thread()
     return server, server.base_url
@@ -118,14 +123,19 @@ def _options(args):
 
 def serve(args):
     """Run in the foreground until shutdown, SIGTERM/SIGINT or lifetime expiry."""
-    server = SandboxServer(_options(args))
+    try:
+        server = SandboxServer(_options(args))
+    except FixtureError as exc:
+        sys.stderr.write('wbd-sandbox: bad dataset file: %s\n' % exc)
+        return 1
     signal.signal(signal.SIGTERM, lambda signum, frame: server.shutdown_async())
     server.start_lifetime()
     port = server.server_address[1]
     if args.port_file:
         write_port_file(args.port_file, port)
     if not args.quiet:
-        sys.stderr.write('wbd-sandbox listening on %s (%d detections)\n' % (server.base_url, len(server.dataset.detections)))
+        source = ' from %s' % args.dataset_file if args.dataset_file else ''
+        sys.stderr.write('wbd-sandbox listening on %s (%d detections%s)\n' % (server.base_url, len(server.dataset.detections), source))
         sys.stderr.flush()
     try:
         server.serve_forever(poll_interval=0.2)
@@ -159,6 +169,14 @@ def start(args):
     if old is not None and is_alive(args.host, old):
         sys.stderr.write('wbd-sandbox: already running on port %d (port file %s)\n' % (old, port_file))
         return 1
+    if args.dataset_file:
+        # Validate here, so a bad fixture is reported by start itself (the detached child's stderr is usually discarded).
+        args.dataset_file = os.path.abspath(args.dataset_file)
+        try:
+            load_dataset(args.dataset_file, int(time.time() * 1000))
+        except FixtureError as exc:
+            sys.stderr.write('wbd-sandbox: bad dataset file: %s\n' % exc)
+            return 1
     remove_port_file(port_file)
     log = open(args.log_file, 'ab') if args.log_file else subprocess.DEVNULL
     try:

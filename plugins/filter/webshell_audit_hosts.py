@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: webshell_audit_hosts
+short_description: The match keys of inventory hosts, for the webshell audit
+version_added: 0.1.0
+author: ncloud.wbd maintainers
+description:
+  - Reads, for each named host, the values the P(ncloud.wbd.webshell_audit_evaluate#filter) filter matches against
+    WBD detection targets and detections.
+  - C(instance_no) comes from the host variable named O(instance_no_var), C(server_name) from the host variable named
+    O(server_name_var), C(inventory_hostname) and C(ansible_host) from the inventory, C(host_name) (short name and FQDN)
+    and C(private_ip) (all IPv4 addresses, the default one first) from gathered facts when there are any.
+  - Used by the P(ncloud.wbd.webshell_audit#role) role; useful on its own to see why a host does not match.
+positional: hosts
+options:
+  _input:
+    description: The C(hostvars) magic variable.
+    type: dict
+    required: true
+  hosts:
+    description: The inventory hostnames to read, for example C(ansible_play_hosts_all).
+    type: list
+    elements: str
+    required: true
+  instance_no_var:
+    description: Name of the host variable that holds the host's NCP server instance number.
+    type: str
+    default: webshell_audit_instance_no
+  server_name_var:
+    description: Name of the host variable that holds the host's NCP server name.
+    type: str
+    default: webshell_audit_server_name
+'''
+
+EXAMPLES = r'''
+- name: Show how each host will be matched
+  ansible.builtin.debug:
+    msg: "{{ hostvars | ncloud.wbd.webshell_audit_hosts(ansible_play_hosts_all) }}"
+'''
+
+RETURN = r'''
+_value:
+  description: One entry per host, in the order given.
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The inventory hostname.
+      type: str
+    instance_no:
+      description: The value of the O(instance_no_var) host variable, or V(null).
+      type: str
+    inventory_hostname:
+      description: The inventory hostname.
+      type: str
+    ansible_host:
+      description: The C(ansible_host) variable, or V(null).
+      type: str
+    host_name:
+      description: The short host name and FQDN from facts (empty without facts).
+      type: list
+      elements: str
+    server_name:
+      description: The value of the O(server_name_var) host variable, or V(null).
+      type: str
+    private_ip:
+      description: IPv4 addresses from facts, the default one first (empty without facts).
+      type: list
+      elements: str
+'''
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.text.converters import to_text
+
+
+def _get(mapping, key):
+    try:
+        value = mapping[key]
+    except (KeyError, TypeError):
+        return None
+    return None if value is None else value
+
+
+def _host_vars(hostvars, name):
+    """A host's variables, or None when it is not in hostvars.
+
+    The real ``hostvars`` answers an unknown host with an undefined value rather than a KeyError, so ask first.
+    """
+    try:
+        if name not in hostvars:
+            return None
+    except TypeError:
+        return None
+    return _get(hostvars, name)
+
+
+def _text(value):
+    return None if value is None or isinstance(value, (dict, list)) else to_text(value)
+
+
+def host_keys(hostvars, hosts, instance_no_var='webshell_audit_instance_no', server_name_var='webshell_audit_server_name'):
+    """Each host's match-key values, read once so the audit never walks hostvars per record."""
+    if not isinstance(hosts, (list, tuple)):
+        raise AnsibleFilterError('webshell_audit_hosts expects a list of hostnames, got %s.' % type(hosts).__name__)
+    entries = []
+    for name in hosts:
+        name = to_text(name)
+        hvars = _host_vars(hostvars, name)
+        if hvars is None:
+            raise AnsibleFilterError("webshell_audit_hosts: host '%s' is not in the inventory." % name)
+        facts = _get(hvars, 'ansible_facts') or {}
+        default_ip = _get(_get(facts, 'default_ipv4') or {}, 'address')
+        addresses = [default_ip] + list(_get(facts, 'all_ipv4_addresses') or [])
+        entries.append({
+            'name': name,
+            'instance_no': _text(_get(hvars, instance_no_var)),
+            'inventory_hostname': name,
+            'ansible_host': _text(_get(hvars, 'ansible_host')),
+            'host_name': [to_text(v) for v in (_get(facts, 'hostname'), _get(facts, 'fqdn')) if v],
+            'server_name': _text(_get(hvars, server_name_var)),
+            'private_ip': [to_text(v) for v in dict.fromkeys(addresses) if v],
+        })
+    return entries
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'webshell_audit_hosts': host_keys}

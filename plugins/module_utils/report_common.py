@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the report renderers share: record validation, the content digest and text clean-up.
+
+The audit record is described in docs/audit-record.md (schema version 1). Detection fields are
+attacker-controlled, so the helpers here make text safe to embed: ``clean`` replaces characters
+XML 1.0 and HTML forbid with U+FFFD (the reader sees that something was there), ``display`` also
+makes bidirectional controls visible and truncates.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import hashlib
+import json
+import re
+
+SCHEMA_VERSION = 1
+FORMATS = ('json', 'csv', 'html', 'junit', 'markdown')
+REQUIRED_KEYS = (
+    ('schema_version', None), ('run', dict), ('summary', dict), ('hosts', dict),
+    ('unmatched_detections', list), ('exception_rules', list), ('findings', list),
+)
+SEVERITIES = ('critical', 'high', 'medium', 'low', 'info')
+STATUSES = ('unprotected', 'unreviewed', 'compliant')
+
+_SURROGATE = re.compile('[\ud800-\udfff]')
+# Forbidden by XML 1.0 or a parse error in HTML: C0 controls but tab/LF/CR, DEL, C1 controls, surrogates, noncharacters.
+_FORBIDDEN = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff%s]' % ''.join(
+    '%s%s' % (chr(plane * 0x10000 + 0xfffe), chr(plane * 0x10000 + 0xffff)) for plane in range(1, 17)))
+# Bidirectional controls can make displayed text lie about its order (file.php shown as php.elif); shown as [U+XXXX].
+_BIDI = re.compile('[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+
+
+class RecordError(ValueError):
+    """The audit record cannot be rendered; the message says which part is wrong."""
+
+
+def text(value):
+    """The text of a record value: '' for None, true/false for booleans, comma-joined lists."""
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (list, tuple)):
+        return ', '.join(text(item) for item in value)
+    return value if isinstance(value, str) else str(value)
+
+
+def clean(value):
+    """``text(value)`` with every character XML 1.0 or HTML forbids replaced by U+FFFD."""
+    return _FORBIDDEN.sub('\ufffd', text(value))
+
+
+def truncate(value, limit):
+    """At most ``limit`` characters, ending in an ellipsis when cut."""
+    return value if limit is None or len(value) <= limit else value[:max(limit - 1, 0)] + '\u2026'
+
+
+def display(value, limit=None):
+    """Text for a human reader: cleaned, bidi controls made visible, truncated."""
+    shown = _BIDI.sub(lambda m: '[U+%04X]' % ord(m.group()), clean(value))
+    return truncate(shown, limit)
+
+
+def scrub_surrogates(value):
+    """A copy with lone surrogates (not encodable as UTF-8) replaced by U+FFFD, in strings and keys at any depth."""
+    if isinstance(value, str):
+        return _SURROGATE.sub('\ufffd', value)
+    if isinstance(value, dict):
+        return dict((scrub_surrogates(k), scrub_surrogates(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [scrub_surrogates(item) for item in value]
+    return value
+
+
+def validate_record(record):
+    """Raise RecordError unless ``record`` is a schema version 1 audit record the renderers can read."""
+    if not isinstance(record, dict):
+        raise RecordError('the audit record must be a mapping, got %s' % type(record).__name__)
+    if 'schema_version' not in record:
+        raise RecordError('the audit record has no schema_version; is this an ncloud.wbd audit record?')
+    version = record['schema_version']
+    if isinstance(version, bool) or version != SCHEMA_VERSION:
+        raise RecordError('unsupported audit record schema_version %r; this collection reads %d' % (version, SCHEMA_VERSION))
+    for key, kind in REQUIRED_KEYS:
+        if key not in record:
+            raise RecordError('the audit record has no %r key' % key)
+        if kind is not None and not isinstance(record[key], kind):
+            raise RecordError('the audit record key %r must be a %s, got %s'
+                              % (key, 'mapping' if kind is dict else 'list', type(record[key]).__name__))
+    for name, host in record['hosts'].items():
+        if not isinstance(host, dict) or not isinstance(host.get('detections') or [], list):
+            raise RecordError('the audit record host %r must be a mapping with a detections list' % (name,))
+        _check_items(host.get('detections') or [], 'hosts.%s.detections' % name)
+    for key in ('unmatched_detections', 'exception_rules', 'findings'):
+        _check_items(record[key], key)
+    return record
+
+
+def _check_items(items, where):
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise RecordError('the audit record entry %s[%d] must be a mapping, got %s' % (where, index, type(item).__name__))
+
+
+def iter_detections(record):
+    """(host name or None, detection) for every detection: the hosts' (by host name) then the unmatched ones."""
+    hosts = record.get('hosts') or {}
+    for name in sorted(hosts):
+        for detection in hosts[name].get('detections') or []:
+            yield detection.get('host') or name, detection
+    for detection in record.get('unmatched_detections') or []:
+        yield None, detection
+
+
+def detection_state(detection):
+    """unreviewed | covered | other: the chart category of a detection (the audit never marks a covered one unreviewed)."""
+    if detection.get('unreviewed'):
+        return 'unreviewed'
+    if detection.get('covered_by'):
+        return 'covered'
+    return 'other'
+
+
+def severity_rank(severity):
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def status_rank(status):
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def content_digest(record):
+    """sha256 of the canonical JSON of everything but ``run`` and ``content_digest``: equal when the findings are."""
+    body = dict((k, v) for k, v in record.items() if k not in ('run', 'content_digest'))
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+                          .encode('utf-8')).hexdigest()
+
+
+def prepare_record(record):
+    """Validate, make UTF-8 safe and set ``content_digest``; returns (record, digest the record claimed or None).
+
+    The digest is always recomputed, so a hand-edited saved report cannot make an unchanged run look changed
+    or the reverse; the caller can warn when the claimed one differs.
+    """
+    validate_record(record)
+    try:
+        json.dumps(record, ensure_ascii=False).encode('utf-8')
+    except UnicodeEncodeError:
+        record = scrub_surrogates(record)
+    except (TypeError, ValueError) as exc:
+        raise RecordError('the audit record cannot be written as JSON: %s' % exc)
+    claimed = record.get('content_digest')
+    record = dict(record, content_digest=content_digest(record))
+    return record, claimed

@@ -1,0 +1,137 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Report file names and atomic writes.
+
+A report file is either the previous version or the complete new one, never a mix: each
+file is written to a temporary file in the same directory, synced, and renamed over the
+target. A report set that fails half-way removes the files it newly created, so a run
+leaves no partial evidence behind.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import re
+import tempfile
+
+# Format name -> file name extension; junit gets a double extension so it is recognisable next to other XML.
+EXTENSIONS = {'json': 'json', 'csv': 'csv', 'html': 'html', 'junit': 'junit.xml', 'markdown': 'md'}
+
+_ISO = re.compile(r'^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-]00:?00)?$')
+_BAD_NAME = re.compile(r'[/\\\x00-\x1f\x7f]')
+
+
+class ReportWriteError(Exception):
+    """A report file could not be written; the message names the path and the OS error."""
+
+
+def run_stamp(started_at_iso):
+    """``2026-11-21T09:30:00.000Z`` -> ``20261121T093000Z`` (the run's UTC start, to the second)."""
+    match = _ISO.match(started_at_iso if isinstance(started_at_iso, str) else '')
+    if not match:
+        raise ValueError('run.started_at_iso %r is not an ISO 8601 UTC time like 2026-11-21T09:30:00.000Z' % (started_at_iso,))
+    return '%s%s%sT%s%s%sZ' % match.groups()
+
+
+def check_basename(basename):
+    """Raise ValueError unless ``basename`` is a plain file name prefix (no directories, not hidden)."""
+    if not isinstance(basename, str) or not basename or basename.startswith('.') or _BAD_NAME.search(basename) \
+            or basename != basename.strip():
+        raise ValueError('basename %r must be a plain file name: not empty, no path separators, control characters, '
+                         'surrounding spaces or leading dot' % (basename,))
+    return basename
+
+
+def report_names(basename, started_at_iso, formats):
+    """{format: (timestamped_name, latest_name)}, e.g. ``webshell-audit-20261121T093000Z.junit.xml``."""
+    check_basename(basename)
+    stamp = run_stamp(started_at_iso)
+    return dict((fmt, ('%s-%s.%s' % (basename, stamp, EXTENSIONS[fmt]), '%s-latest.%s' % (basename, EXTENSIONS[fmt])))
+                for fmt in formats)
+
+
+def parse_mode(value):
+    """File mode from an octal string (``'0640'``, ``'640'``, ``'0o640'``) or an int already converted by YAML.
+
+    Only permission bits (at most 0777) are accepted, so an unquoted ``640`` (YAML reads the decimal 640) is
+    refused instead of silently producing odd permissions.
+    """
+    if isinstance(value, bool):
+        raise ValueError('mode must be an octal string such as \'0600\', got %r' % (value,))
+    if isinstance(value, int):
+        mode = value
+    else:
+        text = str(value).strip().lower()
+        text = text[2:] if text.startswith('0o') else text
+        if not text or not re.match(r'^[0-7]+$', text):
+            raise ValueError('mode must be an octal string such as \'0600\', got %r' % (value,))
+        mode = int(text, 8)
+    if not 0 <= mode <= 0o777:
+        raise ValueError('mode %r is out of range: give permission bits as a quoted octal string such as \'0640\'' % (value,))
+    return mode
+
+
+def atomic_write(path, data, mode):
+    """Write ``data`` (bytes) to ``path`` with permissions ``mode``; the old file stays intact on any failure."""
+    directory, name = os.path.split(os.path.abspath(path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix='.' + name + '.', dir=directory)
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), mode)
+        os.replace(tmp, path)
+    except (OSError, IOError) as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        raise ReportWriteError('could not write %s: %s; the previous file is unchanged' % (path, exc))
+
+
+def _sync_dir(directory):
+    """Make the renames durable; best effort (not every file system can fsync a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_report_set(dest, files, mode, latest=None):
+    """Write ``files`` ({name: bytes}) into ``dest``, then copy each to its latest name (``latest``: {name: latest_name}).
+
+    All timestamped files are written before any latest file, and a ``.json`` latest last of all: the JSON
+    latest carries the content digest that decides ``changed``, so a failure before it makes the next run
+    rewrite everything. On failure the files this call newly created are removed (files that existed before,
+    such as a report of the same run second, are never removed) and ReportWriteError is raised.
+    """
+    created = []
+    try:
+        for name in sorted(files):
+            path = os.path.join(dest, name)
+            existed = os.path.lexists(path)
+            atomic_write(path, files[name], mode)
+            if not existed:
+                created.append(path)
+        order = sorted((latest or {}).items(), key=lambda item: (item[1].endswith('.json'), item[1]))
+        for name, latest_name in order:
+            atomic_write(os.path.join(dest, latest_name), files[name], mode)
+    except ReportWriteError:
+        for path in created:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        raise
+    _sync_dir(dest)

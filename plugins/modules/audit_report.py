@@ -1,0 +1,278 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: audit_report
+short_description: Write webshell audit report files from an audit record
+version_added: 0.1.0
+description:
+  - Turns a webshell audit record (schema version 1, as the C(ncloud.wbd) audit produces it) into report files in
+    O(dest) - the canonical JSON record, a CSV of findings, a self-contained HTML page, JUnit XML and Markdown.
+  - Every format is rendered in memory before anything is written, and every file is written atomically (a temporary
+    file in O(dest) renamed over the target), so a failed run never leaves a half-written report. If one file of a
+    run cannot be written, the files this run newly created are removed again.
+  - Each run writes a timestamped set, C(<basename>-<YYYYmmddTHHMMSSZ>.<ext>), named after the run's start time (UTC);
+    it is the run's evidence and is written on every run, whether or not the findings changed. With O(latest=true)
+    each file is also copied (not linked) to C(<basename>-latest.<ext>).
+  - RV(ignore:changed) tells whether the audit content changed, not whether files were written. It is V(true) when the
+    record's content digest (a SHA-256 of everything but the run metadata) differs from the one in
+    C(<basename>-latest.json) in O(dest), or when that file is missing or unreadable. A re-run with unchanged findings
+    reports V(false), although it writes its timestamped set and refreshes the latest files. Without a JSON latest file
+    (O(latest=false) or C(json) not in O(formats)) every run reports V(true) unless an earlier one is still there.
+  - "The extensions are C(json), C(csv), C(html), C(junit.xml) and C(md). The CSV has one row per finding; a cell
+    whose first character is C(=), C(+), C(-), C(@), a tab or a carriage return is prefixed with C(') so no
+    spreadsheet evaluates it."
+  - "The JUnit XML has a test suite C(webshell_audit.hosts) with a test case per host, failing with one C(failure) per
+    finding of that host (compliant hosts pass), and a test suite C(webshell_audit.account) with a failing test case per
+    account finding, named by the finding ID. A failure's C(type) is the finding kind, its C(message) the finding
+    message, and its text adds severity, finding ID and subject. C(failures) counts failed test cases."
+  - The HTML page loads nothing from anywhere; its Content-Security-Policy allows only its own inline sorting script.
+    Text the monitored servers control is escaped in every format; characters XML or HTML forbid are replaced
+    with U+FFFD there.
+  - Runs on the controller; call it with C(delegate_to=localhost) and C(run_once=true).
+author:
+  - ncloud.wbd maintainers (@ncloud-wbd)
+extends_documentation_fragment:
+  - ncloud.wbd.attributes
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: Renders every format, so errors surface, and returns the paths it would write, but writes nothing.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: controller
+options:
+  record:
+    description:
+      - The audit record, a dictionary with C(schema_version=1).
+      - Exactly one of O(record) and O(src) is required.
+    type: dict
+  src:
+    description:
+      - Path on the controller of a saved JSON report to render again, for example an earlier C(<basename>-latest.json).
+      - Exactly one of O(record) and O(src) is required.
+    type: path
+  dest:
+    description:
+      - Directory to write the reports to. Created with mode C(0700) when it does not exist.
+    type: path
+    required: true
+  formats:
+    description: The formats to write.
+    type: list
+    elements: str
+    choices: [json, csv, html, junit, markdown]
+    default: [json, csv, html, junit, markdown]
+  mode:
+    description:
+      - Permissions of the report files, as a quoted octal string such as V('0640'). Only permission bits (up to
+        V('0777')) are accepted.
+      - Reports name hosts and their weaknesses; keep them private.
+    type: raw
+    default: '0600'
+  basename:
+    description: Start of every file name. A plain name - no path separators and no leading dot.
+    type: str
+    default: webshell-audit
+  latest:
+    description: Also write each file as C(<basename>-latest.<ext>), replacing the previous one.
+    type: bool
+    default: true
+  html_max_detections:
+    description:
+      - Most detections the HTML page lists, newest first; the page says how many it left out. The charts and the
+        other formats always count every detection.
+    type: int
+    default: 2000
+seealso:
+  - name: OWASP CSV injection
+    description: Why CSV cells that start with formula characters are prefixed.
+    link: https://owasp.org/www-community/attacks/CSV_Injection
+'''
+
+EXAMPLES = r'''
+- name: Write every report format for an audit record
+  ncloud.wbd.audit_report:
+    record: "{{ webshell_audit.record }}"
+    dest: /var/lib/wbd-audit/reports
+  delegate_to: localhost
+  run_once: true
+  register: report
+
+- name: Show where the HTML report is
+  ansible.builtin.debug:
+    msg: "{{ report.latest.html }} ({{ report.summary.unprotected }} unprotected hosts)"
+
+- name: Render a saved report again, as Markdown and JUnit XML only, readable by the group
+  ncloud.wbd.audit_report:
+    src: /var/lib/wbd-audit/reports/webshell-audit-latest.json
+    dest: /srv/ci/reports
+    formats: [markdown, junit]
+    mode: '0640'
+    latest: false
+  delegate_to: localhost
+  run_once: true
+'''
+
+RETURN = r'''
+files:
+  description: Path of each timestamped file written (or, in check mode, that would be written), by format.
+  returned: success
+  type: dict
+  sample:
+    json: /var/lib/wbd-audit/reports/webshell-audit-20261121T093000Z.json
+    junit: /var/lib/wbd-audit/reports/webshell-audit-20261121T093000Z.junit.xml
+latest:
+  description: Path of each C(<basename>-latest.<ext>) file, by format; empty with O(latest=false).
+  returned: success
+  type: dict
+  sample:
+    html: /var/lib/wbd-audit/reports/webshell-audit-latest.html
+content_digest:
+  description: SHA-256 (hex) of the record without its run metadata; equal for runs with the same findings.
+  returned: success
+  type: str
+  sample: 3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855e
+previous_digest:
+  description: The content digest in the previous C(<basename>-latest.json), or null when there was none.
+  returned: success
+  type: str
+summary:
+  description: The record's summary counts (hosts per status, detections, findings by severity).
+  returned: success
+  type: dict
+  sample:
+    hosts: 3
+    unprotected: 1
+    unreviewed: 1
+    compliant: 1
+dest:
+  description: Absolute path of the report directory.
+  returned: success
+  type: str
+  sample: /var/lib/wbd-audit/reports
+'''
+
+import json
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import FORMATS, RecordError, prepare_record
+from ansible_collections.ncloud.wbd.plugins.module_utils.report_files import (
+    ReportWriteError,
+    check_basename,
+    parse_mode,
+    report_names,
+    write_report_set,
+)
+from ansible_collections.ncloud.wbd.plugins.module_utils.report_render import render_reports
+
+
+def load_src(path):
+    """The record saved at ``path``; RecordError with the file's name for anything unreadable."""
+    try:
+        with open(path, 'rb') as handle:
+            data = json.loads(handle.read().decode('utf-8'))
+    except (IOError, OSError) as exc:
+        raise RecordError('could not read src %s: %s' % (path, exc))
+    except ValueError as exc:
+        raise RecordError('src %s is not a JSON report: %s' % (path, exc))
+    if not isinstance(data, dict):
+        raise RecordError('src %s does not hold a JSON object but %s' % (path, type(data).__name__))
+    return data
+
+
+def previous_digest(path):
+    """The content digest of the latest JSON report at ``path``; None when there is none or it cannot be read."""
+    try:
+        with open(path, 'rb') as handle:
+            digest = json.loads(handle.read().decode('utf-8')).get('content_digest')
+    except (IOError, OSError, ValueError, AttributeError):
+        return None
+    return digest if isinstance(digest, str) else None
+
+
+def check_dest(module, dest):
+    """Create ``dest`` (0700) unless in check mode; fail when it is not a writable directory."""
+    if not os.path.lexists(dest):
+        if module.check_mode:
+            return
+        try:
+            os.makedirs(dest, 0o700)
+            os.chmod(dest, 0o700)
+        except OSError as exc:
+            module.fail_json(msg='could not create dest %s: %s' % (dest, exc))
+    if not os.path.isdir(dest):
+        module.fail_json(msg='dest %s exists and is not a directory' % dest)
+    if not os.access(dest, os.W_OK | os.X_OK):
+        module.fail_json(msg='dest %s is not writable' % dest)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            record=dict(type='dict'),
+            src=dict(type='path'),
+            dest=dict(type='path', required=True),
+            formats=dict(type='list', elements='str', choices=list(FORMATS), default=list(FORMATS)),
+            mode=dict(type='raw', default='0600'),
+            basename=dict(type='str', default='webshell-audit'),
+            latest=dict(type='bool', default=True),
+            html_max_detections=dict(type='int', default=2000),
+        ),
+        mutually_exclusive=[('record', 'src')],
+        required_one_of=[('record', 'src')],
+        supports_check_mode=True,
+    )
+    params = module.params
+    formats = [fmt for fmt in FORMATS if fmt in params['formats']]
+    dest = os.path.abspath(params['dest'])
+    try:
+        mode = parse_mode(params['mode'])
+        check_basename(params['basename'])
+        if params['html_max_detections'] < 0:
+            raise ValueError('html_max_detections must be 0 or more, got %d' % params['html_max_detections'])
+        record = load_src(params['src']) if params['src'] else params['record']
+        record, claimed = prepare_record(record)
+        names = report_names(params['basename'], (record['run'] or {}).get('started_at_iso'), formats)
+        rendered = render_reports(record, formats, params['html_max_detections'])
+    except ValueError as exc:  # RecordError is a ValueError
+        module.fail_json(msg=str(exc))
+    digest = record['content_digest']
+    if claimed not in (None, digest):
+        module.warn('the record says its content_digest is %s but its content gives %s; the reports carry the latter'
+                    % (claimed, digest))
+
+    check_dest(module, dest)
+    latest_names = dict((fmt, names[fmt][1]) for fmt in formats) if params['latest'] else {}
+    previous = previous_digest(os.path.join(dest, '%s-latest.json' % params['basename']))
+    if not module.check_mode:
+        try:
+            write_report_set(dest, dict((names[fmt][0], rendered[fmt]) for fmt in formats), mode,
+                             dict((names[fmt][0], name) for fmt, name in latest_names.items()))
+        except ReportWriteError as exc:
+            module.fail_json(msg=str(exc), content_digest=digest)
+    module.exit_json(
+        changed=previous != digest,
+        files=dict((fmt, os.path.join(dest, names[fmt][0])) for fmt in formats),
+        latest=dict((fmt, os.path.join(dest, name)) for fmt, name in latest_names.items()),
+        content_digest=digest,
+        previous_digest=previous,
+        summary=record.get('summary'),
+        dest=dest,
+    )
+
+
+if __name__ == '__main__':
+    main()
