@@ -106,9 +106,13 @@ def audit_evaluate(hosts, targets=None, detections=None, exception_rules=None, e
     if policy is not None and not isinstance(policy, dict):
         raise AnsibleFilterError('webshell_audit_evaluate: policy must be a dict.')
     try:
+        now_ms = int(time.time() * 1000) if now_ms is None else int(now_ms)
+    except (TypeError, ValueError):
+        raise AnsibleFilterError('webshell_audit_evaluate: now_ms must be epoch milliseconds, got %r.' % (now_ms,))
+    try:
         return evaluate(_records(hosts, 'the input (hosts)'), list(targets), list(detections), list(exception_rules),
                         excepted=None if excepted_detections is None else list(excepted_detections),
-                        policy=dict(policy or {}), now_ms=int(time.time() * 1000) if now_ms is None else int(now_ms),
+                        policy=dict(policy or {}), now_ms=now_ms,
                         run=dict(run or {}))
     except (AuditInputError, MatchError) as err:
         raise AnsibleFilterError('webshell_audit_evaluate: %s' % (err,))

@@ -96,6 +96,8 @@ def check_policy(policy):
     merged.update(dict((k, v) for k, v in (policy or {}).items() if v is not None))
     for name in ('min_weight', 'high_weight', 'broad_rule_max_conditions'):
         merged[name] = _int(merged[name], name)
+    if not isinstance(merged['match_keys'], (list, tuple)):
+        raise AuditInputError('match_keys must be a list of key names, got %r.' % (merged['match_keys'],))
     merged['match_keys'] = list(merged['match_keys'])
     return merged
 
@@ -129,8 +131,16 @@ def trim_detection(detection):
     return out
 
 
+def in_window(detection, start):
+    """A detection without a usable time is kept (the audit never drops what it cannot place)."""
+    moment = detection.get('detect_time')
+    if isinstance(moment, bool) or not isinstance(moment, (int, float)):
+        return True
+    return moment >= start
+
+
 def _newest_first(detections):
-    return sorted(detections, key=lambda d: -(d.get('detect_time') or 0))
+    return sorted(detections, key=lambda d: -d['detect_time'] if isinstance(d.get('detect_time'), (int, float)) else 0)
 
 
 class Findings(object):
@@ -186,9 +196,9 @@ def _detection_findings(findings, detection, policy):
     label = 'detection %s on %s' % (did, where)
     heavy = [f for f in detection['suspicion_files'] if _weight(f['weight']) >= policy['high_weight']]
     if heavy:
+        files = ', '.join('%s: %s' % (_short(f['file_origin_name']), f['weight']) for f in heavy)
         findings.add('detection/%s/high_weight_file' % did, 'high_weight_file', 'high' if detection['unreviewed'] else 'medium',
-                     '%s has %s weighing %d or more (%s).' % (label, _plural(len(heavy), 'suspicion file'), policy['high_weight'],
-                                                               ', '.join('%s: %s' % (_short(f['file_origin_name']), f['weight']) for f in heavy)),
+                     '%s has %s weighing %d or more (%s).' % (label, _plural(len(heavy), 'suspicion file'), policy['high_weight'], files),
                      subject=label, host=detection.get('host'), detection_id=did)
     for number, item in enumerate(detection['suspicion_files']):
         if item.get('hash_scan_result') == 'malware' and not item.get('quarantined'):
@@ -246,7 +256,7 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
                          'target': dict((f, target.get(f)) for f in TARGET_FIELDS) if target else None, 'detections': []}
     unmatched = []
     covers = {}
-    for raw in _newest_first(d for d in detections if (d.get('detect_time') or 0) >= start):
+    for raw in _newest_first(d for d in detections if in_window(d, start)):
         detection = trim_detection(raw)
         host, key = match_detection(index, raw, host_of_instance)
         detection['host'], detection['matched_by'] = host, key
@@ -261,7 +271,7 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
     if excepted is not None:
         hides = {}
         for raw in excepted:
-            if (raw.get('detect_time') or 0) >= start:
+            if in_window(raw, start):
                 for rid in covering_rules(rules, raw, group_of.get('%s' % raw.get('instance_no'))):
                     hides[rid] = hides.get(rid, 0) + 1
 
@@ -299,11 +309,13 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
         rule_records.append(summary)
 
     every = [d for e in entries.values() for d in e['detections']] + unmatched
+    run_meta = dict(collection_version=COLLECTION_VERSION)
+    run_meta.update(run or {})
+    run_meta.update(started_at_ms=now_ms, started_at_iso=span['now_iso'], policy=policy)
     record = {
         'schema_version': SCHEMA_VERSION,
         'generator': GENERATOR,
-        'run': dict(dict(collection_version=COLLECTION_VERSION), **dict(run or {}, started_at_ms=now_ms,
-                                                                       started_at_iso=span['now_iso'], policy=policy)),
+        'run': run_meta,
         'summary': {
             'hosts': len(entries),
             'unprotected': sum(1 for e in entries.values() if e['status'] == 'unprotected'),

@@ -49,7 +49,8 @@ def check_keys(keys):
         raise MatchError('unknown match key(s) %s; use some of %s.' % (', '.join(map(str, unknown)), ', '.join(DEFAULT_MATCH_KEYS)))
     if not keys:
         raise MatchError('at least one match key is needed; use some of %s.' % ', '.join(DEFAULT_MATCH_KEYS))
-    return list(keys)
+    # A key given twice adds nothing; kept twice, it would index each host twice and make every value look shared.
+    return list(dict.fromkeys(keys))
 
 
 class HostIndex(object):

@@ -302,3 +302,9 @@ def test_evaluate_bad_policy(policy, words):
     with pytest.raises(AnsibleFilterError, match='webshell_audit_evaluate') as err:
         audit_evaluate(HOSTS, targets=[], detections=[], exception_rules=[], policy=policy, now_ms=NOW)
     assert words in str(err.value)
+
+
+@pytest.mark.parametrize('now_ms', ['now', [1], {}])
+def test_evaluate_bad_now_ms(now_ms):
+    with pytest.raises(AnsibleFilterError, match='now_ms must be epoch milliseconds'):
+        audit_evaluate(HOSTS, targets=[], detections=[], exception_rules=[], now_ms=now_ms)

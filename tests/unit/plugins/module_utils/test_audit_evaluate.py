@@ -133,7 +133,7 @@ def test_hosts_keyed_and_sorted_by_name():
     record = audit([host('web-2'), host('db-1'), host('web-10')])
     assert list(record['hosts']) == ['db-1', 'web-10', 'web-2']
     assert set(record['hosts']['db-1']) == set(['name', 'status', 'reasons', 'matched_by', 'target', 'detection_count',
-                                                 'unreviewed_count', 'covered_count', 'detections'])
+                                                'unreviewed_count', 'covered_count', 'detections'])
 
 
 # ---- host statuses -----------------------------------------------------------------------------
@@ -284,8 +284,8 @@ def test_deleted_rule_covers_nothing_and_makes_no_finding():
 
 
 def test_two_rules_cover_one_detection():
-    rules = [rule('R1', 'server', '101', **NARROW), rule('R2', 'serverGroup', 'G1', process_name=('END', 'php'),
-                                                        executor=('EQUAL', 'www-data'))]
+    rules = [rule('R1', 'server', '101', **NARROW),
+             rule('R2', 'serverGroup', 'G1', process_name=('END', 'php'), executor=('EQUAL', 'www-data'))]
     record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a')],
                    detections=[detection('D1', '101', process_name='/usr/bin/php')], rules=rules)
     assert record['hosts']['web-1']['detections'][0]['covered_by'] == ['R1', 'R2']
@@ -306,8 +306,8 @@ def test_exception_rules_in_api_order_with_documented_shape():
     record = audit([], rules=rules)
     assert [r['rule_id'] for r in record['exception_rules']] == ['R2', 'R1']
     assert set(record['exception_rules'][0]) == set(['rule_id', 'name', 'target_type', 'target', 'target_name', 'active',
-                                                      'disabled', 'group_is_deleted', 'compared_fields', 'conditions',
-                                                      'covers', 'hides', 'created_time_iso'])
+                                                     'disabled', 'group_is_deleted', 'compared_fields', 'conditions',
+                                                     'covers', 'hides', 'created_time_iso'])
 
 
 # ---- hides -------------------------------------------------------------------------------------
@@ -773,6 +773,13 @@ def test_match_keys_policy_is_used():
     assert record['hosts']['web-1']['matched_by'] == 'inventory_hostname'
 
 
+def test_repeated_match_key_still_matches():
+    record = audit([host('web-1', instance_no='101')], targets=[target('101', 'srv')],
+                   policy={'match_keys': ['instance_no', 'server_name', 'instance_no']})
+    assert record['hosts']['web-1']['matched_by'] == 'instance_no'
+    assert record['hosts']['web-1']['status'] == 'compliant'
+
+
 # ---- window() ----------------------------------------------------------------------------------
 
 def test_window_age():
@@ -810,3 +817,17 @@ def test_window_future_start_raises(lookback):
 def test_window_bad_lookback_raises(lookback):
     with pytest.raises(AuditInputError):
         window(lookback, NOW)
+
+
+@pytest.mark.parametrize('moment', [None, 'yesterday', True])
+def test_detection_without_a_usable_time_is_kept_not_dropped(moment):
+    record = audit([host('web-1', instance_no='1')], [target('1', 'web-1')],
+                   [detection('D1', '1', detect_time=moment), detection('D2', '1'), detection('OLD', '1', detect_time=START - 1)])
+    kept = [d['detection_id'] for d in record['hosts']['web-1']['detections']]
+    assert sorted(kept) == ['D1', 'D2']
+    assert record['hosts']['web-1']['status'] == 'unreviewed'
+
+
+def test_match_keys_given_as_a_string_is_refused_with_a_clear_message():
+    with pytest.raises(AuditInputError, match='match_keys must be a list'):
+        audit([host('web-1')], policy={'match_keys': 'instance_no'})

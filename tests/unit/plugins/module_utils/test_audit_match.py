@@ -43,6 +43,17 @@ def test_check_keys_accepts_known_keys_and_returns_a_list():
     assert check_keys(('private_ip', 'instance_no')) == ['private_ip', 'instance_no']
 
 
+def test_repeated_key_is_kept_once_in_first_place():
+    assert check_keys(['private_ip', 'instance_no', 'private_ip']) == ['private_ip', 'instance_no']
+
+
+def test_repeated_key_does_not_make_values_ambiguous():
+    hosts = [host('web-1', instance_no='1'), host('web-2', private_ip=['10.0.0.2'])]
+    index = HostIndex(hosts, ['instance_no', 'private_ip', 'instance_no'])
+    assert index.match({'instance_no': '1'}) == ('web-1', 'instance_no')
+    assert index.match({'private_ip': '10.0.0.2'}) == ('web-2', 'private_ip')
+
+
 @pytest.mark.parametrize('keys', [['hostname'], ['instance_no', 'ip'], ['INSTANCE_NO'], ['']])
 def test_unknown_keys_raise(keys):
     with pytest.raises(MatchError, match='unknown match key'):

@@ -10,9 +10,13 @@ API notes, not with the module's helpers.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+import tempfile
+
 import pytest
 from hypothesis import given, settings, HealthCheck
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from ansible_collections.ncloud.wbd.plugins.module_utils import audit_rules
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_rules import (
@@ -25,6 +29,10 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.audit_rules import (
     rule_summary,
     target_matches,
 )
+
+# Hypothesis keeps caches in ./.hypothesis, which the collection build would pack: keep them out of the repo.
+if not os.environ.get('HYPOTHESIS_STORAGE_DIRECTORY'):
+    set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), 'ncloud-wbd-hypothesis'))
 
 FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 
@@ -441,7 +449,7 @@ def detection_strategy(draw):
     return detection
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules=rules_strategy(), detection=detection_strategy(), group_id=st.one_of(st.none(), IDS))
 def test_covering_rules_agrees_with_reference(rules, detection, group_id):
     assert covering_rules(rules, detection, group_id) == reference_covering(rules, detection, group_id)
