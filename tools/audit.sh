@@ -43,7 +43,7 @@ if grep -qF "$NCLOUD_SECRET_KEY" "$WORK/playbook.log" "$OUT"/* 2>/dev/null; then
 fi
 echo
 echo "==== audit: rc=$RC in $((SECONDS - T0))s; reports in $OUT"
-python - "$OUT/webshell-audit-latest.json" <<'PY' || RC=1
+python - "$OUT/webshell-audit-latest.json" "$WBD_SANDBOX_URL" <<'PY' || RC=1
 import json, sys
 try:
     record = json.load(open(sys.argv[1], encoding='utf-8'))
@@ -55,5 +55,10 @@ print('  %d hosts: %d unprotected, %d unreviewed, %d compliant; %d detections in
       % (s['hosts'], s['unprotected'], s['unreviewed'], s['compliant'], s['detections'], record['run']['policy']['lookback'],
          s['unreviewed_detections'], s['unmatched_detections'], s['findings'], s['findings_by_severity']['critical'],
          s['findings_by_severity']['high']))
+import urllib.request
+with urllib.request.urlopen(sys.argv[2] + '/__sandbox/stats?log=0', timeout=10) as answer:
+    stats = json.load(answer)
+print('  API requests: %d for %d hosts (%s)' % (stats['requests_total'], s['hosts'], ', '.join(
+    '%s %d' % (op, n) for op, n in sorted(stats['by_operation'].items()))))
 PY
 exit "$RC"

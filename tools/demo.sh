@@ -51,7 +51,7 @@ PLAY_SECS=$((SECONDS - T1))
 
 echo
 echo "==== demo summary"
-echo "  ansible-core   : $(ansible --version | head -1)"
+echo "  ansible-core   : $(ansible --version 2>/dev/null | sed -n 1p)"
 echo "  sandbox        : $URL (${WBD_DEMO_DETECTIONS:-2500} detections)"
 echo "  playbook       : ncloud.wbd.summary, rc=$RC, ${PLAY_SECS}s (total $((SECONDS - T0))s)"
 grep -A20 '^PLAY RECAP' "$PLAY_LOG" | sed -n '2,$p' | grep -v '^$' | sed 's/^/  recap          : /'
