@@ -16,7 +16,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from ansible.module_utils import _internal as module_utils_internal
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
@@ -31,6 +30,11 @@ from ansible_collections.ncloud.wbd.plugins.modules import (
     notification_interval_info,
     quarantine_info,
 )
+
+try:  # ansible-core >= 2.19
+    from ansible.module_utils import _internal as module_utils_internal
+except ImportError:
+    module_utils_internal = None
 
 SECRET = 'unit-secret-never-printed'
 
@@ -105,7 +109,7 @@ def env(monkeypatch, tmp_path):
         monkeypatch.setattr(ansible_warnings, name, type(getattr(ansible_warnings, name))())
     # Since ansible-core 2.19, importing controller code (as the filter tests do) flags the process as the controller,
     # and AnsibleModule then sends warnings to the display instead of the result: these tests run modules as modules.
-    if hasattr(module_utils_internal, 'is_controller'):
+    if module_utils_internal is not None and hasattr(module_utils_internal, 'is_controller'):
         monkeypatch.setattr(module_utils_internal, 'is_controller', False)
     return monkeypatch
 
