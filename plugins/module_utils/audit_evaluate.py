@@ -12,6 +12,8 @@ none is dropped. Pure: the caller passes the records and the clock.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_match import (
     DEFAULT_MATCH_KEYS,
     HostIndex,
@@ -27,13 +29,10 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.audit_rules import (
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError
 from ansible_collections.ncloud.wbd.plugins.module_utils.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.module_utils.filters import parse_time
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import content_digest
+from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import SCHEMA_VERSION, SEVERITIES, content_digest
 from ansible_collections.ncloud.wbd.plugins.module_utils.version import COLLECTION_VERSION
 
-SCHEMA_VERSION = 1
 GENERATOR = 'ncloud.wbd.webshell_audit'
-SEVERITIES = ('critical', 'high', 'medium', 'low', 'info')
-STATUSES = ('unprotected', 'unreviewed', 'compliant')
 DEFAULT_POLICY = {
     'lookback': '7d',
     'min_weight': 0,
@@ -52,6 +51,7 @@ DETECTION_FIELDS = (
 TARGET_FIELDS = ('instance_no', 'server_name', 'agent_status', 'server_group_id', 'server_group_name', 'ip_address')
 # Long attacker-controlled text is cut in reason sentences (the record keeps it whole in the detection).
 REASON_TEXT_MAX = 120
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
 
 
 class AuditInputError(ValueError):
@@ -70,7 +70,9 @@ def window(lookback, now_ms):
 
 
 def _short(text):
-    text = ' '.join(('%s' % (text,)).split()) if text is not None else ''
+    """Attacker-controlled text for a sentence: one line, no control characters (reasons reach terminals and
+    AWX logs verbatim in failure messages, where an escape sequence could rewrite the screen), cut when long."""
+    text = _CONTROL.sub('\ufffd', ' '.join(('%s' % (text,)).split())) if text is not None else ''
     return text if len(text) <= REASON_TEXT_MAX else text[:REASON_TEXT_MAX - 1] + '\u2026'
 
 
@@ -275,10 +277,11 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
                 for rid in covering_rules(rules, raw, group_of.get('%s' % raw.get('instance_no'))):
                     hides[rid] = hides.get(rid, 0) + 1
 
+    every = [d for e in entries.values() for d in e['detections']] + unmatched
     findings = Findings()
     for name, entry in entries.items():
         _host_reasons(findings, name, entry, policy)
-    for detection in [d for e in entries.values() for d in e['detections']] + unmatched:
+    for detection in every:
         _detection_findings(findings, detection, policy)
     by_server = {}
     for detection in unmatched:
@@ -292,9 +295,13 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
     _rule_findings(findings, rules, policy)
     ordered = findings.sorted()
 
+    by_host = {}  # one pass over the findings, not one per host
+    for finding in ordered:
+        if finding['scope'] == 'host':
+            by_host.setdefault(finding['host'], []).append(finding)
     for name, entry in entries.items():
-        entry['reasons'] = [f['message'] for f in ordered if f['scope'] == 'host' and f['host'] == name]
-        kinds = set(f['kind'] for f in ordered if f['scope'] == 'host' and f['host'] == name)
+        entry['reasons'] = [f['message'] for f in by_host.get(name, [])]
+        kinds = set(f['kind'] for f in by_host.get(name, []))
         entry['status'] = ('unprotected' if kinds & set(('not_registered', 'agent_not_enabled'))
                            else 'unreviewed' if 'unreviewed_detections' in kinds else 'compliant')
         entry['detection_count'] = len(entry['detections'])
@@ -308,7 +315,6 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
         summary['hides'] = None if hides is None else hides.get(summary['rule_id'], 0)
         rule_records.append(summary)
 
-    every = [d for e in entries.values() for d in e['detections']] + unmatched
     run_meta = dict(collection_version=COLLECTION_VERSION)
     run_meta.update(run or {})
     run_meta.update(started_at_ms=now_ms, started_at_iso=span['now_iso'], policy=policy)

@@ -146,12 +146,14 @@ def prepare_record(record):
     or the reverse; the caller can warn when the claimed one differs.
     """
     validate_record(record)
+    claimed = record.get('content_digest')
     try:
-        json.dumps(record, ensure_ascii=False).encode('utf-8')
+        # The digest serialises all but ``run``; encoding ``run`` too proves the whole record is UTF-8 safe.
+        digest = content_digest(record)
+        json.dumps(record['run'], ensure_ascii=False).encode('utf-8')
     except UnicodeEncodeError:
         record = scrub_surrogates(record)
+        digest = content_digest(record)
     except (TypeError, ValueError) as exc:
         raise RecordError('the audit record cannot be written as JSON: %s' % exc)
-    claimed = record.get('content_digest')
-    record = dict(record, content_digest=content_digest(record))
-    return record, claimed
+    return dict(record, content_digest=digest), claimed

@@ -19,6 +19,7 @@ import hashlib
 import heapq
 import html
 
+from ansible_collections.ncloud.wbd.plugins.module_utils.audit_rules import RULE_FIELDS
 from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import (
     SEVERITIES,
     detection_state,
@@ -34,7 +35,6 @@ ARG_LIMIT = 200       # process arguments are long and attacker-chosen: shown sh
 TOP_HOSTS = 25        # hosts in the "detections by host" chart
 MAX_BARS = 92         # days in the time chart before days are grouped
 DAY_MS = 86400000
-CONDITION_FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 STATES = (('unreviewed', 'u', 'unreviewed'), ('covered', 'c', 'covered by a rule'), ('other', 'o', 'other'))
 
 # The only script on the page. Makes every table.sortable sortable by clicking (or Enter on) a header: numbers
@@ -355,7 +355,7 @@ def detections_table(record, detections, max_rows):
 def _conditions(rule):
     conditions = rule.get('conditions') or {}
     parts = []
-    for field in CONDITION_FIELDS:
+    for field in RULE_FIELDS:
         cond = conditions.get(field) or {}
         if cond.get('condition') not in (None, '', 'NOT_USE'):
             parts.append('%s %s "%s"' % (field, text(cond.get('condition')), text(cond.get('value'))))

@@ -103,7 +103,7 @@ seealso:
 EXAMPLES = r'''
 - name: Write every report format for an audit record
   ncloud.wbd.audit_report:
-    record: "{{ webshell_audit.record }}"
+    record: "{{ hostvars['localhost'].webshell_audit_result }}"  # set by the ncloud.wbd.webshell_audit role
     dest: /var/lib/wbd-audit/reports
   delegate_to: localhost
   run_once: true

@@ -831,3 +831,13 @@ def test_detection_without_a_usable_time_is_kept_not_dropped(moment):
 def test_match_keys_given_as_a_string_is_refused_with_a_clear_message():
     with pytest.raises(AuditInputError, match='match_keys must be a list'):
         audit([host('web-1')], policy={'match_keys': 'instance_no'})
+
+
+def test_reasons_carry_no_control_characters_from_detection_data():
+    evil = '/bin/sh\x1b]0;pwned\x07\x1b[2J\x9b31m'
+    record = audit([host('web-1', instance_no='1')], [target('1', 'web-1')], [detection('D1', '1', process_name=evil)])
+    reason = record['hosts']['web-1']['reasons'][0]
+    assert '/bin/sh' in reason
+    assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in reason)
+    # the detection itself keeps the text as the API sent it
+    assert record['hosts']['web-1']['detections'][0]['process_name'] == evil
