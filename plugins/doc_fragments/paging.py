@@ -24,6 +24,16 @@ options:
         more records matched, and C(total_count) how many the API reported.
       - V(0) returns no records, only the count. Without this option every record is returned.
     type: int
+  concurrency:
+    description:
+      - API requests in flight at once. After the first page reveals the total, the remaining pages (and, with
+        O(suspicious_objects), the per-record lookups) are fetched by this many workers over one pooled connection each;
+        records still come back in API order, de-duplicated.
+      - When the API throttles (HTTP 429), all workers pause for the retry delay and the number in flight halves, then
+        grows back by one after each run of successful requests.
+      - V(1) fetches one page after the other. Between V(1) and V(32).
+    type: int
+    default: 4
 notes:
   - The documentation disagrees on whether pages are numbered from 0 or 1. The module starts at 0, de-duplicates
     records by ID, and stops on an empty or short page, on the reported total, or when pages repeat, so either

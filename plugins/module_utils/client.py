@@ -49,6 +49,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.signing import (
     signed_headers,
     timestamp_ms,
 )
+from ansible_collections.ncloud.wbd.plugins.module_utils.throttle import AdaptiveLimit
 from ansible_collections.ncloud.wbd.plugins.module_utils.version import USER_AGENT
 
 SITE_ENDPOINTS = {
@@ -86,7 +87,7 @@ class WbdClient(object):
     """Signed, retrying access to the WBD REST API."""
 
     def __init__(self, endpoint, access_key, secret_key, timeout=30, retries=5, deadline=DEFAULT_DEADLINE,
-                 validate_certs=True, ca_path=None, pool_size=10, session=None,
+                 validate_certs=True, ca_path=None, concurrency=1, session=None,
                  clock=None, sleep=None, rng=None):
         if not HAS_REQUESTS and session is None:
             raise WbdConfigError('The Python library "requests" is required.')
@@ -102,7 +103,12 @@ class WbdClient(object):
         self.clock = clock or time.time
         self.sleep = sleep or time.sleep
         self.rng = rng or random.SystemRandom()
-        self.session = session or self._new_session(pool_size)
+        self.concurrency = max(1, int(concurrency))
+        # One pooled connection per worker: a smaller pool would open and drop connections under load.
+        self.session = session or self._new_session(self.concurrency)
+        # Concurrency 1 keeps the plain retry loop: no gate, no collective pause.
+        self.gate = AdaptiveLimit(self.concurrency) if self.concurrency > 1 else None
+        self._abort = threading.Event()
         self.headers = {
             'X-NCP-USE_PLATFORM_TYPE': 'VPC',
             'Content-Type': 'application/json',
@@ -111,6 +117,11 @@ class WbdClient(object):
         }
         self._lock = threading.Lock()
         self.stats = {'requests': 0, 'retries': 0}
+
+    def abort_retries(self):
+        """Let requests still in flight on other workers fail at their next retry instead of waiting it out:
+        one page has already failed, so the listing is lost anyway."""
+        self._abort.set()
 
     @staticmethod
     def _new_session(pool_size):
@@ -165,23 +176,41 @@ class WbdClient(object):
         attempt = 0
         while True:
             try:
-                return self._send_once(method, uri, data, info)
-            except WbdError as err:
-                err.redact(info.signatures)  # a proxy's error page may echo our headers
-                if not err.retryable:
-                    raise
-                elapsed = self.clock() - started
-                delay = next_delay(attempt, self.retries, elapsed, self.deadline, self.rng, err.retry_after)
-                if delay is None:
-                    raise err.after_retries(attempt + 1, elapsed)
+                return self._attempt(method, uri, data, info, attempt, started)
+            except _Retry as retry:
+                delay = retry.delay
             attempt += 1
             self._count('retries')
             self.sleep(delay)
 
+    def _attempt(self, method, uri, data, info, attempt, started):
+        """One attempt through the gate: the result, the error to raise, or _Retry with the delay to wait."""
+        if self.gate is not None:
+            self.gate.acquire()
+        outcome, delay = 'failed', 0.0
+        try:
+            result = self._send_once(method, uri, data, info)
+            outcome = 'ok'
+            return result
+        except WbdError as err:
+            err.redact(info.signatures)  # a proxy's error page may echo our headers
+            if not err.retryable or self._abort.is_set():
+                raise
+            elapsed = self.clock() - started
+            delay = next_delay(attempt, self.retries, elapsed, self.deadline, self.rng, err.retry_after)
+            if delay is None:
+                raise err.after_retries(attempt + 1, elapsed)
+            if err.status == 429:
+                outcome = 'throttled'
+            raise _Retry(delay)
+        finally:
+            if self.gate is not None:
+                self.gate.release(outcome, delay)
+
     def paginate(self, path, id_key, page_size, filters=None, max_items=None, warn=None,
                  operation=None, permission=None):
         """Records of a list operation: GET with query parameters, or, when ``filters`` is given, POST search
-        with the filters in the body."""
+        with the filters in the body. Up to ``concurrency`` pages are fetched at once."""
         def fetch_page(index, size):
             if filters is None:
                 return self.request('GET', path, params=[('pageIndex', index), ('pageSize', size)],
@@ -190,4 +219,13 @@ class WbdClient(object):
             body.update(pageIndex=index, pageSize=size)
             return self.request('POST', path, body=body, operation=operation, permission=permission)
 
-        return Pager(fetch_page, id_key, page_size, max_items=max_items, warn=warn, where=operation or path)
+        return Pager(fetch_page, id_key, page_size, max_items=max_items, warn=warn, where=operation or path,
+                     concurrency=self.concurrency, on_error=self.abort_retries)
+
+
+class _Retry(Exception):
+    """Internal: the attempt failed in a way worth retrying after ``delay`` seconds."""
+
+    def __init__(self, delay):
+        super(_Retry, self).__init__(delay)
+        self.delay = delay

@@ -25,10 +25,14 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.fields import SUSPICIOU
 from ansible_collections.ncloud.wbd.plugins.module_utils.filters import DETECTION as DETECTION_FILTERS
 from ansible_collections.ncloud.wbd.plugins.module_utils.filters import filters_argument_spec, search_body
 from ansible_collections.ncloud.wbd.plugins.module_utils.paging import parse_page
+from ansible_collections.ncloud.wbd.plugins.module_utils.result_stream import RecordSpool, exit_with_spools
 
 REDACTED = '********'
-# Suspicious-object lookups in flight at once: enough to hide latency, few enough not to trip the rate limit.
-OBJECT_WORKERS = 4
+# Records normalised (and given their suspicious objects) together before they are written to the result.
+BATCH = 200
+# Requests in flight at once by default: enough to hide most of the latency, few enough not to trip the rate limit.
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 32
 
 
 def auth_argument_spec():
@@ -50,7 +54,8 @@ def auth_argument_spec():
 
 def paging_argument_spec():
     """Options of the list modules; documented by the ncloud.wbd.paging doc fragment."""
-    return dict(page_size=dict(type='int', default=100), max_results=dict(type='int'))
+    return dict(page_size=dict(type='int', default=100), max_results=dict(type='int'),
+                concurrency=dict(type='int', default=DEFAULT_CONCURRENCY))
 
 
 def list_argument_spec(*filter_lists):
@@ -106,6 +111,9 @@ class WbdModule(object):
             raise WbdConfigError('page_size must be positive, got %s.' % self.params['page_size'])
         if self.params.get('max_results') is not None and self.params['max_results'] < 0:
             raise WbdConfigError('max_results must be zero or more, got %s.' % self.params['max_results'])
+        concurrency = self.params.get('concurrency')
+        if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise WbdConfigError('concurrency must be between 1 and %d, got %s.' % (MAX_CONCURRENCY, concurrency))
 
     @property
     def client(self):
@@ -116,42 +124,56 @@ class WbdModule(object):
                 self.warn('validate_certs is false: the TLS certificate of the WBD endpoint is not checked.')
             self._client = WbdClient(resolve_endpoint(p.get('endpoint'), p.get('site')), p['access_key'], p['secret_key'],
                                      timeout=p['timeout'], retries=p['retries'], validate_certs=p['validate_certs'],
-                                     ca_path=p.get('ca_path'))
+                                     ca_path=p.get('ca_path'), concurrency=p.get('concurrency') or 1)
         return self._client
 
     def search_filters(self, resource):
         """The Search* body of the filters set in the options, or None to list with GET."""
         return search_body(resource.filters, self.params, int(time.time() * 1000))
 
-    def list_records(self, resource, filters=None, max_items=None):
-        """Every record of a list resource, normalised, and the page walk's state (totals, truncation)."""
+    def paginate(self, resource, filters=None, max_items=None):
+        """The page walk of a list resource (iterate it for the raw records; ``.state`` has totals, truncation)."""
         page_size = self.params['page_size']
         if max_items is not None:
             page_size = min(page_size, max(max_items, 1))  # no point fetching a page of 100 for 5 records
-        pager = self.client.paginate(resource.path, resource.id_key, page_size,
-                                     filters=filters, max_items=max_items, warn=self.warn,
-                                     operation=resource.get_op if filters is None else resource.search_op,
-                                     permission=resource.permission)
-        records = [normalize(record, resource.field_map) for record in pager]
-        return records, pager.state
+        return self.client.paginate(resource.path, resource.id_key, page_size,
+                                    filters=filters, max_items=max_items, warn=self.warn,
+                                    operation=resource.get_op if filters is None else resource.search_op,
+                                    permission=resource.permission)
 
     def list_result(self, key, resource, with_objects=False):
         """The result of a list module: the records under ``key``, the API's ``total_count`` and ``truncated``.
 
         Filters come from the options named by ``resource.filters``; ``max_results`` caps the list;
-        ``with_objects`` adds each record's suspicious objects.
+        ``with_objects`` adds each record's suspicious objects. Records go to the output as they arrive
+        (``RecordSpool``), so a large listing is never held in memory whole.
         """
-        records, state = self.list_records(resource, filters=self.search_filters(resource),
-                                           max_items=self.params.get('max_results'))
+        pager = self.paginate(resource, filters=self.search_filters(resource), max_items=self.params.get('max_results'))
+        spool = RecordSpool(self.module.no_log_values)
+        batch = []
+        try:
+            for record in pager:
+                batch.append(normalize(record, resource.field_map))
+                if len(batch) >= BATCH:
+                    self._flush(batch, spool, resource, with_objects)
+            self._flush(batch, spool, resource, with_objects)
+        except BaseException:
+            spool.close()
+            raise
+        state = pager.state
         total = state.total
         if total is None and not state.truncated:
-            total = len(records)  # a bare-array answer has no total, but an untruncated walk counted everything
+            total = spool.count  # a bare-array answer has no total, but an untruncated walk counted everything
+        return {key: spool, 'total_count': total, 'truncated': state.truncated}
+
+    def _flush(self, batch, spool, resource, with_objects):
         if with_objects:
-            self.attach_objects(records, resource)
-        return {key: records, 'total_count': total, 'truncated': state.truncated}
+            self.attach_objects(batch, resource)
+        spool.extend(batch)
+        del batch[:]
 
     def attach_objects(self, records, resource):
-        """Add each record's suspicious objects (``suspicious_objects``), a few requests at a time, in order."""
+        """Add each record's suspicious objects (``suspicious_objects``), ``concurrency`` requests at a time, in order."""
         def fetch(record):
             result = self.client.request('GET', resource.objects_path(record['detection_id']), operation=resource.objects_op,
                                          permission=resource.permission)
@@ -160,7 +182,7 @@ class WbdModule(object):
                 obj['quarantined'] = is_quarantined(obj)
             return objects
 
-        with ThreadPoolExecutor(max_workers=OBJECT_WORKERS) as pool:
+        with ThreadPoolExecutor(max_workers=self.client.concurrency) as pool:
             futures = [pool.submit(fetch, record) for record in records]
             try:
                 for record, future in zip(records, futures):
@@ -188,4 +210,4 @@ class WbdModule(object):
             if self._client is not None:
                 self._client.close()
         self._report_retries('the results are complete.')
-        self.module.exit_json(changed=False, **result)
+        exit_with_spools(self.module, dict(result, changed=False))

@@ -8,14 +8,16 @@ maximum ``pageSize`` (wbd-api.md section 8), so the walk is defensive: start at 
 de-duplicate by record ID, read the page size the server echoes (it may clamp
 ours), and stop on the first of: an empty page, a short page, the reported total
 reached, two pages in a row that bring nothing new, or a hard page limit. The
-stop logic lives in ``PageState`` (pure); fetching lives in ``Pager.fetch_batch``
-so that later pages can be fetched concurrently without touching the logic.
+stop logic lives in ``PageState`` (pure, fed pages in order); fetching lives in
+``Pager``, which may fetch the pages the first one announces concurrently.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdMalformedResponseError
 
@@ -80,6 +82,7 @@ class PageState(object):
         self._fruitless = 0
         self._total_changed = False
         self._largest = 0
+        self.served_size = page_size
 
     @property
     def done(self):
@@ -126,6 +129,7 @@ class PageState(object):
             size = min(self.page_size, self._largest)
         else:
             size = self.page_size
+        self.served_size = size
         self._fruitless = 0 if new else self._fruitless + 1
         if self.truncated:
             self.stop_reason = 'max_items'
@@ -163,24 +167,78 @@ class PageState(object):
 
 
 class Pager(object):
-    """Iterate the records of one list operation.
+    """Iterate the records of one list operation, in page order.
 
-    ``fetch_page(index, size)`` returns the envelope's ``result`` for that page.
+    ``fetch_page(index, size)`` returns the envelope's ``result`` for that page; it must be
+    thread-safe when ``concurrency`` > 1. Page 0 is always fetched alone; with a total known,
+    the pages it announces are then fetched by up to ``concurrency`` workers, still handed to
+    ``PageState`` in order, at most ``2 * concurrency`` pages ahead of it (memory stays bounded
+    when one page is slow). Pages past the announced total (records added meanwhile) or of a
+    list without a total are fetched one at a time, exactly as with ``concurrency`` 1.
     """
 
-    def __init__(self, fetch_page, id_key, page_size, max_items=None, warn=None, where='the list'):
+    def __init__(self, fetch_page, id_key, page_size, max_items=None, warn=None, where='the list', concurrency=1,
+                 on_error=None):
         self.fetch_page = fetch_page
+        self.on_error = on_error
         self.where = where
+        self.concurrency = max(1, int(concurrency))
         self.state = PageState(page_size, id_key, max_items=max_items, warn=warn)
+        self.pages_fetched = 0
 
-    def fetch_batch(self, indexes):
-        """Fetch pages in order. The single place a concurrent strategy would replace."""
-        return [self.fetch_page(index, self.state.page_size) for index in indexes]
+    def _fetch(self, index):
+        self.pages_fetched += 1
+        return self.fetch_page(index, self.state.page_size)
+
+    def planned_pages(self):
+        """Pages the announced total (capped by max_items and the page limit) says exist, or None when unknown."""
+        state = self.state
+        if state.total is None:
+            return None
+        wanted = state.total if state.max_items is None else min(state.total, state.max_items)
+        return min(ceil_div(max(wanted, 0), max(state.served_size, 1)), state.page_limit())
+
+    def _take(self, index, result):
+        return self.state.add(index, result, self.where)
+
+    def _concurrent(self, start, stop, pool):
+        """Yield the records of pages [start, stop) fetched by the pool, in order; stop early when the state is done."""
+        ahead = deque()
+        next_index = start
+        try:
+            while next_index < stop or ahead:
+                while next_index < stop and len(ahead) < 2 * self.concurrency:
+                    ahead.append((next_index, pool.submit(self._fetch, next_index)))
+                    next_index += 1
+                index, future = ahead.popleft()
+                try:
+                    result = future.result()
+                except Exception:
+                    if self.on_error is not None:
+                        self.on_error()  # the pages still in flight need not finish their retries
+                    raise
+                yield from self._take(index, result)
+                if self.state.done:
+                    return
+        finally:
+            for dummy, future in ahead:
+                future.cancel()
 
     def __iter__(self):
         index = 0
-        while not self.state.done:
-            result = self.fetch_batch([index])[0]
-            yield from self.state.add(index, result, self.where)
-            index += 1
+        pool = None
+        try:
+            while not self.state.done:
+                planned = self.planned_pages() if self.concurrency > 1 and index > 0 else None
+                if planned is not None and planned - index > 1:
+                    if pool is None:
+                        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+                    yield from self._concurrent(index, planned, pool)
+                    index = planned
+                    continue
+                yield from self._take(index, self._fetch(index))
+                index += 1
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
         self.state.finish(self.where)

@@ -192,3 +192,32 @@ def test_signature_echoed_by_a_proxy_never_reaches_the_message():
     assert 'Bad Gateway' in str(exc.value)
     for sent in session.sent:
         assert sent['headers']['x-ncp-apigw-signature-v2'] not in str(exc.value)
+
+
+def test_concurrent_client_throttles_as_a_whole_and_sizes_its_pool():
+    session = Session(Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}}, headers={'Retry-After': '0'}),
+                      Response())
+    c = client(session, concurrency=4)
+    c.request('GET', '/api/v1/detections')
+    assert c.gate.throttled == 1 and c.gate.lowest == 2 and c.stats == {'requests': 2, 'retries': 1}
+
+
+def test_concurrency_one_has_no_gate():
+    assert client(Session(Response())).gate is None
+
+
+def test_abort_retries_makes_the_next_retryable_error_final():
+    session = Session(Response(503, {'error': {'errorCode': '500', 'message': 'Endpoint Error'}}))
+    c = client(session, concurrency=2)
+    c.abort_retries()
+    with pytest.raises(errors.WbdGatewayError):
+        c.request('GET', '/api/v1/detections')
+    assert len(session.sent) == 1
+
+
+def test_real_session_pool_matches_the_concurrency():
+    c = WbdClient('http://127.0.0.1:9', KEY, SECRET, concurrency=12)
+    try:
+        assert c.session.get_adapter('http://127.0.0.1:9')._pool_maxsize == 12
+    finally:
+        c.close()

@@ -5,6 +5,9 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import threading
+import time
+
 import pytest
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdMalformedResponseError
@@ -180,3 +183,117 @@ def test_malformed_pages_raise(result):
 def test_records_without_ids_are_kept():
     ids = list(Pager(lambda i, s: {'content': [{'a': 1}, {'a': 2}], 'totalCount': 2}, 'id', 10))
     assert ids == [{'a': 1}, {'a': 2}]
+
+
+# ---- concurrent fetching -------------------------------------------------------------------------
+
+QUIRKS = [
+    dict(),
+    dict(max_size=7),
+    dict(one_based=True),
+    dict(total_pages=False),
+    dict(total=10 ** 6),
+    dict(total=5),
+]
+
+
+@pytest.mark.parametrize('quirks', QUIRKS, ids=[','.join(sorted(q)) or 'plain' for q in QUIRKS])
+@pytest.mark.parametrize('n', [0, 1, 49, 50, 51, 333])
+@pytest.mark.parametrize('concurrency', [2, 4, 8])
+def test_concurrent_walk_yields_what_the_sequential_walk_does(quirks, n, concurrency):
+    seq_ids, seq_state, seq_warnings = walk(FakeApi(records(n), **quirks), 50)
+    ids, state, warnings = walk(FakeApi(records(n), **quirks), 50, concurrency=concurrency)
+    assert ids == seq_ids and len(set(ids)) == len(ids)
+    assert state.truncated == seq_state.truncated and state.total == seq_state.total
+    assert bool(warnings) == bool(seq_warnings)
+
+
+def test_concurrency_one_asks_for_pages_one_after_the_other():
+    api = FakeApi(records(250))
+    walk(api, 50, concurrency=1)
+    assert api.calls == [0, 1, 2, 3, 4]
+
+
+def test_concurrent_walk_asks_each_announced_page_once():
+    api = FakeApi(records(1000))
+    ids, state, dummy = walk(api, 50, concurrency=8)
+    assert len(ids) == 1000 and sorted(api.calls) == list(range(20)) and api.calls[0] == 0
+
+
+class Tracking(FakeApi):
+    """Counts pages in flight at once; page ``slow`` takes longer, so the others can run ahead of it."""
+
+    def __init__(self, items, slow=None, **kwargs):
+        super(Tracking, self).__init__(items, **kwargs)
+        self.lock = threading.Lock()
+        self.active = self.most_active = 0
+        self.slow = slow
+        self.started_while_slow = []
+
+    def __call__(self, index, size):
+        with self.lock:
+            self.active += 1
+            self.most_active = max(self.most_active, self.active)
+            if self.slow is not None and self.slow_running:
+                self.started_while_slow.append(index)
+            if index == self.slow:
+                self.slow_running = True
+        time.sleep(0.05 if index == self.slow else 0.002)
+        with self.lock:
+            self.active -= 1
+            if index == self.slow:
+                self.slow_running = False
+        return super(Tracking, self).__call__(index, size)
+
+    slow_running = False
+
+
+def test_pages_in_flight_never_exceed_the_concurrency():
+    api = Tracking(records(2000))
+    ids, dummy, dummy2 = walk(api, 50, concurrency=4)
+    assert len(ids) == 2000 and api.most_active == 4
+
+
+def test_workers_run_at_most_two_windows_ahead_of_a_slow_page():
+    api = Tracking(records(2000), slow=1)
+    ids, dummy, dummy2 = walk(api, 50, concurrency=4)
+    assert len(ids) == 2000
+    # While page 1 is held up, only pages 2..8 (2 x 4 submitted, page 1 among them) may start.
+    assert api.started_while_slow and max(api.started_while_slow) <= 8
+
+
+def test_a_failing_page_stops_the_walk_and_aborts_retries_elsewhere():
+    aborted = []
+    asked = []
+
+    def fetch(index, size):
+        asked.append(index)
+        if index == 3:
+            raise WbdMalformedResponseError('page 3 is broken')
+        return {'content': records(5000)[index * size:(index + 1) * size], 'totalCount': 5000, 'pageSize': size}
+
+    pager = Pager(fetch, 'id', 50, concurrency=4, on_error=lambda: aborted.append(True))
+    with pytest.raises(WbdMalformedResponseError, match='page 3'):
+        list(pager)
+    assert aborted == [True] and max(asked) < 3 + 2 * 4 + 1
+
+
+def test_pages_added_while_paging_are_still_fetched_without_duplicates():
+    items = records(200)
+    api = FakeApi(items)
+    original = api.__call__
+
+    def growing(index, size):
+        if index == 2 and len(api.items) == 200:
+            api.items = records(260)[200:] + items  # 60 newer records pushed in at the head
+        return original(index, size)
+
+    ids, state, warnings = walk(growing, 50, concurrency=4)
+    assert len(ids) == len(set(ids)) and set(records(200)[i]['id'] for i in range(200)) <= set(ids)
+    assert state.total == 260 and any('changed from 200 to 260' in w for w in warnings)
+
+
+def test_max_items_plans_only_the_pages_it_needs():
+    api = FakeApi(records(1000))
+    ids, state, dummy = walk(api, 50, concurrency=8, max_items=120)
+    assert len(ids) == 120 and state.truncated and sorted(api.calls) == [0, 1, 2]

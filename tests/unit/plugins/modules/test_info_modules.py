@@ -683,4 +683,5 @@ def test_list_argument_specs():
     assert spec['suspicious_objects'] == {'type': 'bool', 'default': False}
     assert spec['since'] == {'type': 'raw'} and spec['action_status']['choices'] == ['confirmed', 'unconfirmed']
     assert 'suspicious_objects' not in list_argument_spec()
-    assert sorted(list_argument_spec()) == ['max_results', 'page_size']
+    assert sorted(list_argument_spec()) == ['concurrency', 'max_results', 'page_size']
+    assert spec['concurrency'] == {'type': 'int', 'default': 4}

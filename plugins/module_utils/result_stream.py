@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Large list results, serialised record by record instead of all at once.
+
+``AnsibleModule.exit_json`` copies the whole result while it masks no_log values
+in every string, then serialises it in one piece: for 100,000 detections that is
+most of the run time and several times the memory of the API's own JSON. A
+``RecordSpool`` serialises each record as it arrives, masking no_log values the
+way exit_json would when one occurs (a substring search tells), into a spooled
+temporary file. ``exit_with_spools`` has exit_json write the small rest of the
+result with a placeholder for each spool, then copies each spool into its place,
+so the module still prints exactly one JSON document.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import io
+import json
+import sys
+import tempfile
+import uuid
+
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdError
+
+# Results smaller than this stay in memory; larger ones go to a temporary file.
+SPILL_BYTES = 16 * 1024 * 1024
+COPY_CHUNK = 1024 * 1024
+
+
+class RecordSpool(object):
+    """A JSON array written one record at a time; ``no_log_values`` is the module's live set."""
+
+    def __init__(self, no_log_values, spill_bytes=SPILL_BYTES):
+        self.no_log_values = no_log_values
+        self.count = 0
+        self._masks = None
+        self._file = tempfile.SpooledTemporaryFile(max_size=spill_bytes, mode='w+b')
+
+    def _needs_masking(self, text):
+        if self._masks is None:
+            masks = set()
+            for value in self.no_log_values:
+                if value:
+                    masks.add(value)
+                    masks.add(json.dumps(value)[1:-1])  # as it would appear inside a JSON string
+            self._masks = [mask for mask in masks if mask]
+        return any(mask in text for mask in self._masks)
+
+    def append(self, record):
+        text = json.dumps(record)
+        if self._needs_masking(text):
+            text = json.dumps(remove_values(record, self.no_log_values))
+        try:
+            self._file.write(((', ' if self.count else '[') + text).encode('ascii'))
+        except OSError as exc:
+            raise WbdError('Could not buffer the result in the temporary directory (%s): %s. Free space there, point '
+                                 'TMPDIR elsewhere, or narrow the query (filters, max_results).'
+                                 % (tempfile.gettempdir(), exc.strerror or exc))
+        self.count += 1
+
+    def extend(self, records):
+        for record in records:
+            self.append(record)
+
+    def copy_to(self, stream):
+        """Write the whole array to ``stream`` (text) and release the buffer."""
+        self._file.write(b']' if self.count else b'[]')
+        self._file.seek(0)
+        while True:
+            chunk = self._file.read(COPY_CHUNK)
+            if not chunk:
+                break
+            stream.write(chunk.decode('ascii'))
+        self._file.close()
+
+    def close(self):
+        self._file.close()
+
+
+def exit_with_spools(module, result):
+    """``module.exit_json(**result)``, with each RecordSpool value of ``result`` streamed into the output."""
+    spools = {}
+    for key, value in list(result.items()):
+        if isinstance(value, RecordSpool):
+            token = '__ncloud_wbd_records_%s__' % uuid.uuid4().hex
+            spools[json.dumps(token)] = value
+            result[key] = token
+    if not spools:
+        module.exit_json(**result)
+    captured = io.StringIO()
+    saved = sys.stdout
+    sys.stdout = captured
+    code = 0
+    try:
+        module.exit_json(**result)
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.stdout = saved
+    text = captured.getvalue()
+    places = sorted((text.find(token), token) for token in spools if token in text)
+    position = 0
+    for place, token in places:
+        sys.stdout.write(text[position:place])
+        spools.pop(token).copy_to(sys.stdout)
+        position = place + len(token)
+    sys.stdout.write(text[position:])
+    sys.stdout.flush()
+    for spool in spools.values():
+        spool.close()
+    sys.exit(code)

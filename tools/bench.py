@@ -1,0 +1,352 @@
+"""`make bench`: how close ncloud.wbd gets to what the network allows, against the local WBD sandbox.
+
+Four measurements (see README, Performance), each a median over --runs whole processes unless noted:
+  fetch    detection_info over N detections with a per-request latency, at concurrency 1/4/8, against the
+           lower bound pages x latency / concurrency and a hand-rolled baseline (tools/bench_baseline.py)
+  audit    ansible-playbook ncloud.wbd.audit over H hosts against D detections: API requests the sandbox
+           counted, and wall time against a floor play of one set_fact per host
+  memory   peak RSS of the detection_info process against the bytes of JSON the API sent
+  reports  time to render each report format (in-process, median) for H hosts and N detections
+
+    python tools/bench.py [--smoke] [--runs R] [--out FILE]
+
+--smoke runs tiny sizes in seconds (part of `make test`, so the benchmark cannot rot): it checks record
+counts and that the audit's request count is the same at every inventory size, never a time.
+Exit status 1 when a check fails (a wrong count), never because of a time.
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, 'tests', 'sandbox'))
+ACCESS, SECRET = 'SANDBOXACCESSKEY00001', 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
+
+FULL = dict(runs=3, fetch_detections=100000, latency_ms=20, concurrency=(1, 4, 8), audit_hosts=(20, 200, 2000),
+            audit_detections=20000, memory_detections=(10000, 100000), report_hosts=2000, report_detections=100000)
+SMOKE = dict(runs=1, fetch_detections=1000, latency_ms=2, concurrency=(1, 4), audit_hosts=(3, 12),
+             audit_detections=300, memory_detections=(200, 1000), report_hosts=20, report_detections=500)
+PAGE_SIZE = 100  # the sandbox's maximum page size (its default --max-page-size)
+
+
+class Failed(Exception):
+    """A correctness check of the benchmark failed."""
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
+
+
+class Sandbox(object):
+    """A sandbox process (tests/sandbox/wbd_sandbox.py start/stop) with its control plane."""
+
+    def __init__(self, tmp, *args):
+        self.port_file = os.path.join(tmp, 'sandbox-%d.port' % len(os.listdir(tmp)))
+        out = subprocess.run([sys.executable, os.path.join(REPO, 'tests', 'sandbox', 'wbd_sandbox.py'), 'start', '--quiet',
+                              '--lifetime', '7200', '--port-file', self.port_file] + list(args),
+                             check=True, capture_output=True, text=True).stdout
+        self.url = out.strip().splitlines()[-1]
+
+    def control(self, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return json.load(answer)
+
+    def stats(self):
+        return self.control('/__sandbox/stats?log=0')
+
+    def reset(self):
+        self.control('/__sandbox/stats/reset', {})
+
+    def latency(self, ms):
+        self.control('/__sandbox/faults', {'latency_ms': ms})
+
+    def stop(self):
+        subprocess.run([sys.executable, os.path.join(REPO, 'tests', 'sandbox', 'wbd_sandbox.py'), 'stop', '--port-file',
+                        self.port_file], check=False, capture_output=True)
+
+
+def run(argv, env, stdout_path=None):
+    """(wall seconds, peak RSS in MiB, stderr) of one whole process; fails on a non-zero exit."""
+    with open(stdout_path or os.devnull, 'wb') as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=env['BENCH_CWD'])
+        err = proc.stderr.read()
+        dummy, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    check(proc.returncode == 0, '%s exited %s: %s' % (' '.join(argv[:4]), proc.returncode, err.decode(errors='replace')[-2000:]))
+    return wall, usage.ru_maxrss / 1024.0, err.decode(errors='replace')
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+class Bench(object):
+    def __init__(self, cfg, tmp):
+        self.cfg = cfg
+        self.tmp = tmp
+        root = os.path.join(tmp, 'collections')
+        os.makedirs(os.path.join(root, 'ansible_collections', 'ncloud'))
+        os.symlink(REPO, os.path.join(root, 'ansible_collections', 'ncloud', 'wbd'))
+        self.env = dict(os.environ, PYTHONPATH=root, ANSIBLE_COLLECTIONS_PATH=root, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+                        NCLOUD_ACCESS_KEY=ACCESS, NCLOUD_SECRET_KEY=SECRET, BENCH_CWD=tmp, ANSIBLE_LOCALHOST_WARNING='false',
+                        ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='false')
+        for name in ('NCLOUD_WBD_ENDPOINT', 'NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_ACCESS_KEY'):
+            self.env.pop(name, None)
+        self.results = {'config': dict(cfg, concurrency=list(cfg['concurrency']), audit_hosts=list(cfg['audit_hosts']),
+                                       memory_detections=list(cfg['memory_detections']), page_size=PAGE_SIZE,
+                                       python=sys.version.split()[0], cpus=os.cpu_count())}
+
+    # ---- helpers ---------------------------------------------------------------------------------
+
+    def module(self, url, out, **options):
+        """Run detection_info as its own process, the way Ansible runs it (minus the AnsiballZ wrapper)."""
+        args_file = os.path.join(self.tmp, 'args.json')
+        with open(args_file, 'w') as handle:
+            json.dump({'ANSIBLE_MODULE_ARGS': dict(options, endpoint=url, page_size=PAGE_SIZE)}, handle)
+        return run([sys.executable, '-m', 'ansible_collections.ncloud.wbd.plugins.modules.detection_info', args_file],
+                   self.env, out)
+
+    def baseline(self, url, out, limit=None):
+        argv = [sys.executable, os.path.join(REPO, 'tools', 'bench_baseline.py'), url, str(PAGE_SIZE)]
+        wall, rss, err = run(argv + ([str(limit)] if limit else []), self.env, out)
+        return wall, rss, json.loads(err.strip().splitlines()[-1])
+
+    @staticmethod
+    def count_records(path, key='detections'):
+        with open(path, encoding='utf-8') as handle:
+            records = json.load(handle)[key]
+        return len(records), len(set(r.get('detection_id') or r.get('detectionId') for r in records))
+
+    # ---- 1. fetch --------------------------------------------------------------------------------
+
+    def fetch(self):
+        cfg = self.cfg
+        n, latency = cfg['fetch_detections'], cfg['latency_ms']
+        sandbox = Sandbox(self.tmp, '--detections', str(n), '--servers', '60', '--latency-ms', str(latency))
+        out = os.path.join(self.tmp, 'fetch.json')
+        pages = int(math.ceil(n / float(PAGE_SIZE)))
+        rows = []
+        try:
+            times = dict((c, []) for c in cfg['concurrency'])
+            base_times, conns = [], {}
+            for dummy in range(cfg['runs']):
+                for c in cfg['concurrency']:
+                    sandbox.reset()
+                    times[c].append(self.module(sandbox.url, out, concurrency=c)[0])
+                    stats = sandbox.stats()
+                    conns[c] = (stats['requests_total'], stats['connections_total'])
+                    check(self.count_records(out) == (n, n), 'detection_info at concurrency %d returned %s records, expected %d'
+                          % (c, self.count_records(out), n))
+                sandbox.reset()
+                wall, dummy_rss, info = self.baseline(sandbox.url, out)
+                base_times.append(wall)
+                conns['baseline'] = (info['requests'], sandbox.stats()['connections_total'])
+                check(self.count_records(out) == (n, n), 'the baseline returned %s records' % (self.count_records(out),))
+        finally:
+            sandbox.stop()
+        base = median(base_times)
+        for c in cfg['concurrency']:
+            bound = pages * latency / 1000.0 / c
+            t = median(times[c])
+            rows.append({'concurrency': c, 'seconds': round(t, 2), 'lower_bound': round(bound, 2), 'vs_bound': round(t / bound, 2),
+                         'speedup_vs_baseline': round(base / t, 2), 'requests': conns[c][0], 'connections': conns[c][1],
+                         'runs': [round(x, 2) for x in times[c]]})
+        rows.append({'concurrency': 'baseline', 'seconds': round(base, 2), 'lower_bound': round(pages * latency / 1000.0, 2),
+                     'vs_bound': round(base / (pages * latency / 1000.0), 2), 'speedup_vs_baseline': 1.0,
+                     'requests': conns['baseline'][0], 'connections': conns['baseline'][1], 'runs': [round(x, 2) for x in base_times]})
+        self.results['fetch'] = {'detections': n, 'pages': pages, 'latency_ms': latency, 'rows': rows}
+
+    # ---- 2. audit scale --------------------------------------------------------------------------
+
+    def inventory(self, servers, count):
+        hosts = dict(('srv-%05d' % i, {'webshell_audit_instance_no': s['instanceNo']}) for i, s in enumerate(servers[:count]))
+        path = os.path.join(self.tmp, 'inventory-%d.json' % count)
+        with open(path, 'w') as handle:
+            json.dump({'all': {'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable},
+                               'hosts': hosts}}, handle)
+        return path
+
+    def playbook(self, argv):
+        return run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')] + argv, self.env)[0]
+
+    def audit(self):
+        cfg = self.cfg
+        biggest = max(cfg['audit_hosts'])
+        sandbox = Sandbox(self.tmp, '--detections', str(cfg['audit_detections']), '--servers', str(biggest),
+                          '--latency-ms', str(cfg['latency_ms']))
+        floor = os.path.join(self.tmp, 'floor.yml')
+        with open(floor, 'w') as handle:
+            handle.write('- name: Floor\n  hosts: all\n  gather_facts: false\n  tasks:\n'
+                         '    - name: One fact per host\n      ansible.builtin.set_fact:\n        bench_floor: "{{ inventory_hostname }}"\n')
+        reports = os.path.join(self.tmp, 'reports')
+        rows = []
+        try:
+            servers = sandbox.control('/__sandbox/dataset?resource=servers')['records']
+            check(len(servers) >= biggest, 'the sandbox has %d servers, %d needed' % (len(servers), biggest))
+            self.env['NCLOUD_WBD_ENDPOINT'] = sandbox.url
+            for hosts in cfg['audit_hosts']:
+                inventory = self.inventory(servers, hosts)
+                audit_times, floor_times, requests = [], [], set()
+                for dummy in range(cfg['runs']):
+                    floor_times.append(self.playbook(['-i', inventory, floor]))
+                    sandbox.reset()
+                    audit_times.append(self.playbook(['-i', inventory, 'ncloud.wbd.audit', '-e', 'webshell_report_dir=' + reports,
+                                                      '-e', 'webshell_audit_lookback=31d']))
+                    stats = sandbox.stats()
+                    requests.add(json.dumps(stats['by_operation'], sort_keys=True))
+                    with open(os.path.join(reports, 'webshell-audit-latest.json'), encoding='utf-8') as handle:
+                        summary = json.load(handle)['summary']
+                    check(summary['hosts'] == hosts, 'the audit report covers %s hosts, expected %d' % (summary['hosts'], hosts))
+                    check(summary['detections'] == cfg['audit_detections'],
+                          'the audit saw %s detections, expected %d' % (summary['detections'], cfg['audit_detections']))
+                check(len(requests) == 1, 'the API requests of the audit differ between runs over %d hosts: %s' % (hosts, requests))
+                by_op = json.loads(requests.pop())
+                rows.append({'hosts': hosts, 'requests': sum(by_op.values()), 'by_operation': by_op,
+                             'audit_seconds': round(median(audit_times), 2), 'floor_seconds': round(median(floor_times), 2),
+                             'vs_floor': round(median(audit_times) / median(floor_times), 2)})
+        finally:
+            self.env.pop('NCLOUD_WBD_ENDPOINT', None)
+            sandbox.stop()
+        check(len(set(r['requests'] for r in rows)) == 1, 'the audit made a different number of API requests at different '
+              'inventory sizes: %s' % ', '.join('%d hosts: %d' % (r['hosts'], r['requests']) for r in rows))
+        self.results['audit'] = {'detections': cfg['audit_detections'], 'latency_ms': cfg['latency_ms'], 'rows': rows}
+
+    # ---- 3. memory -------------------------------------------------------------------------------
+
+    def memory(self):
+        cfg = self.cfg
+        sandbox = Sandbox(self.tmp, '--detections', str(max(cfg['memory_detections'])), '--servers', '60')
+        out = os.path.join(self.tmp, 'memory.json')
+        rows = []
+        try:
+            for n in cfg['memory_detections']:
+                dummy, dummy_rss, info = self.baseline(sandbox.url, out, limit=n)
+                peaks = [self.module(sandbox.url, out, max_results=n)[1] for dummy in range(cfg['runs'])]
+                check(self.count_records(out) == (n, n), 'detection_info returned %s records, expected %d' % (self.count_records(out), n))
+                api_mib = info['bytes'] / 1048576.0
+                rows.append({'detections': n, 'api_json_mib': round(api_mib, 1), 'module_peak_rss_mib': round(median(peaks), 1),
+                             'ratio': round(median(peaks) / api_mib, 2), 'result_json_mib': round(os.path.getsize(out) / 1048576.0, 1)})
+        finally:
+            sandbox.stop()
+        self.results['memory'] = {'rows': rows}
+
+    # ---- 4. reports ------------------------------------------------------------------------------
+
+    def reports(self):
+        from wbd_sandbox import make_dataset  # pylint: disable=import-error
+        sys.path.insert(0, os.path.join(self.tmp, 'collections'))
+        from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import evaluate
+        from ansible_collections.ncloud.wbd.plugins.module_utils.fields import normalize
+        from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import prepare_record
+        from ansible_collections.ncloud.wbd.plugins.module_utils.report_render import render_reports
+        from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTIONS, DETECTION_TARGETS, EXCEPTION_RULES
+        cfg = self.cfg
+        now = int(time.time() * 1000)
+        data = make_dataset(seed=1, servers=cfg['report_hosts'], detections=cfg['report_detections'], anchor_ms=now)
+        targets = [normalize(r, DETECTION_TARGETS.field_map) for r in data.records('servers')]
+        detections = [normalize(r, DETECTIONS.field_map) for r in data.records('detections')]
+        rules = [normalize(r, EXCEPTION_RULES.field_map) for r in data.records('exception-rules')]
+        hosts = [{'name': 'srv-%05d' % i, 'instance_no': t['instance_no']} for i, t in enumerate(targets)]
+        started = time.perf_counter()
+        record = evaluate(hosts, targets, detections, rules, policy={'lookback': '31d'}, now_ms=now)
+        evaluated = time.perf_counter() - started
+        record = prepare_record(record)[0]
+        rows = []
+        for fmt in ('json', 'csv', 'html', 'junit', 'markdown'):
+            times, size = [], 0
+            for dummy in range(cfg['runs']):
+                started = time.perf_counter()
+                size = len(render_reports(record, formats=[fmt])[fmt])
+                times.append(time.perf_counter() - started)
+            rows.append({'format': fmt, 'seconds': round(median(times), 2), 'mib': round(size / 1048576.0, 1)})
+        self.results['reports'] = {'hosts': len(hosts), 'detections': len(detections),
+                                   'in_window': record['summary']['detections'], 'evaluate_seconds': round(evaluated, 2),
+                                   'rows': rows}
+
+
+def table(results):
+    """The results as Markdown tables (the README's Performance section shows the same)."""
+    lines = []
+    f = results.get('fetch')
+    if f:
+        lines += ['Fetch: %d detections, %d pages of %d, %d ms latency per request (median of %d runs)'
+                  % (f['detections'], f['pages'], PAGE_SIZE, f['latency_ms'], results['config']['runs']), '',
+                  '| concurrency | seconds | lower bound | vs bound | vs baseline | requests | connections |', '|---|---|---|---|---|---|---|']
+        lines += ['| %s | %.2f | %.2f | %.2fx | %.1fx faster | %d | %d |' % (r['concurrency'], r['seconds'], r['lower_bound'], r['vs_bound'],
+                                                                            r['speedup_vs_baseline'], r['requests'], r['connections'])
+                  for r in f['rows']]
+        lines.append('')
+    a = results.get('audit')
+    if a:
+        lines += ['Audit: ncloud.wbd.audit against %d detections, %d ms latency' % (a['detections'], a['latency_ms']), '',
+                  '| hosts | API requests | audit s | floor s (1 set_fact/host) | audit / floor |', '|---|---|---|---|---|']
+        lines += ['| %d | %d | %.2f | %.2f | %.2fx |' % (r['hosts'], r['requests'], r['audit_seconds'], r['floor_seconds'], r['vs_floor'])
+                  for r in a['rows']]
+        lines.append('')
+    m = results.get('memory')
+    if m:
+        lines += ['Memory: detection_info process', '', '| detections | API JSON MiB | peak RSS MiB | RSS / JSON | result JSON MiB |',
+                  '|---|---|---|---|---|']
+        lines += ['| %d | %.1f | %.1f | %.2fx | %.1f |' % (r['detections'], r['api_json_mib'], r['module_peak_rss_mib'], r['ratio'],
+                                                         r['result_json_mib']) for r in m['rows']]
+        lines.append('')
+    r = results.get('reports')
+    if r:
+        lines += ['Reports: %d hosts, %d detections (%d in the window); evaluation %.2f s' % (r['hosts'], r['detections'], r['in_window'],
+                                                                                        r['evaluate_seconds']), '',
+                  '| format | render s | MiB |', '|---|---|---|']
+        lines += ['| %s | %.2f | %.1f |' % (row['format'], row['seconds'], row['mib']) for row in r['rows']]
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--smoke', action='store_true', help='tiny sizes, seconds; checks counts, never times')
+    parser.add_argument('--runs', type=int, help='runs per measurement (median); default 3, smoke 1')
+    parser.add_argument('--only', nargs='+', choices=('fetch', 'audit', 'memory', 'reports'), help='run only these parts')
+    parser.add_argument('--out', help='JSON results file (default build/bench/bench[-smoke].json)')
+    args = parser.parse_args(argv)
+    cfg = dict(SMOKE if args.smoke else FULL)
+    if args.runs:
+        cfg['runs'] = args.runs
+    out = args.out or os.path.join(REPO, 'build', 'bench', 'bench-smoke.json' if args.smoke else 'bench.json')
+    tmp = tempfile.mkdtemp(prefix='wbd-bench.')
+    bench = Bench(cfg, tmp)
+    status = 0
+    try:
+        for part in args.only or ('fetch', 'audit', 'memory', 'reports'):
+            started = time.perf_counter()
+            print('== %s ...' % part, flush=True)
+            getattr(bench, part)()
+            print('   done in %.0f s' % (time.perf_counter() - started), flush=True)
+    except Failed as exc:
+        print('bench: CHECK FAILED: %s' % exc)
+        status = 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, 'w') as handle:
+        json.dump(bench.results, handle, indent=1)
+    print()
+    print(table(bench.results))
+    print('results: %s' % out)
+    return status
+
+
+if __name__ == '__main__':
+    sys.exit(main())
