@@ -10,7 +10,7 @@ STEPS ?= all
 # make integration TARGETS="detection_info quarantine_info"  runs only those integration targets
 TARGETS ?=
 
-.PHONY: help audit demo molecule test lint sanity units units-fast integration build compat venv steps clean clean-cache
+.PHONY: help audit demo bench bench-smoke molecule test lint sanity units units-fast integration build compat venv steps clean clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,6 +20,12 @@ audit: ## the main job: ncloud.wbd.audit against the local sandbox, reports in b
 
 demo: ## run playbooks/summary.yml against the local sandbox API (tools/demo.sh)
 	@bash tools/demo.sh $(ARGS)
+
+bench: ## performance: fetch, audit scale, memory, report rendering against the sandbox (tools/bench.py; ~15 min); ARGS="--runs 5"
+	@bash -c '. tools/lib.sh && v="$$(wbd_ensure_venv requirements/dev.txt)" && "$$v/bin/python" tools/bench.py $(ARGS)'
+
+bench-smoke: ## the benchmark at tiny sizes (seconds; checks counts, never times; part of make test)
+	@bash tools/test.sh bench-smoke
 
 test: ## run every check (tools/test.sh; what CI runs); STEPS="..." for a subset
 	@bash tools/test.sh $(STEPS)

@@ -14,7 +14,7 @@ set -uo pipefail
 # shellcheck source=tools/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_STEPS=(yamllint ansible-lint changelog-lint docs-lint sanity units integration molecule build-install
+ALL_STEPS=(yamllint ansible-lint changelog-lint docs-lint sanity units integration molecule bench-smoke build-install
            sanity-2.16 units-2.16 sanity-newest units-newest)
 declare -A GROUPS_=(
   [all]="${ALL_STEPS[*]}"
@@ -100,6 +100,10 @@ step_molecule() {
   fi
   return $rc
 }
+
+# The benchmark at tiny sizes, so it cannot rot: it checks record counts and that the audit's API requests do not
+# depend on the inventory size; it never judges a time.
+step_bench_smoke() { python "$COL/tools/bench.py" --smoke --out "$WORK/bench-smoke.json"; }
 
 step_build_install() {
   local dist="$WORK/dist" inst="$WORK/installed" tarball list mods m

@@ -58,6 +58,7 @@ SITE_ENDPOINTS = {
     'fin': 'https://wbd.apigw.fin-ntruss.com',
 }
 _ERRNO = re.compile(r'\[Errno -?\d+\] [^\'")]+')
+_SSL_REASON = re.compile(r'\[SSL: [A-Z_]+\][^\'"()]*')
 
 
 def resolve_endpoint(endpoint, site):
@@ -79,7 +80,7 @@ def resolve_endpoint(endpoint, site):
 def _reason(exc):
     """The useful part of a requests exception ("[Errno 111] Connection refused"), without the noise."""
     text = '%s' % (exc,)
-    match = _ERRNO.search(text)
+    match = _SSL_REASON.search(text) or _ERRNO.search(text)
     return clean_text(match.group(0) if match else text, 160)
 
 

@@ -8,6 +8,13 @@ so every documented field is named here by hand. Millisecond timestamps stay
 integers and gain an ISO 8601 UTC twin (``<name>_iso``); IDs become strings (they
 are 22 digits, wider than int64). A field the docs do not list is kept, named by the
 generic rule, so nothing the API sends is lost.
+
+``null`` where the docs promise a value: a list of records (``suspicionFiles``,
+``suspicionIps``, ``wasConfigList``) becomes ``[]``, because every caller iterates it
+and "none known" is what null means there; any other field stays ``None`` (never
+``''`` or ``0``), so "unknown" stays distinct from "empty". Text is passed through
+unchanged, control and bidi characters included: escaping is the job of whatever
+displays it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +22,17 @@ __metaclass__ = type
 
 import datetime
 import re
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+# Formatted seconds, reused: the times of one listing share their seconds often (file times are whole seconds).
+_ISO_SECONDS = {}
+_ISO_CACHE_LIMIT = 100000
+
+
+# What normalize does with one field: keep it, stringify an ID, add an ISO twin, or recurse into records.
+_PLAIN, _ID, _TIME, _NESTED = range(4)
+# Unknown field names are planned once and remembered, up to this many per map (they come from the API).
+_PLAN_LIMIT = 1000
 
 
 class FieldMap(object):
@@ -25,6 +43,22 @@ class FieldMap(object):
         self.times = frozenset(times)
         self.ids = frozenset(ids)
         self.nested = nested or {}
+        self.steps = {}
+
+    def step(self, key):
+        """(our name, what to do, ISO name or nested map) for an API field; cached, since every record repeats them."""
+        name = self.names.get(key) or generic_snake(key)
+        if key in self.nested:
+            step = (name, _NESTED, self.nested[key])
+        elif key in self.ids:
+            step = (name, _ID, None)
+        elif key in self.times:
+            step = (name, _TIME, name + '_iso')
+        else:
+            step = (name, _PLAIN, None)
+        if len(self.steps) < _PLAN_LIMIT:
+            self.steps[key] = step
+        return step
 
 
 def iso8601(ms):
@@ -32,10 +66,20 @@ def iso8601(ms):
     if isinstance(ms, bool) or not isinstance(ms, (int, float)):
         return None
     try:
-        moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=int(ms))
+        ms = int(ms)
     except (OverflowError, ValueError):
         return None
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+    seconds, millis = divmod(ms, 1000)
+    prefix = _ISO_SECONDS.get(seconds)
+    if prefix is None:
+        try:
+            prefix = (_EPOCH + datetime.timedelta(seconds=seconds)).isoformat()
+        except OverflowError:
+            return None
+        if len(_ISO_SECONDS) >= _ISO_CACHE_LIMIT:
+            _ISO_SECONDS.clear()
+        _ISO_SECONDS[seconds] = prefix
+    return '%s.%03dZ' % (prefix, millis)
 
 
 def generic_snake(name):
@@ -45,17 +89,24 @@ def generic_snake(name):
 
 
 def normalize(record, fmap):
-    """A new dict with our names; nested lists of records are normalised with their own maps."""
+    """A new dict with our names; nested lists of records are normalised with their own maps.
+
+    A nested list that is null (or not a list) becomes ``[]`` and its non-object items are dropped;
+    null scalars, IDs and times stay ``None`` (times get a ``None`` ISO twin).
+    """
     out = {}
+    steps = fmap.steps
     for key, value in record.items():
-        name = fmap.names.get(key) or generic_snake(key)
-        if key in fmap.nested:
-            value = [normalize(v, fmap.nested[key]) for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-        elif key in fmap.ids and value is not None and not isinstance(value, bool):
-            value = '%s' % (value,)
-        out[name] = value
-        if key in fmap.times:
-            out[name + '_iso'] = iso8601(value)
+        name, kind, extra = steps.get(key) or fmap.step(key)
+        if kind == _PLAIN:
+            out[name] = value
+        elif kind == _TIME:
+            out[name] = value
+            out[extra] = iso8601(value)
+        elif kind == _ID:
+            out[name] = value if value is None or isinstance(value, (bool, str)) else '%s' % (value,)
+        else:
+            out[name] = [normalize(v, extra) for v in value if isinstance(v, dict)] if isinstance(value, list) else []
     return out
 
 

@@ -5,15 +5,18 @@
 
 A report file is either the previous version or the complete new one, never a mix: each
 file is written to a temporary file in the same directory, synced, and renamed over the
-target. A report set that fails half-way removes the files it newly created, so a run
-leaves no partial evidence behind.
+target. A report set that fails half-way removes the files it newly created and puts back
+the latest files it already replaced, so a run leaves no partial evidence and no mix of two
+runs' latest files behind.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import binascii
 import os
 import re
+import stat
 import tempfile
 
 # Format name -> file name extension; junit gets a double extension so it is recognisable next to other XML.
@@ -108,15 +111,45 @@ def _sync_dir(directory):
         os.close(fd)
 
 
+def _remove(path):
+    if path is not None:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _keep_previous(path):
+    """A hard link to the regular file at ``path`` (a hidden name next to it), so it can be put back; None when
+    there is no such file or the file system cannot link (then that one file cannot be put back)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+    except OSError:
+        return None
+    directory, name = os.path.split(path)
+    for _attempt in range(10):
+        backup = os.path.join(directory, '.%s.previous-%s' % (name, binascii.hexlify(os.urandom(6)).decode('ascii')))
+        try:
+            os.link(path, backup)
+            return backup
+        except OSError:
+            if not os.path.lexists(backup):
+                return None
+    return None
+
+
 def write_report_set(dest, files, mode, latest=None):
     """Write ``files`` ({name: bytes}) into ``dest``, then copy each to its latest name (``latest``: {name: latest_name}).
 
     All timestamped files are written before any latest file, and a ``.json`` latest last of all: the JSON
-    latest carries the content digest that decides ``changed``, so a failure before it makes the next run
-    rewrite everything. On failure the files this call newly created are removed (files that existed before,
-    such as a report of the same run second, are never removed) and ReportWriteError is raised.
+    latest carries the content digest that decides ``changed``. On failure the files this call newly created
+    are removed (files that existed before, such as a report of the same run second, are never removed), the
+    latest files it already replaced are put back (hard links kept while the set is written; no extra space),
+    and ReportWriteError is raised: the directory holds the previous report set, not a mix of two runs.
     """
     created = []
+    replaced = []  # (hard link to the previous file or None, latest path, whether it existed)
     try:
         for name in sorted(files):
             path = os.path.join(dest, name)
@@ -126,12 +159,27 @@ def write_report_set(dest, files, mode, latest=None):
                 created.append(path)
         order = sorted((latest or {}).items(), key=lambda item: (item[1].endswith('.json'), item[1]))
         for name, latest_name in order:
-            atomic_write(os.path.join(dest, latest_name), files[name], mode)
-    except ReportWriteError:
-        for path in created:
+            path = os.path.join(dest, latest_name)
+            existed = os.path.lexists(path)
+            previous = _keep_previous(path)
             try:
-                os.unlink(path)
-            except OSError:
-                pass
+                atomic_write(path, files[name], mode)
+            except ReportWriteError:
+                _remove(previous)  # this file was not replaced
+                raise
+            replaced.append((previous, path, existed))
+    except ReportWriteError:
+        for previous, path, existed in reversed(replaced):
+            if previous is not None:
+                try:
+                    os.replace(previous, path)
+                except OSError:
+                    _remove(previous)
+            elif not existed:
+                _remove(path)
+        for path in created:
+            _remove(path)
         raise
+    for previous, _path, _existed in replaced:
+        _remove(previous)
     _sync_dir(dest)

@@ -16,6 +16,9 @@ import calendar
 import email.utils
 import json
 import re
+import threading
+
+from ansible.module_utils.common.warnings import warn as module_warn
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import (
     WbdApiError,
@@ -30,22 +33,44 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.retry import parse_retr
 
 CLOCK_TOLERANCE_S = 300
 _TITLE = re.compile(rb'<title[^>]*>(.*?)</title>', re.I | re.S)
+_SURROGATE_ESCAPE = re.compile(r'\\u[dD][89a-fA-F]')
+_LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 
 
 class RequestInfo(object):
     """What the error messages say about the request: never headers, never the signature."""
 
-    def __init__(self, method, uri, operation=None, permission=None, signed_at=None):
+    def __init__(self, method, uri, operation=None, permission=None, signed_at=None, warn=None):
         self.method = method
         self.uri = uri
         self.operation = operation
         self.permission = permission
         self.signed_at = signed_at  # epoch seconds of the timestamp that was signed
         self.signatures = []  # every signature sent for this request, scrubbed from its error message
+        self.warn = warn  # where warnings about an answer go; None: the module result's warnings
 
     def __str__(self):
         label = '%s %s' % (self.method, self.uri)
         return '%s (%s)' % (self.operation, label) if self.operation else label
+
+
+class WarnOnce(object):
+    """Warnings given at most once per process (a module run is one process), whatever the number of pages
+    or threads that hit the same problem."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.given = set()
+
+    def __call__(self, key, message, warn=None):
+        with self.lock:
+            if key in self.given:
+                return
+            self.given.add(key)
+        (warn or module_warn)(message)
+
+
+WARN_ONCE = WarnOnce()
 
 
 def _header(headers, name):
@@ -134,13 +159,34 @@ def gateway_error(status, headers, body, request):
     return WbdGatewayError('Request refused: %s. Check the endpoint, site and module options.' % where, status=status, code=code)
 
 
+def _scrub_surrogates(value, found):
+    """``value`` with unpaired surrogates replaced by U+FFFD; ``found`` gets an entry per changed string.
+
+    JSON may spell them as escapes (a lone \\udc80); Python decodes them into strings that cannot be encoded
+    as UTF-8, which Ansible then refuses to read back from the module: one such field would fail the module.
+    """
+    if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            found.append(True)
+            return _LONE_SURROGATE.sub('\ufffd', value)
+        return value
+    if isinstance(value, list):
+        return [_scrub_surrogates(item, found) for item in value]
+    if isinstance(value, dict):
+        return dict((_scrub_surrogates(key, found), _scrub_surrogates(item, found)) for key, item in value.items())
+    return value
+
+
 def _decode_envelope(status, headers, body, request):
     content_type = clean_text(_header(headers, 'Content-Type') or 'no Content-Type', 60)
+    # Invalid UTF-8 is decoded with U+FFFD, not refused: record fields carry attacker-written text (command lines,
+    # file names), and a few bad bytes in one detection must not stop the whole listing or audit.
     try:
-        envelope = json.loads(body.decode('utf-8'))
+        text, replaced = body.decode('utf-8'), False
     except UnicodeDecodeError:
-        raise WbdMalformedResponseError('Malformed answer: WBD API %s answered HTTP %d with a body that is not UTF-8 (%s).'
-                                        % (request, status, content_type), status=status)
+        text, replaced = body.decode('utf-8', 'replace'), True
+    try:
+        envelope = json.loads(text)
     except ValueError as exc:
         looks_like_json = body.lstrip()[:1] in (b'{', b'[')
         err = WbdMalformedResponseError(
@@ -156,6 +202,15 @@ def _decode_envelope(status, headers, body, request):
         raise WbdMalformedResponseError(
             'Malformed answer: WBD API %s answered HTTP %d with JSON that is not a WBD envelope (no "success" field); '
             'check that endpoint/site point at the WBD API.' % (request, status), status=status)
+    if _SURROGATE_ESCAPE.search(text):  # only then can a lone surrogate be in the decoded envelope
+        found = []
+        envelope = _scrub_surrogates(envelope, found)
+        if found:
+            WARN_ONCE('lone-surrogate', 'The WBD API sent text with unpaired UTF-16 surrogate escapes (first in the answer to %s): '
+                      'they were replaced with the replacement character U+FFFD and every record was kept.' % (request,), request.warn)
+    if replaced:
+        WARN_ONCE('invalid-utf8', 'The WBD API sent text that is not valid UTF-8 (first in the answer to %s): the invalid bytes '
+                  'were replaced with the replacement character U+FFFD and every record was kept.' % (request,), request.warn)
     return envelope
 
 

@@ -15,7 +15,8 @@ description:
     O(dest) - the canonical JSON record, a CSV of findings, a self-contained HTML page, JUnit XML and Markdown.
   - Every format is rendered in memory before anything is written, and every file is written atomically (a temporary
     file in O(dest) renamed over the target), so a failed run never leaves a half-written report. If one file of a
-    run cannot be written, the files this run newly created are removed again.
+    run cannot be written, the files this run newly created are removed again and the latest files it already
+    replaced are put back, so O(dest) holds the previous report set, not a mix of two runs.
   - Each run writes a timestamped set, C(<basename>-<YYYYmmddTHHMMSSZ>.<ext>), named after the run's start time (UTC);
     it is the run's evidence and is written on every run, whether or not the findings changed. With O(latest=true)
     each file is also copied (not linked) to C(<basename>-latest.<ext>).
@@ -55,13 +56,22 @@ options:
   record:
     description:
       - The audit record, a dictionary with C(schema_version=1).
-      - Exactly one of O(record) and O(src) is required.
+      - Exactly one of O(record), O(src) and O(record_from) is required.
     type: dict
   src:
     description:
       - Path on the controller of a saved JSON report to render again, for example an earlier C(<basename>-latest.json).
-      - Exactly one of O(record) and O(src) is required.
+      - Exactly one of O(record), O(src) and O(record_from) is required.
     type: path
+  record_from:
+    description:
+      - Name of a variable of the task's host that holds the record, or the registered result of
+        M(ncloud.wbd.audit_evaluate) (as the P(ncloud.wbd.webshell_audit#role) role leaves it in C(webshell_audit_evaluated)).
+      - The action plugin reads the variable as it is and renders on the controller. A record of tens of thousands of
+        detections given to O(record) is templated and sent as a module argument, which costs ansible-core 2.19 many
+        times the rendering itself.
+      - Exactly one of O(record), O(src) and O(record_from) is required.
+    type: str
   dest:
     description:
       - Directory to write the reports to. Created with mode C(0700) when it does not exist.
@@ -163,115 +173,22 @@ dest:
   sample: /var/lib/wbd-audit/reports
 '''
 
-import json
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import FORMATS, RecordError, prepare_record
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_files import (
-    ReportWriteError,
-    check_basename,
-    parse_mode,
-    report_names,
-    write_report_set,
-)
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_render import render_reports
-
-
-def load_src(path):
-    """The record saved at ``path``; RecordError with the file's name for anything unreadable."""
-    try:
-        with open(path, 'rb') as handle:
-            data = json.loads(handle.read().decode('utf-8'))
-    except (IOError, OSError) as exc:
-        raise RecordError('could not read src %s: %s' % (path, exc))
-    except ValueError as exc:
-        raise RecordError('src %s is not a JSON report: %s' % (path, exc))
-    if not isinstance(data, dict):
-        raise RecordError('src %s does not hold a JSON object but %s' % (path, type(data).__name__))
-    return data
-
-
-def previous_digest(path):
-    """The content digest of the latest JSON report at ``path``; None when there is none or it cannot be read."""
-    try:
-        with open(path, 'rb') as handle:
-            digest = json.loads(handle.read().decode('utf-8')).get('content_digest')
-    except (IOError, OSError, ValueError, AttributeError):
-        return None
-    return digest if isinstance(digest, str) else None
-
-
-def check_dest(module, dest):
-    """Create ``dest`` (0700) unless in check mode; fail when it is not a writable directory."""
-    if not os.path.lexists(dest):
-        if module.check_mode:
-            return
-        try:
-            os.makedirs(dest, 0o700)
-            os.chmod(dest, 0o700)
-        except OSError as exc:
-            module.fail_json(msg='could not create dest %s: %s' % (dest, exc))
-    if not os.path.isdir(dest):
-        module.fail_json(msg='dest %s exists and is not a directory' % dest)
-    if not os.access(dest, os.W_OK | os.X_OK):
-        module.fail_json(msg='dest %s is not writable' % dest)
+from ansible_collections.ncloud.wbd.plugins.module_utils.report_run import ReportRunError, report_argument_spec, run_report
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            record=dict(type='dict'),
-            src=dict(type='path'),
-            dest=dict(type='path', required=True),
-            formats=dict(type='list', elements='str', choices=list(FORMATS), default=list(FORMATS)),
-            mode=dict(type='raw', default='0600'),
-            basename=dict(type='str', default='webshell-audit'),
-            latest=dict(type='bool', default=True),
-            html_max_detections=dict(type='int', default=2000),
-        ),
-        mutually_exclusive=[('record', 'src')],
-        required_one_of=[('record', 'src')],
-        supports_check_mode=True,
-    )
-    params = module.params
-    formats = [fmt for fmt in FORMATS if fmt in params['formats']]
-    dest = os.path.abspath(params['dest'])
+    module = AnsibleModule(argument_spec=report_argument_spec(), mutually_exclusive=[('record', 'src', 'record_from')],
+                           required_one_of=[('record', 'src', 'record_from')], supports_check_mode=True)
+    if module.params['record_from']:
+        module.fail_json(msg='record_from works only when the task runs through the ncloud.wbd.audit_report action, '
+                             'which reads the variable on the controller.')
     try:
-        mode = parse_mode(params['mode'])
-        check_basename(params['basename'])
-        if params['html_max_detections'] < 0:
-            raise ValueError('html_max_detections must be 0 or more, got %d' % params['html_max_detections'])
-        record = load_src(params['src']) if params['src'] else params['record']
-        record, claimed = prepare_record(record)
-        names = report_names(params['basename'], (record['run'] or {}).get('started_at_iso'), formats)
-        rendered = render_reports(record, formats, params['html_max_detections'])
-    except ValueError as exc:  # RecordError is a ValueError
-        module.fail_json(msg=str(exc))
-    digest = record['content_digest']
-    if claimed not in (None, digest):
-        module.warn('the record says its content_digest is %s but its content gives %s; the reports carry the latter'
-                    % (claimed, digest))
-
-    check_dest(module, dest)
-    latest_names = dict((fmt, names[fmt][1]) for fmt in formats) if params['latest'] else {}
-    previous = previous_digest(os.path.join(dest, '%s-latest.json' % params['basename']))
-    if not module.check_mode:
-        try:
-            write_report_set(dest, dict((names[fmt][0], rendered[fmt]) for fmt in formats), mode,
-                             dict((names[fmt][0], name) for fmt, name in latest_names.items()))
-        except ReportWriteError as exc:
-            module.fail_json(msg=str(exc), content_digest=digest)
-    module.exit_json(
-        changed=previous != digest,
-        files=dict((fmt, os.path.join(dest, names[fmt][0])) for fmt in formats),
-        latest=dict((fmt, os.path.join(dest, name)) for fmt, name in latest_names.items()),
-        content_digest=digest,
-        previous_digest=previous,
-        summary=record.get('summary'),
-        dest=dest,
-    )
+        result = run_report(module.params, module.check_mode, module.warn)
+    except ReportRunError as err:
+        module.fail_json(msg=str(err), **err.extra)
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

@@ -11,6 +11,7 @@ times are relative to ``anchor_ms`` (the sandbox start), so age filters such as
 
 import bisect
 import calendar
+import copy
 import hashlib
 import itertools
 import random
@@ -97,7 +98,9 @@ class IdFactory(object):
 
 
 class Dataset(object):
-    """All generated records plus lookup indexes; read-only once built."""
+    """All generated records plus lookup indexes; read-only once built, except through ``insert_head`` and
+    ``delete_head`` (the ``mutate`` fault), which change lists in place with single slice operations so
+    concurrent readers see the list before or after, never half-changed."""
 
     def __init__(self, seed, anchor_ms):
         self.seed = seed
@@ -116,6 +119,7 @@ class Dataset(object):
         self.objects = {}  # fixture files with overrides: prebuilt suspicious objects by suspicionFileId
         self.alarm_interval = {}
         self.index = {}
+        self.inserted = 0  # records added by insert_head, numbering their IDs
 
     def records(self, resource):
         """Records of one resource name as used in URLs (``exception-rules`` ...)."""
@@ -131,7 +135,42 @@ class Dataset(object):
         if detection is None:
             return None
         return [self.objects.get(f['suspicionFileId']) or self.quarantined.get(f['suspicionFileId']) or build_object(self, detection, f)
-                for f in detection['suspicionFiles']]
+                for f in detection['suspicionFiles'] or []]
+
+    def _new_id(self, now_ms):
+        """22 digits like the others, but from the current time and a '9' series no generated ID uses."""
+        self.inserted += 1
+        return '%s9%07d' % (time.strftime('%Y%m%d%H%M%S', time.gmtime(now_ms // 1000)), self.inserted)
+
+    def insert_head(self, resource, count, now_ms):
+        """Put ``count`` new detections (copies of the newest ones with fresh IDs, detected now) at the head of
+        ``detections`` or ``exceptions``, as an agent reporting while a client pages would; returns their IDs."""
+        if resource not in ('detections', 'exceptions'):
+            raise ValueError('mutate can insert only detections or exceptions, not %s' % resource)
+        records = self.records(resource)
+        new = []
+        for number in range(count if records else 0):
+            record = copy.deepcopy(records[number % len(records)])
+            record.update(detectionId=self._new_id(now_ms), detectTime=now_ms, actionTime=now_ms, collectTime=now_ms,
+                          lastUpdatedTime=now_ms, actionStatus='blank', isChecked=False, memo='')
+            for item in (record.get('suspicionFiles') or []) + (record.get('suspicionIps') or []):
+                item['detectionId'] = record['detectionId']
+                item['suspicionFileId' if 'suspicionFileId' in item else 'suspicionIpId'] = self._new_id(now_ms)
+            new.append(record)
+        for record in new:
+            self.index[(resource, record['detectionId'])] = record
+        records[0:0] = new
+        return [record['detectionId'] for record in new]
+
+    def delete_head(self, resource, count):
+        """Remove the first ``count`` records of a resource (the newest: an operator deleting what was just
+        listed); returns their IDs."""
+        records = self.records(resource)
+        gone = records[:count]
+        del records[:len(gone)]
+        for record in gone:
+            self.index.pop((resource, record.get('detectionId')), None)
+        return [rec[ID_FIELDS[resource]] for rec in gone]
 
 
 def _weighted(rng, items, cum_weights):

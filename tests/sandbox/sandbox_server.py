@@ -14,6 +14,7 @@ import os
 import re
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -36,6 +37,7 @@ DEFAULTS = {
     'excepted': 20, 'quarantines': 10, 'max_page_size': 100, 'page_size_policy': 'clamp',
     'quarantine_shape': 'paged', 'interval_shape': 'object', 'latency_ms': 0, 'rate_429': 0.0,
     'rate_5xx': 0.0, 'retry_after': None, 'clock_skew_ms': 0, 'quiet': False, 'dataset_file': None,
+    'tls_cert': None, 'tls_key': None,
 }
 SECRET_OPTIONS = ('secret_key', 'limited_secret_key')
 LOG_LIMIT = 50000
@@ -203,7 +205,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             time.sleep(latency / 1000.0)
         item = server.faults.pick(operation)
         produce = functools.partial(self.normal_reply, target, split.query, raw_body, auth)
-        reply = sandbox_faults.apply_fault(item, produce) if item else produce()
+        context = sandbox_faults.FaultContext(server.dataset, target, server.now_ms)
+        reply = sandbox_faults.apply_fault(item, produce, context) if item else produce()
         # Record before sending: once a client holds reply N, entry N is visible in /__sandbox/stats.
         server.stats.record({
             'method': method, 'path': split.path, 'query': split.query, 'body': parse_json(raw_body),
@@ -349,7 +352,19 @@ class SandboxServer(ThreadingHTTPServer):
         self.timer = None
         self.thread = None
         self.shutdown_requested = False
+        self.ssl_context = None
+        if opts['tls_cert']:  # HTTPS on the same port for everything, control plane included
+            self.ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.ssl_context.load_cert_chain(opts['tls_cert'], opts['tls_key'])
         ThreadingHTTPServer.__init__(self, (opts['host'], int(opts['port'])), SandboxHandler)
+
+    def get_request(self):
+        """With TLS, wrap each accepted connection; the handshake happens on its first read, in the handler's
+        thread, so a client that never completes it cannot stall the accept loop."""
+        sock, address = self.socket.accept()
+        if self.ssl_context is not None:
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
 
     def server_bind(self):
         """Skip HTTPServer's getfqdn() reverse lookup, which can stall on hosts without DNS."""
@@ -360,15 +375,15 @@ class SandboxServer(ThreadingHTTPServer):
     @property
     def base_url(self):
         host = self.server_address[0]
-        return 'http://%s:%d' % ('[%s]' % host if ':' in host else host, self.server_address[1])
+        return '%s://%s:%d' % ('https' if self.ssl_context else 'http', '[%s]' % host if ':' in host else host, self.server_address[1])
 
     def now_ms(self):
         """The sandbox clock: real time shifted by the configured skew."""
         return int(time.time() * 1000) + self.faults.get('clock_skew_ms')
 
     def handle_error(self, request, client_address):
-        """Clients hanging up mid-reply (timeouts, resets) are expected here, not errors."""
-        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+        """Clients hanging up mid-reply (timeouts, resets) or refusing our TLS certificate are expected here, not errors."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout, ssl.SSLError)):
             return
         ThreadingHTTPServer.handle_error(self, request, client_address)
 

@@ -16,7 +16,9 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -32,7 +34,8 @@ from sandbox_data import make_dataset  # noqa: E402  pylint: disable=wrong-impor
 from sandbox_fixture import FixtureError, load_dataset  # noqa: E402  pylint: disable=wrong-import-position
 from sandbox_server import DEFAULTS, SandboxServer  # noqa: E402  pylint: disable=wrong-import-position
 
-__all__ = ['make_dataset', 'load_dataset', 'FixtureError', 'start_in_thread', 'SandboxServer', 'DEFAULTS', 'main']
+__all__ = ['make_dataset', 'load_dataset', 'FixtureError', 'TlsSetupError', 'self_signed_cert', 'start_in_thread', 'SandboxServer',
+           'DEFAULTS', 'main']
 
 DEFAULT_PORT_FILE = os.path.join(tempfile.gettempdir(), 'wbd-sandbox.port')
 HELP = {
@@ -46,16 +49,90 @@ HELP = {
     'rate_5xx': 'seeded share answered 502/503/504', 'retry_after': 'Retry-After seconds sent with 429s',
     'clock_skew_ms': 'sandbox clock = real time + this', 'quiet': 'no request log on stderr',
     'dataset_file': 'serve the records of this JSON fixture instead of a generated dataset (see README.md)',
+    'tls_cert': 'serve HTTPS with this PEM certificate (chain); the control plane too',
+    'tls_key': 'PEM private key of --tls-cert (default: in the --tls-cert file)',
 }
 CHOICES = {'page_size_policy': ('clamp', 'error'), 'quarantine_shape': ('paged', 'array'), 'interval_shape': ('object', 'array')}
+# The self-signed certificate of --tls-self-signed: its own CA (so it is what clients trust: ca_path), valid for the
+# loopback addresses and localhost, a week long.
+OPENSSL_CONFIG = '''[req]
+distinguished_name = dn
+x509_extensions = ext
+prompt = no
+[dn]
+CN = wbd-sandbox
+[ext]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, digitalSignature, keyEncipherment, keyCertSign
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, IP:::1, DNS:localhost
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+'''
+
+
+class TlsSetupError(ValueError):
+    """The TLS options cannot be used (no openssl, a bad certificate or key); the message says why."""
+
+
+def self_signed_cert(directory):
+    """Write a new key and self-signed certificate to DIRECTORY/key.pem and DIRECTORY/cert.pem (replacing them) with the
+    ``openssl`` CLI; return (cert, key). The certificate is its own CA: point clients' CA bundle (ca_path) at it."""
+    openssl = shutil.which('openssl')
+    if not openssl:
+        raise TlsSetupError('--tls-self-signed needs the openssl command, which is not on PATH')
+    directory = os.path.abspath(directory)
+    os.makedirs(directory, exist_ok=True)
+    cert, key = os.path.join(directory, 'cert.pem'), os.path.join(directory, 'key.pem')
+    config, new_cert, new_key = ('%s.%d.tmp' % (os.path.join(directory, name), os.getpid()) for name in ('openssl.cnf', 'cert.pem', 'key.pem'))
+    try:
+        with open(config, 'w', encoding='ascii') as handle:
+            handle.write(OPENSSL_CONFIG)
+        made = subprocess.run([openssl, 'req', '-x509', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '7',
+                               '-keyout', new_key, '-out', new_cert], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                              check=False)
+        if made.returncode != 0:
+            raise TlsSetupError('openssl could not make a self-signed certificate: %s' % (made.stderr.strip()[-300:] or made.returncode))
+        os.chmod(new_key, 0o600)
+        os.replace(new_key, key)
+        os.replace(new_cert, cert)
+    finally:
+        for path in (config, new_cert, new_key):
+            if os.path.exists(path):
+                os.remove(path)
+    return cert, key
+
+
+def check_tls(cert, key):
+    """Raise TlsSetupError unless ``cert`` (and ``key``) can serve TLS."""
+    if key and not cert:
+        raise TlsSetupError('--tls-key needs --tls-cert')
+    if cert:
+        try:
+            ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert, key or None)
+        except (OSError, ssl.SSLError) as exc:
+            raise TlsSetupError('cannot serve TLS with certificate %s and key %s: %s' % (cert, key or '(in the certificate file)', exc))
+
+
+def _resolve_tls(options):
+    """``options`` with tls_self_signed (a directory) turned into tls_cert/tls_key, checked."""
+    options = dict(options)
+    directory = options.pop('tls_self_signed', None)
+    if directory:
+        if options.get('tls_cert') or options.get('tls_key'):
+            raise TlsSetupError('--tls-self-signed and --tls-cert/--tls-key exclude each other')
+        options['tls_cert'], options['tls_key'] = self_signed_cert(directory)
+    check_tls(options.get('tls_cert'), options.get('tls_key'))
+    return options
 
 
 def start_in_thread(**options):
     """Start a sandbox on a daemon thread (for unit tests); call ``server.stop()`` when done.
 
-    A bad ``dataset_file`` raises FixtureError (a ValueError) before anything listens.
+    A bad ``dataset_file`` raises FixtureError, bad TLS options TlsSetupError (both ValueErrors) before anything
+    listens. ``tls_self_signed=DIR`` serves HTTPS with a new self-signed certificate, DIR/cert.pem.
     """
-    server = SandboxServer(options)
+    server = SandboxServer(_resolve_tls(options))
     server.start_thread()
     return server, server.base_url
 
@@ -86,10 +163,29 @@ def remove_port_file(path, port=None):
         pass
 
 
+def _speaks_tls(exc):
+    """Whether a plain-HTTP attempt failed the way a TLS-only server makes it fail (it drops the connection)."""
+    reason = getattr(exc, 'reason', exc)
+    return isinstance(reason, (http.client.BadStatusLine, ConnectionResetError, ssl.SSLError))
+
+
 def _control(host, port, path, method='GET', timeout=3.0):
-    request = Request('http://%s:%d%s' % (host, port, path), data=b'' if method == 'POST' else None, method=method)
-    with urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read().decode('utf-8'))
+    """A control-plane call; over HTTPS (our own loopback sandbox: its certificate is not checked) when plain HTTP
+    is refused, so stop and the liveness checks work whether or not the sandbox serves TLS."""
+    for scheme in ('http', 'https'):
+        request = Request('%s://%s:%d%s' % (scheme, host, port, path), data=b'' if method == 'POST' else None, method=method)
+        context = None
+        if scheme == 'https':
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        try:
+            with urlopen(request, timeout=timeout, context=context) as response:
+                return json.loads(response.read().decode('utf-8'))
+        except (URLError, OSError, http.client.HTTPException) as exc:
+            if scheme == 'https' or not _speaks_tls(exc):
+                raise
+    raise AssertionError('unreachable')
 
 
 def is_alive(host, port):
@@ -124,9 +220,12 @@ def _options(args):
 def serve(args):
     """Run in the foreground until shutdown, SIGTERM/SIGINT or lifetime expiry."""
     try:
-        server = SandboxServer(_options(args))
+        server = SandboxServer(_resolve_tls(dict(_options(args), tls_self_signed=args.tls_self_signed)))
     except FixtureError as exc:
         sys.stderr.write('wbd-sandbox: bad dataset file: %s\n' % exc)
+        return 1
+    except TlsSetupError as exc:
+        sys.stderr.write('wbd-sandbox: %s\n' % exc)
         return 1
     signal.signal(signal.SIGTERM, lambda signum, frame: server.shutdown_async())
     server.start_lifetime()
@@ -177,6 +276,13 @@ def start(args):
         except FixtureError as exc:
             sys.stderr.write('wbd-sandbox: bad dataset file: %s\n' % exc)
             return 1
+    try:
+        # Made here, not in the detached child, so the certificate is there to trust as soon as start returns.
+        resolved = _resolve_tls({'tls_cert': args.tls_cert, 'tls_key': args.tls_key, 'tls_self_signed': args.tls_self_signed})
+    except TlsSetupError as exc:
+        sys.stderr.write('wbd-sandbox: %s\n' % exc)
+        return 1
+    args.tls_cert, args.tls_key, args.tls_self_signed = resolved['tls_cert'], resolved['tls_key'], None
     remove_port_file(port_file)
     log = open(args.log_file, 'ab') if args.log_file else subprocess.DEVNULL
     try:
@@ -189,7 +295,7 @@ def start(args):
     while time.time() < deadline:
         port = read_port(port_file)
         if port is not None:
-            print('http://%s:%d' % (args.host, port))
+            print('%s://%s:%d' % ('https' if args.tls_cert else 'http', args.host, port))
             return 0
         if proc.poll() is not None:
             sys.stderr.write('wbd-sandbox: serve exited early with status %s\n' % proc.returncode)
@@ -238,6 +344,8 @@ def _add_server_options(parser):
         else:
             kind = int if key == 'retry_after' else type(default) if default is not None else str
             parser.add_argument(flag, type=kind, default=default, help=HELP.get(key, 'default %s' % default))
+    parser.add_argument('--tls-self-signed', metavar='DIR',
+                        help='serve HTTPS with a new self-signed certificate (openssl), written to DIR/cert.pem and DIR/key.pem')
 
 
 def build_parser():

@@ -287,3 +287,91 @@ def test_cli_start_stop(tmp_path):
     assert 'stopped' in stopped.stdout and not os.path.exists(port_file)
     again = subprocess.run([sys.executable, script, 'stop', '--port-file', port_file], capture_output=True, text=True, timeout=20, check=True)
     assert 'already gone' in again.stdout
+
+
+def _page(base_url, uri, conn=None):
+    status, hdrs, body = raw(base_url, 'GET', uri, conn=conn)
+    assert status == 200
+    return body
+
+
+def test_mutate_inserts_at_the_head_and_deletes_from_it():
+    server, base_url = wbd_sandbox.start_in_thread(quiet=True, detections=12, lifetime=30)
+    try:
+        before = control(base_url, '/__sandbox/ids?resource=detections')['ids']
+        plan = {'queue': [{'kind': 'mutate', 'insert': 3, 'after': 1, 'match': 'GET /api/v1/detections'}]}
+        control(base_url, '/__sandbox/faults', plan)
+        first = json.loads(_page(base_url, '/api/v1/detections?pageIndex=0&pageSize=5'))['result']
+        second = json.loads(_page(base_url, '/api/v1/detections?pageIndex=1&pageSize=5'))['result']
+        after = control(base_url, '/__sandbox/ids?resource=detections')['ids']
+        assert first['totalCount'] == 12 and second['totalCount'] == 15
+        assert after[3:] == before and len(set(after)) == 15
+        new = after[:3]
+        assert all(len(i) == 22 and i.isdigit() and i not in before for i in new)
+        # Page 1 now repeats the last 3 records of page 0: what a client must de-duplicate.
+        assert [d['detectionId'] for d in second['content']] == before[2:7]
+        records = control(base_url, '/__sandbox/dataset?resource=detections')['records'][:3]
+        assert all(r['actionStatus'] == 'blank' and r['detectTime'] >= server.dataset.anchor_ms for r in records)
+        files = [f for r in records for f in r['suspicionFiles']]
+        assert all(f['detectionId'] in new for f in files)
+        objects = call(base_url, 'GET', '/api/v1/detections/%s/suspicious-objects' % new[0])[1]['result']
+        assert [o['suspicionFileId'] for o in objects] == [f['suspicionFileId'] for f in records[0]['suspicionFiles']]
+        control(base_url, '/__sandbox/faults', {'queue': [{'kind': 'mutate', 'delete': 4, 'match': 'GET /api/v1/servers'}]})
+        assert call(base_url, 'GET', '/api/v1/servers?pageSize=100')[1]['result']['totalCount'] == 26
+        control(base_url, '/__sandbox/faults', {'queue': [{'kind': 'mutate', 'delete': 2, 'resource': 'detections'}]})
+        call(base_url, 'GET', '/api/v1/alarm/interval')
+        assert control(base_url, '/__sandbox/ids?resource=detections')['ids'] == after[2:]
+        assert call(base_url, 'GET', '/api/v1/detections/%s/suspicious-objects' % new[0])[1]['result'] == []
+    finally:
+        server.stop()
+
+
+def test_inflate_total_and_empty_page(sandbox):
+    control(sandbox[1], '/__sandbox/faults', {'queue': [{'kind': 'inflate_total', 'add': 1000}, {'kind': 'empty_page'}]})
+    inflated = json.loads(_page(sandbox[1], '/api/v1/detections?pageIndex=0&pageSize=7'))['result']
+    assert inflated['totalCount'] == 1300 and inflated['totalPages'] == 186 and len(inflated['content']) == 7
+    empty = json.loads(_page(sandbox[1], '/api/v1/detections?pageIndex=0&pageSize=7'))['result']
+    assert empty['content'] == [] and empty['totalCount'] == 300 and empty['totalPages'] == 43
+    stats = control(sandbox[1], '/__sandbox/stats')
+    assert [r['fault'] for r in stats['requests']] == ['inflate_total', 'empty_page']
+    assert json.loads(_page(sandbox[1], '/api/v1/detections?pageIndex=0&pageSize=7'))['result']['content'] != []
+
+
+def test_rewrite_sets_pads_and_breaks_fields_of_served_records_only(sandbox):
+    plan = {'queue': [{'kind': 'rewrite', 'records': 2, 'set': {'serverName': None, 'suspicionFiles': None, 'notAField': 1},
+                       'pad': {'processArg': 1048576}, 'invalid_utf8': ['executor'], 'lone_surrogate': ['memo']}]}
+    control(sandbox[1], '/__sandbox/faults', plan)
+    body = _page(sandbox[1], '/api/v1/detections?pageIndex=0&pageSize=3')
+    with pytest.raises(UnicodeDecodeError):
+        body.decode('utf-8')
+    content = json.loads(body.decode('utf-8', 'replace'))['result']['content']
+    truth = sandbox[0].dataset.detections[:3]
+    for record, original in zip(content[:2], truth):
+        assert record['serverName'] is None and record['suspicionFiles'] is None and 'notAField' not in record
+        assert len(record['processArg']) == 1048576 and record['processArg'].startswith(original['processArg'] + ' --data=A')
+        assert record['executor'] == original['executor'] + '\ufffd(\ufffd\ufffd'
+        assert record['memo'] == original['memo'] + '\udc80'
+    assert content[2] == truth[2]
+    assert sandbox[0].dataset.detections[0]['serverName'] and len(sandbox[0].dataset.detections[0]['processArg']) < 1000
+
+
+def test_data_faults_leave_error_replies_alone(sandbox):
+    control(sandbox[1], '/__sandbox/faults', {'queue': [{'kind': 'rewrite', 'set': {'memo': 'x'}}, {'kind': 'empty_page'}]})
+    for kind in ('rewrite', 'empty_page'):
+        status, body = call(sandbox[1], 'GET', '/api/v1/servers', hdrs=headers('GET', '/api/v1/servers', *LIMITED))
+        assert status == 401 and body['error']['errorCode'] == '210', kind
+
+
+@pytest.mark.parametrize('item,error', [
+    ({'kind': 'mutate', 'insert': 'x'}, 'insert must be an integer'),
+    ({'kind': 'mutate', 'delete': -1}, 'delete must be 0 or more'),
+    ({'kind': 'mutate', 'insert': 1, 'resource': 'servers'}, 'insert works on detections and exceptions only'),
+    ({'kind': 'mutate', 'resource': 'nope'}, 'resource must be one of'),
+    ({'kind': 'rewrite', 'set': ['memo']}, 'set and pad must be objects'),
+    ({'kind': 'rewrite', 'pad': {'memo': 'big'}}, 'memo must be an integer'),
+    ({'kind': 'rewrite', 'invalid_utf8': 'memo'}, 'invalid_utf8 must be a list of field names'),
+    ({'kind': 'inflate_total', 'add': 'lots'}, 'add must be an integer'),
+])
+def test_bad_data_fault_items_are_refused(sandbox, item, error):
+    answer = control(sandbox[1], '/__sandbox/faults', {'queue': [item]})
+    assert answer['ok'] is False and error in answer['error']

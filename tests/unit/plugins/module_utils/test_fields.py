@@ -4,7 +4,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.fields import DETECTION, EXCEPTION_RULE, generic_snake, iso8601, normalize
+from ansible_collections.ncloud.wbd.plugins.module_utils.fields import (
+    DETECTION,
+    DETECTION_TARGET,
+    EXCEPTION_RULE,
+    generic_snake,
+    iso8601,
+    normalize,
+)
 
 SEED_DETECTION = {
     'detectionId': 2024072323595700000436, 'instanceNo': '25****97', 'hostName': 'h', 'serverName': 's', 'containerName': '',
@@ -39,6 +46,33 @@ def test_detection_is_mapped_by_hand():
 def test_null_nested_lists_become_empty():
     d = normalize({'detectionId': '1', 'suspicionFiles': None, 'suspicionIps': [None, {'suspicionIp': 'x'}]}, DETECTION)
     assert d['suspicion_files'] == [] and d['suspicion_ips'] == [{'suspicion_ip': 'x'}]
+
+
+def test_null_documented_strings_stay_none_and_null_lists_become_empty():
+    """The API documents strings and arrays; null scalars must stay None ("unknown"), null lists become []."""
+    nulls = dict((key, None) for key in SEED_DETECTION)
+    nulls['detectionId'] = '2024072323595700000436'
+    d = normalize(nulls, DETECTION)
+    assert d['suspicion_files'] == [] and d['suspicion_ips'] == []
+    for name in ('server_name', 'host_name', 'process_arg', 'command', 'private_ip', 'instance_no', 'process_id',
+                 'member_no', 'detect_time', 'detect_time_iso', 'is_checked', 'new_field_from_api'):
+        assert d[name] is None, name
+    assert len(d) == len(SEED_DETECTION) + 4
+
+
+def test_null_or_odd_nested_lists_of_a_target():
+    t = normalize({'instanceNo': 1, 'serverName': None, 'wasConfigList': None, 'ipAddress': None}, DETECTION_TARGET)
+    assert t == {'instance_no': '1', 'server_name': None, 'was_configs': [], 'ip_address': None}
+    odd = normalize({'wasConfigList': 'not a list', 'memo': None}, DETECTION_TARGET)
+    assert odd == {'was_configs': [], 'memo': None}
+
+
+def test_hostile_and_huge_text_passes_unchanged():
+    """Escaping belongs to whatever displays the text; the module result carries it as the API sent it."""
+    hostile = 'ctl\x00\x07\x1b[31m \u202eexe.php\u202c \u2066x\u2069\r\n\ufffd'
+    big = 'sh -c ' + 'A' * (1024 * 1024)
+    d = normalize({'memo': hostile, 'processArg': big, 'suspicionFiles': [{'fileOriginName': hostile}]}, DETECTION)
+    assert d['memo'] == hostile and d['process_arg'] == big and d['suspicion_files'] == [{'file_origin_name': hostile}]
 
 
 def test_exception_rule_conditions():

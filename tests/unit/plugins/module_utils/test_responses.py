@@ -10,15 +10,23 @@ import json
 
 import pytest
 
-from ansible_collections.ncloud.wbd.plugins.module_utils import errors
+from ansible_collections.ncloud.wbd.plugins.module_utils import errors, responses
 from ansible_collections.ncloud.wbd.plugins.module_utils.responses import RequestInfo, parse_response
 
 NOW = 1763700000.0
 
 
-def info(signed_at=NOW):
+@pytest.fixture(autouse=True)
+def fresh_warnings():
+    """Each test is a new module run: no warning given yet."""
+    responses.WARN_ONCE.given.clear()
+    yield
+    responses.WARN_ONCE.given.clear()
+
+
+def info(signed_at=NOW, warn=None):
     return RequestInfo('GET', '/api/v1/detections?pageIndex=0&pageSize=100', operation='GetWebshell',
-                       permission='View/getWebShellEvents', signed_at=signed_at)
+                       permission='View/getWebShellEvents', signed_at=signed_at, warn=warn)
 
 
 def body(obj):
@@ -119,8 +127,63 @@ def test_missing_result():
     assert isinstance(err, errors.WbdMalformedResponseError) and '"result"' in err.message
 
 
-def test_invalid_utf8():
-    assert isinstance(raised(200, b'{"success": true, "result": "\xff"}'), errors.WbdMalformedResponseError)
+def page(*records):
+    return body({'success': True, 'code': 0, 'message': 'success', 'result': {'content': list(records), 'totalCount': len(records)}})
+
+
+def test_invalid_utf8_is_replaced_kept_and_warned_once():
+    warnings = []
+    bad = b'{"success": true, "result": {"content": [{"detectionId": "1", "processArg": "sh \xc3\x28\xff"}, {"detectionId": "2"}]}}'
+    for dummy in range(3):  # three pages with bad bytes: one warning
+        result = parse_response(200, {}, bad, info(warn=warnings.append))
+    assert result['content'] == [{'detectionId': '1', 'processArg': 'sh \ufffd(\ufffd'}, {'detectionId': '2'}]
+    assert len(warnings) == 1
+    assert 'not valid UTF-8' in warnings[0] and 'U+FFFD' in warnings[0] and 'GetWebshell' in warnings[0]
+
+
+def test_invalid_utf8_warning_goes_to_the_module_result_by_default(monkeypatch):
+    given = []
+    monkeypatch.setattr(responses, 'module_warn', given.append)
+    parse_response(200, {}, b'{"success": true, "result": "\xff"}', info())
+    assert len(given) == 1 and 'not valid UTF-8' in given[0]
+
+
+def test_invalid_utf8_in_a_cut_off_body_is_still_a_cut_off_body():
+    warnings = []
+    full = '{"success": true, "result": {"content": [{"memo": "\uc545\uc131"}]}}'.encode('utf-8')
+    cut = full[:full.index('\uc545'.encode('utf-8')) + 1]  # in the middle of a 3-byte character
+    with pytest.raises(errors.WbdMalformedResponseError) as exc:
+        parse_response(200, {}, cut, info(warn=warnings.append))
+    assert exc.value.retryable and 'cut off' in exc.value.message and warnings == []
+
+
+def test_invalid_utf8_html_page_is_still_malformed():
+    err = raised(200, b'<html><title>Login \xff</title></html>', {'Content-Type': 'text/html'})
+    assert isinstance(err, errors.WbdMalformedResponseError) and not err.retryable
+
+
+def test_lone_surrogate_escapes_are_replaced_and_warned_once():
+    warnings = []
+    raw = b'{"success": true, "result": {"content": [{"memo": "a\\udc80b", "\\ud800k": ["\\udbff"]}]}}'
+    for dummy in range(2):
+        result = parse_response(200, {}, raw, info(warn=warnings.append))
+    assert result['content'] == [{'memo': 'a\ufffdb', '\ufffdk': ['\ufffd']}]
+    json.dumps(result).encode('utf-8')  # what Ansible needs: every string encodes
+    assert len(warnings) == 1 and 'unpaired UTF-16 surrogate' in warnings[0]
+
+
+def test_surrogate_pairs_and_control_characters_are_kept_unchanged():
+    warnings = []
+    text = 'ctl\x00\x07\x1b[31m \u202eexe.php\u202c \u2066x\u2069\r\n\U0001f600 \uc545\uc131'
+    raw = json.dumps({'success': True, 'result': {'content': [{'memo': text}]}}).encode('ascii')  # ASCII: escapes only
+    assert b'\\ud83d\\ude00' in raw
+    assert parse_response(200, {}, raw, info(warn=warnings.append))['content'][0]['memo'] == text
+    assert warnings == []
+
+
+def test_a_1mb_field_is_kept_whole():
+    arg = 'sh -c ' + 'A' * (1024 * 1024)
+    assert parse_response(200, {}, page({'processArg': arg}), info())['content'][0]['processArg'] == arg
 
 
 def test_redirect_is_not_followed():

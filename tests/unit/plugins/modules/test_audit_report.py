@@ -17,7 +17,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.ncloud.wbd.plugins.module_utils import report_files
+from ansible_collections.ncloud.wbd.plugins.module_utils import report_files, report_run
 from ansible_collections.ncloud.wbd.plugins.module_utils.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.modules import audit_report
 
@@ -182,7 +182,7 @@ def test_src_missing(run, tmp_path):
 
 
 @pytest.mark.parametrize('args, message', [
-    ({}, 'one of the following is required: record, src'),
+    ({}, 'one of the following is required: record, src, record_from'),
     ({'src': '/x.json'}, 'parameters are mutually exclusive: record|src'),
     ({'mode': '0999'}, "mode must be an octal string such as '0600', got '0999'"),
     ({'mode': 644}, 'mode 644 is out of range'),
@@ -212,7 +212,7 @@ def test_dest_not_writable(run, tmp_path, monkeypatch):
     dest.mkdir()
     dest.chmod(0o500)
     if os.geteuid() == 0:  # root writes anywhere: make the access check see what a normal user would
-        monkeypatch.setattr(audit_report.os, 'access', lambda path, how: False)
+        monkeypatch.setattr(report_run.os, 'access', lambda path, how: False)
     try:
         result = run({'record': build_record(), 'dest': str(dest)})
     finally:
@@ -225,7 +225,7 @@ def test_dest_cannot_be_created(run, tmp_path, monkeypatch):
     def makedirs(path, mode):
         raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)
 
-    monkeypatch.setattr(audit_report.os, 'makedirs', makedirs)
+    monkeypatch.setattr(report_run.os, 'makedirs', makedirs)
     result = run({'record': build_record(), 'dest': str(tmp_path / 'x')})
     assert result['failed'] and result['msg'].startswith('could not create dest %s: ' % (tmp_path / 'x'))
 

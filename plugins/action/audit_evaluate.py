@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fetch the WBD lists and evaluate the audit in the controller's worker, without Jinja in between.
+
+Passing tens of thousands of detections through a template (registered results into a filter,
+the record out of it) makes ansible-core 2.19 copy and inspect every value, which costs far more
+than the audit itself. Here the info modules' results stay Python objects from the module
+output to the record; only the record and a few small lists leave as the task result.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import time
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.ncloud.wbd.plugins.filter.webshell_audit_hosts import host_keys
+from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import AuditInputError, evaluate, window
+from ansible_collections.ncloud.wbd.plugins.module_utils.audit_match import MatchError
+from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import (
+    AUTH_OPTIONS,
+    audit_evaluate_argument_spec,
+    hosts_failing,
+)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def _list(self, module, args, key, task_vars, warnings):
+        """Run one info module on the controller; its records, or the task fails with the module's own message."""
+        name = 'ncloud.wbd.' + module
+        started = time.time()
+        result = self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
+        self.timings[module] = round(time.time() - started, 2)
+        warnings.extend(result.get('warnings') or [])
+        if result.get('failed') or key not in result:
+            raise AnsibleActionFail('%s: %s' % (name, result.get('msg') or 'returned no %s' % key))
+        return result[key]
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        self.timings = {}
+        result = super(ActionModule, self).run(tmp, task_vars)
+        dummy, args = self.validate_argument_spec(argument_spec=audit_evaluate_argument_spec())
+        # Only what the task sets (module_defaults for the group included, since this action is in the group): a default
+        # of ours would override the info modules' own fallbacks (environment, credential file).
+        connection = dict((k, args[k]) for k in AUTH_OPTIONS if k in self._task.args and args.get(k) is not None)
+        paging = dict(connection, page_size=args['page_size'], concurrency=args['concurrency'])
+        policy = dict(args['policy'] or {})
+        now_ms = int(time.time() * 1000)
+        try:
+            since = window(policy.get('lookback', '7d'), now_ms)['window_start_ms']
+        except AuditInputError as err:
+            raise AnsibleActionFail('audit_evaluate: %s' % (err,))
+        warnings = []
+        targets = self._list('detection_target_info', dict(paging), 'detection_targets', task_vars, warnings)
+        detections = self._list('detection_info', dict(paging, since=since, suspicious_objects=args['suspicious_objects']),
+                                'detections', task_vars, warnings)
+        rules = self._list('exception_rule_info', dict(paging), 'exception_rules', task_vars, warnings)
+        excepted = None
+        if args['excepted']:
+            excepted = self._list('excepted_detection_info', dict(paging, since=since), 'excepted_detections', task_vars, warnings)
+        names = args['hosts'] if args['hosts'] is not None else task_vars.get('ansible_play_hosts_all', [])
+        started = time.time()
+        try:
+            hosts = host_keys(task_vars['hostvars'], list(names), instance_no_var=args['instance_no_var'],
+                              server_name_var=args['server_name_var'])
+            record = evaluate(hosts, targets, detections, rules, excepted=excepted, policy=policy, now_ms=now_ms,
+                              run=dict(args['run'] or {}))
+        except (AuditInputError, MatchError) as err:
+            raise AnsibleActionFail('audit_evaluate: %s' % (err,))
+        self.timings['evaluate'] = round(time.time() - started, 2)
+        failing = hosts_failing(record)
+        statuses = record['hosts']
+        result.update(
+            changed=False,
+            summary=record['summary'],
+            timings=self.timings,
+            failing_hosts=failing,
+            unprotected_hosts=sorted(h for h, entry in statuses.items() if entry['status'] == 'unprotected'),
+            unreviewed_hosts=sorted(h for h, entry in statuses.items() if entry['unreviewed_count'] > 0),
+            # Ready-made per-host facts, so the role's publishing loop takes each item as it is.
+            host_facts=[dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'],
+                             detections=entry['detections'], unreviewed_count=entry['unreviewed_count'])
+                        for name, entry in sorted(statuses.items())],
+            ansible_facts={args['fact']: record} if args['fact'] else {},
+        )
+        if not args['fact']:
+            result['record'] = record
+        if warnings:
+            result['warnings'] = warnings
+        return result

@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: audit_evaluate
+short_description: Fetch the WBD lists once and evaluate the webshell audit on the controller
+version_added: 0.1.0
+description:
+  - Runs M(ncloud.wbd.detection_target_info), M(ncloud.wbd.detection_info) (the detections since the start of the
+    look-back window), M(ncloud.wbd.exception_rule_info) and, with O(excepted), M(ncloud.wbd.excepted_detection_info)
+    on the controller, then evaluates every host, detection and rule once, as the filter
+    P(ncloud.wbd.webshell_audit_evaluate#filter) does, and returns the audit record (C(docs/audit-record.md)).
+  - The lists go from the modules' output to the record as Python objects. Passing tens of thousands of detections
+    through Jinja (registered results into a filter) costs ansible-core 2.19 many times what the audit itself costs.
+  - The engine of the P(ncloud.wbd.webshell_audit#role) role. An action plugin; this page documents its options.
+  - In the action group C(ncloud.wbd.wbd), so C(module_defaults) for C(group/ncloud.wbd.wbd) apply to it. The connection
+    options it is given are passed on to the info modules; those not given fall back as the modules' own do
+    (environment, credential file).
+author:
+  - ncloud.wbd maintainers (@ncloud-wbd)
+extends_documentation_fragment:
+  - ncloud.wbd.auth
+  - ncloud.wbd.attributes
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: Read-only; it runs the same in check mode.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: controller
+options:
+  page_size:
+    description: Records asked per API page (the info modules' O(ncloud.wbd.detection_info#module:page_size)).
+    type: int
+    default: 100
+  concurrency:
+    description: API requests in flight at once (the info modules' O(ncloud.wbd.detection_info#module:concurrency)).
+    type: int
+    default: 4
+  suspicious_objects:
+    description: Fetch each detection's suspicious objects too (one request per detection), for the malware findings.
+    type: bool
+    default: false
+  excepted:
+    description: Fetch the excepted detections of the window, so each rule says how many detections it hides.
+    type: bool
+    default: true
+  hosts:
+    description: The inventory hosts to audit. Default is C(ansible_play_hosts_all).
+    type: list
+    elements: str
+  instance_no_var:
+    description: The host variable holding a host's WBD instance number.
+    type: str
+    default: webshell_audit_instance_no
+  server_name_var:
+    description: The host variable holding a host's WBD server name, when it differs from the inventory name.
+    type: str
+    default: webshell_audit_server_name
+  policy:
+    description:
+      - C(lookback) (default V(7d)), C(min_weight) (V(0)), C(high_weight) (V(80)), C(broad_rule_max_conditions) (V(1)),
+        C(match_keys), C(fail_on_unprotected) and C(fail_on_unreviewed), as for
+        P(ncloud.wbd.webshell_audit_evaluate#filter).
+    type: dict
+  run:
+    description: Run metadata kept in the record (endpoint, inventory scope).
+    type: dict
+  fact:
+    description:
+      - Name of the fact that receives the record.
+      - Use C(delegate_to=localhost) with C(delegate_facts=true) to keep the record off the managed hosts.
+      - An empty string sets no fact and returns the record as RV(record) instead.
+    type: str
+    default: webshell_audit_result
+notes:
+  - Run it once, on the controller: C(run_once=true), C(delegate_to=localhost).
+seealso:
+  - module: ncloud.wbd.audit_report
+  - role: ncloud.wbd.webshell_audit
+'''
+
+EXAMPLES = r'''
+- name: Audit the play's hosts once, on the controller
+  ncloud.wbd.audit_evaluate:
+    policy:
+      lookback: 7d
+      fail_on_unprotected: true
+  run_once: true
+  delegate_to: localhost
+  delegate_facts: true
+  register: audit
+
+- name: Show the hosts that fail the policy
+  ansible.builtin.debug:
+    var: audit.failing_hosts
+  run_once: true
+'''
+
+RETURN = r'''
+summary:
+  description: The record's summary (host and detection counts by status, findings by severity).
+  returned: success
+  type: dict
+  sample: {hosts: 33, unprotected: 14, unreviewed: 9, compliant: 10}
+failing_hosts:
+  description: The hosts the policy's C(fail_on_unprotected) / C(fail_on_unreviewed) does not accept.
+  returned: success
+  type: list
+  elements: str
+  sample: [web-3]
+unprotected_hosts:
+  description: The hosts with status V(unprotected).
+  returned: success
+  type: list
+  elements: str
+unreviewed_hosts:
+  description: The hosts with unreviewed detections.
+  returned: success
+  type: list
+  elements: str
+timings:
+  description: Seconds each info module took (as the action saw it, output parsing included) and the evaluation took.
+  returned: success
+  type: dict
+  sample: {detection_target_info: 0.9, detection_info: 6.1, exception_rule_info: 0.8, excepted_detection_info: 0.9, evaluate: 1.2}
+host_facts:
+  description: Per host, its C(status), C(reasons), C(target), own C(detections) and C(unreviewed_count), as the record has them.
+  returned: success
+  type: list
+  elements: dict
+record:
+  description: The audit record (C(docs/audit-record.md)), when O(fact) is empty.
+  returned: when O(fact) is empty
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import audit_evaluate_argument_spec
+
+
+def main():
+    module = AnsibleModule(argument_spec=audit_evaluate_argument_spec(), supports_check_mode=True)
+    module.fail_json(msg='ncloud.wbd.audit_evaluate runs as an action plugin on the controller; this module only holds '
+                         'its documentation. Call it as a task, not with the module runner.')
+
+
+if __name__ == '__main__':
+    main()
