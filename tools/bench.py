@@ -286,9 +286,9 @@ def table(results):
         lines += ['Fetch: %d detections, %d pages of %d, %d ms latency per request (median of %d runs)'
                   % (f['detections'], f['pages'], PAGE_SIZE, f['latency_ms'], results['config']['runs']), '',
                   '| concurrency | seconds | lower bound | vs bound | vs baseline | requests | connections |', '|---|---|---|---|---|---|---|']
-        lines += ['| %s | %.2f | %.2f | %.2fx | %.1fx faster | %d | %d |' % (r['concurrency'], r['seconds'], r['lower_bound'], r['vs_bound'],
-                                                                            r['speedup_vs_baseline'], r['requests'], r['connections'])
-                  for r in f['rows']]
+        row = '| %s | %.2f | %.2f | %.2fx | %.1fx faster | %d | %d |'
+        lines += [row % (r['concurrency'], r['seconds'], r['lower_bound'], r['vs_bound'], r['speedup_vs_baseline'], r['requests'],
+                         r['connections']) for r in f['rows']]
         lines.append('')
     a = results.get('audit')
     if a:
@@ -301,13 +301,13 @@ def table(results):
     if m:
         lines += ['Memory: detection_info process', '', '| detections | API JSON MiB | peak RSS MiB | RSS / JSON | result JSON MiB |',
                   '|---|---|---|---|---|']
-        lines += ['| %d | %.1f | %.1f | %.2fx | %.1f |' % (r['detections'], r['api_json_mib'], r['module_peak_rss_mib'], r['ratio'],
-                                                         r['result_json_mib']) for r in m['rows']]
+        row = '| %d | %.1f | %.1f | %.2fx | %.1f |'
+        lines += [row % (r['detections'], r['api_json_mib'], r['module_peak_rss_mib'], r['ratio'], r['result_json_mib']) for r in m['rows']]
         lines.append('')
     r = results.get('reports')
     if r:
-        lines += ['Reports: %d hosts, %d detections (%d in the window); evaluation %.2f s' % (r['hosts'], r['detections'], r['in_window'],
-                                                                                        r['evaluate_seconds']), '',
+        title = 'Reports: %d hosts, %d detections (%d in the window); evaluation %.2f s'
+        lines += [title % (r['hosts'], r['detections'], r['in_window'], r['evaluate_seconds']), '',
                   '| format | render s | MiB |', '|---|---|---|']
         lines += ['| %s | %.2f | %.1f |' % (row['format'], row['seconds'], row['mib']) for row in r['rows']]
         lines.append('')

@@ -58,8 +58,8 @@ class RecordSpool(object):
             self._file.write(((', ' if self.count else '[') + text).encode('ascii'))
         except OSError as exc:
             raise WbdError('Could not buffer the result in the temporary directory (%s): %s. Free space there, point '
-                                 'TMPDIR elsewhere, or narrow the query (filters, max_results).'
-                                 % (tempfile.gettempdir(), exc.strerror or exc))
+                           'TMPDIR elsewhere, or narrow the query (filters, max_results).'
+                           % (tempfile.gettempdir(), exc.strerror or exc))
         self.count += 1
 
     def extend(self, records):
