@@ -156,6 +156,11 @@ class Bench(object):
                 base_times.append(wall)
                 conns['baseline'] = (info['requests'], sandbox.stats()['connections_total'])
                 check(self.count_records(out) == (n, n), 'the baseline returned %s records' % (self.count_records(out),))
+            # The same runs without latency: what the processes cost on their own (CPU, JSON, the sandbox), the floor no
+            # concurrency can go below.
+            sandbox.latency(0)
+            cpu_floor = median([self.module(sandbox.url, out, concurrency=max(cfg['concurrency']))[0] for dummy in range(cfg['runs'])])
+            base_floor = median([self.baseline(sandbox.url, out)[0] for dummy in range(cfg['runs'])])
         finally:
             sandbox.stop()
         base = median(base_times)
@@ -168,7 +173,8 @@ class Bench(object):
         rows.append({'concurrency': 'baseline', 'seconds': round(base, 2), 'lower_bound': round(pages * latency / 1000.0, 2),
                      'vs_bound': round(base / (pages * latency / 1000.0), 2), 'speedup_vs_baseline': 1.0,
                      'requests': conns['baseline'][0], 'connections': conns['baseline'][1], 'runs': [round(x, 2) for x in base_times]})
-        self.results['fetch'] = {'detections': n, 'pages': pages, 'latency_ms': latency, 'rows': rows}
+        self.results['fetch'] = {'detections': n, 'pages': pages, 'latency_ms': latency, 'rows': rows,
+                                 'no_latency_seconds': {'module': round(cpu_floor, 2), 'baseline': round(base_floor, 2)}}
 
     # ---- 2. audit scale --------------------------------------------------------------------------
 
@@ -289,7 +295,8 @@ def table(results):
         row = '| %s | %.2f | %.2f | %.2fx | %.1fx faster | %d | %d |'
         lines += [row % (r['concurrency'], r['seconds'], r['lower_bound'], r['vs_bound'], r['speedup_vs_baseline'], r['requests'],
                          r['connections']) for r in f['rows']]
-        lines.append('')
+        lines += ['', 'Without latency (the processes alone): detection_info %.2f s at concurrency %s, baseline %.2f s'
+                  % (f['no_latency_seconds']['module'], max(results['config']['concurrency']), f['no_latency_seconds']['baseline']), '']
     a = results.get('audit')
     if a:
         lines += ['Audit: ncloud.wbd.audit against %d detections, %d ms latency' % (a['detections'], a['latency_ms']), '',
@@ -315,7 +322,7 @@ def table(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--smoke', action='store_true', help='tiny sizes, seconds; checks counts, never times')
     parser.add_argument('--runs', type=int, help='runs per measurement (median); default 3, smoke 1')
     parser.add_argument('--only', nargs='+', choices=('fetch', 'audit', 'memory', 'reports'), help='run only these parts')

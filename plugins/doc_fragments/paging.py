@@ -27,7 +27,7 @@ options:
   concurrency:
     description:
       - API requests in flight at once. After the first page reveals the total, the remaining pages (and, with
-        O(suspicious_objects), the per-record lookups) are fetched by this many workers over one pooled connection each;
+        C(suspicious_objects), the per-record lookups) are fetched by this many workers over one pooled connection each;
         records still come back in API order, de-duplicated.
       - When the API throttles (HTTP 429), all workers pause for the retry delay and the number in flight halves, then
         grows back by one after each run of successful requests.

@@ -29,7 +29,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.audit_rules import (
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError
 from ansible_collections.ncloud.wbd.plugins.module_utils.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.module_utils.filters import parse_time
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import SCHEMA_VERSION, SEVERITIES, content_digest
+from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import SCHEMA_VERSION, SEVERITIES, content_digest, scrub_surrogates
 from ansible_collections.ncloud.wbd.plugins.module_utils.version import COLLECTION_VERSION
 
 GENERATOR = 'ncloud.wbd.webshell_audit'
@@ -342,5 +342,11 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
         'exception_rules': rule_records,
         'findings': ordered,
     }
-    record['content_digest'] = content_digest(record)
+    try:
+        record['content_digest'] = content_digest(record)
+    except UnicodeEncodeError:
+        # Lone surrogates (JSON can carry them as escapes) are not UTF-8: neither the digest, nor Ansible, nor a
+        # report could encode the record. They become U+FFFD, as report_common.prepare_record does.
+        record = scrub_surrogates(record)
+        record['content_digest'] = content_digest(record)
     return record

@@ -44,10 +44,16 @@ class FieldMap(object):
         self.ids = frozenset(ids)
         self.nested = nested or {}
         self.steps = {}
+        # Our names for documented fields and their ISO twins: an undocumented field spelled like one gets a prefix.
+        self.taken = frozenset(list(names.values()) + [names.get(t, generic_snake(t)) + '_iso' for t in self.times])
 
     def step(self, key):
         """(our name, what to do, ISO name or nested map) for an API field; cached, since every record repeats them."""
-        name = self.names.get(key) or generic_snake(key)
+        name = self.names.get(key)
+        if name is None:
+            name = generic_snake(key)
+            if name in self.taken:
+                name = 'api_' + name  # nothing the API sends is lost, not even a field named like one of ours
         if key in self.nested:
             step = (name, _NESTED, self.nested[key])
         elif key in self.ids:

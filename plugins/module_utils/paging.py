@@ -83,6 +83,7 @@ class PageState(object):
         self._total_changed = False
         self._largest = 0
         self.served_size = page_size
+        self._repeated = False
 
     @property
     def done(self):
@@ -131,6 +132,7 @@ class PageState(object):
             size = self.page_size
         self.served_size = size
         self._fruitless = 0 if new else self._fruitless + 1
+        self._repeated = self._repeated or (bool(items) and not new)
         if self.truncated:
             self.stop_reason = 'max_items'
         elif not items:
@@ -142,7 +144,8 @@ class PageState(object):
         elif self.max_items is not None and self.count >= self.max_items and self.total is not None:
             self.truncated = True  # the page was full and the total says more records exist
             self.stop_reason = 'max_items'
-        elif self.total is None and pages is not None and index + 1 >= pages:
+        elif self.total is None and pages is not None and not self._repeated and index + 1 >= pages:
+            # Not once a page repeated: a 1-based server (or one ignoring pageIndex) counts its pages differently.
             self.stop_reason = 'last page'
         elif self._fruitless >= 2:
             self.stop_reason = 'repeated pages'
@@ -157,7 +160,9 @@ class PageState(object):
         """Pages the walk may take at most: the first announced total twice over, plus slack, but never unbounded."""
         if self.first_total is None:
             return HARD_PAGE_LIMIT
-        planned = ceil_div(max(self.first_total, 1), self.page_size)
+        # The size the server serves, when it caps ours: an honest server serving 20 of 100 asked needs 5x the pages.
+        size = max(1, min(self.page_size, self._largest or self.page_size))
+        planned = ceil_div(max(self.first_total, 1), size)
         return min(HARD_PAGE_LIMIT, planned * 2 + 10)
 
     def finish(self, where='the list'):

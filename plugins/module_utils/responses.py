@@ -99,7 +99,7 @@ def _gateway_body(body):
     """(errorCode, message) from a gateway error body, or (None, None)."""
     try:
         data = json.loads(body.decode('utf-8'))
-    except (ValueError, UnicodeDecodeError, AttributeError):
+    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
         return None, None
     if not isinstance(data, dict):
         return None, None
@@ -111,7 +111,10 @@ def _gateway_body(body):
 
 def _server_time(headers):
     parsed = email.utils.parsedate(_header(headers, 'Date') or '')
-    return calendar.timegm(parsed) if parsed else None
+    try:
+        return calendar.timegm(parsed) if parsed else None
+    except (ValueError, OverflowError):  # a year past 9999 and the like: no usable time
+        return None
 
 
 def _clock_hint(headers, request):
@@ -187,6 +190,10 @@ def _decode_envelope(status, headers, body, request):
         text, replaced = body.decode('utf-8', 'replace'), True
     try:
         envelope = json.loads(text)
+    except RecursionError:
+        raise WbdMalformedResponseError(
+            'Malformed answer: WBD API %s answered HTTP %d with JSON nested too deeply to read (%d bytes); no WBD answer '
+            'looks like that, so check that endpoint/site point at the WBD API.' % (request, status, len(body)), status=status)
     except ValueError as exc:
         looks_like_json = body.lstrip()[:1] in (b'{', b'[')
         err = WbdMalformedResponseError(

@@ -112,4 +112,4 @@ def exit_with_spools(module, result):
     sys.stdout.flush()
     for spool in spools.values():
         spool.close()
-    sys.exit(code)
+    raise SystemExit(code)  # as exit_json would have

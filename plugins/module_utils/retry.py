@@ -34,7 +34,10 @@ def parse_retry_after(value, now=None):
     parsed = email.utils.parsedate(value)
     if parsed is None or now is None:
         return None
-    return max(0.0, calendar.timegm(parsed) - now)
+    try:
+        return max(0.0, calendar.timegm(parsed) - now)
+    except (ValueError, OverflowError):  # a year past 9999: not a usable date
+        return None
 
 
 def backoff_delay(attempt, rng, base=BACKOFF_BASE, cap=BACKOFF_CAP):

@@ -84,10 +84,9 @@ options:
     type: str
     default: webshell_audit_result
 notes:
-  - Run it once, on the controller: C(run_once=true), C(delegate_to=localhost).
+  - Run it once, on the controller, with C(run_once=true) and C(delegate_to=localhost).
 seealso:
   - module: ncloud.wbd.audit_report
-  - role: ncloud.wbd.webshell_audit
 '''
 
 EXAMPLES = r'''

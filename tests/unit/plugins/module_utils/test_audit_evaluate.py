@@ -730,6 +730,17 @@ def test_digest_changes_when_a_rule_changes():
     assert audit(hosts, targets, dets, rules)['content_digest'] != before
 
 
+def test_lone_surrogates_become_replacement_characters_not_a_crash():
+    # Found by test_properties_rules: JSON can carry lone surrogates as escapes; the digest could not encode them.
+    dets = [detection('D1', '101', process_arg='a\ud800b'), detection('D2', None, process_name='\udfff')]
+    record = audit([host('web-1', instance_no='101'), host('\ud83d-host')], [target('101', 'srv-101')], dets,
+                   [rule('R\ud800', executor=('EQUAL', 'www-data'))])
+    assert record['hosts']['web-1']['detections'][0]['process_arg'] == 'a\ufffdb'
+    assert record['unmatched_detections'][0]['process_name'] == '\ufffd'
+    assert '\ufffd-host' in record['hosts'] and record['exception_rules'][0]['rule_id'] == 'R\ufffd'
+    assert record['content_digest'] == content_digest(record)
+
+
 # ---- policy ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('policy', [
