@@ -77,17 +77,32 @@ class Sandbox(object):
                         self.port_file], check=False, capture_output=True)
 
 
+# Linux keeps a process's peak RSS across fork and exec, so a child of this (large) process would report at least
+# our own size: a minimal interpreter forks the measured process and reports its peak on the last stderr line.
+LAUNCHER = (
+    "import os, sys\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.execv(sys.argv[1], sys.argv[1:])\n"
+    "dummy, status, usage = os.wait4(pid, 0)\n"
+    "sys.stderr.write('\\n%s %d\\n' % ('__bench_peak_rss_kib__', usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def run(argv, env, stdout_path=None):
     """(wall seconds, peak RSS in MiB, stderr) of one whole process; fails on a non-zero exit."""
     with open(stdout_path or os.devnull, 'wb') as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=env['BENCH_CWD'])
-        err = proc.stderr.read()
-        dummy, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen([sys.executable, '-S', '-c', LAUNCHER] + argv, env=env, stdout=out, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, cwd=env['BENCH_CWD'])
+        err = proc.stderr.read().decode(errors='replace')
+        proc.wait()
         wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    check(proc.returncode == 0, '%s exited %s: %s' % (' '.join(argv[:4]), proc.returncode, err.decode(errors='replace')[-2000:]))
-    return wall, usage.ru_maxrss / 1024.0, err.decode(errors='replace')
+    body, dummy, last = err.rstrip('\n').rpartition('\n')
+    check(proc.returncode == 0, '%s exited %s: %s' % (' '.join(argv[:4]), proc.returncode, body[-2000:]))
+    check(last.startswith('__bench_peak_rss_kib__ '), 'the launcher reported no peak RSS: %s' % last[-200:])
+    return wall, int(last.split()[1]) / 1024.0, body
 
 
 def median(values):

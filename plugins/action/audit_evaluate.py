@@ -86,9 +86,10 @@ class ActionModule(ActionBase):
             unreviewed_hosts=sorted(h for h, entry in statuses.items() if entry['unreviewed_count'] > 0),
             # Ready-made per-host facts, so the role's publishing loop takes each item as it is.
             host_facts=[dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'],
-                             detections=entry['detections'], unreviewed_count=entry['unreviewed_count'])
+                             detections=entry['detections'], unreviewed_count=entry['unreviewed_count'],
+                             summary=record['summary'])
                         for name, entry in sorted(statuses.items())],
-            ansible_facts={args['fact']: record} if args['fact'] else {},
+            ansible_facts=dict(((args['fact'], record), (args['failing_fact'], failing)) if args['fact'] else ()),
         )
         if not args['fact']:
             result['record'] = record

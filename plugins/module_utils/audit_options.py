@@ -26,6 +26,7 @@ def audit_evaluate_argument_spec():
         policy=dict(type='dict'),
         run=dict(type='dict'),
         fact=dict(type='str', default='webshell_audit_result'),
+        failing_fact=dict(type='str', default='webshell_audit_failing_hosts'),
     )
     return spec
 

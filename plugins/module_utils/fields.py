@@ -108,7 +108,9 @@ def normalize(record, fmap):
             out[name] = value
         elif kind == _TIME:
             out[name] = value
-            out[extra] = iso8601(value)
+            prefix = _ISO_SECONDS.get(value // 1000) if type(value) is int else None  # pylint: disable=unidiomatic-typecheck
+            # The common case inline (a second already formatted); anything else through iso8601.
+            out[extra] = iso8601(value) if prefix is None else '%s.%03dZ' % (prefix, value % 1000)
         elif kind == _ID:
             out[name] = value if value is None or isinstance(value, (bool, str)) else '%s' % (value,)
         else:

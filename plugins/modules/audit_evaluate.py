@@ -83,6 +83,10 @@ options:
       - An empty string sets no fact and returns the record as RV(record) instead.
     type: str
     default: webshell_audit_result
+  failing_fact:
+    description: Name of the fact that receives RV(failing_hosts) along with O(fact) (none when O(fact) is empty).
+    type: str
+    default: webshell_audit_failing_hosts
 notes:
   - Run it once, on the controller, with C(run_once=true) and C(delegate_to=localhost).
 seealso:
@@ -134,7 +138,7 @@ timings:
   type: dict
   sample: {detection_target_info: 0.9, detection_info: 6.1, exception_rule_info: 0.8, excepted_detection_info: 0.9, evaluate: 1.2}
 host_facts:
-  description: Per host, its C(status), C(reasons), C(target), own C(detections) and C(unreviewed_count), as the record has them.
+  description: Per host, its C(status), C(reasons), C(target), own C(detections) and C(unreviewed_count) as the record has them, and the record's C(summary).
   returned: success
   type: list
   elements: dict
