@@ -15,7 +15,6 @@ __metaclass__ = type
 
 import json
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
