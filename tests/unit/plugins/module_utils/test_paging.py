@@ -238,7 +238,7 @@ class Tracking(FakeApi):
                 self.started_while_slow.append(index)
             if index == self.slow:
                 self.slow_running = True
-        time.sleep(0.05 if index == self.slow else 0.002)
+        time.sleep(0.2 if index == self.slow else 0.002)
         with self.lock:
             self.active -= 1
             if index == self.slow:
@@ -251,7 +251,7 @@ class Tracking(FakeApi):
 def test_pages_in_flight_never_exceed_the_concurrency():
     api = Tracking(records(2000))
     ids, dummy, dummy2 = walk(api, 50, concurrency=4)
-    assert len(ids) == 2000 and api.most_active == 4
+    assert len(ids) == 2000 and 1 < api.most_active <= 4
 
 
 def test_workers_run_at_most_two_windows_ahead_of_a_slow_page():
@@ -278,19 +278,22 @@ def test_a_failing_page_stops_the_walk_and_aborts_retries_elsewhere():
     assert aborted == [True] and max(asked) < 3 + 2 * 4 + 1
 
 
-def test_pages_added_while_paging_are_still_fetched_without_duplicates():
+def test_records_added_while_paging_give_no_duplicates_and_a_warning():
     items = records(200)
+    newer = records(260)[200:]
     api = FakeApi(items)
     original = api.__call__
 
     def growing(index, size):
         if index == 2 and len(api.items) == 200:
-            api.items = records(260)[200:] + items  # 60 newer records pushed in at the head
+            api.items = newer + items  # 60 newer records pushed in at the head
         return original(index, size)
 
     ids, state, warnings = walk(growing, 50, concurrency=4)
-    assert len(ids) == len(set(ids)) and set(records(200)[i]['id'] for i in range(200)) <= set(ids)
-    assert state.total == 260 and any('changed from 200 to 260' in w for w in warnings)
+    # Pages fetched concurrently may straddle the insert either way, so records can be missed as well as repeated:
+    # what is guaranteed is no duplicate, only real records, every page the new total announces, and the warning.
+    assert len(ids) == len(set(ids)) and set(ids) <= set(r['id'] for r in newer + items)
+    assert state.total == 260 and any('changed from 200 to 260' in w and 'miss or repeat' in w for w in warnings)
 
 
 def test_max_items_plans_only_the_pages_it_needs():
