@@ -41,8 +41,8 @@ def examples(count, **overrides):
     return settings(settings.get_profile(PROFILE), max_examples=max(1, int(count * SCALE)), **overrides)
 
 
-def known_bug(count):
-    """Settings for a property marked xfail(strict=True, raises=...): one failure, reported as itself."""
+def regression_examples(count):
+    """Settings for a regression property (a bug these tests found, now fixed): a failure is reported on its own."""
     return examples(count, report_multiple_bugs=False)
 
 

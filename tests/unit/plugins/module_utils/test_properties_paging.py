@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.ncloud.wbd.plugins.module_utils import paging
 from ansible_collections.ncloud.wbd.plugins.module_utils.paging import Pager, PageState
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import examples, known_bug
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import examples, regression_examples
 
 WHERE = 'GetWebshell'
 ENOUGH = 5000  # pages: a walk of a finite model server that gets here does not terminate
@@ -250,7 +250,7 @@ def test_an_honest_server_gives_exactly_its_records(server, page_size, max_items
         honest_walk_is_exact(server, page_size, max_items)
 
 
-@known_bug(300)
+@regression_examples(300)
 @given(server=servers(honest=True, shape='paged', pages='honest', total='none'), ignore_index=st.booleans(),
        page_size=PAGE_SIZES, max_items=MAX_ITEMS)
 @example(server=Server([{'id': str(i)} for i in range(25)], base=1, total='none'), ignore_index=False, page_size=10,
@@ -264,7 +264,7 @@ def test_a_repeated_first_page_with_only_a_page_count(server, ignore_index, page
         honest_walk_is_exact(server, page_size, max_items)
 
 
-@known_bug(300)
+@regression_examples(300)
 @given(server=servers(honest=True, shape='paged', total='honest', base=0), page_size=st.integers(10, 30),
        max_items=st.none(), data=st.data())
 @example(server=Server([{'id': str(i)} for i in range(1000)], clamp=20), page_size=100, max_items=None, data=None)

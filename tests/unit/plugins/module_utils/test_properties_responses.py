@@ -27,7 +27,7 @@ from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_str
     JSON_SCALARS,
     examples,
     hostile_text,
-    known_bug,
+    regression_examples,
     json_bytes,
     json_values,
 )
@@ -268,7 +268,7 @@ def test_retry_flag_follows_the_status(status, headers, body):
 
 # ---- known bugs: typed errors are promised here too --------------------------------------------------
 
-@known_bug(200)
+@regression_examples(200)
 @given(status=NOT_2XX, name=st.sampled_from(['Date', 'Retry-After']),
        date=http_dates(st.integers(MAX_YEAR + 1, 10 ** 6)))
 @example(status=500, name='Date', date='Mon, 01 Jan 10000 00:00:00 GMT')
@@ -280,7 +280,7 @@ def test_far_future_http_dates_give_typed_errors(status, name, date):
         parse_response(status, headers, b'', info())
 
 
-@known_bug(100)
+@regression_examples(100)
 @given(status=STATUS, depth=st.integers(1000, 100000), closed=st.booleans())
 @example(status=200, depth=100000, closed=False)
 def test_deeply_nested_json_gives_a_typed_error(status, depth, closed):
@@ -289,7 +289,7 @@ def test_deeply_nested_json_gives_a_typed_error(status, depth, closed):
         parse_response(status, {}, body, info())
 
 
-@known_bug(100)
+@regression_examples(100)
 @given(status=NOT_2XX, before=hostile_text(), after=hostile_text(), key=st.sampled_from(['message', 'errorCode']))
 @example(status=502, before='', after='', key='message')
 def test_gateway_error_messages_hold_no_lone_surrogate(status, before, after, key):
@@ -299,7 +299,7 @@ def test_gateway_error_messages_hold_no_lone_surrogate(status, before, after, ke
     caught.value.message.encode('utf-8')
 
 
-@known_bug(100)
+@regression_examples(100)
 @given(status=STATUS, before=hostile_text(), after=hostile_text())
 @example(status=500, before='', after='')
 def test_messages_hold_no_arabic_letter_mark(status, before, after):
