@@ -111,9 +111,9 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Write every report format for an audit record
+- name: Write every report format for the record the ncloud.wbd.webshell_audit role left in this play
   ncloud.wbd.audit_report:
-    record: "{{ hostvars['localhost'].webshell_audit_result }}"  # set by the ncloud.wbd.webshell_audit role
+    record_from: webshell_audit_evaluated  # read on the controller as it is; record= would template it first
     dest: /var/lib/wbd-audit/reports
   delegate_to: localhost
   run_once: true
