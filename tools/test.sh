@@ -14,14 +14,18 @@ set -uo pipefail
 # shellcheck source=tools/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# sanity/units run on ansible-core 2.19 (the main venv); the compat steps cover every other version requires_ansible
+# admits: 2.16-2.18 on Python 3.11, 2.20 on 3.12 and the newest on 3.13.
+COMPAT_STEPS=(sanity-2.16 units-2.16 sanity-2.17 units-2.17 sanity-2.18 units-2.18 sanity-2.20 units-2.20
+              sanity-newest units-newest)
 ALL_STEPS=(yamllint ansible-lint changelog-lint docs-lint sanity units integration molecule bench-smoke build-install
-           sanity-2.16 units-2.16 sanity-newest units-newest)
+           galaxy-importer "${COMPAT_STEPS[@]}")
 declare -A GROUPS_=(
   [all]="${ALL_STEPS[*]}"
   [lint]="yamllint ansible-lint changelog-lint docs-lint"
-  [compat]="sanity-2.16 units-2.16 sanity-newest units-newest"
-  [sanity-all]="sanity sanity-2.16 sanity-newest"
-  [units-all]="units units-2.16 units-newest"
+  [compat]="${COMPAT_STEPS[*]}"
+  [sanity-all]="sanity $(printf '%s\n' "${COMPAT_STEPS[@]}" | grep '^sanity' | tr '\n' ' ')"
+  [units-all]="units $(printf '%s\n' "${COMPAT_STEPS[@]}" | grep '^units' | tr '\n' ' ')"
 )
 
 if [ "${1:-}" = "--list" ] || [ "${1:-}" = "-l" ]; then
@@ -132,6 +136,24 @@ step_build_install() {
   echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB), installed, $(wc -w <<<"$mods") module docs render with options, examples and return values"
 }
 
+# galaxy-importer (what Galaxy and Automation Hub run on upload) on the built tarball, from its own venv. It passes only
+# with no ERROR and no WARNING line (its flake8 and ansible-lint findings are warnings that do not fail the import).
+step_galaxy_importer() {
+  local venv dist="$WORK/dist-importer" tarball cfg="$WORK/galaxy-importer.cfg" log="$WORK/galaxy-importer.log" rc=0
+  venv="$(wbd_ensure_venv "$WBD_REPO/requirements/galaxy-importer.txt")" || return 1
+  rm -rf "$dist"
+  ansible-galaxy collection build --force --output-path "$dist" >/dev/null || return 1
+  tarball="$(ls "$dist/$WBD_NS-$WBD_NAME-"*.tar.gz)" || return 1
+  printf '[galaxy-importer]\nRUN_ANSIBLE_LINT = True\nRUN_FLAKE8 = True\nCHECK_CHANGELOG = True\nRUN_ANSIBLE_TEST = False\n' >"$cfg"
+  # RUN_ANSIBLE_TEST needs a container engine; sanity runs in its own steps on every ansible-core version instead.
+  GALAXY_IMPORTER_CONFIG="$cfg" PATH="$venv/bin:$PATH" "$venv/bin/python" -m galaxy_importer.main "$tarball" >"$log" 2>&1 || rc=$?
+  grep -v -E '^(Loading|Linting) ' "$log"
+  [ $rc -eq 0 ] || { echo "galaxy-importer failed (rc $rc)"; return 1; }
+  grep -q 'Importer processing completed successfully' "$log" || { echo "galaxy-importer did not complete"; return 1; }
+  if grep -E '^(WARNING|ERROR)' "$log" >/dev/null; then echo "galaxy-importer reported warnings or errors (above)"; return 1; fi
+  echo "galaxy-importer $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("galaxy-importer"))') accepted $(basename "$tarball")"
+}
+
 # Other ansible-core versions: own cached venv + own work copy, ansible-test from that venv.
 compat() {  # compat VARIANT SUBCOMMAND  (VARIANT = requirements/core-VARIANT.txt)
   local variant="$1" sub="$2" req venv pyver col
@@ -150,6 +172,12 @@ compat() {  # compat VARIANT SUBCOMMAND  (VARIANT = requirements/core-VARIANT.tx
 }
 step_sanity_2_16()    { compat 2.16 sanity; }
 step_units_2_16()     { compat 2.16 units; }
+step_sanity_2_17()    { compat 2.17 sanity; }
+step_units_2_17()     { compat 2.17 units; }
+step_sanity_2_18()    { compat 2.18 sanity; }
+step_units_2_18()     { compat 2.18 units; }
+step_sanity_2_20()    { compat 2.20 sanity; }
+step_units_2_20()     { compat 2.20 units; }
 step_sanity_newest()  { compat newest sanity; }
 step_units_newest()   { compat newest units; }
 

@@ -265,8 +265,8 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
         detection['covered_by'] = covering_rules(rules, raw, group_of.get('%s' % raw.get('instance_no')))
         for rid in detection['covered_by']:
             covers.setdefault(rid, []).append(detection['detection_id'])
-        detection['unreviewed'] = bool(host is not None and detection.get('action_status') != 'confirmed'
-                                       and not detection['covered_by'] and detection['max_weight'] >= policy['min_weight'])
+        counts = detection['max_weight'] >= policy['min_weight']
+        detection['unreviewed'] = bool(host is not None and detection.get('action_status') != 'confirmed' and not detection['covered_by'] and counts)
         (entries[host]['detections'] if host is not None else unmatched).append(detection)
 
     hides = None

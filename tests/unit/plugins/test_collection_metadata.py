@@ -35,3 +35,18 @@ def test_action_group_lists_exactly_the_modules_that_talk_to_the_api():
 def test_version_matches_galaxy_yml():
     assert load('galaxy.yml')['version'] == COLLECTION_VERSION
     assert USER_AGENT == 'ncloud.wbd/' + COLLECTION_VERSION
+
+
+def test_role_readmes_name_every_role_variable():
+    # Galaxy shows the role README; a variable added to the argument spec but not to the README would be invisible there.
+    roles = sorted(os.listdir(os.path.join(ROOT, 'roles')))
+    assert roles
+    for role in roles:
+        with open(os.path.join(ROOT, 'roles', role, 'README.md')) as handle:
+            readme = handle.read()
+        assert readme.startswith('# Role ncloud.wbd.%s\n' % role)
+        specs = load('roles/%s/meta/argument_specs.yml' % role)['argument_specs']
+        names = set(name for spec in specs.values() for name in spec.get('options', {}))
+        assert names
+        missing = sorted(name for name in names if '`%s`' % name not in readme)
+        assert not missing, 'roles/%s/README.md does not mention %s' % (role, ', '.join(missing))
