@@ -127,13 +127,31 @@ class Bench(object):
 
     # ---- helpers ---------------------------------------------------------------------------------
 
-    def module(self, url, out, **options):
-        """Run detection_info as its own process, the way Ansible runs it (minus the AnsiballZ wrapper)."""
+    def module(self, url, out, stdlib_json=False, **options):
+        """Run detection_info as its own process, the way Ansible runs it (minus the AnsiballZ wrapper).
+
+        ``stdlib_json`` hides orjson from it, as on a controller without orjson installed.
+        """
         args_file = os.path.join(self.tmp, 'args.json')
         with open(args_file, 'w') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': dict(options, endpoint=url, page_size=PAGE_SIZE)}, handle)
-        return run([sys.executable, '-m', 'ansible_collections.ncloud.wbd.plugins.modules.detection_info', args_file],
-                   self.env, out)
+        env = self.env
+        if stdlib_json:
+            blocker = os.path.join(self.tmp, 'no-orjson')
+            if not os.path.isdir(blocker):
+                os.makedirs(blocker)
+                with open(os.path.join(blocker, 'sitecustomize.py'), 'w') as handle:
+                    handle.write("import sys\nsys.modules['orjson'] = None  # import orjson now raises ImportError\n")
+            env = dict(env, PYTHONPATH=blocker + os.pathsep + env['PYTHONPATH'])
+        return run([sys.executable, '-m', 'ansible_collections.ncloud.wbd.plugins.modules.detection_info', args_file], env, out)
+
+    @staticmethod
+    def orjson_version():
+        try:
+            import orjson  # pylint: disable=import-outside-toplevel
+        except ImportError:
+            return None
+        return getattr(orjson, '__version__', 'installed')
 
     def baseline(self, url, out, limit=None):
         argv = [sys.executable, os.path.join(REPO, 'tools', 'bench_baseline.py'), url, str(PAGE_SIZE)]
@@ -156,14 +174,18 @@ class Bench(object):
         pages = int(math.ceil(n / float(PAGE_SIZE)))
         rows = []
         try:
-            times = dict((c, []) for c in cfg['concurrency'])
+            top = max(cfg['concurrency'])
+            # The highest concurrency once more with the json module only, when orjson is what the others used.
+            variants = [(c, False) for c in cfg['concurrency']] + ([(top, True)] if self.orjson_version() else [])
+            times = dict((v, []) for v in variants)
             base_times, conns = [], {}
             for dummy in range(cfg['runs']):
-                for c in cfg['concurrency']:
+                for variant in variants:
+                    c, stdlib = variant
                     sandbox.reset()
-                    times[c].append(self.module(sandbox.url, out, concurrency=c)[0])
+                    times[variant].append(self.module(sandbox.url, out, stdlib_json=stdlib, concurrency=c)[0])
                     stats = sandbox.stats()
-                    conns[c] = (stats['requests_total'], stats['connections_total'])
+                    conns[variant] = (stats['requests_total'], stats['connections_total'])
                     check(self.count_records(out) == (n, n), 'detection_info at concurrency %d returned %s records, expected %d'
                           % (c, self.count_records(out), n))
                 sandbox.reset()
@@ -179,16 +201,18 @@ class Bench(object):
         finally:
             sandbox.stop()
         base = median(base_times)
-        for c in cfg['concurrency']:
+        json_lib = 'orjson' if self.orjson_version() else 'json'
+        for variant in variants:
+            c, stdlib = variant
             bound = pages * latency / 1000.0 / c
-            t = median(times[c])
-            rows.append({'concurrency': c, 'seconds': round(t, 2), 'lower_bound': round(bound, 2), 'vs_bound': round(t / bound, 2),
-                         'speedup_vs_baseline': round(base / t, 2), 'requests': conns[c][0], 'connections': conns[c][1],
-                         'runs': [round(x, 2) for x in times[c]]})
-        rows.append({'concurrency': 'baseline', 'seconds': round(base, 2), 'lower_bound': round(pages * latency / 1000.0, 2),
+            t = median(times[variant])
+            rows.append({'concurrency': c, 'json': 'json' if stdlib else json_lib, 'seconds': round(t, 2), 'lower_bound': round(bound, 2),
+                         'vs_bound': round(t / bound, 2), 'speedup_vs_baseline': round(base / t, 2), 'requests': conns[variant][0],
+                         'connections': conns[variant][1], 'runs': [round(x, 2) for x in times[variant]]})
+        rows.append({'concurrency': 'baseline', 'json': 'json', 'seconds': round(base, 2), 'lower_bound': round(pages * latency / 1000.0, 2),
                      'vs_bound': round(base / (pages * latency / 1000.0), 2), 'speedup_vs_baseline': 1.0,
                      'requests': conns['baseline'][0], 'connections': conns['baseline'][1], 'runs': [round(x, 2) for x in base_times]})
-        self.results['fetch'] = {'detections': n, 'pages': pages, 'latency_ms': latency, 'rows': rows,
+        self.results['fetch'] = {'detections': n, 'pages': pages, 'latency_ms': latency, 'rows': rows, 'orjson': self.orjson_version(),
                                  'no_latency_seconds': {'module': round(cpu_floor, 2), 'baseline': round(base_floor, 2)}}
 
     # ---- 2. audit scale --------------------------------------------------------------------------
@@ -306,10 +330,11 @@ def table(results):
     if f:
         lines += ['Fetch: %d detections, %d pages of %d, %d ms latency per request (median of %d runs)'
                   % (f['detections'], f['pages'], PAGE_SIZE, f['latency_ms'], results['config']['runs']), '',
-                  '| concurrency | seconds | lower bound | vs bound | vs baseline | requests | connections |', '|---|---|---|---|---|---|---|']
-        row = '| %s | %.2f | %.2f | %.2fx | %.1fx faster | %d | %d |'
-        lines += [row % (r['concurrency'], r['seconds'], r['lower_bound'], r['vs_bound'], r['speedup_vs_baseline'], r['requests'],
-                         r['connections']) for r in f['rows']]
+                  '| concurrency | JSON | seconds | lower bound | vs bound | vs baseline | requests | connections |',
+                  '|---|---|---|---|---|---|---|---|']
+        row = '| %s | %s | %.2f | %.2f | %.2fx | %.1fx faster | %d | %d |'
+        lines += [row % (r['concurrency'], r['json'], r['seconds'], r['lower_bound'], r['vs_bound'], r['speedup_vs_baseline'],
+                         r['requests'], r['connections']) for r in f['rows']]
         lines += ['', 'Without latency (the processes alone): detection_info %.2f s at concurrency %s, baseline %.2f s'
                   % (f['no_latency_seconds']['module'], max(results['config']['concurrency']), f['no_latency_seconds']['baseline']), '']
     a = results.get('audit')

@@ -23,10 +23,13 @@ __metaclass__ = type
 import datetime
 import re
 
-_EPOCH = datetime.datetime(1970, 1, 1)
-# Formatted seconds, reused: the times of one listing share their seconds often (file times are whole seconds).
-_ISO_SECONDS = {}
-_ISO_CACHE_LIMIT = 100000
+_EPOCH_DATE = datetime.date(1970, 1, 1)
+# Formatted parts of ISO times, reused: "YYYY-MM-DDT" per day (bounded: the API decides which days), "HH:MM:SS" per
+# second of the day (at most 86,400) and ".mmmZ" per millisecond.
+_ISO_DAYS = {}
+_ISO_DAY_LIMIT = 100000
+_ISO_CLOCK = {}
+_ISO_MILLIS = ['.%03dZ' % millis for millis in range(1000)]
 
 
 # What normalize does with one field: keep it, stringify an ID, add an ISO twin, or recurse into records.
@@ -75,17 +78,28 @@ def iso8601(ms):
         ms = int(ms)
     except (OverflowError, ValueError):
         return None
+    return _iso_int(ms)
+
+
+def _iso_int(ms):
+    """iso8601 for an int. The date comes from a per-day cache and the time of day from a per-second-of-day cache
+    (a listing's records share a few days), so most values cost two lookups and no datetime arithmetic."""
     seconds, millis = divmod(ms, 1000)
-    prefix = _ISO_SECONDS.get(seconds)
-    if prefix is None:
+    days, second_of_day = divmod(seconds, 86400)
+    day = _ISO_DAYS.get(days)
+    if day is None:
         try:
-            prefix = (_EPOCH + datetime.timedelta(seconds=seconds)).isoformat()
+            day = (_EPOCH_DATE + datetime.timedelta(days=days)).isoformat() + 'T'
         except OverflowError:
             return None
-        if len(_ISO_SECONDS) >= _ISO_CACHE_LIMIT:
-            _ISO_SECONDS.clear()
-        _ISO_SECONDS[seconds] = prefix
-    return '%s.%03dZ' % (prefix, millis)
+        if len(_ISO_DAYS) >= _ISO_DAY_LIMIT:
+            _ISO_DAYS.clear()
+        _ISO_DAYS[days] = day
+    clock = _ISO_CLOCK.get(second_of_day)
+    if clock is None:
+        hours, rest = divmod(second_of_day, 3600)
+        clock = _ISO_CLOCK[second_of_day] = '%02d:%02d:%02d' % (hours, rest // 60, rest % 60)
+    return day + clock + _ISO_MILLIS[millis]
 
 
 def generic_snake(name):
@@ -108,9 +122,7 @@ def normalize(record, fmap):
             out[name] = value
         elif kind == _TIME:
             out[name] = value
-            prefix = _ISO_SECONDS.get(value // 1000) if type(value) is int else None  # pylint: disable=unidiomatic-typecheck
-            # The common case inline (a second already formatted); anything else through iso8601.
-            out[extra] = iso8601(value) if prefix is None else '%s.%03dZ' % (prefix, value % 1000)
+            out[extra] = _iso_int(value) if type(value) is int else iso8601(value)  # pylint: disable=unidiomatic-typecheck
         elif kind == _ID:
             out[name] = value if value is None or isinstance(value, (bool, str)) else '%s' % (value,)
         else:

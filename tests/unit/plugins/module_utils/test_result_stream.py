@@ -17,6 +17,16 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.result_stream import Re
 SECRET = 'sec"ret/\u00e9-value'
 
 
+@pytest.fixture(params=['orjson', 'json'], autouse=True)
+def serialiser(request, monkeypatch):
+    """Every test runs with orjson (installed for the unit tests) and with the json module, as without orjson."""
+    if request.param == 'orjson':
+        assert result_stream.orjson is not None, 'orjson is in tests/unit/requirements.txt; the orjson path must be tested'
+    else:
+        monkeypatch.setattr(result_stream, 'orjson', None)
+    return request.param
+
+
 def spooled(records, no_log=(), spill_bytes=result_stream.SPILL_BYTES):
     spool = RecordSpool(set(no_log), spill_bytes=spill_bytes)
     spool.extend(records)
@@ -33,6 +43,20 @@ def test_a_spool_is_the_json_array_of_its_records(spill):
     assert json.loads(text) == records and spool.count == 50
 
 
+def test_non_ascii_text_survives_chunk_boundaries_when_copied_as_text(monkeypatch):
+    # Copied to a text stream in chunks, a multi-byte character can straddle two chunks.
+    monkeypatch.setattr(result_stream, 'COPY_CHUNK', 7)
+    records = [{'memo': u'\ud55c\uad6d\uc5b4 \u00e9\u20ac\U0001f600 %d' % i} for i in range(40)]
+    text, dummy = spooled(records, spill_bytes=10)
+    assert json.loads(text) == records
+
+
+def test_integers_wider_than_64_bits_fall_back_to_the_json_module():
+    records = [{'n': 2 ** 70, 'id': '1'}, {'n': -2 ** 64, 'id': '2'}]
+    text, dummy = spooled(records)
+    assert json.loads(text) == records
+
+
 def test_an_empty_spool_is_an_empty_array():
     assert spooled([])[0] == '[]'
 
@@ -40,7 +64,7 @@ def test_an_empty_spool_is_an_empty_array():
 def test_no_log_values_are_masked_inside_records_also_when_json_escapes_them():
     records = [{'memo': 'before %s after' % SECRET, 'other': 'clean'}, {'memo': 'clean'}]
     text, dummy = spooled(records, no_log=[SECRET])
-    assert SECRET not in text and json.dumps(SECRET)[1:-1] not in text
+    assert SECRET not in text and json.dumps(SECRET)[1:-1] not in text and 'sec\\"ret' not in text
     parsed = json.loads(text)
     assert parsed[0]['memo'] == 'before ******** after' and parsed[0]['other'] == 'clean' and parsed[1] == {'memo': 'clean'}
 
