@@ -133,7 +133,16 @@ step_build_install() {
       grep -q "^$section" <<<"$doc" || { echo "ansible-doc $m renders no $section section"; return 1; }
     done
   done
-  echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB), installed, $(wc -w <<<"$mods") module docs render with options, examples and return values"
+  local plugin n_inv=0
+  for plugin in plugins/inventory/*.py; do
+    plugin="$WBD_NS.$WBD_NAME.$(basename "$plugin" .py)"
+    doc="$(ANSIBLE_COLLECTIONS_PATH="$inst" ANSIBLE_NOCOLOR=1 ansible-doc -t inventory "$plugin")" || { echo "ansible-doc -t inventory $plugin failed"; return 1; }
+    for section in OPTIONS EXAMPLES; do
+      grep -q "^$section" <<<"$doc" || { echo "ansible-doc -t inventory $plugin renders no $section section"; return 1; }
+    done
+    n_inv=$((n_inv + 1))
+  done
+  echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB), installed, $(wc -w <<<"$mods") module docs render with options, examples and return values, $n_inv inventory plugin docs with options and examples"
 }
 
 # galaxy-importer (what Galaxy and Automation Hub run on upload) on the built tarball, from its own venv. It passes only

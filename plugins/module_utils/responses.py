@@ -229,7 +229,7 @@ def parse_response(status, headers, body, request):
     if envelope.get('success') is not True:
         code = clean_text(envelope.get('code'), 20)
         message = clean_text(envelope.get('message') or 'no message')
-        hint = 'the request reached WBD but was refused; check the module options'
+        hint = 'the request reached WBD but was refused; check the options (filters, IDs, page size)'
         if code == '400' and 'platform' in message.lower():
             hint = ('the X-NCP-USE_PLATFORM_TYPE header did not arrive; a proxy between this machine and the API '
                     'may drop headers whose names contain an underscore')
