@@ -144,7 +144,8 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# Each example is a file of its own (named in its first comment); they are listed together here.
+# Each example is a file of its own, named in its first comment. The first is live YAML; the others are commented
+# out so that this block stays one YAML document without repeated keys (uncomment them in a file of their own).
 
 # prod.wbd.yml: every registered server, named by server name, keys from NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY
 # or ~/.ncloud/configure. Groups wbd_agent_enable, wbd_agent_notInstalled, ..., wbd_group_web_prd_group, ...
@@ -152,40 +153,40 @@ plugin: ncloud.wbd.detection_targets
 
 # unprotected.wbd.yml: only servers whose agent does not detect, in the gov site, with a profile of the credentials
 # file; connect to them by their IP address; group them by OS image and by WAS type
-plugin: ncloud.wbd.detection_targets
-site: gov
-profile: audit
-agent_status: [disable, notInstalled, error, down, activating]
-compose:
-  ansible_host: wbd_ip_address
-keyed_groups:
-  - key: wbd_server_image_name
-    prefix: image
-  - key: wbd_was_configs | map(attribute='was_type') | list
-    prefix: was
-groups:
-  windows: "'win' in wbd_server_image_name"
-  needs_attention: wbd_agent_status != 'enable'
+# plugin: ncloud.wbd.detection_targets
+# site: gov
+# profile: audit
+# agent_status: [disable, notInstalled, error, down, activating]
+# compose:
+#   ansible_host: wbd_ip_address
+# keyed_groups:
+#   - key: wbd_server_image_name
+#     prefix: image
+#   - key: wbd_was_configs | map(attribute='was_type') | list
+#     prefix: was
+# groups:
+#   windows: "'win' in wbd_server_image_name"
+#   needs_attention: wbd_agent_status != 'enable'
 
 # by_instance.detection_targets.yml: host names are instance numbers; fail rather than rename on a duplicate;
 # the list of targets is cached for an hour in JSON files
-plugin: ncloud.wbd.detection_targets
-hostname: instance_no
-duplicate_hostnames: error
-server_group_name: web-prd-group
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/ansible-inventory
-cache_timeout: 3600
+# plugin: ncloud.wbd.detection_targets
+# hostname: instance_no
+# duplicate_hostnames: error
+# server_group_name: web-prd-group
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/ansible-inventory
+# cache_timeout: 3600
 
 # sandbox.wbd.yml: a local WBD sandbox (see tests/sandbox), no TLS; the keys still come from the environment
-plugin: ncloud.wbd.detection_targets
-endpoint: http://127.0.0.1:8080
-concurrency: 1
-group_by_server_group: false
-strict: true
-compose:
-  wbd_protected: wbd_agent_status == 'enable'
+# plugin: ncloud.wbd.detection_targets
+# endpoint: http://127.0.0.1:8080
+# concurrency: 1
+# group_by_server_group: false
+# strict: true
+# compose:
+#   wbd_protected: wbd_agent_status == 'enable'
 
 # Then, for example:
 #   ansible-inventory -i prod.wbd.yml --graph
