@@ -5,8 +5,14 @@
 
 Passing tens of thousands of detections through a template (registered results into a filter,
 the record out of it) makes ansible-core 2.19 copy and inspect every value, which costs far more
-than the audit itself. Here the info modules' results stay Python objects from the module
-output to the record; only the record and a few small lists leave as the task result.
+than the audit itself. Here the records stay Python objects from the API to the record; only the
+record and a few small lists leave as the task result.
+
+The four lists are fetched in this worker with the info modules' own code (``WbdModule`` over a
+``ControllerModule``: the same options, validation, environment fallbacks, credentials, paging
+and errors), which spares a module process, its JSON output and ansible-core's parsing of it per
+list. When the task sets ``environment`` (which only a module process would see) or the
+controller's Python lacks requests, the info modules run as modules instead.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +24,8 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.ncloud.wbd.plugins.filter.webshell_audit_hosts import host_keys
+from ansible_collections.ncloud.wbd.plugins.module_utils import filters as wbd_filters
+from ansible_collections.ncloud.wbd.plugins.module_utils import resources
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import AuditInputError, evaluate, window
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import (
@@ -25,6 +33,29 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import (
     audit_evaluate_argument_spec,
     hosts_failing,
 )
+from ansible_collections.ncloud.wbd.plugins.module_utils.client import HAS_REQUESTS
+from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdError
+from ansible_collections.ncloud.wbd.plugins.module_utils.module import (
+    ControllerModule,
+    WbdModule,
+    controller_params,
+    detection_argument_spec,
+    list_argument_spec,
+)
+
+# The lists the audit reads: (the info module's own options, what its main() returns), for the in-worker path.
+LISTS = {
+    'detection_target_info': (lambda: list_argument_spec(wbd_filters.DETECTION_TARGET),
+                              lambda wbd: wbd.list_result('detection_targets', resources.DETECTION_TARGETS, collect=True)),
+    'detection_info': (detection_argument_spec,
+                       lambda wbd: wbd.list_result('detections', resources.DETECTIONS, collect=True,
+                                                   with_objects=wbd.params['suspicious_objects'])),
+    'exception_rule_info': (lambda: list_argument_spec(wbd_filters.EXCEPTION_RULE),
+                            lambda wbd: wbd.list_result('exception_rules', resources.EXCEPTION_RULES, collect=True)),
+    'excepted_detection_info': (detection_argument_spec,
+                                lambda wbd: wbd.list_result('excepted_detections', resources.EXCEPTED_DETECTIONS, collect=True,
+                                                            with_objects=wbd.params['suspicious_objects'])),
+}
 
 
 class ActionModule(ActionBase):
@@ -32,14 +63,30 @@ class ActionModule(ActionBase):
     _requires_connection = False
 
     def _list(self, module, args, key, task_vars, warnings):
-        """Run one info module on the controller; its records, or the task fails with the module's own message."""
+        """One info module's records, or the task fails with the module's own message."""
         name = 'ncloud.wbd.' + module
         started = time.time()
-        result = self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
+        if HAS_REQUESTS and not any(self._task.environment or ()):  # [{}] when nothing is set
+            records = self._list_here(module, name, args, key, warnings)
+        else:
+            result = self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
+            warnings.extend(result.get('warnings') or [])
+            if result.get('failed') or key not in result:
+                raise AnsibleActionFail('%s: %s' % (name, result.get('msg') or 'returned no %s' % key))
+            records = result[key]
         self.timings[module] = round(time.time() - started, 2)
-        warnings.extend(result.get('warnings') or [])
-        if result.get('failed') or key not in result:
-            raise AnsibleActionFail('%s: %s' % (name, result.get('msg') or 'returned no %s' % key))
+        return records
+
+    @staticmethod
+    def _list_here(module, name, args, key, warnings):
+        """The info module's work in this worker: the same options, checks, requests and records, no module process."""
+        spec, work = LISTS[module]
+        wbd = None
+        try:
+            wbd = WbdModule(module=ControllerModule(controller_params(spec(), args), warnings.append))
+            result = wbd.collect(work)
+        except WbdError as err:
+            raise AnsibleActionFail('%s: %s' % (name, wbd.redact(str(err)) if wbd is not None else err))
         return result[key]
 
     def run(self, tmp=None, task_vars=None):
@@ -84,10 +131,10 @@ class ActionModule(ActionBase):
             failing_hosts=failing,
             unprotected_hosts=sorted(h for h, entry in statuses.items() if entry['status'] == 'unprotected'),
             unreviewed_hosts=sorted(h for h, entry in statuses.items() if entry['unreviewed_count'] > 0),
-            # Ready-made per-host facts, so the role's publishing loop takes each item as it is.
+            # The small per-host facts, ready for the role's publishing loop; each host's detections stay in the record
+            # only (a copy here would double what ansible-core copies and inspects after the task, and the loop's list).
             host_facts=[dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'],
-                             detections=entry['detections'], unreviewed_count=entry['unreviewed_count'],
-                             summary=record['summary'])
+                             unreviewed_count=entry['unreviewed_count'])
                         for name, entry in sorted(statuses.items())],
             ansible_facts=dict(((args['fact'], record), (args['failing_fact'], failing)) if args['fact'] else ()),
         )

@@ -107,6 +107,15 @@ class WbdClient(object):
         self.concurrency = max(1, int(concurrency))
         # One pooled connection per worker: a smaller pool would open and drop connections under load.
         self.session = session or self._new_session(self.concurrency)
+        self._proxies = None
+        if session is None and hasattr(self.session, 'merge_environment_settings'):
+            # What requests reads from the environment (proxies, no_proxy, REQUESTS_CA_BUNDLE) is read once here for
+            # our one origin, not again for every request (with a .netrc lookup each time); netrc credentials are
+            # never sent, since every request carries its own signature.
+            settings = self.session.merge_environment_settings(self._origin + '/', {}, None, self.verify, None)
+            self._proxies = settings['proxies']
+            self.verify = settings['verify']
+            self.session.trust_env = False
         # Concurrency 1 keeps the plain retry loop: no gate, no collective pause.
         self.gate = AdaptiveLimit(self.concurrency) if self.concurrency > 1 else None
         self._abort = threading.Event()
@@ -148,7 +157,7 @@ class WbdClient(object):
         info.signatures.append(headers[SIGNATURE_HEADER])
         self._count('requests')
         try:
-            response = self.session.request(method, self._origin + uri, data=data, headers=headers,
+            response = self.session.request(method, self._origin + uri, data=data, headers=headers, proxies=self._proxies,
                                             timeout=self.timeout, verify=self.verify, allow_redirects=False)
             body = response.content
         except requests.exceptions.SSLError as exc:

@@ -73,15 +73,57 @@ def detection_argument_spec():
     return spec
 
 
-class WbdModule(object):
-    """An AnsibleModule with the common options and a WBD client, run through ``run``."""
+class RecordList(list):
+    """The records of a list, collected (``WbdModule.collect``): what a RecordSpool streams into module output."""
 
-    def __init__(self, argument_spec=None, **kwargs):
-        spec = auth_argument_spec()
-        spec.update(argument_spec or {})
-        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
-        if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    @property
+    def count(self):
+        return len(self)
+
+    def close(self):
+        """Nothing to release; a RecordSpool releases its buffer."""
+
+
+class ControllerModule(object):
+    """The part of an AnsibleModule that WbdModule uses, for an action plugin listing in the controller's worker.
+
+    ``params`` are validated as the module would validate them (``controller_params``); ``warn`` collects warnings.
+    """
+
+    def __init__(self, params, warn):
+        self.params = params
+        self.warn = warn
+        self.no_log_values = set()
+
+
+def controller_params(argument_spec, args):
+    """``args`` validated against the common options plus ``argument_spec``, as AnsibleModule validates a module's:
+    types, defaults and environment fallbacks. Raises WbdConfigError with the validator's messages."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
+    spec = auth_argument_spec()
+    spec.update(argument_spec or {})
+    result = ArgumentSpecValidator(spec).validate(args)
+    if result.error_messages:
+        raise WbdConfigError('; '.join(result.error_messages))
+    return result.validated_parameters
+
+
+class WbdModule(object):
+    """An AnsibleModule with the common options and a WBD client, run through ``run``.
+
+    With ``module`` (a ControllerModule) it runs in an action plugin instead: no AnsibleModule, and ``collect``
+    instead of ``run`` returns the records as Python objects rather than printing them.
+    """
+
+    def __init__(self, argument_spec=None, module=None, **kwargs):
+        if module is not None:
+            self.module = module
+        else:
+            spec = auth_argument_spec()
+            spec.update(argument_spec or {})
+            self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+            if not HAS_REQUESTS:
+                self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self._client = None
 
@@ -141,15 +183,15 @@ class WbdModule(object):
                                     operation=resource.get_op if filters is None else resource.search_op,
                                     permission=resource.permission)
 
-    def list_result(self, key, resource, with_objects=False):
+    def list_result(self, key, resource, with_objects=False, collect=False):
         """The result of a list module: the records under ``key``, the API's ``total_count`` and ``truncated``.
 
         Filters come from the options named by ``resource.filters``; ``max_results`` caps the list;
         ``with_objects`` adds each record's suspicious objects. Records go to the output as they arrive
-        (``RecordSpool``), so a large listing is never held in memory whole.
+        (``RecordSpool``), so a large listing is never held in memory whole; with ``collect`` they are kept in a list.
         """
         pager = self.paginate(resource, filters=self.search_filters(resource), max_items=self.params.get('max_results'))
-        spool = RecordSpool(self.module.no_log_values)
+        spool = RecordList() if collect else RecordSpool(self.module.no_log_values)
         batch = []
         try:
             for record in pager:
@@ -202,12 +244,21 @@ class WbdModule(object):
     def run(self, work):
         """Call ``work(self)`` and exit with its result dict; the only place errors become fail_json."""
         try:
+            result = self.collect(work)
+        except WbdError as err:
+            self.module.fail_json(msg=str(err), error=dict(kind=err.kind, status=err.status, code=err.code))
+        exit_with_spools(self.module, dict(result, changed=False))
+
+    def collect(self, work):
+        """``work(self)``: its result, or its WbdError with the secret key blanked out; the client is closed after."""
+        try:
             result = work(self)
         except WbdError as err:
             self._report_retries('the run failed.')
-            self.module.fail_json(msg=self.redact(str(err)), error=dict(kind=err.kind, status=err.status, code=err.code))
+            err.message = self.redact(err.message)
+            raise
         finally:
             if self._client is not None:
                 self._client.close()
         self._report_retries('the results are complete.')
-        exit_with_spools(self.module, dict(result, changed=False))
+        return result

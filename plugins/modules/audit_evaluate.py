@@ -138,7 +138,9 @@ timings:
   type: dict
   sample: {detection_target_info: 0.9, detection_info: 6.1, exception_rule_info: 0.8, excepted_detection_info: 0.9, evaluate: 1.2}
 host_facts:
-  description: Per host, its C(status), C(reasons), C(target), own C(detections) and C(unreviewed_count) as the record has them, and the record's C(summary).
+  description:
+    - Per host (C(host)), its C(status), C(reasons), C(target) and C(unreviewed_count) as the record has them.
+    - Its detections are in the record only, under C(hosts.<host>.detections).
   returned: success
   type: list
   elements: dict

@@ -120,6 +120,7 @@ class Dataset(object):
         self.alarm_interval = {}
         self.index = {}
         self.inserted = 0  # records added by insert_head, numbering their IDs
+        self.version = 0  # bumped by every change, so cached search results are never stale
 
     def records(self, resource):
         """Records of one resource name as used in URLs (``exception-rules`` ...)."""
@@ -160,6 +161,7 @@ class Dataset(object):
         for record in new:
             self.index[(resource, record['detectionId'])] = record
         records[0:0] = new
+        self.version += 1
         return [record['detectionId'] for record in new]
 
     def delete_head(self, resource, count):
@@ -168,6 +170,7 @@ class Dataset(object):
         records = self.records(resource)
         gone = records[:count]
         del records[:len(gone)]
+        self.version += 1
         for record in gone:
             self.index.pop((resource, record.get('detectionId')), None)
         return [rec[ID_FIELDS[resource]] for rec in gone]

@@ -117,20 +117,18 @@ def build_predicates(resource, body):
     return checks
 
 
-def page_of(records, checks, index, size):
-    """One pass over the records: count every match, keep only the requested page."""
-    start = index * size
-    end = start + size
+def matching(records, checks):
+    """The records every check accepts, in order (all of them without checks)."""
     if not checks:
-        total = len(records)
-        content = records[start:end]
-    else:
-        total = 0
-        content = []
-        for rec in records:
-            if all(check(rec) for check in checks):
-                if start <= total < end:
-                    content.append(rec)
-                total += 1
+        return records
+    return [rec for rec in records if all(check(rec) for check in checks)]
+
+
+def page_of(records, checks, index, size):
+    """The requested page of the matching records, with the total of all matches."""
+    start = index * size
+    matches = matching(records, checks)
+    total = len(matches)
+    content = matches[start:start + size]
     pages = int(math.ceil(total / float(size))) if total else 0
     return {'content': content, 'totalCount': total, 'pageSize': size, 'pageIndex': index, 'totalPages': pages}

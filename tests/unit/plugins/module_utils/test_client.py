@@ -221,3 +221,22 @@ def test_real_session_pool_matches_the_concurrency():
         assert c.session.get_adapter('http://127.0.0.1:9')._pool_maxsize == 12
     finally:
         c.close()
+
+
+def test_environment_settings_are_read_once_for_the_origin(monkeypatch, tmp_path):
+    # requests would look these up (and search for a .netrc) on every call; the client reads them once and sends
+    # them with each request, so proxies and a CA bundle from the environment still apply.
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('')
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example:3128')
+    monkeypatch.setenv('NO_PROXY', 'other.example')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(bundle))
+    client = WbdClient('https://wbd.apigw.ntruss.com', 'AK', 'SK')
+    assert client.session.trust_env is False
+    assert client._proxies.get('https') == 'http://proxy.example:3128'
+    assert client.verify == str(bundle)
+    # An explicit CA path or validate_certs: false is not overridden by the environment.
+    assert WbdClient('https://wbd.apigw.ntruss.com', 'AK', 'SK', ca_path='/etc/my-ca.pem').verify == '/etc/my-ca.pem'
+    assert WbdClient('https://wbd.apigw.ntruss.com', 'AK', 'SK', validate_certs=False).verify is False
+    monkeypatch.setenv('NO_PROXY', 'wbd.apigw.ntruss.com')
+    assert not WbdClient('https://wbd.apigw.ntruss.com', 'AK', 'SK')._proxies.get('https')
