@@ -51,7 +51,7 @@ molecule: ## molecule scenario 'audit' (roles against the sandbox; HTML report s
 build: ## build the collection tarball, install it to a temp dir, check ansible-doc
 	@bash tools/test.sh build-install
 
-compat: ## sanity + units on ansible-core 2.16 (Py 3.11) and the newest ansible-core (Py 3.13)
+compat: ## sanity + units on ansible-core 2.16, 2.17, 2.18 (Py 3.11), 2.20 (Py 3.12) and the newest (Py 3.13)
 	@bash tools/test.sh compat
 
 venv: ## create/refresh the cached venvs and print their paths

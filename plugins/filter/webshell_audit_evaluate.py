@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: webshell_audit_evaluate
 short_description: Evaluate WBD detections, detection targets and exception rules against inventory hosts
-version_added: 0.1.0
+version_added: 1.0.0
 author: ncloud.wbd maintainers
 description:
   - The audit logic of the P(ncloud.wbd.webshell_audit#role) role as a filter, run once on the controller.

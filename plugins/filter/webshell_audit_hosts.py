@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: webshell_audit_hosts
 short_description: The match keys of inventory hosts, for the webshell audit
-version_added: 0.1.0
+version_added: 1.0.0
 author: ncloud.wbd maintainers
 description:
   - Reads, for each named host, the values the P(ncloud.wbd.webshell_audit_evaluate#filter) filter matches against

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: webshell_audit_window
 short_description: The look-back window of a webshell audit, fixed once per run
-version_added: 0.1.0
+version_added: 1.0.0
 author: ncloud.wbd maintainers
 description:
   - Turns a look-back setting into the run time and the window start, both as epoch milliseconds and ISO 8601 UTC.

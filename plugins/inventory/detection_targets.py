@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: detection_targets
 short_description: Inventory of the servers registered for Webshell Behavior Detector detection
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - ncloud.wbd maintainers (@ncloud-wbd)
 description:

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: audit_evaluate
 short_description: Fetch the WBD lists once and evaluate the webshell audit on the controller
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Runs M(ncloud.wbd.detection_target_info), M(ncloud.wbd.detection_info) (the detections since the start of the
     look-back window), M(ncloud.wbd.exception_rule_info) and, with O(excepted), M(ncloud.wbd.excepted_detection_info)

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: audit_merge
 short_description: Merge the audit records of job slices into the record of one unsliced run
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the JSON reports that the slices of one sliced audit wrote (AWX job slicing, or C(ansible-playbook
     ncloud.wbd.audit) run once per C(--limit) partition of one inventory) and returns the audit record one run over

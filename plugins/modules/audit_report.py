@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: audit_report
 short_description: Write webshell audit report files from an audit record
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Turns a webshell audit record (schema version 1, as the C(ncloud.wbd) audit produces it) into report files in
     O(dest) - the canonical JSON record, a CSV of findings, a self-contained HTML page, JUnit XML and Markdown.

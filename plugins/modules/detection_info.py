@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: detection_info
 short_description: List Webshell Behavior Detector detections
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the suspected webshell behaviour that WBD agents reported on servers registered for detection, every page
     of it. Without filters it calls the WBD API operation GetWebshell (C(GET /api/v1/detections)); with any filter

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: detection_target_info
 short_description: List the servers registered for Webshell Behavior Detector detection and their agent status
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the detection targets, the servers registered for webshell behaviour detection, with the state of each
     server's WBD agent, every page of it. Without filters it calls the WBD API operation GetDetectionTarget

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: excepted_detection_info
 short_description: List Webshell Behavior Detector detections that exception rules silenced
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the excepted detections, the suspected webshell behaviour that matched an exception rule and so was moved
     to the excepted list instead of raising an alert, every page of it. Without filters it calls the WBD API operation

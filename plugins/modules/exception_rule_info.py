@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: exception_rule_info
 short_description: List Webshell Behavior Detector exception rules
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the exception rules that silence matching webshell detections, every page of it. Without filters it calls
     the WBD API operation GetExceptionRule (C(GET /api/v1/exception-rules)); with any filter it calls

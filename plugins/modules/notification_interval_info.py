@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: notification_interval_info
 short_description: Read the Webshell Behavior Detector notification interval
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads how often WBD sends a detection alert (the WBD API operation GetNotificationInterval,
     C(GET /api/v1/alarm/interval)). One alert is sent per interval, so a long interval delays the news of a webshell.

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: quarantine_info
 short_description: List the files Webshell Behavior Detector quarantined
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the quarantined files, suspicious files that a user quarantined (renamed so they can no longer run) from a
     detection, every page of it. Without filters it calls the WBD API operation GetQuarantine
