@@ -73,12 +73,19 @@ def detection_argument_spec():
     return spec
 
 
-class RecordList(list):
-    """The records of a list, collected (``WbdModule.collect``): what a RecordSpool streams into module output."""
+class RecordList(object):
+    """The records of a list kept as Python objects (``list_result(collect=True)``), where a RecordSpool would
+    stream them into the module output."""
+
+    def __init__(self):
+        self.records = []
+
+    def extend(self, records):
+        self.records.extend(records)
 
     @property
     def count(self):
-        return len(self)
+        return len(self.records)
 
     def close(self):
         """Nothing to release; a RecordSpool releases its buffer."""
@@ -206,7 +213,7 @@ class WbdModule(object):
         total = state.total
         if total is None and not state.truncated:
             total = spool.count  # a bare-array answer has no total, but an untruncated walk counted everything
-        return {key: spool, 'total_count': total, 'truncated': state.truncated}
+        return {key: spool.records if collect else spool, 'total_count': total, 'truncated': state.truncated}
 
     def _flush(self, batch, spool, resource, with_objects):
         if with_objects:
