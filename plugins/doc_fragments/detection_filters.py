@@ -7,7 +7,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Search filters and enrichment of the modules that list detections (detected or excepted)."""
+    """Search filters: of the modules that list detections (detected or excepted), and (TARGETS) of those that list
+    detection targets."""
 
     DOCUMENTATION = r'''
 options:
@@ -73,4 +74,38 @@ notes:
     operation, a POST per page with the filters in the JSON body; it is still read-only.
   - Filters are combined with AND. How the API compares text filters (exact or partial match) is not documented.
   - An empty string or list counts as no filter, so templated values may be left empty.
+'''
+
+    # The search filters of the detection targets: the detection_target_info module and the detection_targets inventory plugin.
+    TARGETS = r'''
+options:
+  agent_status:
+    description:
+      - Only servers whose agent is in one of these states (the API's C(agentStatus)).
+      - V(enable) detects, V(disable) is installed but switched off, V(notInstalled) has no agent, V(error) and
+        V(down) failed, V(activating) is being switched on.
+    type: list
+    elements: str
+    choices: [enable, disable, notInstalled, error, activating, down]
+  server_name:
+    description: Only servers with this name (the API's C(serverName)).
+    type: str
+  ip_address:
+    description: Only servers with this IP address (the API's C(ipAddress)).
+    type: str
+  server_group_name:
+    description: Only servers in this server group (the API's C(serverGroupName)).
+    type: str
+  server_image_name:
+    description: Only servers built from this image (the API's C(serverImageName)).
+    type: str
+  web_root_path:
+    description: Only servers with this web root configured for detection (the API's C(webRootPath)).
+    type: str
+  file_upload_path:
+    description: Only servers with this upload directory configured for detection (the API's C(fileUploadPath)).
+    type: str
+  memo:
+    description: Only servers whose note matches this text.
+    type: str
 '''

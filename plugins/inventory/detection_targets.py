@@ -46,6 +46,7 @@ description:
     call). The cache key covers the inventory file, the endpoint and the filters.
 extends_documentation_fragment:
   - ncloud.wbd.plugin_auth
+  - ncloud.wbd.detection_filters.targets
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
 options:
@@ -94,35 +95,6 @@ options:
         many workers; targets still come in API order. Between V(1) and V(32).
     type: int
     default: 4
-  agent_status:
-    description:
-      - Only servers whose agent is in one of these states (the API's C(agentStatus)).
-      - V(enable) detects, V(disable) is installed but switched off, V(notInstalled) has no agent, V(error) and
-        V(down) failed, V(activating) is being switched on.
-    type: list
-    elements: str
-    choices: [enable, disable, notInstalled, error, activating, down]
-  server_name:
-    description: Only servers with this name (the API's C(serverName)).
-    type: str
-  ip_address:
-    description: Only servers with this IP address (the API's C(ipAddress)).
-    type: str
-  server_group_name:
-    description: Only servers in this server group (the API's C(serverGroupName)).
-    type: str
-  server_image_name:
-    description: Only servers built from this image (the API's C(serverImageName)).
-    type: str
-  web_root_path:
-    description: Only servers with this web root configured for detection (the API's C(webRootPath)).
-    type: str
-  file_upload_path:
-    description: Only servers with this upload directory configured for detection (the API's C(fileUploadPath)).
-    type: str
-  memo:
-    description: Only servers whose note matches this text.
-    type: str
 notes:
   - The filters are combined with AND; the states in O(agent_status) are alternatives. An empty filter counts as
     none. How the API compares text filters (exact or partial match) is not documented.

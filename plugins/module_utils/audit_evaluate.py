@@ -236,6 +236,19 @@ def _host_reasons(findings, name, entry, policy):
                      scope='host', host=name)
 
 
+def server_findings(findings, unmatched):
+    """One finding per server whose detections no inventory host matches (the merge of job slices rebuilds them too)."""
+    by_server = {}
+    for detection in unmatched:
+        by_server.setdefault('%s' % detection.get('instance_no'), []).append(detection)
+    for instance, items in sorted(by_server.items()):
+        label = 'server %s (instance %s)' % (_short(items[0].get('server_name') or items[0].get('host_name')), instance)
+        findings.add('server/%s/unmatched_detections' % instance, 'unmatched_detections', 'medium',
+                     '%s in the window on %s, which no inventory host matches (%s unconfirmed).'
+                     % (_plural(len(items), 'detection'), label, sum(1 for d in items if d.get('action_status') != 'confirmed')),
+                     subject=label)
+
+
 def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_ms=None, run=None):
     """The audit record (docs/audit-record.md) for inventory ``hosts`` and the WBD lists (normalised records).
 
@@ -283,15 +296,7 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
         _host_reasons(findings, name, entry, policy)
     for detection in every:
         _detection_findings(findings, detection, policy)
-    by_server = {}
-    for detection in unmatched:
-        by_server.setdefault('%s' % detection.get('instance_no'), []).append(detection)
-    for instance, items in sorted(by_server.items()):
-        label = 'server %s (instance %s)' % (_short(items[0].get('server_name') or items[0].get('host_name')), instance)
-        findings.add('server/%s/unmatched_detections' % instance, 'unmatched_detections', 'medium',
-                     '%s in the window on %s, which no inventory host matches (%s unconfirmed).'
-                     % (_plural(len(items), 'detection'), label, sum(1 for d in items if d.get('action_status') != 'confirmed')),
-                     subject=label)
+    server_findings(findings, unmatched)
     _rule_findings(findings, rules, policy)
     ordered = findings.sorted()
 

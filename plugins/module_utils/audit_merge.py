@@ -17,8 +17,7 @@ __metaclass__ = type
 import hashlib
 import json
 
-# _short and _plural word the unmatched-server findings; reusing them keeps merged messages identical to evaluate's.
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import GENERATOR, Findings, _plural, _short
+from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import GENERATOR, Findings, server_findings
 from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import (
     SEVERITIES,
     RecordError,
@@ -224,19 +223,6 @@ def _check_unambiguous(hosts):
                     % (other[0], other[2].label, other[1], name, piece.label, key, what))
 
 
-def _server_findings(findings, unmatched):
-    """The unmatched-detections finding per server, worded exactly as audit_evaluate.evaluate words it."""
-    by_server = {}
-    for detection in unmatched:
-        by_server.setdefault('%s' % detection.get('instance_no'), []).append(detection)
-    for instance, items in sorted(by_server.items()):
-        label = 'server %s (instance %s)' % (_short(items[0].get('server_name') or items[0].get('host_name')), instance)
-        findings.add('server/%s/unmatched_detections' % instance, 'unmatched_detections', 'medium',
-                     '%s in the window on %s, which no inventory host matches (%s unconfirmed).'
-                     % (_plural(len(items), 'detection'), label, sum(1 for d in items if d.get('action_status') != 'confirmed')),
-                     subject=label)
-
-
 def _merged_scope(slices, earliest):
     scopes = [piece.run.get('inventory_scope') for piece in slices]
     if earliest.run.get('inventory_scope') is None:
@@ -302,7 +288,7 @@ def merge_records(records, labels=None, expect=None):
             findings.items.extend(hosts[name][1].detection_findings.get(item['detection_id'], []))
     for item in unmatched:
         findings.items.extend(earliest.detection_findings.get(item['detection_id'], []))
-    _server_findings(findings, unmatched)
+    server_findings(findings, unmatched)  # worded exactly as evaluate words them
     findings.items.extend(earliest.rule_findings)
     ordered = findings.sorted()
 

@@ -73,6 +73,13 @@ def detection_argument_spec():
     return spec
 
 
+def action_only(name, argument_spec):
+    """main() of a documentation module whose work is done by its action plugin on the controller: it only says so."""
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module.fail_json(msg='%s runs as an action plugin on the controller; this module only holds its documentation. '
+                         'Call it as a task, not with the module runner.' % name)
+
+
 class RecordList(object):
     """The records of a list kept as Python objects (``list_result(collect=True)``), where a RecordSpool would
     stream them into the module output."""

@@ -150,15 +150,12 @@ record:
   type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import audit_evaluate_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils.module import action_only
 
 
 def main():
-    module = AnsibleModule(argument_spec=audit_evaluate_argument_spec(), supports_check_mode=True)
-    module.fail_json(msg='ncloud.wbd.audit_evaluate runs as an action plugin on the controller; this module only holds '
-                         'its documentation. Call it as a task, not with the module runner.')
+    action_only('ncloud.wbd.audit_evaluate', audit_evaluate_argument_spec())
 
 
 if __name__ == '__main__':

@@ -24,36 +24,7 @@ extends_documentation_fragment:
   - ncloud.wbd.paging
   - ncloud.wbd.attributes
   - ncloud.wbd.attributes.info_module
-options:
-  agent_status:
-    description:
-      - Only servers whose agent is in one of these states (the API's C(agentStatus)).
-      - V(enable) detects, V(disable) is installed but switched off, V(notInstalled) has no agent, V(error) and
-        V(down) failed, V(activating) is being switched on.
-    type: list
-    elements: str
-    choices: [enable, disable, notInstalled, error, activating, down]
-  server_name:
-    description: Only servers with this name (the API's C(serverName)).
-    type: str
-  ip_address:
-    description: Only servers with this IP address (the API's C(ipAddress)).
-    type: str
-  server_group_name:
-    description: Only servers in this server group (the API's C(serverGroupName)).
-    type: str
-  server_image_name:
-    description: Only servers built from this image (the API's C(serverImageName)).
-    type: str
-  web_root_path:
-    description: Only servers with this web root configured for detection (the API's C(webRootPath)).
-    type: str
-  file_upload_path:
-    description: Only servers with this upload directory configured for detection (the API's C(fileUploadPath)).
-    type: str
-  memo:
-    description: Only servers whose note matches this text.
-    type: str
+  - ncloud.wbd.detection_filters.targets
 notes:
   - Filters are combined with AND; the agent states in O(agent_status) are alternatives. How the API compares text
     filters (exact or partial match) is not documented.

@@ -32,7 +32,7 @@ except ImportError:  # before, every string was trusted
     def trust_as_template(value):
         return value
 
-from ansible_collections.ncloud.wbd.plugins.doc_fragments import plugin_auth
+from ansible_collections.ncloud.wbd.plugins.doc_fragments import detection_filters, plugin_auth
 from ansible_collections.ncloud.wbd.plugins.inventory import detection_targets as plugin_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils import client as client_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError
@@ -124,11 +124,12 @@ class Recorder(object):
 def documented_options():
     """The options of the plugin's DOCUMENTATION with its fragments merged, as the plugin loader registers them."""
     doc = yaml.safe_load(plugin_mod.DOCUMENTATION)
-    assert doc['extends_documentation_fragment'] == ['ncloud.wbd.plugin_auth', 'ansible.builtin.constructed',
-                                                     'ansible.builtin.inventory_cache']
+    assert doc['extends_documentation_fragment'] == ['ncloud.wbd.plugin_auth', 'ncloud.wbd.detection_filters.targets',
+                                                     'ansible.builtin.constructed', 'ansible.builtin.inventory_cache']
     options = {}
-    for fragment in (plugin_auth, constructed, inventory_cache):
-        options.update(yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)['options'])
+    for fragment in (plugin_auth.ModuleDocFragment.DOCUMENTATION, detection_filters.ModuleDocFragment.TARGETS,
+                     constructed.ModuleDocFragment.DOCUMENTATION, inventory_cache.ModuleDocFragment.DOCUMENTATION):
+        options.update(yaml.safe_load(fragment)['options'])
     options.update(doc['options'])
     return options
 
