@@ -19,6 +19,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_merge import MergeError, account_digest, merge_argument_spec, merge_records
+from ansible_collections.ncloud.wbd.plugins.module_utils.errors import clean_text
 from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import RecordError
 from ansible_collections.ncloud.wbd.plugins.module_utils.report_run import load_src
 
@@ -58,7 +59,8 @@ def merge_files(paths, expect=None):
         records = [load_src(path) for path in paths]
         record = merge_records(records, labels=paths, expect=expect)
     except (RecordError, MergeError) as err:
-        raise AnsibleActionFail('audit_merge: %s' % (err,))
+        # Host names and IDs in the message come from the slice files: one line, no control or bidi characters.
+        raise AnsibleActionFail('audit_merge: %s' % clean_text(err, 2000))
     slices = []
     for path, slice_record in zip(paths, records):
         run = slice_record['run']

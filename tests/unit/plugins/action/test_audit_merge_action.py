@@ -66,3 +66,18 @@ def test_unreadable_or_foreign_files_fail_with_their_name(tmp_path):
     assert str(err.value).startswith('audit_merge: %s and %s are not slices of one audit run: they differ in policy (min_weight: 0 vs 10)'
                                      % (good, other))
     assert os.path.exists(good)
+
+
+def test_refusals_naming_hostile_hosts_stay_one_clean_line(tmp_path):
+    # Host names come from the slice files; an escape sequence or a newline in one must not reach the terminal.
+    hostile = 'web\x1b[31m\n\u202e1'
+    one = write_slice(tmp_path / 'a.json', [hostile])
+    two = write_slice(tmp_path / 'b.json', [hostile])
+    record = json.loads((tmp_path / 'b.json').read_text(encoding='utf-8'))
+    record['hosts'][hostile]['reasons'] = ['another result']  # the same host with two results: refused, naming it
+    (tmp_path / 'b.json').write_text(json.dumps(record), encoding='utf-8')
+    with pytest.raises(AnsibleActionFail) as err:
+        merge_files([one, two])
+    message = str(err.value)
+    assert message.startswith('audit_merge: host web') and 'different results' in message
+    assert '\n' not in message and '\x1b' not in message and '\u202e' not in message
