@@ -95,6 +95,17 @@ options:
         many workers; targets still come in API order. Between V(1) and V(32).
     type: int
     default: 4
+  allow_partial:
+    description:
+      - The list of targets is complete only when its pages agree with each other and with the totals the API
+        announces (the same rules as the modules, see the P(ncloud.wbd.detection_target_info#module) module's
+        O(ncloud.wbd.detection_target_info#module:allow_partial)). When they cannot be made to agree, this inventory
+        source fails with one line that says what disagreed, because an inventory that silently misses servers makes
+        an audit of it look better than it is.
+      - V(true) accepts the partial list instead, with a warning per problem.
+    type: bool
+    default: false
+    version_added: 1.1.0
 notes:
   - The filters are combined with AND; the states in O(agent_status) are alternatives. An empty filter counts as
     none. How the API compares text filters (exact or partial match) is not documented.
@@ -180,7 +191,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.inventory_source import
 SOURCE_SUFFIXES = ('wbd.yml', 'wbd.yaml', 'detection_targets.yml', 'detection_targets.yaml')
 SECRET_OPTIONS = ('access_key', 'secret_key')
 SOURCE_OPTIONS = ('profile', 'credentials_file', 'site', 'endpoint', 'validate_certs', 'ca_path', 'timeout', 'retries',
-                  'page_size', 'concurrency', 'agent_status', 'server_name', 'ip_address', 'server_group_name',
+                  'page_size', 'concurrency', 'allow_partial', 'agent_status', 'server_name', 'ip_address', 'server_group_name',
                   'server_image_name', 'web_root_path', 'file_upload_path', 'memo')
 CACHE_FORMAT = 1
 

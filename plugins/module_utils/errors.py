@@ -101,3 +101,12 @@ class WbdTimeoutError(WbdConnectionError):
 
 class WbdTlsError(WbdError):
     kind = 'tls'
+
+
+class WbdIncompleteError(WbdError):
+    """A list whose pages disagree with each other or with the totals: the result would be partial.
+
+    Raised unless the caller opts into partial data (``allow_partial``); never retryable as such,
+    because the same server would answer the same way.
+    """
+    kind = 'incomplete'

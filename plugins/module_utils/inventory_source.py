@@ -6,7 +6,8 @@
 The same code path as the ncloud.wbd.detection_target_info module, without an
 AnsibleModule: credentials through ``credentials.resolve_credentials``, the
 endpoint through ``client.resolve_endpoint``, the search body through
-``filters.search_body``, the page walk through ``WbdClient.paginate`` and the
+``filters.search_body``, the page walk through ``WbdClient.paginate`` (an
+incomplete list fails, as in the modules, unless ``allow_partial``) and the
 records through ``fields.normalize``. Errors stay ``WbdError`` with the secret
 key blanked out; the plugin turns them into Ansible errors.
 """
@@ -19,10 +20,15 @@ import json
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.client import WbdClient, resolve_endpoint
 from ansible_collections.ncloud.wbd.plugins.module_utils.credentials import resolve_credentials
-from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError, WbdError
-from ansible_collections.ncloud.wbd.plugins.module_utils.fields import normalize
+from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError, WbdError, WbdIncompleteError
 from ansible_collections.ncloud.wbd.plugins.module_utils.filters import search_body
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import MAX_CONCURRENCY
+from ansible_collections.ncloud.wbd.plugins.module_utils.module import (
+    MAX_CONCURRENCY,
+    incomplete_message,
+    normalize_all,
+    time_notes,
+    warn_completeness,
+)
 from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTION_TARGETS
 
 
@@ -67,6 +73,7 @@ class TargetSource(object):
         self.endpoint = resolve_endpoint(options.get('endpoint'), options.get('site'))
         self.filters = target_filters(options)
         self.stats = None
+        self.completeness = None
 
     @property
     def fingerprint(self):
@@ -74,7 +81,7 @@ class TargetSource(object):
 
     def fetch(self):
         """Every detection target (normalised, de-duplicated by instance number), in API order."""
-        access_key, secret_key, dummy, notes = resolve_credentials(self.options, self.environ)
+        access_key, secret_key, sources, notes = resolve_credentials(self.options, self.environ)
         for note in notes:
             self.warn(note)
         opts = self.options
@@ -82,19 +89,31 @@ class TargetSource(object):
             self.warn('validate_certs is false: the TLS certificate of the WBD endpoint is not checked.')
         client = self.client_factory(self.endpoint, access_key, secret_key, timeout=opts['timeout'], retries=opts['retries'],
                                      validate_certs=opts['validate_certs'], ca_path=opts.get('ca_path'),
-                                     concurrency=opts['concurrency'])
+                                     concurrency=opts['concurrency'], credential_source=sources.description)
         resource = DETECTION_TARGETS
+        operation = resource.search_op if self.filters else resource.get_op
+        notes = time_notes()
         try:
             pager = client.paginate(resource.path, resource.id_key, opts['page_size'], filters=self.filters,
-                                    warn=self.warn, operation=resource.search_op if self.filters else resource.get_op,
-                                    permission=resource.permission)
-            records = [normalize(record, resource.field_map) for record in pager]
+                                    warn=self.warn, operation=operation, permission=resource.permission)
+            records = normalize_all(list(pager), resource.field_map, notes)
         except WbdError as err:
             raise err.redact([secret_key])
         finally:
             self.stats = dict(client.stats)
             client.close()
+        for line in notes.messages(operation) if notes is not None else ():
+            self.warn(line)
+        self.completeness = pager.completeness(operation)
+        if not self.completeness['complete']:
+            # The same rule as the modules: an inventory that silently misses servers would audit less than it says.
+            if not opts.get('allow_partial'):
+                raise WbdIncompleteError(incomplete_message(
+                    self.completeness, hint='set allow_partial: true in the inventory source to accept partial data'))
+            warn_completeness(self.warn, self.completeness)
         if self.stats['retries']:
             self.warn('%d of %d WBD API requests were retries after throttling (429), gateway errors (5xx), timeouts or '
-                      'broken connections; the inventory is complete.' % (self.stats['retries'], self.stats['requests']))
+                      'broken connections; %s' % (self.stats['retries'], self.stats['requests'],
+                                                  'the inventory is complete.' if self.completeness['complete']
+                                                  else 'the inventory is incomplete.'))
         return records

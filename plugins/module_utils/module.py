@@ -20,7 +20,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.client import (
     resolve_endpoint,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils.credentials import resolve_credentials
-from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError, WbdError
+from ansible_collections.ncloud.wbd.plugins.module_utils import fields
+from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError, WbdError, WbdIncompleteError
 from ansible_collections.ncloud.wbd.plugins.module_utils.fields import SUSPICIOUS_OBJECT, is_quarantined, normalize
 from ansible_collections.ncloud.wbd.plugins.module_utils.filters import DETECTION as DETECTION_FILTERS
 from ansible_collections.ncloud.wbd.plugins.module_utils.filters import filters_argument_spec, search_body
@@ -55,7 +56,41 @@ def auth_argument_spec():
 def paging_argument_spec():
     """Options of the list modules; documented by the ncloud.wbd.paging doc fragment."""
     return dict(page_size=dict(type='int', default=100), max_results=dict(type='int'),
-                concurrency=dict(type='int', default=DEFAULT_CONCURRENCY))
+                concurrency=dict(type='int', default=DEFAULT_CONCURRENCY), allow_partial=dict(type='bool', default=False))
+
+
+def time_notes(now_ms=None):
+    """A ``fields.TimeNotes`` for one list, or None when fields has none (then times are normalised without notes)."""
+    factory = getattr(fields, 'TimeNotes', None)
+    return None if factory is None else factory(now_ms)
+
+
+def normalize_all(records, fmap, notes):
+    """``records`` normalised with ``fmap``, their time conversions counted in ``notes`` (when there are notes)."""
+    if notes is None:
+        return [normalize(record, fmap) for record in records]
+    return [normalize(record, fmap, notes) for record in records]
+
+
+def incomplete_message(completeness, hint='set allow_partial: true to accept partial data'):
+    """The one line of a WbdIncompleteError: the first problem, how many more, and what to try."""
+    problems = [p for p in completeness['problems'] if not p.startswith('max_results ')]
+    first = problems[0].rstrip('.') if problems else '%s: the list is incomplete' % completeness['operation']
+    more = ' (and %d more problem%s)' % (len(problems) - 1, '' if len(problems) == 2 else 's') if len(problems) > 1 else ''
+    tries = [hint]
+    served, asked = completeness.get('page_size_served'), completeness.get('page_size_asked')
+    if served and asked and served < asked:
+        tries.append('page_size: %d (the most the API served per page)' % served)
+    elif completeness.get('passes', 1) > 1 or any('changed' in p for p in problems):
+        tries.append('run again when the records stop changing')
+    return '%s%s: the list is incomplete. To go on, %s.' % (first, more, ', or '.join(tries))
+
+
+def warn_completeness(warn, completeness):
+    """Warn each problem of an incomplete list that is used anyway (allow_partial), once."""
+    for problem in completeness['problems']:
+        if not problem.startswith('max_results '):
+            warn('%s The list is used as it is (allow_partial).' % (problem,))
 
 
 def list_argument_spec(*filter_lists):
@@ -140,6 +175,7 @@ class WbdModule(object):
                 self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self._client = None
+        self._credential_source = None
 
     def redact(self, text):
         secret = self.params.get('secret_key')
@@ -149,7 +185,8 @@ class WbdModule(object):
         self.module.warn(self.redact(message))
 
     def _resolve_credentials(self):
-        access_key, secret_key, dummy, notes = resolve_credentials(self.params, os.environ)
+        access_key, secret_key, sources, notes = resolve_credentials(self.params, os.environ)
+        self._credential_source = sources.description  # a 401 says where the keys came from
         self.module.no_log_values.add(secret_key)  # it may come from the environment or the file, not an option
         self.params['access_key'] = access_key
         self.params['secret_key'] = secret_key
@@ -180,7 +217,8 @@ class WbdModule(object):
                 self.warn('validate_certs is false: the TLS certificate of the WBD endpoint is not checked.')
             self._client = WbdClient(resolve_endpoint(p.get('endpoint'), p.get('site')), p['access_key'], p['secret_key'],
                                      timeout=p['timeout'], retries=p['retries'], validate_certs=p['validate_certs'],
-                                     ca_path=p.get('ca_path'), concurrency=p.get('concurrency') or 1)
+                                     ca_path=p.get('ca_path'), concurrency=p.get('concurrency') or 1,
+                                     credential_source=self._credential_source)
         return self._client
 
     def search_filters(self, resource):
@@ -197,32 +235,54 @@ class WbdModule(object):
                                     operation=resource.get_op if filters is None else resource.search_op,
                                     permission=resource.permission)
 
-    def list_result(self, key, resource, with_objects=False, collect=False):
-        """The result of a list module: the records under ``key``, the API's ``total_count`` and ``truncated``.
+    def list_result(self, key, resource, with_objects=False, collect=False, allow_partial=None):
+        """The result of a list module: the records under ``key``, the API's ``total_count``, ``truncated``,
+        ``complete`` and its evidence ``completeness`` (see paging.PageState.completeness).
 
         Filters come from the options named by ``resource.filters``; ``max_results`` caps the list;
         ``with_objects`` adds each record's suspicious objects. Records go to the output as they arrive
         (``RecordSpool``), so a large listing is never held in memory whole; with ``collect`` they are kept in a list.
+        An incomplete list (its pages disagree with each other or with the totals) raises WbdIncompleteError unless
+        ``allow_partial`` (the option, or the argument, which wins: the audit reads partial lists and says so).
         """
-        pager = self.paginate(resource, filters=self.search_filters(resource), max_items=self.params.get('max_results'))
+        filters = self.search_filters(resource)
+        operation = resource.get_op if filters is None else resource.search_op
+        pager = self.paginate(resource, filters=filters, max_items=self.params.get('max_results'))
         spool = RecordList() if collect else RecordSpool(self.module.no_log_values)
+        notes = time_notes(int(time.time() * 1000))
         batch = []
         try:
             for record in pager:
-                batch.append(normalize(record, resource.field_map))
+                batch.append(record)
                 if len(batch) >= BATCH:
-                    self._flush(batch, spool, resource, with_objects)
-            self._flush(batch, spool, resource, with_objects)
+                    self._flush(batch, spool, resource, with_objects, notes)
+            self._flush(batch, spool, resource, with_objects, notes)
         except BaseException:
             spool.close()
             raise
+        if notes is not None:
+            for line in notes.messages(operation):
+                self.warn(line)
         state = pager.state
+        completeness = pager.completeness(operation)
+        if allow_partial is None:
+            allow_partial = bool(self.params.get('allow_partial'))
+        blocking = [p for p in completeness['problems'] if not p.startswith('max_results ')]
+        if blocking and not allow_partial:
+            spool.close()
+            err = WbdIncompleteError(incomplete_message(completeness))
+            err.completeness = completeness
+            raise err
+        if blocking:
+            warn_completeness(self.warn, completeness)
         total = state.total
-        if total is None and not state.truncated:
-            total = spool.count  # a bare-array answer has no total, but an untruncated walk counted everything
-        return {key: spool.records if collect else spool, 'total_count': total, 'truncated': state.truncated}
+        if total is None and not state.truncated and completeness['complete']:
+            total = spool.count  # a bare-array answer has no total, but a complete walk counted everything
+        return {key: spool.records if collect else spool, 'total_count': total, 'truncated': state.truncated,
+                'complete': completeness['complete'], 'completeness': completeness}
 
-    def _flush(self, batch, spool, resource, with_objects):
+    def _flush(self, batch, spool, resource, with_objects, notes=None):
+        batch[:] = normalize_all(batch, resource.field_map, notes)
         if with_objects:
             self.attach_objects(batch, resource)
         spool.extend(batch)
@@ -260,7 +320,10 @@ class WbdModule(object):
         try:
             result = self.collect(work)
         except WbdError as err:
-            self.module.fail_json(msg=str(err), error=dict(kind=err.kind, status=err.status, code=err.code))
+            extra = {}
+            if getattr(err, 'completeness', None) is not None:
+                extra['completeness'] = err.completeness  # the evidence of an incomplete list
+            self.module.fail_json(msg=str(err), error=dict(kind=err.kind, status=err.status, code=err.code), **extra)
         exit_with_spools(self.module, dict(result, changed=False))
 
     def collect(self, work):

@@ -144,6 +144,97 @@ truncated:
   returned: success
   type: bool
   sample: false
+complete:
+  description:
+    - Whether the list is proven complete, its pages agreeing with each other and with the totals the API announced
+      (see the notes of O(allow_partial)). V(false) when O(max_results) cut the list, or, with O(allow_partial=true),
+      when the pages could not be made to agree; then RV(completeness.problems) says why.
+  returned: success
+  type: bool
+  sample: true
+completeness:
+  description:
+    - The evidence of the page walk behind RV(complete).
+  returned: success
+  type: dict
+  contains:
+    complete:
+      description: The same as RV(complete).
+      type: bool
+    operation:
+      description: The WBD API operation that was paged, for example V(GetWebshell) or V(SearchWebshell).
+      type: str
+      sample: GetWebshell
+    pages_requested:
+      description: Pages requested from the API, repeated and confirming requests included.
+      type: int
+      sample: 3
+    page_size_asked:
+      description: The page size asked for first (O(page_size), or less with O(max_results)).
+      type: int
+      sample: 100
+    page_size_served:
+      description: The most records the API served on one page; V(null) when it served none.
+      type: int
+      sample: 100
+    page_size_used:
+      description: The page size the walk asked for last; smaller than RV(completeness.page_size_asked) when the API caps pages.
+      type: int
+      sample: 100
+    page_size_echoed:
+      description: The last C(pageSize) the API echoed; V(null) when it echoed none.
+      type: int
+    page_base:
+      description: >-
+        V(0) or V(1): the number of the API's first page, as the walk found it; V(null) when one page held the whole
+        list, so it did not matter.
+      type: int
+      sample: 0
+    total_announced:
+      description: The last C(totalCount) the API announced (numeric text read as a number); V(null) when it announced none.
+      type: int
+      sample: 237
+    total_first_announced:
+      description: The first C(totalCount) the API announced; different from RV(completeness.total_announced) when the total changed meanwhile.
+      type: int
+    total_pages_announced:
+      description: The last C(totalPages) the API announced; V(null) when it announced none.
+      type: int
+      sample: 3
+    records_delivered:
+      description: Records in the result, each once.
+      type: int
+      sample: 237
+    passes:
+      description: How many times the walk read the list from page 0 (more than V(1) when the total changed meanwhile or page sizes varied).
+      type: int
+      sample: 1
+    null_pages:
+      description: Pages that came back with C(content) null twice although the totals announced records.
+      type: list
+      elements: int
+    stop_reason:
+      description: >-
+        What ended the walk: V(short page), V(empty page), V(max_results), V(page limit) (the pages never ran out) or
+        V(repeated pages) (the API seems to ignore C(pageIndex)).
+      type: str
+      sample: short page
+    truncated:
+      description: The same as RV(truncated).
+      type: bool
+    problems:
+      description: >-
+        One line per disagreement that makes the list incomplete, each naming the operation and what disagreed; the
+        first names O(max_results) when it cut the list. Empty when the list is complete.
+      type: list
+      elements: str
+      sample: ["GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages."]
+    notes:
+      description: >-
+        What the walk learned on the way without a doubt on the result, for example that pages are numbered from 1,
+        that the API served smaller pages than asked, or that the total was lower than the records delivered.
+      type: list
+      elements: str
 '''
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.filters import DETECTION_TARGET

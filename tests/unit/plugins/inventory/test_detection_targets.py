@@ -209,8 +209,9 @@ def test_one_host_per_target_with_prefixed_vars_and_default_groups(harness):
     assert members(inventory, 'wbd_group_web_prd') == ['web-01', 'web-02']
     assert members(inventory, 'wbd_group_api_prd') == ['api-01']  # 'api.prd' sanitised
     assert not any(g.startswith('wbd_group_') and 'api-02' in members(inventory, g) for g in inventory.groups)
-    # 4 targets, page size 2: the first page and the one its total announces, both plain GETs
-    assert [c['method'] for c in harness.api.calls] == ['GET', 'GET']
+    # 4 targets, page size 2: the first page, the one its total announces and, the last being exactly full, the
+    # (empty) page that proves the end; all plain GETs
+    assert [c['method'] for c in harness.api.calls] == ['GET', 'GET', 'GET']
     assert harness.warnings == []
 
 
@@ -305,7 +306,7 @@ def test_strict_fails_on_a_broken_expression_and_lax_skips_it(harness):
 def test_filters_are_sent_as_search(harness):
     inventory = harness.parse(dict(AUTH, agent_status=['notInstalled', 'down'], server_group_name=''))
     assert sorted(inventory.hosts) == ['api-02', 'web-02']
-    assert [c['method'] for c in harness.api.calls] == ['POST']
+    assert [c['method'] for c in harness.api.calls] == ['POST', 'POST']  # page 0 exactly full: one confirming page
     assert harness.api.calls[0]['body'] == {'agentStatus': ['notInstalled', 'down'], 'pageIndex': 0, 'pageSize': 2}
 
 
@@ -341,7 +342,7 @@ def test_second_parse_is_served_from_the_cache(harness, tmp_path):
                   compose={'ansible_host': 'wbd_ip_address'})
     first = harness.parse(config)
     fetched = len(harness.api.calls)
-    assert fetched == 2 and sorted(first.hosts) == ['api-01', 'api-02', 'web-01', 'web-02']
+    assert fetched == 3 and sorted(first.hosts) == ['api-01', 'api-02', 'web-01', 'web-02']
     files = list(cache_dir.iterdir())
     assert len(files) == 1 and SECRET not in files[0].read_text()
 
@@ -360,13 +361,13 @@ def test_a_changed_filter_is_not_served_from_the_old_cache(harness, tmp_path):
     harness.parse(config)
     calls = len(harness.api.calls)
     inventory = harness.parse(dict(config, agent_status=['enable']))
-    assert len(harness.api.calls) == calls + 1 and sorted(inventory.hosts) == ['api-01', 'web-01']
+    assert len(harness.api.calls) == calls + 2 and sorted(inventory.hosts) == ['api-01', 'web-01']
 
 
 def test_without_cache_every_parse_asks_the_api(harness):
     harness.parse(AUTH)
     harness.parse(AUTH)
-    assert len(harness.api.calls) == 4
+    assert len(harness.api.calls) == 6
 
 
 # ---- credentials ---------------------------------------------------------------------------------------------
@@ -487,3 +488,55 @@ def test_naming_keeps_api_order_and_refuses_unknown_settings():
 def test_names_from_the_api_lose_control_characters():
     hosts, dummy = assign_hostnames([{'instance_no': '1', 'server_name': 'web\n01\x1b[31m'}])
     assert hosts[0][0] == 'web 01 [31m'
+
+
+# ---- completeness (issue 14) ---------------------------------------------------------------------------------
+
+
+class QuirkyApi(FakeApi):
+    """The targets from a server that serves at most ``cap`` per page, with offsets from the asked size and the asked
+    size echoed (so page 1 at the asked size would skip records), or that announces ``total``."""
+
+    def __init__(self, servers, cap=None, total=None):
+        super(QuirkyApi, self).__init__(servers)
+        self.cap = cap
+        self.total = total
+
+    def request(self, method, url, data=None, headers=None, **kwargs):
+        answer = FakeApi.request(self, method, url, data, headers, **kwargs)
+        payload = json.loads(answer.content)
+        result = payload.get('result')
+        if isinstance(result, dict):
+            size, index = result['pageSize'], result['pageIndex']
+            served = min(size, self.cap or size)
+            result['content'] = self.servers[index * size:index * size + served]
+            if self.total is not None:
+                result['totalCount'] = self.total
+            answer.content = json.dumps(payload).encode()
+        return answer
+
+
+def many_servers(n):
+    return [server('%d' % (2000 + i), 'host-%03d' % i, '10.1.%d.%d' % (i // 200, i % 200)) for i in range(n)]
+
+
+def test_a_capped_server_gives_every_target(harness):
+    harness.api = QuirkyApi(many_servers(23), cap=5)
+    inventory = harness.parse(dict(AUTH, page_size=10))
+    assert len(inventory.hosts) == 23 and harness.warnings == []
+
+
+def test_an_incomplete_target_list_fails_in_one_line(harness):
+    harness.api = QuirkyApi(many_servers(23), total=40)
+    with pytest.raises(AnsibleParserError) as caught:
+        harness.parse(dict(AUTH, page_size=10))
+    message = '%s' % caught.value
+    assert message.startswith(NAME + ': GetDetectionTarget announced 40 records') and 'delivered 23' in message
+    assert 'allow_partial: true in the inventory source' in message and '\n' not in message and SECRET not in message
+
+
+def test_allow_partial_accepts_the_incomplete_target_list_with_a_warning(harness):
+    harness.api = QuirkyApi(many_servers(23), total=40)
+    inventory = harness.parse(dict(AUTH, page_size=10, allow_partial=True))
+    assert len(inventory.hosts) == 23
+    assert any('announced 40 records' in w and 'allow_partial' in w for w in harness.warnings), harness.warnings

@@ -683,5 +683,128 @@ def test_list_argument_specs():
     assert spec['suspicious_objects'] == {'type': 'bool', 'default': False}
     assert spec['since'] == {'type': 'raw'} and spec['action_status']['choices'] == ['confirmed', 'unconfirmed']
     assert 'suspicious_objects' not in list_argument_spec()
-    assert sorted(list_argument_spec()) == ['concurrency', 'max_results', 'page_size']
+    assert sorted(list_argument_spec()) == ['allow_partial', 'concurrency', 'max_results', 'page_size']
+    assert spec['allow_partial'] == {'type': 'bool', 'default': False}
     assert spec['concurrency'] == {'type': 'int', 'default': 4}
+
+
+# ---- completeness (issue 14) -------------------------------------------------------------------------------------
+
+class QuirkySession(ApiSession):
+    """The paged lists of ApiSession from a server with one of the behaviours the API docs leave open: ``cap`` records
+    at most per page, offsets from the asked size and the asked size echoed (so asking at the asked size skips
+    records); ``total`` announced instead of the real count; ``base`` 1 with page 0 empty; ``null_pages`` answered
+    with content null."""
+
+    def __init__(self, lists, cap=None, total=None, base=0, null_pages=(), text=False):
+        super(QuirkySession, self).__init__(lists=lists)
+        self.cap, self.total, self.base, self.null_pages, self.text = cap, total, base, set(null_pages), text
+
+    def _answer(self, call):
+        if call.path not in self.lists:
+            return super(QuirkySession, self)._answer(call)
+        index, size = call.paging
+        items = self.lists[call.path]
+        served = min(size, self.cap or size)
+        page = index - self.base
+        content = [] if page < 0 else items[page * size:page * size + served]
+        if index in self.null_pages:
+            content = None
+        total = len(items) if self.total is None else self.total
+        number = (lambda n: '%d' % n) if self.text else (lambda n: n)
+        return ok({'content': content, 'totalCount': number(total), 'totalPages': number(-(-total // size)),
+                   'pageSize': number(size), 'pageIndex': index})
+
+
+DETECTIONS_PATH = '/api/v1/detections'
+
+
+def detections(n):
+    return [{'detectionId': '%022d' % (5000 + i), 'detectTime': 1721740066493 + i} for i in range(n)]
+
+
+@pytest.mark.parametrize('quirks', [dict(cap=50), dict(base=1), dict(total=200), dict(text=True), dict(cap=30, base=1)],
+                         ids=['capped-asked-offsets', 'one-based', 'low-total', 'text-totals', 'capped-one-based'])
+def test_quirky_servers_give_every_detection_and_the_evidence(env, capsys, quirks):
+    items = detections(237)
+    session = QuirkySession({DETECTIONS_PATH: items}, **quirks)
+    result = run(detection_info, dict(AUTH, page_size=100), session, env, capsys)
+    assert 'failed' not in result, result.get('msg')
+    assert [d['detection_id'] for d in result['detections']] == [i['detectionId'] for i in items]
+    assert result['complete'] is True and result['completeness']['complete'] is True
+    evidence = result['completeness']
+    assert evidence['operation'] == 'GetWebshell' and evidence['records_delivered'] == 237 and evidence['problems'] == []
+    assert evidence['pages_requested'] == len(session.calls) and evidence['page_size_asked'] == 100
+    assert evidence['page_base'] == quirks.get('base', 0)
+    if 'cap' in quirks:
+        assert evidence['page_size_served'] == quirks['cap'] and evidence['page_size_used'] == quirks['cap']
+
+
+def test_an_incomplete_list_fails_in_one_line_with_the_evidence(env, capsys):
+    # Issue 14: 50 of 237 detections, only page 0 requested although totalPages was 3, and only a warning.
+    session = QuirkySession({DETECTIONS_PATH: detections(237)}, null_pages={1, 2, 3, 4, 5})
+    result = run(detection_info, dict(AUTH, page_size=100), session, env, capsys)
+    assert result['failed'] is True and '\n' not in result['msg'] and result['error']['kind'] == 'incomplete'
+    assert result['msg'].startswith('GetWebshell announced 237 records in 3 pages but delivered 100 after')
+    assert 'allow_partial: true' in result['msg'] and 'detections' not in result
+    assert result['completeness']['complete'] is False and result['completeness']['null_pages'] == [1, 2]
+
+
+def test_allow_partial_returns_the_partial_list_flagged(env, capsys):
+    session = QuirkySession({DETECTIONS_PATH: detections(60)}, total=90)
+    result = run(detection_info, dict(AUTH, page_size=25, allow_partial=True), session, env, capsys)
+    assert 'failed' not in result and len(result['detections']) == 60 and result['complete'] is False
+    assert result['completeness']['problems'] == ['GetWebshell announced 90 records in 4 pages but delivered 60 after 4 pages.']
+    assert any('announced 90 records' in w and 'allow_partial' in w for w in warnings_of(result))
+
+
+def test_a_capped_server_names_the_page_size_to_try(env, capsys):
+    session = QuirkySession({DETECTIONS_PATH: detections(60)}, cap=20, total=90)
+    result = run(detection_info, dict(AUTH, page_size=100), session, env, capsys)
+    assert result['failed'] is True and 'page_size: 20' in result['msg'], result['msg']
+
+
+def test_max_results_is_not_a_failure_but_not_complete(env, capsys):
+    session = ApiSession(lists={DETECTIONS_PATH: detections(25)})
+    result = run(detection_info, dict(AUTH, page_size=10, max_results=15), session, env, capsys)
+    assert 'failed' not in result and result['truncated'] is True and result['complete'] is False
+    assert result['completeness']['problems'][0].startswith('max_results 15 cut the list')
+    assert 'warnings' not in result
+
+
+@pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
+def test_every_list_module_carries_complete_and_completeness(env, capsys, module, extra, path, key, api_id, our_id):
+    session = ApiSession(lists={path: id_list(25, api_id)})
+    result = run(module, dict(AUTH, page_size=10, **extra), session, env, capsys)
+    assert result['complete'] is True and result['completeness']['records_delivered'] == 25
+    assert sorted(result['completeness']) == sorted([
+        'complete', 'operation', 'pages_requested', 'page_size_asked', 'page_size_served', 'page_size_used',
+        'page_size_echoed', 'page_base', 'total_announced', 'total_first_announced', 'total_pages_announced',
+        'records_delivered', 'passes', 'null_pages', 'stop_reason', 'truncated', 'problems', 'notes'])
+
+
+def test_times_in_seconds_are_converted_with_one_warning(env, capsys):
+    from ansible_collections.ncloud.wbd.plugins.module_utils import fields
+    if getattr(fields, 'TimeNotes', None) is None:
+        pytest.skip('fields.TimeNotes is not there yet')
+    items = [{'detectionId': '%022d' % i, 'detectTime': 1721740066 + i} for i in range(30)]
+    result = run(detection_info, dict(AUTH, page_size=10), ApiSession(lists={DETECTIONS_PATH: items}), env, capsys)
+    assert result['detections'][0]['detect_time'] == 1721740066000
+    lines = [w for w in warnings_of(result) if 'detectTime' in w]
+    assert len(lines) == 1 and 'GetWebshell: detectTime came as epoch seconds in 30 records' in lines[0]
+
+
+def test_the_audit_path_reads_partial_lists_and_accepts_allow_partial(env):
+    from ansible_collections.ncloud.wbd.plugins.module_utils.module import (
+        ControllerModule, WbdModule, controller_params, detection_argument_spec)
+    from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTIONS
+    params = controller_params(detection_argument_spec(), dict(AUTH, page_size=25, allow_partial='yes'))
+    assert params['allow_partial'] is True
+    warnings = []
+    wbd = WbdModule(module=ControllerModule(controller_params(detection_argument_spec(), dict(AUTH, page_size=25)),
+                                            warnings.append))
+    session = QuirkySession({DETECTIONS_PATH: detections(60)}, total=90)
+    env.setattr(client_mod.WbdClient, '_new_session', staticmethod(lambda pool_size: session))
+    result = wbd.collect(lambda w: w.list_result('detections', DETECTIONS, collect=True, allow_partial=True))
+    assert len(result['detections']) == 60 and result['complete'] is False
+    assert any('announced 90' in w for w in warnings)
