@@ -7,6 +7,11 @@ A rule compares six process fields of a detection, each with its own condition, 
 all compared fields must agree (AND). ``NOT_USE`` leaves a field out, so a rule with
 six ``NOT_USE`` conditions matches every behaviour on its target. Doing this locally
 lets the audit say *which* rule covers *which* detection. Pure: records in, answers out.
+
+A comparing condition (START, END, EQUAL, or CONTAIN, which the docs do not list) with a null or blank value is
+*ambiguous*: a server may read it as "match anything" (an empty prefix is a prefix of everything) or as "match
+nothing". Such a condition never matches here, so the rule never makes a detection covered on our word, and
+``ambiguous_conditions`` names it so the audit can say why.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +20,9 @@ __metaclass__ = type
 # The compared fields, in the order of the API documents (our snake_case names).
 RULE_FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 CONDITIONS = ('EQUAL', 'START', 'END', 'NOT_USE')
+# Conditions that compare a value, and so mean nothing definite without one (CONTAIN is not documented, but
+# with an empty value it would match everything too).
+VALUE_CONDITIONS = ('EQUAL', 'START', 'END', 'CONTAIN')
 TARGET_TYPES = ('server', 'serverGroup', 'everyServer')
 
 
@@ -27,14 +35,22 @@ def condition_of(rule, field):
     return _text(rule.get(field + '_condition') or 'NOT_USE').strip().upper()
 
 
+def is_ambiguous(condition, expected):
+    """A comparing condition whose value is null, empty or only whitespace (see the module docs)."""
+    return condition in VALUE_CONDITIONS and not _text(expected).strip()
+
+
 def field_matches(condition, expected, actual):
     """One condition: EQUAL exact, START prefix, END suffix, NOT_USE always; case-sensitive like the service.
 
-    An unknown condition never matches: the audit must not claim a detection is covered when it cannot tell.
+    An unknown or ambiguous condition never matches: the audit must not claim a detection is covered when it
+    cannot tell.
     """
-    expected, actual = _text(expected), _text(actual)
     if condition == 'NOT_USE':
         return True
+    if is_ambiguous(condition, expected):
+        return False
+    expected, actual = _text(expected), _text(actual)
     if condition == 'EQUAL':
         return actual == expected
     if condition == 'START':
@@ -50,8 +66,17 @@ def conditions_match(rule, detection):
 
 
 def compared_fields(rule):
-    """How many of the six fields the rule really compares (conditions other than NOT_USE)."""
-    return sum(1 for f in RULE_FIELDS if condition_of(rule, f) != 'NOT_USE')
+    """How many of the six fields the rule really compares: conditions other than NOT_USE, less the ambiguous ones.
+
+    An ambiguous condition may compare nothing on the service, so it does not narrow the rule: the overbroad-rule
+    check rates a rule by its broadest reading.
+    """
+    return sum(1 for f in RULE_FIELDS if condition_of(rule, f) != 'NOT_USE' and not is_ambiguous(condition_of(rule, f), rule.get(f)))
+
+
+def ambiguous_conditions(rule):
+    """The fields (our names, sorted) whose condition is ambiguous; [] when none is."""
+    return sorted(f for f in RULE_FIELDS if is_ambiguous(condition_of(rule, f), rule.get(f)))
 
 
 def is_active(rule):

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdMalformedResponseError
-from ansible_collections.ncloud.wbd.plugins.module_utils.fields import NOTIFICATION_INTERVAL, normalize
+from ansible_collections.ncloud.wbd.plugins.module_utils.fields import NOTIFICATION_INTERVAL, TimeNotes, normalize
 
 MINUTE_MS = 60000
 INTERVAL_NAMES = {
@@ -63,7 +63,10 @@ def interval_record(result, warn=None):
     live = [r for r in records if not r.get('isDeleted')] or records
     if len(records) > 1 and warn:
         warn('GetNotificationInterval returned %d records; using the first one that is not deleted.' % len(records))
-    record = normalize(live[0], NOTIFICATION_INTERVAL)
+    notes = TimeNotes()
+    record = normalize(live[0], NOTIFICATION_INTERVAL, notes)
+    for line in notes.messages('GetNotificationInterval') if warn else ():
+        warn(line)
     ms = _milliseconds(record.get('interval_ms'))
     if ms is None:
         raise WbdMalformedResponseError('WBD API answered GetNotificationInterval without a numeric "interval" (got %s).'

@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Exception rules evaluated locally (shared/wbd-api.md 5.1): six fields AND-ed, EQUAL exact, START prefix,
 END suffix, NOT_USE ignored; targets server / serverGroup / everyServer; disabled and deleted rules cover nothing.
+A comparing condition with a null or blank value is ambiguous (issue 14): it never matches.
 
 Expected answers are written out by hand; the property test compares with a reference written here from the
 API notes, not with the module's helpers.
@@ -20,12 +21,14 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from ansible_collections.ncloud.wbd.plugins.module_utils import audit_rules
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_rules import (
+    ambiguous_conditions,
     compared_fields,
     condition_of,
     conditions_match,
     covering_rules,
     field_matches,
     is_active,
+    is_ambiguous,
     rule_summary,
     target_matches,
 )
@@ -88,6 +91,7 @@ def test_rule_fields_are_the_six_documented_ones():
     ('NOT_USE', None, None, True),
     ('BOGUS', '/usr/bin/php', '/usr/bin/php', False),  # unknown never matches, even on equal values
     ('CONTAINS', 'bin', '/usr/bin/php', False),
+    ('CONTAIN', 'bin', '/usr/bin/php', False),  # not documented: unknown, even with a value
     ('', '', '', False),
     (None, None, None, False),
 ])
@@ -96,19 +100,41 @@ def test_field_matches(condition, expected, actual, result):
 
 
 @pytest.mark.parametrize('condition, expected, actual, result', [
-    # None is read as empty text on either side
-    ('EQUAL', None, None, True),
-    ('EQUAL', None, '', True),
-    ('EQUAL', '', None, True),
+    # a None detection value is read as empty text
     ('EQUAL', 'php', None, False),
-    ('EQUAL', None, 'php', False),
     ('START', 'php', None, False),
     ('END', 'php', None, False),
-    ('START', None, 'php', True),  # an empty prefix is a prefix of everything
-    ('END', None, 'php', True),
+    ('NOT_USE', 'php', None, True),
 ])
 def test_field_matches_none_values(condition, expected, actual, result):
     assert field_matches(condition, expected, actual) is result
+
+
+# Regression, issue 14 item 4: a START/END/EQUAL value that is null or empty matched everything (an empty prefix is a
+# prefix of every text), so one everyServer rule covered every detection. Such a condition is ambiguous: no match.
+BLANKS = [None, '', ' ', '\t', ' \n ', '\u00a0', '\u3000']
+
+
+@pytest.mark.parametrize('condition', ['EQUAL', 'START', 'END', 'CONTAIN'])
+@pytest.mark.parametrize('blank', BLANKS)
+@pytest.mark.parametrize('actual', [None, '', ' ', '/usr/bin/php'])
+def test_a_comparing_condition_without_a_value_never_matches(condition, blank, actual):
+    assert is_ambiguous(condition, blank) is True
+    assert field_matches(condition, blank, actual) is False
+
+
+@pytest.mark.parametrize('condition, value, ambiguous', [
+    ('NOT_USE', None, False),  # leaves the field out on purpose: no value is needed
+    ('NOT_USE', '', False),
+    ('EQUAL', 'php', False),
+    ('START', ' php', False),  # a value with blanks around it is still a value
+    ('END', 0, False),  # compared as text: '0'
+    ('EQUAL', False, False),
+    ('BOGUS', '', False),  # unknown: never matches anyway, but not a blank comparison we can name
+    ('CONTAINS', None, False),
+])
+def test_what_is_not_ambiguous(condition, value, ambiguous):
+    assert is_ambiguous(condition, value) is ambiguous
 
 
 def test_field_matches_non_text_values_compare_as_text():
@@ -200,7 +226,7 @@ def test_each_field_is_read_from_its_own_key(field):
 def test_rule_on_missing_detection_field():
     detection = dict(DETECTION, parent_executor=None)
     assert conditions_match(rule(parent_executor=('EQUAL', 'root')), detection) is False
-    assert conditions_match(rule(parent_executor=('EQUAL', '')), detection) is True
+    assert conditions_match(rule(parent_executor=('EQUAL', '')), detection) is False  # ambiguous, even on an empty field
     del detection['parent_executor']
     assert conditions_match(rule(parent_executor=('START', 'r')), detection) is False
 
@@ -332,6 +358,45 @@ def test_compared_fields_missing_conditions():
     assert compared_fields({}) == 0
 
 
+def test_ambiguous_conditions_do_not_count_as_compared():
+    # the service may read them as "any value": the overbroad check must rate the rule by that broadest reading
+    r = rule(process_name=('EQUAL', '/usr/bin/php'), executor=('START', None), parent_process_arg=('END', ' '))
+    assert compared_fields(r) == 1
+    assert compared_fields(rule(process_name=('START', ''))) == 0
+
+
+# ---- ambiguous_conditions ----------------------------------------------------------------------
+
+def test_ambiguous_conditions_names_the_fields_sorted():
+    r = rule(process_name=('START', None), executor=('EQUAL', ''), parent_executor=('END', '  '),
+             process_arg=('EQUAL', 'x'), parent_process_name=('NOT_USE', ''))
+    assert ambiguous_conditions(r) == ['executor', 'parent_executor', 'process_name']
+
+
+@pytest.mark.parametrize('field', FIELDS)
+def test_ambiguous_conditions_reads_each_field_and_its_condition(field):
+    assert ambiguous_conditions(rule(**{field: ('start', None)})) == [field]  # lower-case conditions too
+    assert ambiguous_conditions(rule(**{field: ('START', 'x')})) == []
+    r = rule()
+    del r[field]  # a value that is absent is null
+    r[field + '_condition'] = 'END'
+    assert ambiguous_conditions(r) == [field]
+
+
+def test_ambiguous_conditions_none():
+    assert ambiguous_conditions(rule()) == [] and ambiguous_conditions({}) == []
+    assert ambiguous_conditions(rule(process_name=('EQUAL', '/usr/bin/php'))) == []
+
+
+def test_an_ambiguous_rule_covers_nothing_even_with_every_other_field_agreeing():
+    # the issue's case: an everyServer rule whose only comparing condition is START with a null value
+    everything = rule('R9', 'everyServer', None, process_name=('START', None))
+    assert covering_rules([everything], DETECTION, None) == []
+    assert covering_rules([everything], dict((f, '') for f in FIELDS), None) == []
+    # with the value given it covers what it says
+    assert covering_rules([rule('R9', process_name=('START', '/usr/'))], DETECTION, None) == ['R9']
+
+
 # ---- rule_summary ------------------------------------------------------------------------------
 
 def test_rule_summary_shape():
@@ -367,7 +432,7 @@ def test_rule_summary_of_sparse_rule_has_all_six_conditions():
     assert summary['conditions']['executor'] == {'condition': 'EQUAL', 'value': ''}
     assert summary['conditions']['process_name'] == {'condition': 'NOT_USE', 'value': ''}
     assert summary['active'] is False and summary['disabled'] is True and summary['group_is_deleted'] is True
-    assert summary['compared_fields'] == 1
+    assert summary['compared_fields'] == 0  # EQUAL with a null value is ambiguous: it compares nothing definite
     assert summary['name'] is None and summary['target_type'] is None and summary['created_time_iso'] is None
 
 
@@ -403,7 +468,9 @@ def reference_covering(rules, detection, group_id):
             have = detection.get(field) or ''
             if condition == 'NOT_USE':
                 continue
-            if condition == 'EQUAL':
+            if condition in ('EQUAL', 'START', 'END', 'CONTAIN') and (want == '' or want.isspace()):
+                ok = False  # ambiguous (issue 14)
+            elif condition == 'EQUAL':
                 ok = have == want
             elif condition == 'START':
                 ok = have[:len(want)] == want
@@ -419,9 +486,9 @@ def reference_covering(rules, detection, group_id):
 
 
 # a tiny alphabet so that equal, prefix and suffix relations happen often
-TEXT = st.one_of(st.none(), st.text(alphabet='aAb/', max_size=3))
+TEXT = st.one_of(st.none(), st.text(alphabet='aAb/', max_size=3), st.sampled_from([' ', '\t']))
 IDS = st.sampled_from(['1', '2', '3'])
-CONDITION = st.sampled_from(['EQUAL', 'START', 'END', 'NOT_USE', 'not_use', 'equal', 'BOGUS', None, ''])
+CONDITION = st.sampled_from(['EQUAL', 'START', 'END', 'NOT_USE', 'not_use', 'equal', 'BOGUS', 'CONTAIN', None, ''])
 
 
 @st.composite

@@ -45,13 +45,27 @@ def test_object_result_is_normalised():
         'last_updated_time': None, 'last_updated_time_iso': None,
         'platform': 'VPC', 'is_deleted': False,
     }
-    assert warn.seen == []
+    # The documented example's createTime 0 is 1970: kept, and said to be a data problem (one line per field).
+    assert len(warn.seen) == 1 and warn.seen[0].startswith('GetNotificationInterval: createTime lies before 2015 in 1 record')
 
 
 def test_array_of_one_is_the_same_as_the_object():
     warn = recorder()
     assert interval_record([dict(RECORD)], warn) == interval_record(dict(RECORD))
+    assert len(warn.seen) == 1 and 'createTime' in warn.seen[0]
+
+
+def test_plausible_times_give_no_warning():
+    warn = recorder()
+    interval_record(dict(RECORD, createTime=1721740066000), warn)
     assert warn.seen == []
+
+
+def test_interval_times_in_seconds_are_converted_and_said():
+    warn = recorder()
+    record = interval_record(dict(RECORD, createTime=1721740066, lastSendNotificationTime=1721740066), warn)
+    assert record['create_time'] == 1721740066000 and record['last_send_notification_time'] == 1721740066000
+    assert len(warn.seen) == 2 and all('epoch seconds' in line for line in warn.seen)
 
 
 @pytest.mark.parametrize('name, ms', sorted(EXPECTED_NAMES.items()))

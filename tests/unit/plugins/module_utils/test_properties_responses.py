@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Properties of the response normaliser: whatever status, headers and body a server (or a proxy in front of
 it) sends, ``parse_response`` returns the envelope's result or raises one typed WbdError with a one-line
-message, and ``fields.normalize`` maps any JSON object without raising.
+message, and ``fields.normalize`` maps any JSON object without raising, reading times in any form a server may
+send (issue 14: epoch ms, s, us or ns as numbers or numeric text, ISO 8601) as a reference written here says.
 
 The expected error class, retry flag and result are computed here from the API notes (wbd-api.md sections 0.1
 and 10), not with the module's helpers.
@@ -12,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import fractions
 import json
 import math
 import re
@@ -315,12 +317,24 @@ MAPS = {
     'EXCEPTION_RULE': fields.EXCEPTION_RULE, 'DETECTION_TARGET': fields.DETECTION_TARGET, 'WAS_CONFIG': fields.WAS_CONFIG,
     'SUSPICIOUS_OBJECT': fields.SUSPICIOUS_OBJECT, 'NOTIFICATION_INTERVAL': fields.NOTIFICATION_INTERVAL,
 }
-TIMES = st.one_of(st.integers(-(10 ** 16), 10 ** 16), st.integers(), st.floats(), st.sampled_from([0, 1721740066493, -1, 2 ** 63]))
+TIMES = st.one_of(st.integers(-(10 ** 16), 10 ** 16), st.integers(), st.floats(), st.sampled_from([0, 1721740066493, -1, 2 ** 63]),
+                  # the units a server may really use: seconds, milliseconds, microseconds, nanoseconds of 2015-2035
+                  st.sampled_from([1, 1000, 10 ** 6, 10 ** 9]).flatmap(lambda per_s: st.integers(1420070400 * per_s, 2051222400 * per_s)),
+                  st.floats(1420070400.0, 2051222400.0))
+# ISO 8601 as servers write it: T, t or blank, seconds and a fraction of any length or not, Z, an offset or none.
+ISO_TIMES = st.builds(
+    lambda moment, clock, fraction, sep, zone: moment.strftime('%Y-%m-%d') if clock == 'date' else
+    '%04d-%s%s%s%s%s' % (moment.year, moment.strftime('%m-%d'), sep, moment.strftime(clock), '.' + fraction if fraction and clock.endswith('S') else '', zone),
+    st.datetimes(min_value=datetime.datetime(1, 1, 2), max_value=datetime.datetime(9999, 12, 30)),
+    st.sampled_from(['%H:%M:%S', '%H:%M:%S', '%H:%M', 'date']), st.text('0123456789', max_size=9),
+    st.sampled_from(['T', 'T', 't', ' ']), st.sampled_from(['', 'Z', 'Z', 'z', '+09:00', '-0430', '+05', '+23:59', '-00:00', ' Z', '+24:00']))
+NUMERIC_TEXT = st.one_of(TIMES.filter(lambda v: not isinstance(v, float) or math.isfinite(v)).map(repr),
+                         st.tuples(st.sampled_from(['', ' ', '+', '-']), st.integers(0, 10 ** 20)).map(lambda t: '%s%d' % t))
 ISO = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z$')
 
 
 SOME_VALUE = st.one_of(JSON_SCALARS, JSON_SCALARS, JSON_SCALARS, json_values(4))
-TIME_VALUES = st.one_of(TIMES, JSON_SCALARS)
+TIME_VALUES = st.one_of(TIMES, JSON_SCALARS, ISO_TIMES, NUMERIC_TEXT)
 UNDOCUMENTED_KEYS = st.lists(st.text(max_size=12), max_size=3, unique=True)
 _KEY_LISTS = {}
 _NESTED = {}
@@ -379,6 +393,60 @@ def reference_iso(value):
                                                     moment.second, moment.microsecond // 1000)
 
 
+RAW = 'kept as sent'
+REF_NUMBER = re.compile(r'[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?')
+REF_ISO = re.compile(r'([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
+                     r'\s*(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?')
+UTC_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def ref_number_ms(number):
+    """Epoch ms of a number (a Fraction) by its magnitude: < 1e11 seconds, < 1e14 ms, < 1e17 us, else ns."""
+    size = abs(number)
+    if size >= 10 ** 30:
+        return RAW
+    scale = 1000 if size < 10 ** 11 else 1 if size < 10 ** 14 else fractions.Fraction(1, 1000) if size < 10 ** 17 else fractions.Fraction(1, 10 ** 6)
+    return math.floor(number * scale)
+
+
+def ref_iso_ms(match):
+    year, month, day, hour, minute, second, fraction, dummy, sign, off_h, off_m = match.groups()
+    try:
+        zone = datetime.timezone((-1 if sign == '-' else 1) * datetime.timedelta(hours=int(off_h or 0), minutes=int(off_m or 0)))
+        if off_m is not None and int(off_m) > 59:
+            return RAW
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                                   int((fraction or '')[:3].ljust(3, '0')) * 1000, tzinfo=zone)
+    except ValueError:
+        return RAW
+    return (moment - UTC_EPOCH) // datetime.timedelta(milliseconds=1)
+
+
+def ref_time(value):
+    """What a time field becomes: epoch ms, None (null), or RAW (no time: kept as sent, ISO twin None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return RAW
+    if isinstance(value, float):
+        ms = ref_number_ms(fractions.Fraction(repr(value))) if math.isfinite(value) else RAW
+    elif isinstance(value, int):
+        ms = ref_number_ms(fractions.Fraction(value))
+    else:
+        text = value.strip()
+        if len(text) > 64:
+            return RAW
+        if REF_NUMBER.fullmatch(text):
+            ms = ref_number_ms(fractions.Fraction(text))
+        elif REF_ISO.fullmatch(text):
+            ms = ref_iso_ms(REF_ISO.fullmatch(text))
+        else:
+            return RAW
+    if ms is RAW or not -62135596800000 <= ms <= 253402300799999:  # 0001-01-01 to 9999-12-31
+        return RAW
+    return ms
+
+
 def check_normalized(record, fmap, out):
     assert isinstance(out, dict)
     produced = 0
@@ -393,17 +461,16 @@ def check_normalized(record, fmap, out):
                 check_normalized(raw, fmap.nested[key], normal)
         elif key in fmap.ids and value is not None and not isinstance(value, bool):
             assert out[name] == '%s' % (value,)
+        elif key in fmap.times:
+            produced += 1
+            expected, iso = ref_time(value), out[name + '_iso']
+            if expected is RAW or expected is None:
+                assert same_json(out[name], value) and iso is None, (key, value, out[name], iso)
+            else:
+                assert type(out[name]) is int and out[name] == expected, (key, value, out[name], expected)  # pylint: disable=unidiomatic-typecheck
+                assert iso == reference_iso(expected), (value, iso)
         else:
             assert same_json(out[name], value), (key, value, out[name])
-        if key in fmap.times:
-            produced += 1
-            iso = out[name + '_iso']
-            if reference_iso(value) is not None and reference_iso(value)[:1] != '0':
-                assert iso == reference_iso(value), (value, iso)
-            else:
-                # a year before 1000 is written with fewer digits (strftime); never a crash, and None for non-numbers
-                assert iso is None or isinstance(iso, str)
-                assert iso is None or reference_iso(value) is not None
     assert len(out) == produced, sorted(set(out) - set(fmap.names.get(k) or fields.generic_snake(k) for k in record))
 
 
@@ -413,6 +480,31 @@ def test_normalize_maps_every_documented_field_and_keeps_the_rest(case):
     map_name, record = case
     fmap = MAPS[map_name]
     check_normalized(record, fmap, fields.normalize(record, fmap))
+
+
+@examples(1000)
+@given(values=st.lists(TIME_VALUES, max_size=6), now=st.integers(1420070400000, 2051222400000))
+def test_time_notes_count_what_normalize_did(values, now):
+    records = [{'detectTime': v, 'suspicionFiles': [{'accessTime': v}]} for v in values]
+    notes = fields.TimeNotes(now_ms=now)
+    outs = [fields.normalize(r, fields.DETECTION, notes) for r in records]
+    assert outs == [fields.normalize(r, fields.DETECTION) for r in records]  # notes change nothing
+    expected = {}
+    for value in values:
+        ms = ref_time(value)
+        kinds = ['unreadable'] if ms is RAW else [] if ms is None else ['early'] if ms < 1420070400000 else ['future'] if ms > now + 86400000 else []
+        for kind in kinds:
+            expected[kind] = expected.get(kind, 0) + 1
+    for field in ('detectTime', 'suspicionFiles[].accessTime'):
+        problems = dict((e['kind'], e['count']) for e in notes.problems() if e['field'] == field)
+        assert problems == expected, (field, values)
+    conversions = sum(e['count'] for e in notes.entries() if not e['problem'] and e['field'] == 'detectTime')
+    plain = sum(1 for v in values if type(v) is int and ref_time(v) == v)  # pylint: disable=unidiomatic-typecheck
+    assert conversions == sum(1 for v in values if ref_time(v) not in (RAW, None)) - plain
+    lines = notes.messages('GetWebshell')
+    assert len(lines) == len(notes.entries()) == len(set(lines))
+    for line in lines:
+        assert line.startswith('GetWebshell: ') and '\n' not in line and '\r' not in line and len(line) < 400
 
 
 @examples(1000)

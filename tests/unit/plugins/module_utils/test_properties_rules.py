@@ -4,7 +4,8 @@
 
 A plain reference written here from the API notes (shared/wbd-api.md 5.1) decides what a rule covers: six fields
 AND-ed, EQUAL exact, START prefix, END suffix, NOT_USE (or no condition) ignored, anything else never matches,
-all case-sensitive; targets everyServer, server (instance number) and serverGroup (group ID, unknown: no match),
+all case-sensitive; a comparing condition (EQUAL, START, END, CONTAIN) whose value is null, empty or only blanks is
+ambiguous and never matches (issue 14); targets everyServer, server (instance number) and serverGroup (group ID, unknown: no match),
 compared as text; disabled and deleted rules cover nothing. Conditions are read case- and blank-insensitively,
 which test_audit_rules.py pins by hand. The module's helpers are checked one by one and as a whole, then inside
 a whole audit.
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import evaluate
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_rules import (
+    ambiguous_conditions,
     compared_fields,
     condition_of,
     conditions_match,
@@ -45,10 +47,21 @@ def ref_condition(rule, field):
     return as_text(condition).strip().upper() if condition else 'NOT_USE'
 
 
+def ref_ambiguous(condition, want):
+    text = as_text(want)
+    return condition in ('EQUAL', 'START', 'END', 'CONTAIN') and (text == '' or text.isspace())
+
+
+def ref_compared(rule):
+    return sum(1 for f in FIELDS if ref_condition(rule, f) != 'NOT_USE' and not ref_ambiguous(ref_condition(rule, f), rule.get(f)))
+
+
 def ref_field(condition, want, have):
-    want, have = as_text(want), as_text(have)
     if condition == 'NOT_USE':
         return True
+    if ref_ambiguous(condition, want):
+        return False
+    want, have = as_text(want), as_text(have)
     if condition == 'EQUAL':
         return have == want
     if condition == 'START':
@@ -89,18 +102,19 @@ def ref_covering(rules, detection, group_id):
 # (compared as text), None (empty) and Ellipsis (the key is absent); one value in ten is any text at all.
 # Few, flat choices: a draw costs Hypothesis about as much as the evaluation, so thousands of examples stay quick.
 TINY = sorted(set(a + b + c for a in ['', 'a', 'b', '/'] for b in ['', 'a', 'b', '/'] for c in ['', 'a', 'b', '/']))
-ODD = ['A', 'aA', ' a', 'a ', '\u00df', 'SS', '\u017f', 's', 'e\u0301', '\u00e9', '\ud800', '\x00', '12', None, None, 0, 1, 12]
+ODD = ['A', 'aA', ' a', 'a ', '\u00df', 'SS', '\u017f', 's', 'e\u0301', '\u00e9', '\ud800', '\x00', '12', None, None, 0, 1, 12,
+       ' ', '\t\n', '\u00a0', '\u2003', '\u200b']  # blanks (ambiguous values) and a zero-width space, which is not blank
 VALUES = st.one_of([st.sampled_from(TINY + ODD)] * 9 + [st.text(ANY_CHAR, max_size=6)])
 VALUES_OR_ABSENT = st.one_of([st.sampled_from(TINY + ODD + [Ellipsis] * 6)] * 9 + [st.text(ANY_CHAR, max_size=6)])
 CONDITIONS = st.sampled_from(
     ['EQUAL', 'START', 'END', 'NOT_USE'] * 6
-    + ['equal', 'Start', ' end ', 'not_use', '\tEQUAL\n', 'NOT USE', 'CONTAINS', 'REGEX', 'EQUALS', '', ' ', None, 0, False,
+    + ['equal', 'Start', ' end ', 'not_use', '\tEQUAL\n', 'NOT USE', 'CONTAINS', 'CONTAIN', 'contain', 'REGEX', 'EQUALS', '', ' ', None, 0, False,
        '\u017ftart', 'EQUAL\u00a0'])
 # A field's condition: half of them leave the field out (NOT_USE, spelled some way, or no condition at all), so that
 # rules match often enough for the rest to matter; a few are unknown (never match).
 CONDITIONS_OR_ABSENT = st.sampled_from(
     ['EQUAL', 'START', 'END'] * 4 + ['equal', 'Start', ' end ', '\u017ftart', 'EQUAL\u00a0']
-    + ['NOT USE', 'CONTAINS', 'REGEX']
+    + ['NOT USE', 'CONTAINS', 'CONTAIN', 'REGEX']
     + ['NOT_USE'] * 6 + ['not_use', '', None, 0, False] + [Ellipsis] * 6)
 IDS = st.sampled_from(['1', '2', '3', ' 1', '01', 1, 2, 3])
 MAYBE_ID = st.sampled_from([None, '', '1', '2', '3', ' 1', '01', 1, 2, 3])
@@ -162,7 +176,10 @@ def test_covering_rules_agrees_with_the_reference(case):
         assert conditions_match(rule, detection) == ref_conditions(rule, detection), (rule, detection)
         for field in FIELDS:
             assert condition_of(rule, field) == ref_condition(rule, field)
-        assert compared_fields(rule) == sum(1 for f in FIELDS if ref_condition(rule, f) != 'NOT_USE')
+        assert compared_fields(rule) == ref_compared(rule)
+        assert ambiguous_conditions(rule) == sorted(f for f in FIELDS if ref_ambiguous(ref_condition(rule, f), rule.get(f)))
+        if ambiguous_conditions(rule):
+            assert not covering_rules([rule], detection, group_id)  # an ambiguous rule never covers
         # a rule covers a detection on its own exactly when it is listed with the others (order kept, no interplay)
         assert covering_rules([rule], detection, group_id) == ref_covering([rule], detection, group_id)
 
@@ -204,7 +221,8 @@ def test_rule_summary_describes_the_rule(case):
     assert sorted(summary['conditions']) == sorted(FIELDS)
     for field in FIELDS:
         assert summary['conditions'][field] == {'condition': ref_condition(rule, field), 'value': as_text(rule.get(field))}
-    assert summary['compared_fields'] == sum(1 for f in FIELDS if summary['conditions'][f]['condition'] != 'NOT_USE')
+    assert summary['compared_fields'] == sum(1 for f in FIELDS if summary['conditions'][f]['condition'] != 'NOT_USE'
+                                             and not ref_ambiguous(summary['conditions'][f]['condition'], summary['conditions'][f]['value']))
 
 
 # ---- inside the audit -----------------------------------------------------------------------------
@@ -273,6 +291,6 @@ def test_the_audit_applies_the_rules_like_the_reference(case):
     assert summary['unreviewed_detections'] == sum(1 for dummy, d in placed if d['unreviewed'])
     assert summary['active_exception_rules'] == sum(1 for r in rules if ref_active(r))
     for name, host in record['hosts'].items():
-        assert host['status'] in ('unprotected', 'unreviewed', 'compliant')
+        assert host['status'] in ('unprotected', 'unreviewed', 'unknown', 'compliant')
         if host['status'] == 'compliant':
             assert not any(d['unreviewed'] for d in host['detections'])
