@@ -70,6 +70,12 @@ options:
     description:
       - Base URL of the WBD API, overriding O(site), for example C(http://127.0.0.1:8080) for a local sandbox
         or a proxy. Operation paths (C(/api/v1/...)) are appended to it and signed as sent.
+      - A base URL that ends in C(/api/v1) (or C(/api/v1/)), as older NCP API pages write it, means the same API;
+        C(https://wbd.apigw.ntruss.com/api/v1) is used as C(https://wbd.apigw.ntruss.com), so requests go to
+        C(/api/v1/...) once. Any other path is kept, for a proxy that serves the API under one; when it is wrong, the
+        HTTP 404 error names it.
+      - The scheme must match the port. C(https://) against a plain-HTTP port, or C(http://) against an HTTPS port,
+        fails with an error that says C(Protocol mismatch) and which scheme to use, not with a certificate error.
     type: str
     env:
       - name: NCLOUD_WBD_ENDPOINT
@@ -102,6 +108,9 @@ notes:
   - When O(profile) or O(credentials_file) is set but both keys come from options or the environment, the plugin
     warns that the file was not read.
   - Requests are signed with NCP API Gateway signature v2; the signing clock must be within 5 minutes of the real time.
+  - When the API refuses the keys (HTTP 401), the error says where they came from, the option, the environment
+    variable (by name) or the credentials file (path and profile), and shows at most the first 4 characters and the
+    length of the access key, never the secret key.
 requirements:
   - requests
 '''

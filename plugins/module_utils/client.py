@@ -13,6 +13,8 @@ __metaclass__ = type
 import json
 import random
 import re
+import socket
+import ssl
 import threading
 import time
 import traceback
@@ -40,7 +42,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.errors import (
     clean_text,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils.paging import Pager
-from ansible_collections.ncloud.wbd.plugins.module_utils.responses import RequestInfo, parse_response
+from ansible_collections.ncloud.wbd.plugins.module_utils.responses import API_PREFIX, RequestInfo, parse_response
 from ansible_collections.ncloud.wbd.plugins.module_utils.retry import DEFAULT_DEADLINE, next_delay
 from ansible_collections.ncloud.wbd.plugins.module_utils.signing import (
     SIGNATURE_HEADER,
@@ -59,10 +61,33 @@ SITE_ENDPOINTS = {
 }
 _ERRNO = re.compile(r'\[Errno -?\d+\] [^\'")]+')
 _SSL_REASON = re.compile(r'\[SSL: [A-Z_]+\][^\'"()]*')
+# What OpenSSL says when a TLS client gets a plain-HTTP answer ("HTTP/1.1 400 ..." read as a TLS record), by version:
+# 1.1/3.0 WRONG_VERSION_NUMBER, 3.2+ RECORD_LAYER_FAILURE, 1.0 and LibreSSL UNKNOWN_PROTOCOL / PACKET_LENGTH_TOO_LONG.
+_PLAIN_HTTP_ANSWER = re.compile(r'wrong[ _]version[ _]number|record[ _]layer[ _]failure|packet[ _]length[ _]too[ _]long|'
+                                r'unknown[ _]protocol', re.I)
+_CERT_PROBLEM = re.compile(r'certificate|hostname|CERTIFICATE_VERIFY_FAILED', re.I)
+# A TLS server spoken to in plain HTTP closes the connection, resets it, or answers with a TLS alert record
+# (bytes 0x15 0x03, which http.client shows, escaped, in its BadStatusLine).
+_CLOSED_UNANSWERED = re.compile(r'RemoteDisconnected|closed connection without response|Connection reset|Connection aborted', re.I)
+_TLS_ALERT = r'\x15\x03'  # how the alert's first bytes show in http.client's BadStatusLine text
+PROBE_TIMEOUT = 5.0
+
+
+def _base_path(path):
+    """The endpoint's path without trailing slashes and without a trailing /api/v1, which every operation path adds."""
+    path = path.rstrip('/')
+    if path.endswith(API_PREFIX):
+        path = path[:-len(API_PREFIX)].rstrip('/')
+    return path
 
 
 def resolve_endpoint(endpoint, site):
-    """The base URL: an explicit endpoint wins over the site's host."""
+    """The base URL: an explicit endpoint wins over the site's host.
+
+    A base URL that ends in /api/v1, as older NCP pages write it, means the same API: the prefix is dropped
+    here, because every operation path starts with it. Any other path is kept (a proxy may serve the API
+    under one) and is signed as sent.
+    """
     if endpoint:
         parts = urlsplit(endpoint)
         if parts.scheme not in ('http', 'https') or not parts.netloc:
@@ -70,7 +95,7 @@ def resolve_endpoint(endpoint, site):
                                  'http://127.0.0.1:8080, got "%s".' % clean_text(endpoint, 100))
         if parts.query or parts.fragment:
             raise WbdConfigError('endpoint must not carry a query or fragment, got "%s".' % clean_text(endpoint, 100))
-        return endpoint.rstrip('/')
+        return '%s://%s%s' % (parts.scheme, parts.netloc, _base_path(parts.path))
     site = site or 'public'
     if site not in SITE_ENDPOINTS:
         raise WbdConfigError('site must be one of %s, got "%s".' % (', '.join(sorted(SITE_ENDPOINTS)), clean_text(site, 40)))
@@ -89,13 +114,17 @@ class WbdClient(object):
 
     def __init__(self, endpoint, access_key, secret_key, timeout=30, retries=5, deadline=DEFAULT_DEADLINE,
                  validate_certs=True, ca_path=None, concurrency=1, session=None,
-                 clock=None, sleep=None, rng=None):
+                 clock=None, sleep=None, rng=None, credential_source=None):
         if not HAS_REQUESTS and session is None:
             raise WbdConfigError('The Python library "requests" is required.')
         parts = urlsplit(endpoint.rstrip('/'))
         self._origin = '%s://%s' % (parts.scheme, parts.netloc)
-        self._base_path = parts.path.rstrip('/')
+        self._scheme, self._netloc = parts.scheme, parts.netloc
+        self._base_path = _base_path(parts.path)
         self.access_key = access_key
+        # Where the keys came from (credentials.CredentialSources.description): an authentication error says it.
+        self.credential_source = credential_source
+        self._speaks_tls = None  # learnt once, when a plain-HTTP request is dropped: does the port answer TLS?
         self._secret_key = secret_key
         self.timeout = timeout
         self.retries = retries
@@ -161,16 +190,51 @@ class WbdClient(object):
                                             timeout=self.timeout, verify=self.verify, allow_redirects=False)
             body = response.content
         except requests.exceptions.SSLError as exc:
-            raise WbdTlsError('TLS verification failed for %s at %s: %s. Point ca_path at the CA bundle that signed the '
-                              'server certificate, or set validate_certs: false for a test endpoint.'
-                              % (info, self._origin, _reason(exc)))
+            raise self._tls_error(exc, info)
         except requests.exceptions.Timeout as exc:
             raise WbdTimeoutError('WBD API %s at %s did not answer within %s s (%s); raise the timeout option or try again later.'
                                   % (info, self._origin, self.timeout, _reason(exc)))
         except requests.exceptions.RequestException as exc:
-            raise WbdConnectionError('Could not talk to the WBD API at %s for %s: %s. Check endpoint/site, '
-                                     'proxy settings and the network.' % (self._origin, info, _reason(exc)))
+            raise self._connection_error(exc, info)
         return parse_response(response.status_code, response.headers, body, info)
+
+    def _tls_error(self, exc, info):
+        """The TLS failure, named: a plain-HTTP port, a certificate not trusted, or another handshake problem."""
+        text = '%s' % (exc,)
+        reason = _reason(exc)
+        certificate = _CERT_PROBLEM.search(text)
+        if _PLAIN_HTTP_ANSWER.search(text) and not certificate:
+            return WbdTlsError('Protocol mismatch for %s at %s: the endpoint answered in plain HTTP, not TLS (%s): use http:// '
+                               'in endpoint, or the port that serves HTTPS.' % (info, self._origin, reason))
+        if certificate:
+            return WbdTlsError('TLS verification failed for %s at %s: %s. Point ca_path at the CA bundle that signed the '
+                               'server certificate, or set validate_certs: false for a test endpoint.' % (info, self._origin, reason))
+        return WbdTlsError('TLS handshake failed for %s at %s: %s. Check that endpoint names the HTTPS port of the WBD API '
+                           '(and the proxy settings).' % (info, self._origin, reason))
+
+    def _connection_error(self, exc, info):
+        """A broken connection; when a plain-HTTP request met a port that speaks TLS, say so."""
+        text = '%s' % (exc,)
+        how = None
+        if self._scheme == 'http' and _TLS_ALERT in text:
+            how = 'answered with a TLS alert'
+        elif self._scheme == 'http' and _CLOSED_UNANSWERED.search(text) and self._probe_tls():
+            how = 'closed the connection without an answer, and it completes a TLS handshake'
+        if how:
+            err = WbdConnectionError('Protocol mismatch for %s at %s: the endpoint speaks HTTPS but was sent plain HTTP (it %s): '
+                                     'use https:// in endpoint, or the port that serves plain HTTP.' % (info, self._origin, how))
+            err.retryable = False  # the same port answers the same way every time
+            return err
+        return WbdConnectionError('Could not talk to the WBD API at %s for %s: %s. Check endpoint/site, '
+                                  'proxy settings and the network.' % (self._origin, info, _reason(exc)))
+
+    def _probe_tls(self):
+        """Whether the endpoint's port completes a TLS handshake (certificate unchecked: only the protocol is asked).
+
+        Asked once per client and only without a proxy, which would be the one that answered."""
+        if self._speaks_tls is None:
+            self._speaks_tls = False if (self._proxies or {}).get('http') else _handshakes(self._netloc, min(self.timeout, PROBE_TIMEOUT))
+        return self._speaks_tls
 
     def request(self, method, path, params=None, body=None, operation=None, permission=None):
         """Send one API call with retries; return the envelope's ``result``.
@@ -181,7 +245,7 @@ class WbdClient(object):
         method = method.upper()
         uri = request_target(self._base_path + path, params)
         data = None if body is None else json.dumps(body, separators=(',', ':'))
-        info = RequestInfo(method, uri, operation=operation, permission=permission)
+        info = RequestInfo(method, uri, operation=operation, permission=permission, credential_source=self.credential_source)
         started = self.clock()
         attempt = 0
         while True:
@@ -231,6 +295,24 @@ class WbdClient(object):
 
         return Pager(fetch_page, id_key, page_size, max_items=max_items, warn=warn, where=operation or path,
                      concurrency=self.concurrency, on_error=self.abort_retries)
+
+
+def _handshakes(netloc, timeout):
+    """True when host:port (default 80, as in a plain-HTTP URL) completes a TLS handshake within ``timeout``."""
+    parts = urlsplit('//' + netloc)
+    try:
+        host, port = parts.hostname, parts.port or 80
+    except ValueError:
+        return False
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # not trusting anything: nothing is sent over this connection
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=host):
+                return True
+    except (OSError, ValueError):
+        return False
 
 
 class _Retry(Exception):

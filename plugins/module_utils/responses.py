@@ -23,6 +23,7 @@ from ansible.module_utils.common.warnings import warn as module_warn
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import (
     WbdApiError,
     WbdAuthError,
+    WbdConnectionError,
     WbdGatewayError,
     WbdMalformedResponseError,
     WbdPermissionError,
@@ -35,12 +36,19 @@ CLOCK_TOLERANCE_S = 300
 _TITLE = re.compile(rb'<title[^>]*>(.*?)</title>', re.I | re.S)
 _SURROGATE_ESCAPE = re.compile(r'\\u[dD][89a-fA-F]')
 _LONE_SURROGATE = re.compile('[\ud800-\udfff]')
+# What web servers answer when a plain-HTTP request reaches their HTTPS port: nginx, Apache httpd, Go net/http.
+_PLAIN_HTTP_TO_TLS_PORT = re.compile(rb'plain HTTP request was sent to HTTPS port|speaking plain HTTP to an SSL-enabled server|'
+                                     rb'sent an HTTP request to an HTTPS server', re.I)
+# Every operation path starts with it. Older NCP API pages give it as part of the base URL
+# ("https://wbd.apigw.ntruss.com/api/v1/" and paths like GET /detections), newer ones as part of each path
+# (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector): the same wire path.
+API_PREFIX = '/api/v1'
 
 
 class RequestInfo(object):
     """What the error messages say about the request: never headers, never the signature."""
 
-    def __init__(self, method, uri, operation=None, permission=None, signed_at=None, warn=None):
+    def __init__(self, method, uri, operation=None, permission=None, signed_at=None, warn=None, credential_source=None):
         self.method = method
         self.uri = uri
         self.operation = operation
@@ -48,6 +56,8 @@ class RequestInfo(object):
         self.signed_at = signed_at  # epoch seconds of the timestamp that was signed
         self.signatures = []  # every signature sent for this request, scrubbed from its error message
         self.warn = warn  # where warnings about an answer go; None: the module result's warnings
+        # One line on where the keys came from (credentials.CredentialSources.description), for a 401; never a secret.
+        self.credential_source = credential_source
 
     def __str__(self):
         label = '%s %s' % (self.method, self.uri)
@@ -130,6 +140,24 @@ def _clock_hint(headers, request):
             'synchronise the clock (NTP) and run again') % (round(abs(skew) / 60.0), 'ahead of' if skew > 0 else 'behind')
 
 
+def _key_check(request):
+    """What to check after a 401: the place the keys came from when the client knows it, else every place."""
+    if request.credential_source:
+        return 'check access_key and secret_key where they came from: %s' % clean_text(request.credential_source, 300)
+    return 'check access_key and secret_key (NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY)'
+
+
+def _not_found_hint(request):
+    """A 404 from the gateway means no such operation path: usually the endpoint's own path is in the way."""
+    uri = request.uri.split('?', 1)[0]
+    prefix = uri[:max(uri.rfind(API_PREFIX + '/'), 0)]  # the operation path is the last /api/v1/...
+    if prefix:
+        return ('the endpoint\'s path %s is put before every operation path (%s/...); set endpoint to the API\'s base URL '
+                'such as https://wbd.apigw.ntruss.com, with a path only when a proxy serves the API under it'
+                % (clean_text(prefix, 80), API_PREFIX))
+    return 'the endpoint does not serve this WBD operation: check that endpoint/site point at the WBD API'
+
+
 def gateway_error(status, headers, body, request):
     """The typed error for a non-2xx answer; the message opens with the cause."""
     code, message = _gateway_body(body)
@@ -138,15 +166,21 @@ def gateway_error(status, headers, body, request):
     retry_after = parse_retry_after(_header(headers, 'Retry-After'), _server_time(headers))
     if status == 401 and code == '210':
         perm = (' (%s)' % request.permission) if request.permission else ''
+        source = ('; %s' % clean_text(request.credential_source, 300)) if request.credential_source else ''
         return WbdPermissionError(
             'Permission denied: %s. The access key is valid but may not call this operation; grant the sub-account '
-            'the Webshell Behavior Detector permission for it%s, or use another key.' % (where, perm),
+            'the Webshell Behavior Detector permission for it%s, or use another key%s.' % (where, perm, source),
             status=status, code=code)
     if status == 401:
         return WbdAuthError(
-            'Authentication failed: %s. The access key is unknown or the signature does not match: check access_key '
-            'and secret_key (NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY); %s.' % (where, _clock_hint(headers, request)),
+            'Authentication failed: %s. The access key is unknown or the signature does not match: %s; %s.'
+            % (where, _key_check(request), _clock_hint(headers, request)),
             status=status, code=code)
+    if status == 400 and body and _PLAIN_HTTP_TO_TLS_PORT.search(body[:65536]):
+        err = WbdConnectionError('Protocol mismatch: %s. The endpoint speaks HTTPS but was sent plain HTTP: use https:// in '
+                                 'endpoint, or the port that serves plain HTTP.' % where, status=status, code=code)
+        err.retryable = False  # the same port answers the same way every time
+        return err
     if status == 429:
         return WbdRateLimitError('Rate limit exceeded: %s. Lower the request rate (fewer parallel jobs) or raise retries.' % where,
                                  status=status, code=code, retry_after=retry_after)
@@ -159,6 +193,8 @@ def gateway_error(status, headers, body, request):
     if status >= 500:
         return WbdGatewayError('Gateway error: %s. The API or its gateway is failing; try again later.' % where,
                                status=status, code=code, retry_after=retry_after)
+    if status == 404:
+        return WbdGatewayError('Not found: %s; %s.' % (where, _not_found_hint(request)), status=status, code=code)
     return WbdGatewayError('Request refused: %s. Check the endpoint, site and module options.' % where, status=status, code=code)
 
 

@@ -457,3 +457,69 @@ def test_no_file_at_all_is_the_missing_credentials_error(tmp_path, monkeypatch):
     assert config_error(resolve_credentials, {}, {}).startswith('Missing WBD API credentials')
     message = config_error(resolve_credentials, {'profile': 'prod'}, {})
     assert message.startswith('Cannot read the credentials file %s' % (tmp_path / '.ncloud' / 'configure'))
+
+
+# ---- where the keys came from, for an authentication error ----------------------------------------
+
+LONG_AK = 'NCPAK0123456789ABCDEF'  # 21 characters
+
+
+@pytest.mark.parametrize('params, environ, description', [
+    ({'access_key': LONG_AK, 'secret_key': 'OPT-SK'}, {},
+     'the access key (NCPA..., 21 characters) came from option access_key, the secret key from option secret_key'),
+    ({}, {'NCLOUD_ACCESS_KEY': LONG_AK, 'NCLOUD_SECRET_KEY': 'ENV1-SK'},
+     'the access key (NCPA..., 21 characters) came from environment variable NCLOUD_ACCESS_KEY, '
+     'the secret key from environment variable NCLOUD_SECRET_KEY'),
+    ({}, {'NCLOUD_ACCESS_KEY_ID': LONG_AK, 'NCLOUD_SECRET_KEY': 'ENV1-SK'},
+     'the access key (NCPA..., 21 characters) came from environment variable NCLOUD_ACCESS_KEY_ID, '
+     'the secret key from environment variable NCLOUD_SECRET_KEY'),
+    ({'secret_key': 'OPT-SK'}, {'NCLOUD_ACCESS_KEY': 'SHORT-AK'},  # a short key is not shown at all, only its length
+     'the access key (8 characters) came from environment variable NCLOUD_ACCESS_KEY, the secret key from option secret_key'),
+])
+def test_description_names_option_or_environment_variable(params, environ, description):
+    dummy, secret_key, sources, dummy = resolve_credentials(params, environ, FakeFile())
+    assert sources.description == description
+    assert secret_key not in sources.description and LONG_AK not in sources.description
+    assert cred.credential_source(params, environ, FakeFile()) == description
+
+
+@pytest.mark.parametrize('text, profile, where', [
+    (GOOD, None, 'no profile (the keys outside any section or in [DEFAULT])'),
+    ('ncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, FILE_SECRET), None,
+     'no profile (the keys outside any section or in [DEFAULT])'),
+    ('[prod]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, FILE_SECRET), None,
+     'profile [prod], its only section'),
+    (GOOD + '[Prod]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, OTHER_SECRET), 'prod',
+     'profile [Prod]'),
+])
+def test_description_names_the_file_and_its_profile(tmp_path, monkeypatch, text, profile, where):
+    monkeypatch.setenv('HOME', str(tmp_path))
+    path = write(tmp_path, text)
+    access_key, secret_key, sources, dummy = resolve_credentials({'credentials_file': path, 'profile': profile}, {})
+    assert sources == {'access_key': 'credentials file %s' % path, 'secret_key': 'credentials file %s' % path}  # unchanged
+    assert sources.description == 'the access key (%s) came from credentials file %s, %s, the secret key too' % (
+        cred.key_hint(access_key), path, where)
+    for secret in (FILE_SECRET, OTHER_SECRET, secret_key):
+        assert secret not in sources.description
+    keys = read_credentials_file(path, profile)
+    assert keys == {'access_key': access_key, 'secret_key': secret_key} and keys.section == where
+
+
+def test_description_of_keys_from_two_places(tmp_path, monkeypatch):
+    monkeypatch.setenv('HOME', str(tmp_path))
+    path = write(tmp_path, GOOD)
+    dummy, dummy, sources, dummy = resolve_credentials({'credentials_file': path}, {'NCLOUD_SECRET_ACCESS_KEY': 'ENV2-SK'})
+    assert sources.description == ('the access key (6 characters) came from credentials file %s, no profile (the keys '
+                                   'outside any section or in [DEFAULT]), the secret key from environment variable '
+                                   'NCLOUD_SECRET_ACCESS_KEY' % path)
+    # a stand-in reader without sections still gets the profile it was asked for
+    dummy, dummy, sources, dummy = resolve_credentials({'profile': 'ci', 'access_key': LONG_AK}, {}, FakeFile())
+    assert sources.description.endswith('the secret key from credentials file %s, profile [ci]'
+                                        % (tmp_path / '.ncloud' / 'configure'))
+    assert 'FILE-SK' not in sources.description
+
+
+@pytest.mark.parametrize('key, hint', [(LONG_AK, 'NCPA..., 21 characters'), ('A' * 12, 'AAAA..., 12 characters'),
+                                       ('A' * 11, '11 characters'), ('', '0 characters'), (None, '0 characters')])
+def test_key_hint_shows_at_most_four_characters(key, hint):
+    assert cred.key_hint(key) == hint

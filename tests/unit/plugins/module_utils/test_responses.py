@@ -195,3 +195,64 @@ def test_server_text_is_cleaned_to_one_safe_line():
     err = raised(500, gateway('900', 'line1\nline2\x1b[31m\u202eevil' + 'x' * 500))
     assert '\n' not in err.message and '\x1b' not in err.message and '\u202e' not in err.message
     assert len(err.message) < 700
+
+
+SOURCE = ('the access key (NCPA..., 21 characters) came from credentials file /home/u/.ncloud/configure, profile [prod], '
+          'the secret key too')
+
+
+def with_source(uri='/api/v1/detections?pageIndex=0&pageSize=100'):
+    return RequestInfo('GET', uri, operation='GetWebshell', permission='View/getWebShellEvents', signed_at=NOW,
+                       credential_source=SOURCE)
+
+
+def test_authentication_failure_names_where_the_keys_came_from():
+    err = raised(401, gateway('200', 'Authentication Failed'), date(NOW), with_source())
+    assert isinstance(err, errors.WbdAuthError) and not err.retryable
+    assert err.message == (
+        'Authentication failed: WBD API GetWebshell (GET /api/v1/detections?pageIndex=0&pageSize=100) answered HTTP 401, '
+        'gateway error 200 (Authentication Failed). The access key is unknown or the signature does not match: check '
+        'access_key and secret_key where they came from: %s; the clock looks fine (within 0 s of the API\'s), so the key '
+        'pair is the likely cause.' % SOURCE)
+
+
+def test_permission_denied_names_where_the_key_came_from_too():
+    err = raised(401, gateway('210', 'Permission Denied'), None, with_source())
+    assert isinstance(err, errors.WbdPermissionError) and err.message.endswith('or use another key; %s.' % SOURCE)
+
+
+def test_source_text_is_kept_to_one_line():
+    request = with_source()
+    request.credential_source = 'from\nsomewhere\x1b[31m'
+    message = raised(401, gateway('200', 'Authentication Failed'), None, request).message
+    assert '\n' not in message and '\x1b' not in message and 'where they came from: from somewhere' in message
+
+
+@pytest.mark.parametrize('uri, hint', [
+    ('/api/v1/detections', 'the endpoint does not serve this WBD operation: check that endpoint/site point at the WBD API'),
+    ('/v1/api/v1/detections?pageIndex=0', "the endpoint's path /v1 is put before every operation path (/api/v1/...)"),
+    ('/api/v1/api/v1/detections', "the endpoint's path /api/v1 is put before every operation path (/api/v1/...)"),
+])
+def test_not_found_says_what_path_was_wrong(uri, hint):
+    err = raised(404, gateway('300', 'Not Found Exception'), None, with_source(uri))
+    assert isinstance(err, errors.WbdGatewayError) and not err.retryable
+    assert err.message.startswith('Not found: WBD API GetWebshell (GET %s) answered HTTP 404, gateway error 300' % uri)
+    assert hint in err.message and '\n' not in err.message
+
+
+@pytest.mark.parametrize('page', [
+    b'<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body>nginx</body></html>',
+    b'<html><head><title>400 Bad Request</title></head><body><p>Your browser sent a request that this server could not '
+    b'understand.<br />Reason: You\'re speaking plain HTTP to an SSL-enabled server port.<br /></p></body></html>',
+    b'Client sent an HTTP request to an HTTPS server.\n',
+])
+def test_plain_http_to_an_https_port_is_named(page):
+    err = raised(400, page, {'Content-Type': 'text/html'})
+    assert isinstance(err, errors.WbdConnectionError) and err.kind == 'connection' and not err.retryable
+    assert err.message.startswith('Protocol mismatch: WBD API GetWebshell')
+    assert 'The endpoint speaks HTTPS but was sent plain HTTP: use https:// in endpoint' in err.message and '\n' not in err.message
+
+
+def test_other_400_pages_stay_refusals():
+    err = raised(400, b'<html><title>400 Bad Request</title></html>', {'Content-Type': 'text/html'})
+    assert isinstance(err, errors.WbdGatewayError) and err.message.startswith('Request refused')
