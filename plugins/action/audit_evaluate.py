@@ -13,6 +13,10 @@ The four lists are fetched in this worker with the info modules' own code (``Wbd
 and errors), which spares a module process, its JSON output and ansible-core's parsing of it per
 list. When the task sets ``environment`` (which only a module process would see) or the
 controller's Python lacks requests, the info modules run as modules instead.
+
+Each list is asked for with ``allow_partial: true``: a list whose pages do not add up comes back with
+``complete: false`` and its evidence instead of failing the task, so the audit can still write a record
+that says which verdicts are ``unknown`` and why (docs/audit-record.md, ``completeness``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,6 +36,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import (
     AUTH_OPTIONS,
     audit_evaluate_argument_spec,
     hosts_failing,
+    incomplete_message,
+    role_names,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdError
@@ -58,27 +64,45 @@ LISTS = {
 }
 
 
+OPERATIONS = {'detection_target_info': 'GetWebshellTarget', 'detection_info': 'GetWebshell',
+              'exception_rule_info': 'GetExceptedRule', 'excepted_detection_info': 'GetExceptedWebshell'}
+
+
+def list_completeness(module, result):
+    """A list result's completeness evidence; a result without any is not taken as complete (never assumed)."""
+    evidence = result.get('completeness')
+    if isinstance(evidence, dict) and isinstance(evidence.get('complete'), bool):
+        return evidence
+    return {'complete': False, 'operation': OPERATIONS.get(module), 'problems': [
+        'ncloud.wbd.%s returned no completeness evidence, so the list cannot be shown to be whole; update the '
+        'collection on the controller so the module and this action match.' % module]}
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
+    variable_prefix = None
 
     def _list(self, module, args, key, task_vars, warnings):
-        """One info module's records, or the task fails with the module's own message."""
+        """One info module's records (its completeness into ``self.lists``), or the task fails with its message."""
         name = 'ncloud.wbd.' + module
         started = time.time()
+        args = dict(args, allow_partial=True)
+        prefix, lists = self.variable_prefix, self.__dict__.setdefault('lists', {})
         if HAS_REQUESTS and not any(self._task.environment or ()):  # [{}] when nothing is set
-            records = self._list_here(module, name, args, key, warnings)
+            records = self._list_here(module, name, args, key, warnings, lists, prefix)
         else:
             result = self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
             warnings.extend(result.get('warnings') or [])
             if result.get('failed') or key not in result:
-                raise AnsibleActionFail('%s: %s' % (name, result.get('msg') or 'returned no %s' % key))
+                raise AnsibleActionFail('%s: %s' % (name, role_names(result.get('msg') or 'returned no %s' % key, prefix)))
             records = result[key]
+            lists[key] = list_completeness(module, result)
         self.timings[module] = round(time.time() - started, 2)
         return records
 
     @staticmethod
-    def _list_here(module, name, args, key, warnings):
+    def _list_here(module, name, args, key, warnings, lists=None, prefix=None):
         """The info module's work in this worker: the same options, checks, requests and records, no module process."""
         spec, work = LISTS[module]
         wbd = None
@@ -86,14 +110,27 @@ class ActionModule(ActionBase):
             wbd = WbdModule(module=ControllerModule(controller_params(spec(), args), warnings.append))
             result = wbd.collect(work)
         except WbdError as err:
-            raise AnsibleActionFail('%s: %s' % (name, wbd.redact(str(err)) if wbd is not None else err))
+            raise AnsibleActionFail('%s: %s' % (name, role_names(wbd.redact(str(err)) if wbd is not None else '%s' % err, prefix)))
+        if lists is not None:
+            lists[key] = list_completeness(module, result)
         return result[key]
+
+    @staticmethod
+    def _inventory(task_vars, names, args):
+        """(play hosts, the inventory's other hosts) with their match keys; the others' servers are out of scope."""
+        hostvars = task_vars['hostvars']
+        play = host_keys(hostvars, list(names), instance_no_var=args['instance_no_var'], server_name_var=args['server_name_var'])
+        chosen = set(h['name'] for h in play)
+        rest = [n for n in (task_vars.get('groups') or {}).get('all') or [] if n not in chosen]
+        others = host_keys(hostvars, rest, instance_no_var=args['instance_no_var'], server_name_var=args['server_name_var'])
+        return play, others
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
-        self.timings = {}
+        self.timings, self.lists = {}, {}
         result = super(ActionModule, self).run(tmp, task_vars)
         dummy, args = self.validate_argument_spec(argument_spec=audit_evaluate_argument_spec())
+        self.variable_prefix = prefix = args['variable_prefix']
         # Only what the task sets (module_defaults for the group included, since this action is in the group): a default
         # of ours would override the info modules' own fallbacks (environment, credential file).
         connection = dict((k, args[k]) for k in AUTH_OPTIONS if k in self._task.args and args.get(k) is not None)
@@ -103,7 +140,7 @@ class ActionModule(ActionBase):
         try:
             since = window(policy.get('lookback', '7d'), now_ms)['window_start_ms']
         except AuditInputError as err:
-            raise AnsibleActionFail('audit_evaluate: %s' % (err,))
+            raise AnsibleActionFail('audit_evaluate: %s%s' % ('%slookback: ' % prefix if prefix else '', err))
         warnings = []
         targets = self._list('detection_target_info', dict(paging), 'detection_targets', task_vars, warnings)
         detections = self._list('detection_info', dict(paging, since=since, suspicious_objects=args['suspicious_objects']),
@@ -115,31 +152,43 @@ class ActionModule(ActionBase):
         names = args['hosts'] if args['hosts'] is not None else task_vars.get('ansible_play_hosts_all', [])
         started = time.time()
         try:
-            hosts = host_keys(task_vars['hostvars'], list(names), instance_no_var=args['instance_no_var'],
-                              server_name_var=args['server_name_var'])
+            hosts, others = self._inventory(task_vars, names, args)
             record = evaluate(hosts, targets, detections, rules, excepted=excepted, policy=policy, now_ms=now_ms,
-                              run=dict(args['run'] or {}))
-        except (AuditInputError, MatchError) as err:
+                              run=dict(args['run'] or {}), lists=self.lists, others=others, searched_since=since,
+                              variable_prefix=prefix)
+        except MatchError as err:
+            raise AnsibleActionFail('audit_evaluate: %s%s' % ('%smatch_keys: ' % prefix if prefix else '', err))
+        except AuditInputError as err:
             raise AnsibleActionFail('audit_evaluate: %s' % (err,))
         self.timings['evaluate'] = round(time.time() - started, 2)
-        failing = hosts_failing(record)
-        statuses = record['hosts']
-        result.update(
-            changed=False,
-            summary=record['summary'],
-            timings=self.timings,
-            failing_hosts=failing,
-            unprotected_hosts=sorted(h for h, entry in statuses.items() if entry['status'] == 'unprotected'),
-            unreviewed_hosts=sorted(h for h, entry in statuses.items() if entry['unreviewed_count'] > 0),
-            # The small per-host facts, ready for the role's publishing loop; each host's detections stay in the record
-            # only (a copy here would double what ansible-core copies and inspects after the task, and the loop's list).
-            host_facts=[dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'],
-                             unreviewed_count=entry['unreviewed_count'])
-                        for name, entry in sorted(statuses.items())],
-            ansible_facts=dict(((args['fact'], record), (args['failing_fact'], failing)) if args['fact'] else ()),
-        )
-        if not args['fact']:
-            result['record'] = record
+        result.update(action_result(record, args, self.timings))
         if warnings:
             result['warnings'] = warnings
         return result
+
+
+def action_result(record, args, timings):
+    """The task result: the summary, the hosts by verdict, the completeness and each host's facts."""
+    failing = hosts_failing(record)
+    statuses = record['hosts']
+    out = dict(
+        changed=False,
+        summary=record['summary'],
+        timings=timings,
+        complete=record['completeness']['complete'],
+        completeness_problems=[p['message'] for p in record['completeness']['problems']],
+        incomplete_message=incomplete_message(record),
+        failing_hosts=failing,
+        unprotected_hosts=sorted(h for h, entry in statuses.items() if entry['status'] == 'unprotected'),
+        unreviewed_hosts=sorted(h for h, entry in statuses.items() if entry['unreviewed_count'] > 0),
+        unknown_hosts=sorted(h for h, entry in statuses.items() if entry['status'] == 'unknown'),
+        # The small per-host facts, ready for the role's publishing loop; each host's detections stay in the record
+        # only (a copy here would double what ansible-core copies and inspects after the task, and the loop's list).
+        host_facts=[dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'],
+                         unreviewed_count=entry['unreviewed_count'])
+                    for name, entry in sorted(statuses.items())],
+        ansible_facts=dict(((args['fact'], record), (args['failing_fact'], failing)) if args['fact'] else ()),
+    )
+    if not args['fact']:
+        out['record'] = record
+    return out

@@ -18,7 +18,13 @@ description:
     C(START) a prefix, C(END) a suffix and C(NOT_USE) leaves the field out; targets are C(server), C(serverGroup)
     and C(everyServer). Disabled and deleted rules cover nothing.
   - Gives each host a status with reasons. C(unprotected) means not registered, or the agent is not C(enable).
-    C(unreviewed) means unconfirmed detections in the window that no active rule covers. Otherwise C(compliant).
+    C(unreviewed) means unconfirmed detections in the window that no active rule covers. C(unknown) means the
+    verdict depends on ambiguous data (hosts sharing a match value, a detection time that cannot be read or is
+    implausible). Otherwise C(compliant).
+  - The lists are taken as complete. The list modules fail on an incomplete list unless
+    O(ncloud.wbd.detection_info#module:allow_partial) is set, so do not feed this filter lists fetched with
+    O(ncloud.wbd.detection_info#module:allow_partial=true). The action M(ncloud.wbd.audit_evaluate) tracks each
+    list's completeness and reports hosts as C(unknown) instead.
   - Adds account findings; the returned audit record is described in C(docs/audit-record.md).
 options:
   _input:
@@ -77,7 +83,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: The audit record, schema version 1 (C(docs/audit-record.md)).
+  description: The audit record, schema version 2 (C(docs/audit-record.md)).
   type: dict
 '''
 

@@ -6,8 +6,9 @@
 Inventories name servers in many ways, so a host is matched by keys tried in the
 user's order; each key pairs one host-side value with one or more API fields. The
 index is built once, so matching N records to H hosts costs O(N + H), not O(N x H).
-A value that several hosts share is ambiguous and is skipped for that key rather
-than guessed.
+A value that several hosts share is ambiguous: it is never guessed. A later key may still
+pick one of the hosts that share it; otherwise the record's match is reported as ambiguous,
+naming the hosts (``HostIndex.lookup``), so the audit can say so instead of "not registered".
 """
 
 from __future__ import absolute_import, division, print_function
@@ -66,16 +67,35 @@ class HostIndex(object):
                 for value in set(filter(None, (_norm(v, fold) for v in _values(raw)))):
                     self.index[key].setdefault(value, []).append(host['name'])
 
-    def match(self, record):
-        """(host name, key) for an API record (normalised snake_case), or (None, None)."""
+    def lookup(self, record):
+        """(host name, key, shared) for an API record (normalised snake_case).
+
+        Keys are tried in order; the first value only one host has decides. A value several hosts share is kept
+        as ``shared`` (``{'key', 'field', 'value', 'hosts'}``, the first such value): a later key's host resolves it
+        only when it is one of those hosts; otherwise the match is ambiguous, ``(None, None, shared)``, and a host a
+        later key names joins ``shared['hosts']`` (the record's fields disagree about its host).
+        """
+        shared = None
         for key in self.keys:
             fields, fold = MATCH_KEYS[key]
             table = self.index[key]
             for field in fields:
                 names = table.get(_norm(record.get(field), fold))
-                if names and len(names) == 1:
-                    return names[0], key
-        return None, None
+                if not names:
+                    continue
+                if len(names) == 1:
+                    if shared is None or names[0] in shared['hosts']:
+                        return names[0], key, None
+                    shared['hosts'] = sorted(set(shared['hosts']) | set(names))
+                    return None, None, shared
+                if shared is None:
+                    shared = {'key': key, 'field': field, 'value': '%s' % (record.get(field),), 'hosts': sorted(names)}
+        return None, None, shared
+
+    def match(self, record):
+        """(host name, key) for an API record, or (None, None) when no host or several match."""
+        host, key, dummy = self.lookup(record)
+        return host, key
 
 
 def target_as_record(target):
@@ -85,20 +105,44 @@ def target_as_record(target):
     return record
 
 
-def match_targets(index, targets):
-    """{host name: (target, key)}: each host's best-matching target (earliest key; API order breaks ties)."""
-    found = {}
+def place_targets(index, targets):
+    """({host name: (target, key)}, [(target, shared)]): each host's best-matching target (earliest key; API order
+    breaks ties), and the targets whose match is ambiguous (several hosts share the value that matches them)."""
+    found, ambiguous = {}, []
     rank = dict((k, n) for n, k in enumerate(index.keys))
     for target in targets:
-        host, key = index.match(target_as_record(target))
-        if host is not None and (host not in found or rank[key] < rank[found[host][1]]):
+        host, key, shared = index.lookup(target_as_record(target))
+        if shared is not None:
+            ambiguous.append((target, shared))
+        elif host is not None and (host not in found or rank[key] < rank[found[host][1]]):
             found[host] = (target, key)
-    return found
+    return found, ambiguous
+
+
+def match_targets(index, targets):
+    """{host name: (target, key)}: each host's best-matching target; ambiguous targets are left out."""
+    return place_targets(index, targets)[0]
+
+
+def place_detection(index, detection, host_of_instance, shared_of_instance=None):
+    """(host, key, shared) for a detection: through its server's target first, so both agree, then by its own fields.
+
+    A detection on a server whose target matched ambiguously (``shared_of_instance``) is ambiguous too unless its
+    own fields name one host.
+    """
+    instance = _norm(detection.get('instance_no'), False)
+    via_target = host_of_instance.get(instance)
+    if via_target is not None:
+        return via_target[0], via_target[1], None
+    host, key, shared = index.lookup(detection)
+    by_target = (shared_of_instance or {}).get(instance)
+    if by_target is not None and shared is None and host not in by_target['hosts']:
+        shared = dict(by_target, hosts=sorted(set(by_target['hosts']) | set([host] if host else [])))
+        return None, None, shared
+    return host, key, shared
 
 
 def match_detection(index, detection, host_of_instance):
-    """(host, key) for a detection: through its server's target first, so both agree, then by its own fields."""
-    via_target = host_of_instance.get(_norm(detection.get('instance_no'), False))
-    if via_target is not None:
-        return via_target
-    return index.match(detection)
+    """(host, key) for a detection (``place_detection`` without the ambiguity)."""
+    host, key, dummy = place_detection(index, detection, host_of_instance)
+    return host, key

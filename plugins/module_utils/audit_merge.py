@@ -6,8 +6,9 @@
 AWX job slicing runs the audit once per slice of the inventory. Every slice fetches the same account-wide
 lists and evaluates only its own hosts, so a slice's record is right about its hosts and about the account,
 but calls "unmatched" the detections of the other slices' hosts. The merge takes each host from its slice,
-keeps a detection unmatched only when no slice matched it, recomputes what spans hosts (the summary, the
-unmatched-server findings, the digest) and refuses records that are not slices of one audit.
+keeps a detection unmatched (or ambiguous, or out of scope) only when no slice matched it, recomputes what spans
+hosts (the summary, the unmatched-server findings, the completeness problems, the scope, the digest) and refuses
+records that are not slices of one audit. The merge is complete only when every slice is.
 Pure: records in, record out (sharing the input records' host and detection objects).
 """
 
@@ -17,26 +18,33 @@ __metaclass__ = type
 import hashlib
 import json
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import GENERATOR, Findings, server_findings
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import (
-    SEVERITIES,
-    RecordError,
-    content_digest,
-    scrub_surrogates,
-    validate_record,
+from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import (
+    GENERATOR,
+    LISTS,
+    STATUSES,
+    Findings,
+    completeness_problems,
+    completeness_section,
+    order_key,
+    scope_section,
+    server_findings,
+    summarise,
+    with_digest,
 )
+from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import RecordError, validate_record
 
 CLOCK_KEYS = ('started_at_ms', 'started_at_iso')
 WINDOW_KEYS = ('window_start_ms', 'window_start_iso')
 PROVENANCE_KEY = 'merged_slices'
 # The annotations of a detection that depend on which hosts the run had; everything else is account-wide.
-HOST_ANNOTATIONS = ('host', 'matched_by', 'unreviewed')
+HOST_ANNOTATIONS = ('host', 'matched_by', 'unreviewed', 'ambiguous_hosts', 'outside_hosts')
+# The detection lists of a record besides the hosts' own.
+DETECTION_LISTS = ('unmatched_detections', 'ambiguous_detections', 'out_of_scope_detections')
 ACCOUNT_COUNTS = ('detections', 'covered_detections', 'targets', 'exception_rules', 'active_exception_rules')
-HOST_KINDS = ('not_registered', 'agent_not_enabled', 'unreviewed_detections')
+HOST_KINDS = ('not_registered', 'agent_not_enabled', 'unreviewed_detections', 'ambiguous_match', 'time_problem', 'incomplete_data')
 DETECTION_KINDS = ('high_weight_file', 'malware_not_quarantined')
-RULE_KINDS = ('overbroad_rule', 'rule_group_deleted', 'rule_disabled')
+RULE_KINDS = ('overbroad_rule', 'ambiguous_rule', 'rule_group_deleted', 'rule_disabled')
 SERVER_KIND = 'unmatched_detections'
-STATUSES = ('unprotected', 'unreviewed', 'compliant')
 HINT = 'Merge the JSON records of the slices of one sliced run only (for example each slice\'s webshell-audit-latest.json).'
 
 
@@ -68,6 +76,14 @@ def _check_shape(record, label):
     scope = run.get('inventory_scope')
     if scope is not None and not (isinstance(scope, dict) and isinstance(scope.get('hosts'), list)):
         raise RecordError('its run.inventory_scope has no hosts list')
+    completeness = record.get('completeness')
+    if not (isinstance(completeness, dict) and isinstance(completeness.get('lists'), dict) and isinstance(completeness.get('problems'), list)):
+        raise RecordError('it has no completeness section with lists and problems')
+    if not (isinstance(record.get('scope'), dict) and isinstance(record['scope'].get('servers'), list)):
+        raise RecordError('it has no scope section with servers')
+    for key in DETECTION_LISTS[1:]:
+        if not isinstance(record.get(key), list):
+            raise RecordError('it has no %s list' % key)
     missing = [k for k in ACCOUNT_COUNTS if not _is_int(record['summary'].get(k))]
     if missing:
         raise RecordError('its summary has no %s' % ', '.join(missing))
@@ -87,12 +103,13 @@ def _check_shape(record, label):
 
 
 def _detections(record):
-    """(where, detection) for the hosts' detections, then the unmatched ones."""
+    """(where, detection) for the hosts' detections, then the unmatched, ambiguous and out-of-scope ones."""
     for name, entry in record['hosts'].items():
         for item in entry.get('detections') or []:
             yield 'host %s' % name, item
-    for item in record['unmatched_detections']:
-        yield 'unmatched_detections', item
+    for key in DETECTION_LISTS:
+        for item in record.get(key) or []:
+            yield key, item
 
 
 def account_parts(record):
@@ -153,6 +170,8 @@ class _Slice(object):
         self.run = record['run']
         self.parts = account_parts(record)
         self.host_findings, self.detection_findings, self.rule_findings = {}, {}, []
+        self.ambiguities = [p['evidence'] for p in record['completeness']['problems']
+                            if isinstance(p, dict) and p.get('kind') == 'ambiguous_match' and isinstance(p.get('evidence'), dict)]
         for finding in record['findings']:
             if finding['scope'] == 'host':
                 self.host_findings.setdefault(finding.get('host'), []).append(finding)
@@ -200,7 +219,7 @@ def _union_hosts(slices):
     return hosts
 
 
-def _check_unambiguous(hosts):
+def _check_unambiguous(hosts, slices):
     """Refuse when hosts of different slices both matched one WBD server or detection.
 
     Within one run a server or a detection goes to at most one host. Two hosts claiming one means they share a
@@ -208,19 +227,40 @@ def _check_unambiguous(hosts):
     and leave the other with another target or none): either way no merge can know the unsliced result.
     """
     owners = {}
+    for piece in slices:  # what an ambiguous match left to several hosts: no other host or group may claim it
+        for group in piece.ambiguities:
+            holders = 'the hosts sharing %s %s (%s)' % (group.get('key'), group.get('value'), ', '.join(group.get('hosts') or []))
+            for instance in group.get('instances') or []:
+                _claim(owners, 'WBD server (detection target) instance %s' % instance, (holders, group.get('key'), piece))
+        for item in piece.record['ambiguous_detections']:
+            holders = 'the hosts sharing a match value (%s)' % ', '.join(item.get('ambiguous_hosts') or [])
+            _claim(owners, 'detection %s' % item['detection_id'], (holders, 'a shared value', piece))
     for name in sorted(hosts):
         entry, piece = hosts[name]
         claims = [('WBD server (detection target) instance %s' % entry['target'].get('instance_no'), entry.get('matched_by'))] \
             if entry['target'] and entry['target'].get('instance_no') not in (None, '') else []
         claims.extend(('detection %s' % item['detection_id'], item.get('matched_by')) for item in entry.get('detections') or [])
         for what, key in claims:
-            other = owners.setdefault(what, (name, key, piece))
-            if other[0] != name:
-                raise MergeError(
-                    'hosts %s (%s, matched by %s) and %s (%s, matched by %s) both matched %s: in one unsliced run the hosts '
-                    'would share that match, which is ambiguous there, so no merge can reproduce it. Give each host match '
-                    'values of its own (webshell_audit_instance_no is unique per server), or audit these hosts in one slice.'
-                    % (other[0], other[2].label, other[1], name, piece.label, key, what))
+            _claim(owners, what, (name, key, piece))
+
+
+def _claim(owners, what, claimant):
+    """Record that ``claimant`` (holder, key, slice) matched ``what``; refuse when another holder did."""
+    other = owners.setdefault(what, claimant)
+    if other[0] != claimant[0]:
+        name, key, piece = claimant
+        plain = not other[0].startswith('the hosts') and not name.startswith('the hosts')
+        both = 'hosts %s' % other[0] if plain else _holder(other[0])
+        name = name if plain else _holder(name)
+        raise MergeError(
+            '%s (%s, matched by %s) and %s (%s, matched by %s) both matched %s: in one unsliced run the hosts would '
+            'share that match, which is ambiguous there, so no merge can reproduce it. Give each host match values of '
+            'its own (webshell_audit_instance_no is unique per server), or audit these hosts in one slice.'
+            % (both, other[2].label, other[1], name, piece.label, key, what))
+
+
+def _holder(name):
+    return name if name.startswith('the hosts') else 'host %s' % name
 
 
 def _merged_scope(slices, earliest):
@@ -272,12 +312,16 @@ def merge_records(records, labels=None, expect=None):
                          'writing its report, or another run\'s, would make the merged report wrong.'
                          % (expect, len(provenance), ', '.join(piece.label for piece in sorted(slices, key=lambda p: p.index))))
     hosts = _union_hosts(slices)
-    _check_unambiguous(hosts)
+    _check_unambiguous(hosts, slices)
 
     names = sorted(hosts)
     entries = dict((name, hosts[name][0]) for name in names)
     matched = set(item['detection_id'] for name in names for item in entries[name].get('detections') or [])
-    unmatched = [item for item in earliest.record['unmatched_detections'] if item['detection_id'] not in matched]
+    ambiguous = _first_of(slices, 'ambiguous_detections', matched)
+    outside = _first_of(slices, 'out_of_scope_detections', matched | set(ambiguous))
+    unmatched = [item for item in earliest.record['unmatched_detections'] if item['detection_id'] not in matched
+                 and item['detection_id'] not in ambiguous and item['detection_id'] not in outside]
+    ambiguous, outside = sorted(ambiguous.values(), key=order_key), sorted(outside.values(), key=order_key)
 
     # Findings in the order evaluate adds them (hosts, detections, unmatched servers, rules), then its sort.
     findings = Findings()
@@ -288,11 +332,16 @@ def merge_records(records, labels=None, expect=None):
             findings.items.extend(hosts[name][1].detection_findings.get(item['detection_id'], []))
     for item in unmatched:
         findings.items.extend(earliest.detection_findings.get(item['detection_id'], []))
+    for item in ambiguous:
+        findings.items.extend(_judged_findings(slices, item['detection_id']))
     server_findings(findings, unmatched)  # worded exactly as evaluate words them
     findings.items.extend(earliest.rule_findings)
     ordered = findings.sorted()
 
-    every = [item for name in names for item in entries[name].get('detections') or []] + unmatched
+    every = [item for name in names for item in entries[name].get('detections') or []] + unmatched + ambiguous + outside
+    lists = _merged_lists(slices)
+    groups = _merged_ambiguities(slices, names)
+    problems = completeness_problems(lists, entries, every, groups, earliest.run['policy'].get('window_start_iso'))
     account = earliest.record['summary']
     run = dict(earliest.run)
     scope = _merged_scope(slices, earliest)
@@ -303,29 +352,65 @@ def merge_records(records, labels=None, expect=None):
         'schema_version': earliest.record['schema_version'],
         'generator': earliest.record['generator'],
         'run': run,
-        'summary': {
-            'hosts': len(entries),
-            'unprotected': sum(1 for e in entries.values() if e['status'] == 'unprotected'),
-            'unreviewed': sum(1 for e in entries.values() if e['status'] == 'unreviewed'),
-            'compliant': sum(1 for e in entries.values() if e['status'] == 'compliant'),
-            'detections': len(every),
-            'unreviewed_detections': sum(1 for d in every if d.get('unreviewed')),
-            'covered_detections': sum(1 for d in every if d.get('covered_by')),
-            'unmatched_detections': len(unmatched),
-            'targets': account['targets'],
-            'exception_rules': len(earliest.record['exception_rules']),
-            'active_exception_rules': account['active_exception_rules'],
-            'findings': len(ordered),
-            'findings_by_severity': dict((s, sum(1 for f in ordered if f['severity'] == s)) for s in SEVERITIES),
-        },
+        'summary': summarise(entries, every, unmatched, ambiguous, outside, ordered, problems, targets=account['targets'],
+                             exception_rules=len(earliest.record['exception_rules']),
+                             active_exception_rules=account['active_exception_rules']),
+        'completeness': completeness_section(lists, problems),
+        'scope': scope_section(_merged_outside(slices, names)),
         'hosts': entries,
         'unmatched_detections': unmatched,
+        'ambiguous_detections': ambiguous,
+        'out_of_scope_detections': outside,
         'exception_rules': earliest.record['exception_rules'],
         'findings': ordered,
     }
-    try:
-        record['content_digest'] = content_digest(record)
-    except UnicodeEncodeError:  # a hand-made JSON file can carry lone surrogates as escapes; as evaluate does
-        record = scrub_surrogates(record)
-        record['content_digest'] = content_digest(record)
-    return record
+    return with_digest(record)
+
+
+def _first_of(slices, key, taken):
+    """{detection ID: detection} of the slices' ``key`` list, but those in ``taken`` (matched elsewhere)."""
+    found = {}
+    for piece in slices:
+        for item in piece.record[key]:
+            if item['detection_id'] not in taken:
+                found.setdefault(item['detection_id'], item)
+    return found
+
+
+def _judged_findings(slices, detection_id):
+    """A detection's findings from a slice that judged it (a slice that had it out of scope made none)."""
+    for piece in slices:
+        if detection_id in piece.detection_findings:
+            return piece.detection_findings[detection_id]
+    return []
+
+
+def _merged_lists(slices):
+    """Each list's completeness: complete only when it is in every slice (else the first incomplete slice's)."""
+    lists = {}
+    for name in LISTS:
+        given = [piece.record['completeness']['lists'].get(name) for piece in slices]
+        given = [item for item in given if isinstance(item, dict)]
+        if given:
+            lists[name] = next((item for item in given if not item.get('complete')), given[0])
+    return lists
+
+
+def _merged_ambiguities(slices, names):
+    """The ambiguous-match groups of the slices (each once) that name a merged host, in evaluate's order."""
+    groups = {}
+    for piece in slices:
+        for group in piece.ambiguities:
+            if set(group.get('hosts') or []) & set(names):
+                groups.setdefault(('%s' % group.get('key'), '%s' % group.get('value'), tuple(group.get('hosts') or [])), group)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _merged_outside(slices, names):
+    """{instance: server} out of scope in the merged run: those whose inventory hosts no slice audited."""
+    outside = {}
+    for piece in slices:
+        for server in piece.record['scope']['servers']:
+            if isinstance(server, dict) and not set(server.get('hosts') or []) & set(names):
+                outside.setdefault('%s' % server.get('instance_no'), server)
+    return outside

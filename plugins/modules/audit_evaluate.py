@@ -18,6 +18,18 @@ description:
   - The lists go from the modules' output to the record as Python objects. Passing tens of thousands of detections
     through Jinja (registered results into a filter) costs ansible-core 2.19 many times what the audit itself costs.
   - The engine of the P(ncloud.wbd.webshell_audit#role) role. An action plugin; this page documents its options.
+  - Each list is fetched with C(allow_partial=true), so a list whose pages and totals do not agree comes back marked
+    incomplete instead of failing, and the record says so in C(completeness). A host whose verdict depends on
+    incomplete or ambiguous data gets the status V(unknown), never V(compliant) (see RV(complete),
+    RV(completeness_problems) and RV(unknown_hosts)). Failing the run on it is the caller's choice (the
+    P(ncloud.wbd.webshell_audit#role) role does by default, C(webshell_audit_fail_on_incomplete)).
+  - Host statuses, from worst to best. V(unprotected) means not registered, or the agent is not C(enable).
+    V(unreviewed) means unconfirmed detections in the window that no active rule covers. V(unknown) means the verdict
+    depends on an incomplete list, a detection with an unreadable or implausible time, or an ambiguous match (two
+    inventory hosts sharing the value a server matches). V(compliant) otherwise.
+  - The inventory's other hosts (C(groups['all']) outside O(hosts), for example those left out by C(--limit)) are
+    matched too; their servers and detections are out of scope, counted in the record's C(scope), and are neither
+    findings nor unmatched detections.
   - In the action group C(ncloud.wbd.wbd), so C(module_defaults) for C(group/ncloud.wbd.wbd) apply to it. The connection
     options it is given are passed on to the info modules; those not given fall back as the modules' own do
     (environment, credential file).
@@ -69,10 +81,18 @@ options:
     default: webshell_audit_server_name
   policy:
     description:
-      - C(lookback) (default V(7d)), C(min_weight) (V(0)), C(high_weight) (V(80)), C(broad_rule_max_conditions) (V(1)),
-        C(match_keys), C(fail_on_unprotected) and C(fail_on_unreviewed), as for
-        P(ncloud.wbd.webshell_audit_evaluate#filter).
+      - C(lookback) (default V(7d)), C(min_weight) (V(0), from 0 to 100), C(high_weight) (V(80), from 1 to 100),
+        C(broad_rule_max_conditions) (V(1), from 0 to 6), C(match_keys), C(fail_on_unprotected) and
+        C(fail_on_unreviewed), as for P(ncloud.wbd.webshell_audit_evaluate#filter).
+      - A number outside its range fails the task with one line naming it.
     type: dict
+  variable_prefix:
+    description:
+      - When set, error messages name the caller's variables instead of the options, the prefix followed by the option
+        name (C(high_weight) becomes C(webshell_audit_high_weight)), connection options in the info modules' errors
+        too. C(NCLOUD_*) environment variable names stay as they are.
+      - The P(ncloud.wbd.webshell_audit#role) role sets V(webshell_audit_).
+    type: str
   run:
     description: Run metadata kept in the record (endpoint, inventory scope).
     type: dict
@@ -115,9 +135,39 @@ summary:
   description: The record's summary (host and detection counts by status, findings by severity).
   returned: success
   type: dict
-  sample: {hosts: 33, unprotected: 14, unreviewed: 9, compliant: 10}
+  sample: {hosts: 33, unprotected: 14, unreviewed: 9, unknown: 0, compliant: 10, complete: true}
+complete:
+  description:
+    - Whether every list was complete and nothing was ambiguous (the record's C(completeness.complete)).
+    - When V(false), the hosts whose verdict depends on the missing or doubtful data are V(unknown).
+  returned: success
+  type: bool
+  sample: true
+completeness_problems:
+  description: One line per completeness problem of the record (C(completeness.problems[].message)); empty when complete.
+  returned: success
+  type: list
+  elements: str
+  sample:
+    - >-
+      GetWebshell detection list is incomplete: GetWebshell announced 237 records in 3 pages but delivered 50 after
+      5 pages. Verdicts that depend on it are unknown (hosts: web-1).
+incomplete_message:
+  description:
+    - One line naming the completeness problems and the V(unknown) hosts, for a final failure (the
+      P(ncloud.wbd.webshell_audit#role) role fails the play with it); V(null) when the record is complete.
+  returned: success
+  type: str
+unknown_hosts:
+  description: The hosts with status V(unknown), sorted. The failure policy (RV(failing_hosts)) does not fail them.
+  returned: success
+  type: list
+  elements: str
+  sample: [web-1]
 failing_hosts:
-  description: The hosts the policy's C(fail_on_unprotected) / C(fail_on_unreviewed) does not accept.
+  description:
+    - The hosts the policy's C(fail_on_unprotected) / C(fail_on_unreviewed) does not accept.
+    - V(unknown) hosts are never in it; incomplete data fail the run as a whole, when the caller chooses to.
   returned: success
   type: list
   elements: str
@@ -139,7 +189,8 @@ timings:
   sample: {detection_target_info: 0.9, detection_info: 6.1, exception_rule_info: 0.8, excepted_detection_info: 0.9, evaluate: 1.2}
 host_facts:
   description:
-    - Per host (C(host)), its C(status), C(reasons), C(target) and C(unreviewed_count) as the record has them.
+    - Per host (C(host)), its C(status) (V(unprotected), V(unreviewed), V(unknown) or V(compliant)), C(reasons),
+      C(target) and C(unreviewed_count) as the record has them.
     - Its detections are in the record only, under C(hosts.<host>.detections).
   returned: success
   type: list

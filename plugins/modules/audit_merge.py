@@ -16,16 +16,18 @@ description:
     all their hosts would have written, so that M(ncloud.wbd.audit_report) writes one report set for the whole
     inventory.
   - Each slice fetched the same account-wide lists and evaluated only its own hosts. The merge takes each host from its
-    slice, keeps a detection unmatched only when no slice matched it, and recomputes the summary, the findings about
-    unmatched servers and the content digest. The merged record equals the unsliced run's but for C(run), which is the
+    slice, keeps a detection unmatched (or ambiguous, or out of scope) only when no slice matched it, and recomputes
+    the summary, the findings about unmatched servers, the C(completeness) problems, the C(scope) and the content
+    digest. The merged record is complete only when every slice's is; a list one slice saw incomplete is incomplete in
+    the merge, and its V(unknown) hosts stay unknown. The merged record equals the unsliced run's but for C(run), which is the
     earliest slice's (its start time and look-back window) with the hosts of all slices in C(inventory_scope), the
     slices' common C(--limit) (or null when they differ) and a C(merged_slices) list.
   - Refuses, with one line saying why, records that are not slices of one audit run - a different endpoint, policy,
     collection or schema version, different account-wide data (detections in the window, exception rules, counts), or
     one host with two different results - and slices whose hosts both matched one WBD server or detection, because an
     unsliced run would find that match ambiguous and no merge can know its result.
-  - The hosts must be unambiguous across the whole inventory for the result to be exact; see the job slicing guide
-    for the one case the merge cannot detect.
+  - Also refuses slices where one slice left a server or detection to hosts sharing a match value (an ambiguous
+    match) and another slice's host matched it, since the unsliced run's answer cannot be known.
   - An action plugin that runs on the controller; this page documents its options. It reads files and calls no API.
 author:
   - ncloud.wbd maintainers (@ncloud-wbd)

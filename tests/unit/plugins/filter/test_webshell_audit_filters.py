@@ -234,7 +234,7 @@ RULES = [{'excepted_rule_id': 'R1', 'except_target_type': 'server', 'except_targ
 def test_evaluate_returns_the_record():
     record = audit_evaluate(HOSTS, targets=TARGETS, detections=DETECTIONS, exception_rules=RULES, policy={'lookback': '7d'},
                             now_ms=NOW, run={'endpoint': 'https://wbd.apigw.ntruss.com'})
-    assert record['schema_version'] == 1
+    assert record['schema_version'] == 2
     assert record['run']['endpoint'] == 'https://wbd.apigw.ntruss.com' and record['run']['started_at_ms'] == NOW
     assert record['hosts']['web-1']['status'] == 'unreviewed'  # the rule's executor condition does not hold
     assert record['exception_rules'][0]['hides'] is None

@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The audit record (docs/audit-record.md) from small hand-built datasets: host statuses and reasons, rule
-coverage, unmatched detections, account findings, summary counts, the content digest and the window.
+coverage, unmatched detections, account findings, summary counts, the content digest and the window; and (issue 14)
+the unknown status, completeness problems, ambiguous matches, the --limit scope, policy ranges and the action's
+result and error wording.
 
 Every expected status, count and finding ID is written out by hand from the dataset in each test.
 """
@@ -15,14 +17,19 @@ import re
 
 import pytest
 
+from ansible.errors import AnsibleActionFail
+
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import (
-    AuditInputError,
     SEVERITIES,
+    AuditInputError,
+    check_policy,
     content_digest,
     evaluate,
     window,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_match import MatchError
+from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import hosts_failing, incomplete_message, role_names
+from ansible_collections.ncloud.wbd.plugins.action.audit_evaluate import ActionModule, action_result, list_completeness
 
 FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 
@@ -86,9 +93,9 @@ def rule(rule_id, target_type='everyServer', target=None, disabled=False, **cond
 NARROW = dict(process_name=('START', '/usr/bin/php'), executor=('EQUAL', 'www-data'))
 
 
-def audit(hosts, targets=(), detections=(), rules=(), excepted=None, policy=None, now_ms=NOW, run=None):
+def audit(hosts, targets=(), detections=(), rules=(), excepted=None, policy=None, now_ms=NOW, run=None, **more):
     return evaluate(list(hosts), list(targets), list(detections), list(rules), excepted=excepted, policy=policy,
-                    now_ms=now_ms, run=run)
+                    now_ms=now_ms, run=run, **more)
 
 
 def finding(record, fid):
@@ -105,10 +112,14 @@ def ids(record, kind=None):
 
 def test_empty_audit_shape():
     record = audit([])
-    assert record['schema_version'] == 1
+    assert record['schema_version'] == 2
     assert record['generator'] == 'ncloud.wbd.webshell_audit'
-    assert set(record) == set(['schema_version', 'generator', 'content_digest', 'run', 'summary', 'hosts',
-                               'unmatched_detections', 'exception_rules', 'findings'])
+    assert set(record) == set(['schema_version', 'generator', 'content_digest', 'run', 'summary', 'completeness', 'scope',
+                               'hosts', 'unmatched_detections', 'ambiguous_detections', 'out_of_scope_detections',
+                               'exception_rules', 'findings'])
+    assert record['completeness'] == {'complete': True, 'lists': {}, 'problems': []}
+    assert record['scope'] == {'out_of_scope_servers': 0, 'out_of_scope_detections': 0, 'instance_nos': [], 'servers': []}
+    assert record['summary']['complete'] is True and record['summary']['unknown'] == 0
     assert record['hosts'] == {} and record['unmatched_detections'] == [] and record['findings'] == []
     assert record['summary']['findings_by_severity'] == dict((s, 0) for s in SEVERITIES)
     assert re.match('^[0-9a-f]{64}$', record['content_digest'])
@@ -132,7 +143,7 @@ def test_run_metadata():
 def test_hosts_keyed_and_sorted_by_name():
     record = audit([host('web-2'), host('db-1'), host('web-10')])
     assert list(record['hosts']) == ['db-1', 'web-10', 'web-2']
-    assert set(record['hosts']['db-1']) == set(['name', 'status', 'reasons', 'matched_by', 'target', 'detection_count',
+    assert set(record['hosts']['db-1']) == set(['name', 'status', 'reasons', 'doubts', 'matched_by', 'target', 'detection_count',
                                                 'unreviewed_count', 'covered_count', 'detections'])
 
 
@@ -666,7 +677,8 @@ def test_trimmed_detection_drops_bookkeeping_and_keeps_evidence():
         'detection_id', 'detect_time', 'detect_time_iso', 'action_status', 'instance_no', 'server_name', 'host_name',
         'private_ip', 'container_name', 'process_name', 'process_arg', 'executor', 'parent_process_name',
         'parent_process_arg', 'parent_executor', 'command', 'memo', 'suspicion_files', 'suspicion_ips',
-        'host', 'matched_by', 'max_weight', 'covered_by', 'unreviewed'])
+        'host', 'matched_by', 'max_weight', 'covered_by', 'unreviewed', 'time_problem', 'before_window'])
+    assert kept['time_problem'] is None and kept['before_window'] is False
 
 
 def test_inputs_are_not_changed():
@@ -852,3 +864,301 @@ def test_reasons_carry_no_control_characters_from_detection_data():
     assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in reason)
     # the detection itself keeps the text as the API sent it
     assert record['hosts']['web-1']['detections'][0]['process_name'] == evil
+
+
+# ---- issue 14: unknown, completeness, scope, ranges --------------------------------------------
+
+COMPLETE = {'complete': True, 'operation': 'x', 'problems': []}
+
+
+def partial(operation='GetWebshell', problem='GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages'):
+    return {'complete': False, 'operation': operation, 'pages_requested': 5, 'records_delivered': 50, 'problems': [problem]}
+
+
+def problems(record, kind=None):
+    return [p for p in record['completeness']['problems'] if kind is None or p['kind'] == kind]
+
+
+def test_a_seconds_time_read_as_milliseconds_is_kept_flagged_and_makes_its_host_unknown():
+    # Regression, issue 14 item 3: epoch seconds read as ms give 1970; the detection fell outside the window and the
+    # host came out compliant without a word.
+    seconds = detection('S1', '101', detect_time=(NOW - DAY) // 1000, action_status='confirmed')
+    record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a')], detections=[seconds])
+    entry = record['hosts']['web-1']
+    assert entry['status'] == 'unknown' and entry['doubts'] == ['implausible_time']
+    assert [d['detection_id'] for d in entry['detections']] == ['S1']
+    assert entry['detections'][0]['time_problem'].startswith('before 2015')
+    assert ids(record) == ['host/web-1/time_problem'] and 'S1' in entry['reasons'][0]
+    [problem] = problems(record)
+    assert problem['kind'] == 'implausible_time' and problem['hosts'] == ['web-1']
+    assert problem['evidence'] == {'count': 1, 'detection_ids': ['S1']} and '\n' not in problem['message']
+    assert record['completeness']['complete'] is False and record['summary']['complete'] is False
+    assert record['summary']['unknown'] == 1 and record['summary']['compliant'] == 0
+
+
+@pytest.mark.parametrize('value', ['2026-11-20 tomorrow', None, [1], True])
+def test_an_unreadable_time_is_kept_and_reported(value):
+    record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a')],
+                   detections=[detection('U1', '101', detect_time=value, action_status='confirmed')])
+    assert record['hosts']['web-1']['status'] == 'unknown'
+    assert [p['kind'] for p in problems(record)] == ['unreadable_time']
+    assert problems(record)[0]['evidence']['detection_ids'] == ['U1']
+
+
+def test_a_time_in_the_future_is_implausible():
+    record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a')],
+                   detections=[detection('F1', '101', detect_time=NOW + 2 * DAY, action_status='confirmed')])
+    assert record['hosts']['web-1']['status'] == 'unknown'
+    assert 'future' in record['hosts']['web-1']['detections'][0]['time_problem']
+
+
+def test_a_bad_time_does_not_soften_an_unreviewed_or_unprotected_host():
+    bad = detection('B1', '101', detect_time=12345)
+    record = audit([host('web-1', instance_no='101'), host('web-2', instance_no='102')],
+                   targets=[target('101', 'a'), target('102', 'b', agent_status='disable')],
+                   detections=[bad, detection('B2', '102', detect_time=12345, action_status='confirmed')])
+    assert record['hosts']['web-1']['status'] == 'unreviewed'  # the unconfirmed detection is judged as in the window
+    assert record['hosts']['web-2']['status'] == 'unprotected'
+    assert problems(record, 'implausible_time')[0]['hosts'] == ['web-1', 'web-2']
+
+
+def test_time_problem_ids_are_capped_but_counted():
+    dets = [detection('T%02d' % n, '101', detect_time='x%d' % n, action_status='confirmed') for n in range(25)]
+    record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a')], detections=dets)
+    evidence = problems(record, 'unreadable_time')[0]['evidence']
+    assert evidence['count'] == 25 and len(evidence['detection_ids']) == 20
+    assert '25 detections have an unreadable time' in problems(record)[0]['message'] and 'and 22 more' in problems(record)[0]['message']
+
+
+def test_two_hosts_sharing_a_servers_ip_are_unknown_not_unregistered():
+    # Regression, issue 14 item 6: each host was "not registered" (high) and the server's detections "unmatched".
+    hosts = [host('a', ansible_host='10.0.0.5'), host('b', ansible_host='10.0.0.5'), host('c', instance_no='103')]
+    record = audit(hosts, targets=[target('105', 'srv-5', ip='10.0.0.5'), target('103', 'c-srv')],
+                   detections=[detection('D1', '105'), detection('D2', '103', action_status='confirmed')])
+    for name in ('a', 'b'):
+        entry = record['hosts'][name]
+        assert entry['status'] == 'unknown' and entry['target'] is None and entry['detections'] == []
+        assert entry['doubts'] == ['ambiguous_match']
+        assert len(entry['reasons']) == 1 and 'hosts a, b share ansible_host' in entry['reasons'][0]
+        assert "'10.0.0.5'" in entry['reasons'][0] and 'srv-5' in entry['reasons'][0]
+    assert not ids(record, 'not_registered') and not ids(record, 'unmatched_detections')
+    assert record['unmatched_detections'] == [] and record['summary']['unmatched_detections'] == 0
+    assert [d['detection_id'] for d in record['ambiguous_detections']] == ['D1']
+    assert record['ambiguous_detections'][0]['ambiguous_hosts'] == ['a', 'b'] and record['ambiguous_detections'][0]['host'] is None
+    assert record['summary']['ambiguous_detections'] == 1 and record['summary']['detections'] == 2
+    [problem] = problems(record)
+    assert problem['kind'] == 'ambiguous_match' and problem['hosts'] == ['a', 'b']
+    assert problem['evidence']['instances'] == ['105'] and problem['evidence']['detection_ids'] == ['D1']
+    assert problem['evidence']['key'] == 'ansible_host' and problem['evidence']['value'] == '10.0.0.5'
+    assert record['hosts']['c']['status'] == 'compliant'  # its own data are not in doubt
+
+
+def test_an_ambiguous_host_with_its_own_disabled_agent_stays_unprotected():
+    hosts = [host('a', instance_no='1', ansible_host='10.0.0.5'), host('b', ansible_host='10.0.0.5')]
+    record = audit(hosts, targets=[target('1', 'a-srv', agent_status='disable'), target('9', 'shared', ip='10.0.0.5')])
+    assert record['hosts']['a']['status'] == 'unprotected' and record['hosts']['b']['status'] == 'unknown'
+    assert ids(record) == ['host/a/agent_not_enabled', 'host/a/ambiguous_match', 'host/b/ambiguous_match']
+
+
+def test_an_incomplete_target_list_makes_an_unmatched_host_unknown():
+    record = audit([host('web-1', instance_no='101'), host('web-3', instance_no='103')], targets=[target('101', 'a')],
+                   lists={'detection_targets': partial('GetWebshellTarget', 'GetWebshellTarget announced 40 but delivered 20')})
+    assert record['hosts']['web-3']['status'] == 'unknown' and not ids(record, 'not_registered')
+    assert record['hosts']['web-1']['status'] == 'unknown'
+    reason = record['hosts']['web-3']['reasons'][0]
+    assert 'detection target list is incomplete' in reason and 'may be registered' in reason
+    [problem] = problems(record)
+    assert problem['kind'] == 'incomplete_list' and problem['hosts'] == ['web-1', 'web-3']
+    assert 'delivered 20' in problem['message'] and problem['evidence']['list'] == 'detection_targets'
+    assert record['completeness']['lists']['detection_targets']['complete'] is False
+
+
+@pytest.mark.parametrize('missing, unreviewed_status', [('detections', 'unreviewed'), ('excepted_detections', 'unreviewed'),
+                                                        ('exception_rules', 'unknown')])
+def test_incomplete_lists_turn_compliant_into_unknown_and_unreviewed_only_without_all_rules(missing, unreviewed_status):
+    lists = dict((name, COMPLETE) for name in ('detection_targets', 'detections', 'exception_rules', 'excepted_detections'))
+    lists[missing] = partial()
+    hosts = [host('ok', instance_no='1'), host('open', instance_no='2'), host('off', instance_no='3'), host('new')]
+    record = audit(hosts, targets=[target('1', 'ok'), target('2', 'open'), target('3', 'off', agent_status='disable')],
+                   detections=[detection('D1', '2')], excepted=[], lists=lists)
+    statuses = dict((h, e['status']) for h, e in record['hosts'].items())
+    # a missing target list would make 'new' unknown; here the target list is complete, so it is not registered
+    assert statuses == {'ok': 'unknown', 'open': unreviewed_status, 'off': 'unprotected', 'new': 'unprotected'}
+    assert [p['kind'] for p in problems(record)] == ['incomplete_list']
+    assert sorted(problems(record)[0]['hosts']) == sorted(h for h, s in statuses.items() if s == 'unknown')
+    assert record['summary']['unknown'] == list(statuses.values()).count('unknown')
+
+
+def test_complete_lists_change_nothing():
+    lists = dict((name, COMPLETE) for name in ('detection_targets', 'detections', 'exception_rules'))
+    record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a')], lists=lists)
+    assert record['hosts']['web-1']['status'] == 'compliant' and record['completeness']['complete'] is True
+    assert sorted(record['completeness']['lists']) == ['detection_targets', 'detections', 'exception_rules']
+
+
+def test_detections_before_the_searched_window_are_kept_and_reported():
+    # The search asked for detections since the window start; the server's filter disagrees with its own times.
+    old = detection('OLD', '101', detect_time=START - DAY, action_status='confirmed')
+    record = evaluate([host('web-1', instance_no='101'), host('web-2', instance_no='102'), host('web-3', instance_no='103')],
+                      [target('101', 'a'), target('102', 'b'), target('103', 'c')], [old, detection('NEW', '103')], [],
+                      now_ms=NOW, searched_since=START)
+    entry = record['hosts']['web-1']
+    assert [d['detection_id'] for d in entry['detections']] == ['OLD'] and entry['detections'][0]['before_window'] is True
+    assert entry['status'] == 'unknown' and entry['doubts'] == ['filter_disagrees']
+    # the list cannot be trusted whole: no host is compliant on it, an unreviewed one stays unreviewed
+    assert record['hosts']['web-2']['status'] == 'unknown' and record['hosts']['web-3']['status'] == 'unreviewed'
+    assert "before the window it was asked for" in finding(record, 'host/web-2/incomplete_data')['message']
+    [problem] = problems(record)
+    assert problem['kind'] == 'filter_disagrees' and problem['hosts'] == ['web-1', 'web-2']
+    assert problem['evidence']['window_start_iso'] == '2026-11-14T09:30:00.000Z' and problem['evidence']['count'] == 1
+
+
+def test_an_ambiguous_rule_gets_a_high_finding_and_covers_nothing():
+    # Regression, issue 14 item 4: an everyServer rule with an empty EQUAL value covered every detection.
+    empty = rule('R9', process_name=('EQUAL', ''), executor=('START', None))
+    record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a')], detections=[detection('D1', '101')],
+                   rules=[empty])
+    f = finding(record, 'rule/R9/ambiguous_rule')
+    assert f['severity'] == 'high' and 'executor, process_name' in f['message'] and 'covering no detection' in f['message']
+    # rated by its broadest reading too: with the empty conditions left out it compares nothing
+    assert finding(record, 'rule/R9/overbroad_rule')['severity'] == 'high'
+    assert record['hosts']['web-1']['status'] == 'unreviewed' and record['exception_rules'][0]['covers'] == []
+
+
+def test_a_disabled_ambiguous_rule_is_only_disabled():
+    record = audit([], rules=[rule('R9', disabled=True, process_name=('EQUAL', ''))])
+    assert ids(record) == ['rule/R9/rule_disabled']
+
+
+def test_servers_of_hosts_outside_the_limit_are_out_of_scope():
+    # Regression, issue 14 item 7: hosts outside --limit turned into "no inventory host matches" findings.
+    others = [host('db-1', instance_no='201'), host('db-2', server_name='db-prd-002')]
+    record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a'), target('201', 'db-prd-001')],
+                   detections=[detection('D1', '201'), detection('D2', '202', server_name='db-prd-002'), detection('D3', '999')],
+                   others=others)
+    assert ids(record) == ['server/999/unmatched_detections']
+    assert [d['detection_id'] for d in record['unmatched_detections']] == ['D3']
+    assert [(d['detection_id'], d['outside_hosts'], d['host']) for d in record['out_of_scope_detections']] == [
+        ('D1', ['db-1'], None), ('D2', ['db-2'], None)]
+    assert record['scope'] == {'out_of_scope_servers': 2, 'out_of_scope_detections': 2, 'instance_nos': ['201', '202'], 'servers': [
+        {'instance_no': '201', 'server_name': 'db-prd-001', 'hosts': ['db-1'], 'registered': True, 'detections': 1},
+        {'instance_no': '202', 'server_name': 'db-prd-002', 'hosts': ['db-2'], 'registered': False, 'detections': 1}]}
+    assert record['summary']['out_of_scope_detections'] == 2 and record['summary']['detections'] == 3
+    assert record['summary']['unmatched_detections'] == 1 and list(record['hosts']) == ['web-1']
+    assert record['completeness']['complete'] is True
+
+
+def test_a_value_shared_with_a_host_outside_the_limit_is_still_ambiguous():
+    record = audit([host('a', ansible_host='10.0.0.5')], targets=[target('105', 'srv-5', ip='10.0.0.5')],
+                   others=[host('z', ansible_host='10.0.0.5')])
+    assert record['hosts']['a']['status'] == 'unknown' and 'hosts a, z share' in record['hosts']['a']['reasons'][0]
+    record = audit([host('a')], targets=[target('105', 'srv-5', ip='10.0.0.5')],
+                   others=[host('y', ansible_host='10.0.0.5'), host('z', ansible_host='10.0.0.5')])
+    assert record['hosts']['a']['status'] == 'unprotected' and record['scope']['instance_nos'] == ['105']
+
+
+@pytest.mark.parametrize('name, value, words', [
+    ('high_weight', 500, 'from 1 to 100, got 500'), ('high_weight', 0, 'from 1 to 100, got 0'),
+    ('min_weight', -1, 'from 0 to 100, got -1'), ('min_weight', 101, 'from 0 to 100'),
+    ('broad_rule_max_conditions', 7, 'from 0 to 6, got 7'), ('high_weight', 'heavy', 'whole number from 1 to 100'),
+    ('min_weight', 2.5, 'whole number'), ('min_weight', True, 'whole number'),
+])
+def test_policy_numbers_outside_their_documented_ranges_fail(name, value, words):
+    # Regression, issue 14 item 9: high_weight 500 was accepted and removed every high-weight finding.
+    with pytest.raises(AuditInputError) as err:
+        check_policy({name: value})
+    assert str(err.value).startswith(name + ' must be') and words in str(err.value)
+    with pytest.raises(AuditInputError, match='^webshell_audit_%s must be' % name):
+        check_policy({name: value}, 'webshell_audit_')
+
+
+def test_policy_range_bounds_are_accepted():
+    policy = check_policy({'min_weight': '100', 'high_weight': 1, 'broad_rule_max_conditions': 6.0})
+    assert (policy['min_weight'], policy['high_weight'], policy['broad_rule_max_conditions']) == (100, 1, 6)
+    assert check_policy({'min_weight': 0, 'high_weight': 100, 'broad_rule_max_conditions': 0})['high_weight'] == 100
+
+
+def test_evaluate_names_the_role_variable():
+    with pytest.raises(AuditInputError, match='^webshell_audit_high_weight must be from 1 to 100, got 500'):
+        evaluate([], [], [], [], policy={'high_weight': 500}, now_ms=NOW, variable_prefix='webshell_audit_')
+
+
+def test_hosts_failing_leaves_unknown_hosts_to_the_run_level_failure():
+    hosts = [host('ok', instance_no='1'), host('open', instance_no='2'), host('new')]
+    lists = {'exception_rules': partial('GetExceptedRule', 'GetExceptedRule announced 12 but delivered 10')}
+    record = audit(hosts, targets=[target('1', 'ok'), target('2', 'open')], detections=[detection('D1', '2')], lists=lists,
+                   policy={'fail_on_unprotected': True, 'fail_on_unreviewed': True})
+    assert [record['hosts'][h]['status'] for h in ('new', 'ok', 'open')] == ['unprotected', 'unknown', 'unknown']
+    assert hosts_failing(record) == ['new']
+    message = incomplete_message(record)
+    assert message.startswith('The audit data are incomplete, so 2 hosts are unknown (ok, open): incomplete_list: ')
+    assert 'delivered 10' in message and '\n' not in message and message.endswith('webshell_audit_fail_on_incomplete: false to accept a partial result.')
+    assert incomplete_message(audit([host('ok', instance_no='1')], targets=[target('1', 'ok')])) is None
+
+
+def test_the_action_result_carries_completeness_and_unknown_hosts():
+    record = audit([host('a', ansible_host='10.0.0.5'), host('b', ansible_host='10.0.0.5'), host('c')],
+                   targets=[target('105', 'srv-5', ip='10.0.0.5')])
+    result = action_result(record, {'fact': 'webshell_audit_result', 'failing_fact': 'f'}, {})
+    assert result['complete'] is False and result['unknown_hosts'] == ['a', 'b']
+    assert result['completeness_problems'] == [p['message'] for p in record['completeness']['problems']]
+    assert result['incomplete_message'] == incomplete_message(record) and 'a, b' in result['incomplete_message']
+    assert [f['status'] for f in result['host_facts']] == ['unknown', 'unknown', 'unprotected']
+
+
+def test_a_list_result_without_evidence_is_not_taken_as_complete():
+    evidence = list_completeness('detection_info', {'detections': []})
+    assert evidence['complete'] is False and evidence['operation'] == 'GetWebshell' and 'no completeness evidence' in evidence['problems'][0]
+    given = {'complete': True, 'operation': 'GetWebshell', 'problems': []}
+    assert list_completeness('detection_info', {'detections': [], 'completeness': given}) is given
+
+
+@pytest.mark.parametrize('message, expected', [
+    ('timeout must be positive, got 0.', 'webshell_audit_timeout must be positive, got 0.'),
+    ('Set credentials_file to the file that holds the keys', 'Set webshell_audit_credentials_file to the file that holds the keys'),
+    ('no access key: set access_key or NCLOUD_ACCESS_KEY', 'no access key: set webshell_audit_access_key or NCLOUD_ACCESS_KEY'),
+    ("argument 'page_size' is of type str", "argument 'webshell_audit_page_size' is of type str"),
+    ('or set validate_certs: false for a test endpoint', 'or set webshell_audit_validate_certs: false for a test endpoint'),
+    ('the endpoint https://x/api/v1 answered 404', 'the endpoint https://x/api/v1 answered 404'),
+    ('webshell_audit_secret_key is set', 'webshell_audit_secret_key is set'),
+])
+def test_errors_from_the_lists_name_the_role_variables(message, expected):
+    assert role_names(message, 'webshell_audit_') == expected
+    assert role_names(message, None) == message
+
+
+def test_an_unmatched_host_on_an_incomplete_target_list_with_unreviewed_detections_is_unreviewed():
+    # Its registration is unknown, but its own unconfirmed detection is certain (and the rules are complete).
+    record = audit([host('web-5')], detections=[detection('D1', '105', server_name='web-5')],
+                   lists={'detection_targets': partial('GetWebshellTarget')})
+    assert record['hosts']['web-5']['status'] == 'unreviewed' and not ids(record, 'not_registered')
+
+
+def test_the_action_reads_every_inventory_host_and_splits_off_the_play():
+    hostvars = {'web-1': {'webshell_audit_instance_no': '101'}, 'db-1': {'webshell_audit_instance_no': '201'},
+                'db-2': {'ansible_host': '10.0.0.7'}}
+    args = {'instance_no_var': 'webshell_audit_instance_no', 'server_name_var': 'webshell_audit_server_name'}
+    task_vars = {'hostvars': hostvars, 'groups': {'all': ['web-1', 'db-1', 'db-2'], 'db': ['db-1', 'db-2']}}
+    play, others = ActionModule._inventory(task_vars, ['web-1'], args)
+    assert [h['name'] for h in play] == ['web-1'] and [h['name'] for h in others] == ['db-1', 'db-2']
+    assert others[0]['instance_no'] == '201' and others[1]['ansible_host'] == '10.0.0.7'
+    assert ActionModule._inventory({'hostvars': hostvars}, ['web-1'], args)[1] == []  # no groups: nothing out of scope
+
+
+class _Task(object):
+    environment = [{'HTTPS_PROXY': 'http://proxy:3128'}]  # a task environment: the lists run as module processes
+
+
+def test_the_module_process_path_asks_for_partial_lists_and_keeps_their_completeness():
+    act = ActionModule.__new__(ActionModule)
+    act._task, act.timings = _Task(), {}
+    calls = []
+    evidence = partial()
+    act._execute_module = lambda module_name, module_args, task_vars: calls.append(module_args) or {
+        'detections': ['d'], 'complete': False, 'completeness': evidence}
+    assert act._list('detection_info', {'page_size': 50}, 'detections', {}, []) == ['d']
+    assert calls == [{'page_size': 50, 'allow_partial': True}] and act.lists == {'detections': evidence}
+    act._execute_module = lambda module_name, module_args, task_vars: {'failed': True, 'msg': 'timeout must be positive, got 0.'}
+    act.variable_prefix = 'webshell_audit_'
+    with pytest.raises(AnsibleActionFail, match='^ncloud.wbd.detection_info: webshell_audit_timeout must be positive'):
+        act._list('detection_info', {}, 'detections', {}, [])

@@ -4,7 +4,7 @@
 
 Each key pairs a host-side value with API fields (instance_no; inventory_hostname and ansible_host and host_name
 and server_name against the names, case-insensitively; private_ip). An earlier key wins; a value two hosts share
-is skipped rather than guessed.
+is never guessed: a later key may pick one of those hosts, otherwise the match is reported ambiguous with the hosts.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,6 +20,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.audit_match import (
     check_keys,
     match_detection,
     match_targets,
+    place_detection,
+    place_targets,
     target_as_record,
 )
 
@@ -213,7 +215,33 @@ def test_shared_value_with_no_other_key_matches_nothing():
 def test_ambiguity_is_case_insensitive_for_names():
     hosts = [host('a', server_name='Web-1'), host('b', server_name='WEB-1'), host('c', private_ip=['10.0.0.9'])]
     index = HostIndex(hosts, ['server_name', 'private_ip'])
-    assert index.match({'server_name': 'web-1', 'private_ip': '10.0.0.9'}) == ('c', 'private_ip')
+    assert index.lookup({'server_name': 'web-1'}) == (None, None, {'key': 'server_name', 'field': 'server_name',
+                                                                    'value': 'web-1', 'hosts': ['a', 'b']})
+
+
+def test_a_later_key_naming_another_host_keeps_the_match_ambiguous_and_names_all_three():
+    # The record's name says a or b, its IP says c: the fields disagree, so no host is guessed (issue 14, item 6).
+    hosts = [host('a', server_name='Web-1'), host('b', server_name='WEB-1'), host('c', private_ip=['10.0.0.9'])]
+    index = HostIndex(hosts, ['server_name', 'private_ip'])
+    record = {'server_name': 'web-1', 'private_ip': '10.0.0.9'}
+    assert index.match(record) == (None, None)
+    assert index.lookup(record)[2]['hosts'] == ['a', 'b', 'c']
+
+
+def test_two_hosts_sharing_a_registered_servers_ip_are_reported_not_skipped():
+    # Regression, issue 14 item 6: the shared IP was skipped and both hosts came out "not registered".
+    hosts = [host('a', private_ip=['10.0.0.5']), host('b', private_ip=['10.0.0.5'])]
+    index = HostIndex(hosts, DEFAULT_MATCH_KEYS)
+    found, ambiguous = place_targets(index, [{'instance_no': '7', 'server_name': 'srv-7', 'ip_address': '10.0.0.5'}])
+    assert found == {}
+    assert [(t['instance_no'], shared) for t, shared in ambiguous] == [
+        ('7', {'key': 'private_ip', 'field': 'private_ip', 'value': '10.0.0.5', 'hosts': ['a', 'b']})]
+    # the server's detections are ambiguous too, through its target, even without fields of their own that match
+    assert place_detection(index, {'instance_no': '7'}, {}, {'7': ambiguous[0][1]}) == (None, None, ambiguous[0][1])
+    # unless their own fields name one of the hosts
+    hosts[1]['host_name'] = ['web-b']
+    index = HostIndex(hosts, DEFAULT_MATCH_KEYS)
+    assert place_detection(index, {'instance_no': '7', 'host_name': 'web-b'}, {}, {'7': ambiguous[0][1]}) == ('b', 'host_name', None)
 
 
 def test_one_host_listing_a_value_twice_is_not_ambiguous():

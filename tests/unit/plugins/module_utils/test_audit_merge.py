@@ -6,8 +6,8 @@ A seeded synthetic account (registered and unregistered servers, hosts matched b
 and out of the window, covering and broken rules, heavy and malicious files) is evaluated once for the whole
 inventory and once per slice (host i in slice i mod N, as AWX slices, or any partition); the merge of the slices'
 records (through JSON, as the files are read) must equal the whole run's record but for ``run.merged_slices``, and
-render to the same CSV, HTML, JUnit and Markdown bytes. Then: order independence, refusals, and the ambiguity a
-sliced run cannot see.
+render to the same CSV, HTML, JUnit and Markdown bytes. Then: order independence, refusals, the ambiguity a sliced
+run cannot see, slices cut by --limit over one inventory, and completeness across slices.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -300,7 +300,10 @@ def test_refuses_one_host_with_two_results():
 
 @pytest.mark.parametrize('mangle, message', [
     (lambda r: [], 'a.json is not an audit record this merge can read: the audit record must be a mapping'),
-    (lambda r: dict(r, schema_version=2), 'unsupported audit record schema_version 2'),
+    (lambda r: dict(r, schema_version=1), 'unsupported audit record schema_version 1'),
+    (lambda r: dict((k, v) for k, v in r.items() if k != 'completeness'), 'completeness'),
+    (lambda r: dict((k, v) for k, v in r.items() if k != 'scope'), 'no scope section'),
+    (lambda r: dict(r, ambiguous_detections=None), 'no ambiguous_detections list'),
     (lambda r: dict(r, generator='someone'), 'not written by ncloud.wbd.webshell_audit'),
     (lambda r: dict((k, v) for k, v in r.items() if k != 'findings'), "no 'findings' key"),
     (lambda r: dict(r, run={'started_at_iso': 'x'}), 'its run has no policy or no started_at_ms'),
@@ -342,9 +345,10 @@ def shared_value_data():
 def test_a_match_value_shared_across_slices_is_refused():
     data, hosts = shared_value_data()
     full = audit(data, hosts)
-    # one run: 10.0.0.5 is ambiguous, so neither host is matched and the detection is unmatched
+    # one run: 10.0.0.5 is ambiguous, so neither host is matched, both are unknown and the detection is ambiguous
     assert full['hosts']['x']['target'] is None and full['hosts']['y']['target'] is None
-    assert full['summary']['unmatched_detections'] == 1
+    assert full['hosts']['x']['status'] == full['hosts']['y']['status'] == 'unknown'
+    assert full['summary']['unmatched_detections'] == 0 and full['summary']['ambiguous_detections'] == 1
     # a slice each: each slice sees one host with that address and matches it
     slices = sliced(data, [[hosts[0], hosts[2]], [hosts[1]]])
     assert slices[0]['hosts']['x']['target'] and slices[1]['hosts']['y']['target']
@@ -368,11 +372,66 @@ def test_one_detection_matched_in_two_slices_is_refused():
     refused(sliced(data, [[hosts[0]], [hosts[1]]]), 'both matched detection 2026')
 
 
-def test_limit_a_value_shared_inside_one_slice_is_invisible_to_the_merge():
-    # The documented limit (guide_job_slicing.rst): y and y2 share 10.0.0.5 within slice b, so b matches neither and
-    # its record shows nothing of the shared value; a matches x alone. One run finds three holders and matches none.
+def test_a_value_shared_inside_one_slice_is_seen_by_the_merge_now():
+    # Formerly a documented limit: y and y2 share 10.0.0.5 within slice b, which skipped the value silently, and a
+    # matched x alone. Slice b now reports the ambiguity, so the merge sees that x claims what b left to y and y2.
     hosts = [host('x', ansible_host='10.0.0.5'), host('y', ansible_host='10.0.0.5'), host('y2', ansible_host='10.0.0.5')]
     data = (hosts, [TARGET], [], [], [])
-    merged = merge_records(sliced(data, [[hosts[0]], hosts[1:]]))
-    assert merged['hosts']['x']['target'] is not None
-    assert audit(data, hosts)['hosts']['x']['target'] is None
+    slices = sliced(data, [[hosts[0]], hosts[1:]])
+    assert slices[1]['completeness']['problems'][0]['kind'] == 'ambiguous_match'
+    refused(slices, 'the hosts sharing ansible_host 10.0.0.5 (y, y2) (b.json', 'host x (a.json, matched by ansible_host)',
+            'instance 11111111')
+    assert audit(data, hosts)['hosts']['x']['status'] == 'unknown'
+
+
+@pytest.mark.parametrize('seed, count', [(4, 2), (8, 3), (9, 2)])
+def test_slices_cut_by_limit_over_one_inventory_merge_to_the_unsliced_record(seed, count):
+    # Issue 14 item 7 with slicing by --limit: each slice sees the whole inventory (groups.all), so the other slices'
+    # servers are out of scope there, not unmatched; the merge brings them back in scope.
+    data = account(seed)
+    hosts = data[0]
+    parts = mod_slices(hosts, count)
+    slices = []
+    for j, part in enumerate(parts):
+        dummy, targets, detections, rules, excepted = copy.deepcopy(data)
+        others = [h for h in hosts if h not in part]
+        slices.append(as_file(evaluate(copy.deepcopy(part), targets, detections, rules, excepted=excepted, now_ms=NOW + j * SECOND,
+                                       run=run_of(part, limit=','.join(h['name'] for h in part)), others=copy.deepcopy(others))))
+    assert all(s['summary']['out_of_scope_detections'] > 0 and s['scope']['servers'] for s in slices)
+    full = audit(data, hosts)
+    merged = merge_records(slices)
+    assert merged['scope'] == full['scope'] and merged['summary'] == full['summary']
+    assert merged['completeness'] == full['completeness']
+    # a part of the inventory no slice audited stays out of scope in the merge, as in one run over the others
+    partial_run = as_file(evaluate(copy.deepcopy(hosts[1:]), *copy.deepcopy(data[1:4]), excepted=copy.deepcopy(data[4]), now_ms=NOW,
+                                   run=run_of(hosts[1:]), others=copy.deepcopy(hosts[:1])))
+    rest = [[h for h in part if h is not hosts[0]] for part in parts]
+    sliced_rest = [as_file(evaluate(copy.deepcopy(part), *copy.deepcopy(data[1:4]), excepted=copy.deepcopy(data[4]), now_ms=NOW + j * SECOND,
+                                    run=run_of(part), others=copy.deepcopy([h for h in hosts if h not in part])))
+                   for j, part in enumerate(rest) if part]
+    assert merge_records(sliced_rest)['content_digest'] == partial_run['content_digest']
+    assert merged['content_digest'] == full['content_digest']
+    check_equal(dict(merged, run=dict(merged['run'], inventory_scope=full['run']['inventory_scope'])), full)
+
+
+def test_the_merge_is_complete_only_when_every_slice_is():
+    data = account(6)
+    hosts = data[0]
+    parts = mod_slices(hosts, 2)
+    partial = {'complete': False, 'operation': 'GetWebshell', 'problems': ['GetWebshell announced 90 records but delivered 50']}
+    slices = []
+    for j, part in enumerate(parts):
+        dummy, targets, detections, rules, excepted = copy.deepcopy(data)
+        lists = {'detections': partial if j == 1 else {'complete': True, 'operation': 'GetWebshell', 'problems': []}}
+        slices.append(as_file(evaluate(copy.deepcopy(part), targets, detections, rules, excepted=excepted, now_ms=NOW + j * SECOND,
+                                       run=run_of(part), lists=lists)))
+    assert slices[0]['summary']['complete'] is not False or slices[0]['completeness']['problems']
+    merged = merge_records(slices)
+    assert merged['summary']['complete'] is False and merged['completeness']['lists']['detections'] == partial
+    problem = [p for p in merged['completeness']['problems'] if p['kind'] == 'incomplete_list'][0]
+    assert 'delivered 50' in problem['message']
+    unknown = sorted(h for h, e in merged['hosts'].items() if e['status'] == 'unknown')
+    assert merged['summary']['unknown'] == len(unknown)
+    # the hosts slice 0 judged on complete lists keep their verdicts; the merge names slice 1's unknown hosts
+    assert set(problem['hosts']) == set(h for h in slices[1]['hosts'] if slices[1]['hosts'][h]['status'] == 'unknown'
+                                         and 'incomplete_list' in slices[1]['hosts'][h]['doubts'])
