@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the report renderers share: record validation, the content digest and text clean-up.
 
-The audit record is described in docs/audit-record.md (schema version 1). Detection fields are
+The audit record is described in docs/audit-record.md (schema version 2). Detection fields are
 attacker-controlled, so the helpers here make text safe to embed: ``clean`` replaces characters
 XML 1.0 and HTML forbid with U+FFFD (the reader sees that something was there), ``display`` also
 makes bidirectional controls visible and truncates.
@@ -16,14 +16,16 @@ import hashlib
 import json
 import re
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMATS = ('json', 'csv', 'html', 'junit', 'markdown')
 REQUIRED_KEYS = (
     ('schema_version', None), ('run', dict), ('summary', dict), ('hosts', dict),
     ('unmatched_detections', list), ('exception_rules', list), ('findings', list),
 )
 SEVERITIES = ('critical', 'high', 'medium', 'low', 'info')
-STATUSES = ('unprotected', 'unreviewed', 'compliant')
+# Worst first: the sort order of every host table. ``unknown`` (a verdict that depends on incomplete or ambiguous data)
+# comes right after ``unprotected`` so that nobody scrolls past it.
+STATUSES = ('unprotected', 'unknown', 'unreviewed', 'compliant')
 
 _SURROGATE = re.compile('[\ud800-\udfff]')
 # Forbidden by XML 1.0 or a parse error in HTML: C0 controls but tab/LF/CR, DEL, C1 controls, surrogates, noncharacters.
@@ -76,7 +78,7 @@ def scrub_surrogates(value):
 
 
 def validate_record(record):
-    """Raise RecordError unless ``record`` is a schema version 1 audit record the renderers can read."""
+    """Raise RecordError unless ``record`` is an audit record of SCHEMA_VERSION the renderers can read."""
     if not isinstance(record, dict):
         raise RecordError('the audit record must be a mapping, got %s' % type(record).__name__)
     if 'schema_version' not in record:
@@ -96,13 +98,65 @@ def validate_record(record):
         _check_items(host.get('detections') or [], 'hosts.%s.detections' % name)
     for key in ('unmatched_detections', 'exception_rules', 'findings'):
         _check_items(record[key], key)
+    _check_completeness(record)
     return record
+
+
+def _check_completeness(record):
+    """A record that does not say whether its data were complete cannot be shown as complete (nor as incomplete)."""
+    section = record.get('completeness')
+    if not isinstance(section, dict):
+        raise RecordError('the audit record has no completeness mapping; it cannot say whether its lists were complete')
+    if not isinstance(section.get('complete'), bool):
+        raise RecordError('the audit record completeness.complete must be true or false, got %r' % (section.get('complete'),))
+    if not isinstance(section.get('problems') if section.get('problems') is not None else [], list):
+        raise RecordError('the audit record completeness.problems must be a list')
+    _check_items(section.get('problems') or [], 'completeness.problems')
+    if section['complete'] and section.get('problems'):
+        raise RecordError('the audit record says completeness.complete is true but lists %d completeness problem(s)'
+                          % len(section['problems']))
 
 
 def _check_items(items, where):
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise RecordError('the audit record entry %s[%d] must be a mapping, got %s' % (where, index, type(item).__name__))
+
+
+def is_complete(record):
+    """Whether the record says every list it read was complete and unambiguous."""
+    return (record.get('completeness') or {}).get('complete') is True
+
+
+def completeness_problems(record):
+    """The completeness problems, each {'kind', 'message', 'hosts', 'evidence'}; one stand-in problem when the record
+    says it is incomplete but names none, so no report can show an incomplete record without a reason."""
+    if is_complete(record):
+        return []
+    problems = [p for p in (record.get('completeness') or {}).get('problems') or [] if isinstance(p, dict)]
+    if not problems:
+        problems = [{'kind': 'incomplete', 'message': 'the audit record says its data are incomplete but names no problem',
+                     'hosts': [], 'evidence': {}}]
+    return [dict(kind=p.get('kind') or 'incomplete', message=p.get('message') or '',
+                 hosts=_names(p.get('hosts')),
+                 evidence=p.get('evidence') if isinstance(p.get('evidence'), dict) else {})
+            for p in problems]
+
+
+def _names(value):
+    if isinstance(value, (list, tuple)):
+        return [text(item) for item in value]
+    return [] if value in (None, '') else [text(value)]
+
+
+def unknown_hosts(record):
+    """The names of the hosts whose status is ``unknown``, sorted."""
+    return sorted(name for name, host in (record.get('hosts') or {}).items() if host.get('status') == 'unknown')
+
+
+def evidence_text(evidence, limit=None):
+    """``key=value; ...`` of a problem's evidence (sorted keys), for a report line or cell."""
+    return truncate('; '.join('%s=%s' % (k, text(evidence[k])) for k in sorted(evidence, key=text)), limit)
 
 
 def iter_detections(record):

@@ -22,8 +22,10 @@ import html
 from ansible_collections.ncloud.wbd.plugins.module_utils.audit_rules import RULE_FIELDS
 from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import (
     SEVERITIES,
+    completeness_problems,
     detection_state,
     display,
+    evidence_text,
     iter_detections,
     severity_rank,
     status_rank,
@@ -83,7 +85,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 
 
 STYLE = """
 :root{--red:#c62828;--red-bg:#fdecea;--amber:#8a5300;--amber-bg:#fff1d6;--green:#2e7d32;--green-bg:#e6f4e7;
---ink:#1f2933;--muted:#5f6b7a;--line:#dde2e8;--bg:#f4f6f9;--head:#eef1f5}
+--violet:#6a1b9a;--violet-bg:#f3e5f5;--ink:#1f2933;--muted:#5f6b7a;--line:#dde2e8;--bg:#f4f6f9;--head:#eef1f5}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);
 font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans KR","Malgun Gothic",sans-serif}
@@ -99,6 +101,7 @@ h1{font-size:22px;margin:0}h2{font-size:17px;margin:28px 0 10px}
 .card.bad{border-top-color:var(--red)}.card.bad .n{color:var(--red)}
 .card.warn{border-top-color:#e69b00}.card.warn .n{color:var(--amber)}
 .card.ok{border-top-color:var(--green)}.card.ok .n{color:var(--green)}
+.card.unk{border-top-color:var(--violet)}.card.unk .n{color:var(--violet)}
 .card.wide{grid-column:span 2}.card .sev{display:flex;gap:6px;flex-wrap:wrap;margin-top:6px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:14px;margin-top:14px}
 .panel{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
@@ -123,6 +126,10 @@ td.t,td.nm{white-space:nowrap}
 .b{display:inline-block;padding:0 7px;border-radius:9px;font-size:12px;font-weight:600;white-space:nowrap}
 .s-unprotected,.s-high,.s-bad{background:var(--red-bg);color:var(--red)}.s-critical{background:var(--red);color:#fff}
 .s-unreviewed,.s-medium{background:var(--amber-bg);color:var(--amber)}.s-compliant,.s-ok{background:var(--green-bg);color:var(--green)}
+.s-unknown,.s-incomplete{background:var(--violet-bg);color:var(--violet)}
+.banner{margin:18px 0 0;background:var(--violet-bg);border:2px solid var(--violet);border-radius:6px;padding:10px 14px}
+.banner h2{margin:0 0 6px;color:var(--violet)}.banner ul{margin:6px 0 0;padding-left:20px}.banner li{margin:3px 0}
+.banner .ev{color:var(--muted);font-size:12px;overflow-wrap:anywhere}
 .s-low,.s-covered{background:#e3edfb;color:#1f4f9c}.s-info,.s-other{background:#eceff2;color:#455263}
 .muted{color:var(--muted)}.note{color:var(--muted);font-size:12px;margin:6px 0}
 footer{margin:28px 0 0;color:var(--muted);font-size:12px}
@@ -391,11 +398,38 @@ def _card(value, label, cls=''):
         kind, '%d' % n if n is not None else '&ndash;', label)
 
 
+BANNER_MAX = 200  # problems listed in the banner; the JSON report has all
+
+
+def banner(record):
+    """The incomplete-data banner at the top of the page, or '' for a complete record. Problem text can carry
+    detection data (server names, times as the API sent them): every piece goes through ``esc``."""
+    problems = completeness_problems(record)
+    if not problems:
+        return ''
+    unknown = sorted(name for name, host in (record.get('hosts') or {}).items() if host.get('status') == 'unknown')
+    items = []
+    for problem in problems[:BANNER_MAX]:
+        hosts = ' <span class="ev">hosts: %s</span>' % esc(problem['hosts']) if problem['hosts'] else ''
+        evidence = evidence_text(problem['evidence'], CELL_LIMIT)
+        evidence = ' <span class="ev">(%s)</span>' % esc(evidence) if evidence else ''
+        items.append('<li>%s %s%s%s</li>' % (badge(problem['kind'], 'incomplete'), esc(problem['message']), hosts, evidence))
+    if len(problems) > BANNER_MAX:
+        items.append('<li>and %d more; the JSON report has all.</li>' % (len(problems) - BANNER_MAX))
+    return ('<section class="banner" role="alert"><h2>Incomplete audit: these results may be wrong</h2>'
+            '<p>The data the audit read were incomplete or ambiguous. %d problem%s; %d host%s reported '
+            '<span class="b s-unknown">unknown</span>%s. No host status here proves compliance until they are resolved.</p>'
+            '<ul>%s</ul></section>\n' % (
+                len(problems), '' if len(problems) == 1 else 's', len(unknown), '' if len(unknown) == 1 else 's',
+                (': ' + esc(', '.join(unknown))) if unknown else '', ''.join(items)))
+
+
 def cards(summary):
     by_severity = summary.get('findings_by_severity') or {}
     out = ['<section class="cards">',
            _card(summary.get('hosts'), 'hosts in scope'),
            _card(summary.get('unprotected'), 'unprotected', 'bad'),
+           _card(summary.get('unknown'), 'unknown', 'unk'),
            _card(summary.get('unreviewed'), 'unreviewed', 'warn'),
            _card(summary.get('compliant'), 'compliant', 'ok'),
            _card(summary.get('detections'), 'detections'),
@@ -436,10 +470,11 @@ def render_html(record, max_detections=2000):
         '<meta http-equiv="Content-Security-Policy" content="%s">\n' % html.escape(CSP, quote=True),
         '<meta name="referrer" content="no-referrer">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        '<title>Webshell audit %s</title>\n' % esc(started, 40),
+        '<title>Webshell audit %s%s</title>\n' % (esc(started, 40), ' (INCOMPLETE)' if completeness_problems(record) else ''),
         '<style>%s</style>\n</head>\n<body>\n<main>\n' % STYLE,
         '<header><h1>Webshell audit report</h1><p class="sub">Webshell Behavior Detector coverage and review state, '
         'run %s</p>%s</header>\n' % (esc(started, 40), metadata(record)),
+        banner(record),
         cards(record.get('summary') or {}), '\n',
         '<section class="charts"><div class="panel"><h2>Detections per day (UTC)</h2>%s</div>'
         '<div class="panel"><h2>Detections by host</h2>%s</div></section>\n' % (

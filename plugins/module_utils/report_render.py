@@ -1,12 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Renderers that turn an audit record (docs/audit-record.md, schema version 1) into report files.
+"""Renderers that turn an audit record (docs/audit-record.md, schema version 2) into report files.
 
 Every renderer is a pure function of the record: the same record gives the same bytes. Detection
 fields are attacker-controlled, so every format escapes for its own syntax, and the text-based
 formats (HTML, JUnit XML, Markdown) replace characters their syntax forbids with U+FFFD so the
 reader sees that something was there. The JSON report is the canonical record; the others are views.
+
+A record whose data were incomplete (``completeness.complete`` false) says so first in every view: an audit must never
+look compliant on data it could not read completely. A complete record renders as it did before schema version 2,
+apart from the count of ``unknown`` hosts.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,7 +26,9 @@ from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import (
     FORMATS,
     SEVERITIES,
     clean,
+    completeness_problems,
     display,
+    evidence_text,
     status_rank,
     text,
 )
@@ -35,6 +41,9 @@ CSV_TRIGGERS = ('=', '+', '-', '@', '\t', '\r')
 
 MD_CELL_LIMIT = 200
 MD_MAX_ROWS = 200
+# Completeness problems are rows of their own in the CSV, before the findings: scope ``completeness``, severity high.
+COMPLETENESS_SCOPE = 'completeness'
+COMPLETENESS_SEVERITY = 'high'
 
 
 # ---- JSON --------------------------------------------------------------------------------------
@@ -52,13 +61,27 @@ def csv_cell(value):
     return "'" + cell if cell[:1] in CSV_TRIGGERS and cell else cell
 
 
+def _csv_problem_rows(record, started):
+    """A row per completeness problem: the hosts it makes ``unknown`` (comma-joined), its kind, message and evidence."""
+    rows = []
+    for problem in completeness_problems(record):
+        evidence = problem['evidence']
+        rows.append([COMPLETENESS_SEVERITY, COMPLETENESS_SCOPE, problem['hosts'], problem['kind'],
+                     evidence_text(evidence, 500), problem['message'], evidence.get('rule_id'), evidence.get('detection_id'),
+                     'unknown' if problem['hosts'] else None, started])
+    return rows
+
+
 def render_csv(record):
-    """One row per finding, with the host's status and the run time; CRLF line ends (RFC 4180)."""
+    """One row per finding, with the host's status and the run time; CRLF line ends (RFC 4180). When the record is
+    incomplete, a row per completeness problem comes first (scope ``completeness``)."""
     hosts = record.get('hosts') or {}
     started = (record.get('run') or {}).get('started_at_iso')
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\r\n')
     writer.writerow(CSV_COLUMNS)
+    for row in _csv_problem_rows(record, started):
+        writer.writerow([csv_cell(cell) for cell in row])
     for finding in record.get('findings') or []:
         host = finding.get('host')
         status = (hosts.get(host) or {}).get('status') if finding.get('scope') == 'host' and isinstance(host, str) else None
@@ -85,18 +108,41 @@ def _finding_failure(case, finding):
               ('rule_id', finding.get('rule_id')), ('detection_id', finding.get('detection_id'))])
 
 
+def _error(case, kind, message, details):
+    error = ET.SubElement(case, 'error', type=clean(kind), message=clean(message))
+    error.text = clean('\n'.join('%s: %s' % (k, text(v)) for k, v in details if v not in (None, '', [], {})) + '\n' + text(message))
+
+
 def _count(suite, root):
+    """A case with an error counts as an error (its verdict could not be reached), else with a failure as a failure."""
     cases = suite.findall('testcase')
-    failed = sum(1 for case in cases if case.find('failure') is not None)
+    errored = sum(1 for case in cases if case.find('error') is not None)
+    failed = sum(1 for case in cases if case.find('error') is None and case.find('failure') is not None)
     suite.set('tests', str(len(cases)))
     suite.set('failures', str(failed))
-    root.set('tests', str(int(root.get('tests')) + len(cases)))
-    root.set('failures', str(int(root.get('failures')) + failed))
+    suite.set('errors', str(errored))
+    for key, value in (('tests', len(cases)), ('failures', failed), ('errors', errored)):
+        root.set(key, str(int(root.get(key)) + value))
+
+
+def _completeness_suite(root, record, timestamp):
+    """Suite ``webshell_audit.completeness``, first in the file: an erroring test case per completeness problem."""
+    problems = completeness_problems(record)
+    if not problems:
+        return
+    suite = _suite(root, 'webshell_audit.completeness', timestamp)
+    for index, problem in enumerate(problems, 1):
+        case = ET.SubElement(suite, 'testcase', classname='webshell_audit.completeness',
+                             name=clean('completeness/%s/%d' % (problem['kind'], index)))
+        _error(case, problem['kind'], problem['message'],
+               [('hosts', problem['hosts']), ('evidence', evidence_text(problem['evidence'], 2000))])
+    _count(suite, root)
 
 
 def render_junit(record):
-    """JUnit XML: suite ``webshell_audit.hosts`` (a test case per host, a failure per host finding) and suite
-    ``webshell_audit.account`` (a test case per account finding). ``failures`` counts failed test cases."""
+    """JUnit XML: suite ``webshell_audit.hosts`` (a test case per host, a failure per host finding, an error per reason
+    of an ``unknown`` host) and suite ``webshell_audit.account`` (a test case per account finding); an incomplete record
+    first has suite ``webshell_audit.completeness`` (an error per problem). ``failures`` and ``errors`` count test cases."""
     hosts = record.get('hosts') or {}
     timestamp = clean((record.get('run') or {}).get('started_at_iso'))
     by_host, account = {}, []
@@ -106,13 +152,18 @@ def render_junit(record):
         else:
             account.append(finding)
     root = ET.Element('testsuites', name='webshell_audit', tests='0', failures='0', errors='0')
+    _completeness_suite(root, record, timestamp)
     suite = _suite(root, 'webshell_audit.hosts', timestamp)
     for name in sorted(set(hosts) | set(by_host)):
         case = ET.SubElement(suite, 'testcase', classname='webshell_audit.hosts', name=clean(name))
         host = hosts.get(name) or {}
+        if host.get('status') == 'unknown':
+            # Not a failure of the host: the audit could not reach a verdict, which CI must not read as a pass.
+            for reason in host.get('reasons') or ['the audit data for this host are incomplete or ambiguous']:
+                _error(case, 'unknown', reason, [])
         for finding in by_host.get(name, []):
             _finding_failure(case, finding)
-        if name not in by_host and host.get('status', 'compliant') != 'compliant':
+        if name not in by_host and host.get('status', 'compliant') not in ('compliant', 'unknown'):
             # A non-compliant host always fails, even in a record whose findings omit it.
             for reason in host.get('reasons') or [host.get('status')]:
                 _failure(case, host.get('status'), reason, [])
@@ -162,8 +213,28 @@ def unmatched_servers(record):
     return sorted((key + value for key, value in groups.items()), key=lambda row: (-row[3], row[:3]))
 
 
+def md_banner(record):
+    """Lines of the incomplete-data banner (a block quote listing each problem); [] for a complete record."""
+    problems = completeness_problems(record)
+    if not problems:
+        return []
+    unknown = [name for name, host in sorted((record.get('hosts') or {}).items()) if host.get('status') == 'unknown']
+    lines = ['> **INCOMPLETE AUDIT: the data the audit read were incomplete or ambiguous, so these results may be wrong.** '
+             '%d problem%s; %d host%s reported unknown%s.' % (
+                 len(problems), '' if len(problems) == 1 else 's', len(unknown), '' if len(unknown) == 1 else 's',
+                 (': ' + md_cell(', '.join(unknown))) if unknown else ''), '>']
+    for problem in problems[:MD_MAX_ROWS]:
+        hosts = ' (hosts: %s)' % md_cell(', '.join(problem['hosts'])) if problem['hosts'] else ''
+        lines.append('> - %s: %s%s' % (md_cell(problem['kind'], 60), md_cell(problem['message'], 500), hosts))
+    if len(problems) > MD_MAX_ROWS:
+        lines.append('> - and %d more; the JSON report has all.' % (len(problems) - MD_MAX_ROWS))
+    lines.append('')
+    return lines
+
+
 def render_markdown(record):
-    """A summary for tickets: run line, counts, non-compliant hosts, account findings, unmatched servers."""
+    """A summary for tickets: run line, the incomplete-data banner, counts, non-compliant hosts, account findings,
+    unmatched servers."""
     run = record.get('run') or {}
     summary = record.get('summary') or {}
     scope = run.get('inventory_scope') or {}
@@ -172,12 +243,13 @@ def render_markdown(record):
              'Run %s · ncloud.wbd %s · endpoint %s · %s inventory hosts (limit: %s) · look-back %s' % tuple(
                  md_cell(v) for v in (run.get('started_at_iso'), run.get('collection_version'), run.get('endpoint'),
                                       scope.get('count'), scope.get('limit') or 'none', policy.get('lookback'))), '']
+    lines.extend(md_banner(record))
     by_severity = summary.get('findings_by_severity') or {}
     lines.append('## Summary')
     lines.append('')
-    lines.extend(_md_table(['Hosts', 'Unprotected', 'Unreviewed', 'Compliant', 'Detections', 'Unreviewed detections',
-                            'Covered', 'Unmatched', 'Findings'],
-                           [[summary.get(k) for k in ('hosts', 'unprotected', 'unreviewed', 'compliant', 'detections',
+    lines.extend(_md_table(['Hosts', 'Unprotected', 'Unknown', 'Unreviewed', 'Compliant', 'Detections',
+                            'Unreviewed detections', 'Covered', 'Unmatched', 'Findings'],
+                           [[summary.get(k) for k in ('hosts', 'unprotected', 'unknown', 'unreviewed', 'compliant', 'detections',
                                                       'unreviewed_detections', 'covered_detections', 'unmatched_detections',
                                                       'findings')]]))
     lines.append('')
@@ -190,6 +262,9 @@ def render_markdown(record):
         lines.extend(_md_table(['Host', 'Status', 'Reasons'],
                                [[h.get('name'), h.get('status'), '; '.join(text(r) for r in h.get('reasons') or [])]
                                 for h in bad]))
+    elif completeness_problems(record):
+        lines.append('None is unprotected, unknown or unreviewed, but the data were incomplete (see the banner above): '
+                     'do not read this as compliant.')
     else:
         lines.append('None: every host in scope is compliant.')
     lines.extend(['', '## Account findings', ''])

@@ -13,7 +13,14 @@ __metaclass__ = type
 import json
 import os
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import FORMATS, RecordError, prepare_record
+from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import (
+    FORMATS,
+    RecordError,
+    completeness_problems,
+    is_complete,
+    prepare_record,
+    unknown_hosts,
+)
 from ansible_collections.ncloud.wbd.plugins.module_utils.report_files import (
     ReportWriteError,
     check_basename,
@@ -117,8 +124,15 @@ def run_report(params, check_mode, warn):
                              dict((names[fmt][0], name) for fmt, name in latest_names.items()))
         except ReportWriteError as exc:
             raise ReportRunError(str(exc), content_digest=digest)
-    return dict(
-        changed=previous != digest,
+    result = dict(record_outcome(record), written=not check_mode)
+    if check_mode:
+        # Nothing was written, so nothing changed; would_change says whether a real run would change the latest report.
+        result.update(changed=False, would_change=previous != digest,
+                      msg='check mode: no report written; a real run writes %d file%s to %s' % (
+                          len(formats) + len(latest_names), '' if len(formats) + len(latest_names) == 1 else 's', dest))
+    else:
+        result.update(changed=previous != digest)
+    result.update(
         files=dict((fmt, os.path.join(dest, names[fmt][0])) for fmt in formats),
         latest=dict((fmt, os.path.join(dest, name)) for fmt, name in latest_names.items()),
         content_digest=digest,
@@ -126,3 +140,12 @@ def run_report(params, check_mode, warn):
         summary=record.get('summary'),
         dest=dest,
     )
+    return result
+
+
+def record_outcome(record):
+    """What the play needs to decide about the record: whether it is complete, its problems (one line each) and the
+    hosts it could not decide."""
+    return dict(complete=is_complete(record),
+                completeness_problems=[p['message'] for p in completeness_problems(record)],
+                unknown_hosts=unknown_hosts(record))

@@ -11,8 +11,14 @@ module: audit_report
 short_description: Write webshell audit report files from an audit record
 version_added: 1.0.0
 description:
-  - Turns a webshell audit record (schema version 1, as the C(ncloud.wbd) audit produces it) into report files in
+  - Turns a webshell audit record (schema version 2, as the C(ncloud.wbd) audit produces it) into report files in
     O(dest) - the canonical JSON record, a CSV of findings, a self-contained HTML page, JUnit XML and Markdown.
+  - "A record whose data were incomplete or ambiguous (its C(completeness.complete) is V(false): a list the API did not
+    deliver completely, an unreadable time, two hosts matching one server) says so at the top of every format: a banner
+    listing each problem in the HTML page and the Markdown summary, a test suite C(webshell_audit.completeness) with an
+    erroring test case per problem in the JUnit XML, and a row per problem (scope C(completeness), severity C(high),
+    before the findings) in the CSV. Hosts whose status is V(unknown) (their verdict depends on such data) are errors,
+    not passes, in the JUnit XML, and are counted and listed in every format. A complete record shows no banner."
   - Every format is rendered in memory before anything is written, and every file is written atomically (a temporary
     file in O(dest) renamed over the target), so a failed run never leaves a half-written report. If one file of a
     run cannot be written, the files this run newly created are removed again and the latest files it already
@@ -25,13 +31,16 @@ description:
     C(<basename>-latest.json) in O(dest), or when that file is missing or unreadable. A re-run with unchanged findings
     reports V(false), although it writes its timestamped set and refreshes the latest files. Without a JSON latest file
     (O(latest=false) or C(json) not in O(formats)) every run reports V(true) unless an earlier one is still there.
+    In check mode nothing is written and RV(ignore:changed) is always V(false).
   - "The extensions are C(json), C(csv), C(html), C(junit.xml) and C(md). The CSV has one row per finding; a cell
     whose first character is C(=), C(+), C(-), C(@), a tab or a carriage return is prefixed with C(') so no
     spreadsheet evaluates it."
   - "The JUnit XML has a test suite C(webshell_audit.hosts) with a test case per host, failing with one C(failure) per
-    finding of that host (compliant hosts pass), and a test suite C(webshell_audit.account) with a failing test case per
-    account finding, named by the finding ID. A failure's C(type) is the finding kind, its C(message) the finding
-    message, and its text adds severity, finding ID and subject. C(failures) counts failed test cases."
+    finding of that host (compliant hosts pass; an V(unknown) host has an C(error) per reason), and a test suite
+    C(webshell_audit.account) with a failing test case per account finding, named by the finding ID. A failure's C(type)
+    is the finding kind, its C(message) the finding message, and its text adds severity, finding ID and subject.
+    C(failures) counts failed test cases and C(errors) the test cases with an error (an errored case is not also
+    counted as failed)."
   - The HTML page loads nothing from anywhere; its Content-Security-Policy allows only its own inline sorting script.
     Text the monitored servers control is escaped in every format; characters XML or HTML forbid are replaced
     with U+FFFD there.
@@ -43,8 +52,11 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: Renders every format, so errors surface, and returns the paths it would write, but writes nothing.
+    support: partial
+    details:
+      - Renders every format, so errors surface, and returns the paths it would write, but writes nothing.
+      - Reports C(changed=false) (nothing was written) with RV(written=false) and a message saying so;
+        RV(would_change) tells whether a real run would change the latest report.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
@@ -55,7 +67,7 @@ attributes:
 options:
   record:
     description:
-      - The audit record, a dictionary with C(schema_version=1).
+      - The audit record, a dictionary with C(schema_version=2).
       - Exactly one of O(record), O(src) and O(record_from) is required.
     type: dict
   src:
@@ -162,15 +174,52 @@ summary:
   returned: success
   type: dict
   sample:
-    hosts: 3
+    hosts: 4
     unprotected: 1
+    unknown: 1
     unreviewed: 1
     compliant: 1
+    complete: false
 dest:
   description: Absolute path of the report directory.
   returned: success
   type: str
   sample: /var/lib/wbd-audit/reports
+written:
+  description: Whether the files were written; V(false) in check mode, which writes nothing.
+  returned: success
+  type: bool
+  sample: true
+would_change:
+  description: In check mode, whether a real run would change the latest report (what RV(ignore:changed) would be).
+  returned: check mode
+  type: bool
+  sample: true
+msg:
+  description: In check mode, a line saying that no report was written and how many files a real run writes where.
+  returned: check mode
+  type: str
+  sample: "check mode: no report written; a real run writes 10 files to /var/lib/wbd-audit/reports"
+complete:
+  description:
+    - Whether the record says every list the audit read was complete and unambiguous (its C(completeness.complete)).
+    - When V(false), every report is flagged incomplete, and a host's status cannot be taken as proof of compliance.
+  returned: success
+  type: bool
+  sample: true
+completeness_problems:
+  description: One line per completeness problem of the record; empty when it is complete.
+  returned: success
+  type: list
+  elements: str
+  sample:
+    - GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages
+unknown_hosts:
+  description: The hosts whose status is V(unknown) (their verdict depends on incomplete or ambiguous data), sorted.
+  returned: success
+  type: list
+  elements: str
+  sample: [web-2]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import base64
 import collections
+import copy
 import csv
 import hashlib
 import io
@@ -91,15 +92,15 @@ def audit_record(text, host_1, host_2, shape):
 
 
 TEXT = hostile_text()
-# (text, host name, other host name, shape); two inventory hosts never share a name
-CASES = st.tuples(TEXT, TEXT, TEXT, SHAPES).filter(lambda case: scrubbed(case[1]) != scrubbed(case[2]))
+# (text, host name, other host name, shape, incomplete); two inventory hosts never share a name
+CASES = st.tuples(TEXT, TEXT, TEXT, SHAPES, st.booleans()).filter(lambda case: scrubbed(case[1]) != scrubbed(case[2]))
 # Spreadsheet formulas, markup and controls at the very start of every value, and names that are nothing but that.
 EXAMPLES = [
-    ("=HYPERLINK(\"http://x\",\"y\")", '+1', '-1', ('disable', False, 90, False, 'blank')),
-    ('@SUM(A1)', '\tTAB', '\rCR', ('enable', True, 90, True, 'blank')),
-    ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '\u202egnp.php', ('enable', False, 90, True, 'confirmed')),
-    ('\x00\ud800\x1b[31m\u2028]]>&#0;', '\ufffe', '\udfff=', ('disable', True, 10, False, 'blank')),
-    ('', '=', "'", ('enable', False, 10, False, 'blank')),
+    ("=HYPERLINK(\"http://x\",\"y\")", '+1', '-1', ('disable', False, 90, False, 'blank'), True),
+    ('@SUM(A1)', '\tTAB', '\rCR', ('enable', True, 90, True, 'blank'), False),
+    ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '\u202egnp.php', ('enable', False, 90, True, 'confirmed'), True),
+    ('\x00\ud800\x1b[31m\u2028]]>&#0;', '\ufffe', '\udfff=', ('disable', True, 10, False, 'blank'), True),
+    ('', '=', "'", ('enable', False, 10, False, 'blank'), False),
 ]
 
 
@@ -133,6 +134,10 @@ def csv_expected(value):
 def check_csv(record, text, host_1, host_2, data):
     rows = list(csv.reader(io.StringIO(data.decode('utf-8'), newline='')))
     assert rows[0] == list(CSV_COLUMNS)
+    problems = [] if record['completeness']['complete'] else record['completeness']['problems'] or [None]
+    assert [row[1] for row in rows[1:1 + len(problems)]] == ['completeness'] * len(problems)
+    assert all(cell[:1] not in FORMULA_STARTS for row in rows[1:1 + len(problems)] for cell in row)
+    rows = rows[:1] + rows[1 + len(problems):]
     assert len(rows) == 1 + len(record['findings'])
     started = record['run']['started_at_iso']
     for finding, row in zip(record['findings'], rows[1:]):
@@ -156,12 +161,21 @@ def check_csv(record, text, host_1, host_2, data):
 
 def check_junit(record, data):
     root = ET.fromstring(data)  # expat: a conforming XML 1.0 parser, it refuses anything not well-formed
-    hosts_suite, account_suite = root.findall('testsuite')
+    suites = dict((suite.get('name'), suite) for suite in root.findall('testsuite'))
+    complete = record['completeness']['complete']
+    assert list(suites) == ([] if complete else ['webshell_audit.completeness']) + ['webshell_audit.hosts', 'webshell_audit.account']
+    hosts_suite, account_suite = suites['webshell_audit.hosts'], suites['webshell_audit.account']
+    if not complete:
+        problems = record['completeness']['problems'] or [None]
+        assert int(suites['webshell_audit.completeness'].get('errors')) == len(problems)
     testcases = hosts_suite.findall('testcase')  # one per host, in host name order
     assert [c.get('name') for c in testcases] == [xml_text(name) for name in sorted(record['hosts'])]
-    failed = [c for c in testcases if c.find('failure') is not None]
+    failed = [c for c in testcases if c.find('failure') is not None and c.find('error') is None]
+    errored = [c for c in testcases if c.find('error') is not None]
     assert int(hosts_suite.get('tests')) == len(record['hosts'])
-    assert int(hosts_suite.get('failures')) == len(failed) == sum(1 for h in record['hosts'].values() if h['status'] != 'compliant')
+    assert int(hosts_suite.get('failures')) == len(failed) == sum(
+        1 for h in record['hosts'].values() if h['status'] not in ('compliant', 'unknown'))
+    assert int(hosts_suite.get('errors')) == len(errored) == sum(1 for h in record['hosts'].values() if h['status'] == 'unknown')
     account = [f for f in record['findings'] if f['scope'] != 'host']
     assert [c.get('name') for c in account_suite.findall('testcase')] == [xml_text(f['id']) for f in account]
     for name, testcase in zip(sorted(record['hosts']), testcases):
@@ -230,18 +244,26 @@ def structure(page):
 HARMLESS = {}
 
 
-def harmless_structure(shape):
-    """The structure of the page of a record of the same shape whose text is all plain letters."""
-    if shape not in HARMLESS:
-        HARMLESS[shape] = structure(render_reports(audit_record('plain', 'host-a', 'host-b', shape), ('html',))['html'].decode())[0]
-    return HARMLESS[shape]
+def harmless_structure(shape, incomplete=False, blank=False):
+    """The structure of the page of a record of the same shape (and completeness) whose text is all plain letters, or
+    empty when the drawn text is blank (a rule whose compare value is blank is ambiguous: it covers nothing and has a
+    finding of its own, so the page has other rows)."""
+    key = (shape, incomplete, blank)
+    if key not in HARMLESS:
+        text = '' if blank else 'plain'
+        record = audit_record(text, 'host-a', 'host-b', shape)
+        if incomplete:
+            record = made_incomplete(record, text, 'host-a')
+        HARMLESS[key] = structure(render_reports(record, ('html',))['html'].decode())[0]
+    return HARMLESS[key]
 
 
-def check_html(text, shape, data):
+def check_html(text, shape, data, incomplete=False):
     page = data.decode('utf-8')
     found, parser = structure(page)
     # the same elements and attributes as the page of a harmless record: nothing in the data became markup
-    assert found == harmless_structure(shape), sorted((found - harmless_structure(shape)).elements())[:5]
+    harmless = harmless_structure(shape, incomplete, blank=not scrubbed(text).strip())
+    assert found == harmless, sorted((found - harmless).elements())[:5]
     assert not [attr for tag, attrs in parser.elements for attr, dummy in attrs if attr.startswith('on')]
     assert parser.oddities == []
     # one script, the page's own, allowed by the Content-Security-Policy hash; the page's own style
@@ -261,9 +283,11 @@ def check_html(text, shape, data):
 
 def check_markdown(data):
     md = data.decode('utf-8')
-    assert '<' not in md and '>' not in md and '`' not in md
+    # '>' only opens the lines of the incomplete-data banner (a block quote)
+    assert '<' not in md and '`' not in md
+    assert all('>' not in (line[2:] if line.startswith('> ') else line.lstrip('>')) for line in md.split('\n'))
     assert not NOT_TEXT.search(md) and not BIDI.search(md)
-    widths = {'Hosts': 9, 'Host': 3, 'Severity': 4, 'Server': 5}
+    widths = {'Hosts': 10, 'Host': 3, 'Severity': 4, 'Server': 5}
     width = None
     for line in md.split('\n'):
         if not line.startswith('|'):
@@ -281,16 +305,28 @@ def check_markdown(data):
 
 # ---- the property ---------------------------------------------------------------------------------
 
+def made_incomplete(record, text, host):
+    """The record with a completeness problem whose message, hosts and evidence are ``text`` (problems quote the data
+    they could not read) that makes ``host`` unknown."""
+    record = copy.deepcopy(record)
+    record['hosts'][scrubbed(host)].update(status='unknown', reasons=['unreadable time: ' + text])
+    record['completeness'] = {'complete': False, 'lists': {}, 'problems': [
+        {'kind': 'unreadable_time', 'message': text, 'hosts': [host], 'evidence': {'value': text, 'detection_id': text}}]}
+    return prepare_record(record)[0]
+
+
 @examples(1000)
 @given(case=CASES)
 @with_examples
 def test_every_report_format_is_safe_and_faithful_for_any_text(case):
     # One record per example for all five formats: drawing the text costs more than rendering it.
-    text, host_1, host_2, shape = case
+    text, host_1, host_2, shape, incomplete = case
     record = audit_record(text, host_1, host_2, shape)
+    if incomplete:
+        record = made_incomplete(record, text, host_1)
     out = render_reports(record)
     check_json(record, text, host_1, host_2, out['json'])
     check_csv(record, text, host_1, host_2, out['csv'])
     check_junit(record, out['junit'])
     check_markdown(out['markdown'])
-    check_html(text, shape, out['html'])
+    check_html(text, shape, out['html'], incomplete)

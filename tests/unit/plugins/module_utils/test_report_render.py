@@ -21,6 +21,7 @@ import pytest
 
 from ansible_collections.ncloud.wbd.plugins.module_utils.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import (
+    SCHEMA_VERSION,
     RecordError,
     clean,
     content_digest,
@@ -140,7 +141,7 @@ def build_record(text=None):
         finding('account', None, 'low', 'rule_disabled', 'old-rule', 'exception rule old-rule is disabled', rule_id='R3'),
     ]
     return {
-        'schema_version': 1,
+        'schema_version': SCHEMA_VERSION,
         'generator': 'ncloud.wbd.webshell_audit',
         'run': {
             'started_at_ms': T0, 'started_at_iso': iso8601(T0), 'collection_version': '0.1.0',
@@ -151,7 +152,7 @@ def build_record(text=None):
                        'match_keys': ['instance_no', 'inventory_hostname', 'private_ip'],
                        'fail_on_unprotected': False, 'fail_on_unreviewed': False},
         },
-        'summary': {'hosts': 4, 'unprotected': 2, 'unreviewed': 1, 'compliant': 1, 'detections': 4,
+        'summary': {'hosts': 4, 'unprotected': 2, 'unknown': 0, 'unreviewed': 1, 'compliant': 1, 'complete': True, 'detections': 4,
                     'unreviewed_detections': 1, 'covered_detections': 1, 'unmatched_detections': 1, 'targets': 3,
                     'exception_rules': 3, 'active_exception_rules': 2, 'findings': 6,
                     'findings_by_severity': {'critical': 0, 'high': 3, 'medium': 2, 'low': 1, 'info': 0}},
@@ -159,11 +160,32 @@ def build_record(text=None):
         'unmatched_detections': [d_ghost],
         'exception_rules': rules,
         'findings': findings,
+        'completeness': {'complete': True, 'lists': {}, 'problems': []},
     }
+
+
+def build_incomplete_record(text=None):
+    """The fixture with web-3 made ``unknown`` by two completeness problems; ``text`` goes into the problem messages,
+    host names in them and evidence, which carry detection data."""
+    record = build_record(text)
+    web3 = record['hosts']['web-3']
+    web3.update(status='unknown', reasons=['detection 2026110100000000000004 has an unreadable detect time' + (text or '')])
+    record['summary'].update(unknown=1, compliant=0, complete=False)
+    record['completeness'] = {'complete': False, 'lists': {'detections': {'complete': False}}, 'problems': [
+        {'kind': 'incomplete_list', 'message': 'GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages',
+         'hosts': [], 'evidence': {'operation': 'GetWebshell', 'total_announced': 237, 'records_delivered': 50}},
+        {'kind': 'unreadable_time', 'message': 'detection 2026110100000000000004 has detectTime %r' % (text or 'abc'),
+         'hosts': ['web-3'], 'evidence': {'detection_id': '2026110100000000000004', 'value': text or 'abc'}},
+    ]}
+    return record
 
 
 def prepared(text=None):
     return prepare_record(build_record(text))[0]
+
+
+def prepared_incomplete(text=None):
+    return prepare_record(build_incomplete_record(text))[0]
 
 
 @pytest.fixture(params=range(len(HOSTILE)), ids=lambda i: repr(HOSTILE[i][:24]))
@@ -217,13 +239,22 @@ def check_html(page):
 # ---- record handling ---------------------------------------------------------------------------
 
 def test_validate_accepts_the_fixture():
-    assert validate_record(build_record())['schema_version'] == 1
+    assert validate_record(build_record())['schema_version'] == SCHEMA_VERSION == 2
+    assert validate_record(build_incomplete_record())['completeness']['complete'] is False
 
 
 @pytest.mark.parametrize('change, message', [
-    (lambda r: r.update(schema_version=2), 'unsupported audit record schema_version 2; this collection reads 1'),
-    (lambda r: r.update(schema_version='1'), "unsupported audit record schema_version '1'; this collection reads 1"),
+    (lambda r: r.update(schema_version=1), 'unsupported audit record schema_version 1; this collection reads 2'),
+    (lambda r: r.update(schema_version=3), 'unsupported audit record schema_version 3; this collection reads 2'),
+    (lambda r: r.update(schema_version='2'), "unsupported audit record schema_version '2'; this collection reads 2"),
     (lambda r: r.update(schema_version=True), 'unsupported audit record schema_version True'),
+    (lambda r: r.pop('completeness'), 'has no completeness mapping'),
+    (lambda r: r.update(completeness={'problems': []}), 'completeness.complete must be true or false, got None'),
+    (lambda r: r.update(completeness={'complete': 'yes'}), "completeness.complete must be true or false, got 'yes'"),
+    (lambda r: r.update(completeness={'complete': False, 'problems': {}}), 'completeness.problems must be a list'),
+    (lambda r: r.update(completeness={'complete': False, 'problems': ['x']}), 'entry completeness.problems[0] must be a mapping'),
+    (lambda r: r.update(completeness={'complete': True, 'problems': [{'kind': 'x', 'message': 'y'}]}),
+     'says completeness.complete is true but lists 1 completeness problem(s)'),
     (lambda r: r.pop('schema_version'), 'has no schema_version'),
     (lambda r: r.pop('findings'), "has no 'findings' key"),
     (lambda r: r.update(hosts=[]), "key 'hosts' must be a mapping, got list"),
@@ -389,7 +420,7 @@ def test_markdown_cells_are_escaped(hostile):
     for line in md.splitlines():
         if line.startswith('| '):
             cells = re.findall(r'(?:\\.|[^\\|])*\|', line[1:])  # a pipe ends a cell unless backslash-escaped
-            header_cells = {'Host': 3, 'Severity': 4, 'Server': 5, 'Hosts': 9}
+            header_cells = {'Host': 3, 'Severity': 4, 'Server': 5, 'Hosts': 10}
             widths = set(header_cells.values())
             assert len(cells) in widths, line[:200]
             for cell in cells:
@@ -449,3 +480,135 @@ def test_time_chart_groups_long_windows():
     page = render_html(record)
     assert 'Each column is 4 days.' in page
     assert page.count('<rect') > 0
+
+
+# ---- completeness and the unknown status ------------------------------------------------------
+
+def test_complete_record_has_no_banner_and_counts_unknown():
+    out = dict((fmt, data.decode('utf-8')) for fmt, data in render_reports(prepared()).items())
+    assert 'INCOMPLETE' not in out['markdown'] and 'class="banner"' not in out['html'] and 'INCOMPLETE' not in out['html']
+    assert '| Hosts | Unprotected | Unknown | Unreviewed | Compliant |' in out['markdown']
+    assert '| 4 | 2 | 0 | 1 | 1 |' in out['markdown']
+    assert '<span class="n">0</span><span class="l">unknown</span>' in out['html']
+    assert 'webshell_audit.completeness' not in out['junit'] and ET.fromstring(out['junit']).get('errors') == '0'
+    assert ',completeness,' not in out['csv'] and out['csv'].count('\r\n') == 7
+
+
+def test_markdown_banner_lists_every_problem_first():
+    md = render_markdown(prepared_incomplete())
+    head, rest = md.split('## Summary', 1)
+    assert '> **INCOMPLETE AUDIT: the data the audit read were incomplete or ambiguous' in head
+    assert '2 problems; 1 host reported unknown: web-3.' in head
+    assert '> - incomplete\\_list: GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages' in head
+    assert "> - unreadable\\_time: detection 2026110100000000000004 has detectTime 'abc' (hosts: web-3)" in head
+    assert '| 4 | 2 | 1 | 1 | 0 |' in rest
+    assert '| web-3 | unknown | detection 2026110100000000000004 has an unreadable detect time |' in rest
+    # worst first: unprotected, then unknown, then unreviewed
+    assert rest.index('| db-1 | unprotected') < rest.index('| web-3 | unknown') < rest.index('| web-2 | unreviewed')
+
+
+def test_markdown_never_says_compliant_on_incomplete_data():
+    record = prepared_incomplete()
+    for host in record['hosts'].values():
+        host.update(status='compliant', reasons=[])
+    md = render_markdown(record)
+    assert 'every host in scope is compliant' not in md and 'do not read this as compliant' in md
+
+
+def test_markdown_banner_for_an_incomplete_record_without_problems():
+    record = prepared()
+    record['completeness'] = {'complete': False, 'lists': {}, 'problems': []}
+    md = render_markdown(record)
+    assert '> - incomplete: the audit record says its data are incomplete but names no problem' in md
+
+
+def test_html_banner_at_the_top():
+    page = render_html(prepared_incomplete())
+    check_html(page)
+    assert '<title>Webshell audit %s (INCOMPLETE)</title>' % iso8601(T0) in page
+    banner = page.index('<section class="banner" role="alert">')
+    assert page.index('</header>') < banner < page.index('<section class="cards">')
+    section = page[banner:page.index('</section>', banner)]
+    assert 'Incomplete audit: these results may be wrong' in section and '2 problems; 1 host reported' in section
+    assert 'GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages' in section
+    assert 'hosts: web-3' in section and 'operation=GetWebshell; records_delivered=50; total_announced=237' in section
+    assert section.count('<li>') == 2
+    assert '<span class="n">1</span><span class="l">unknown</span>' in page
+    assert '<span class="b s-unknown">unknown</span>' in page.split('<h2>Hosts</h2>')[1]
+
+
+def test_html_banner_escapes_hostile_problems(hostile):
+    page = render_html(prepared_incomplete(hostile))
+    check_html(page)
+    if hostile.startswith('<script'):
+        section = page[page.index('<section class="banner"'):]
+        assert '&lt;script&gt;alert(1)&lt;/script&gt;' in section
+
+
+def test_junit_completeness_errors_come_first():
+    root = ET.fromstring(render_junit(prepared_incomplete()).encode('utf-8'))
+    suites = root.findall('testsuite')
+    assert [s.get('name') for s in suites] == ['webshell_audit.completeness', 'webshell_audit.hosts', 'webshell_audit.account']
+    completeness, hosts, account = suites
+    assert (completeness.get('tests'), completeness.get('errors'), completeness.get('failures')) == ('2', '2', '0')
+    names = [c.get('name') for c in completeness.findall('testcase')]
+    assert names == ['completeness/incomplete_list/1', 'completeness/unreadable_time/2']
+    error = completeness.find('testcase').find('error')
+    assert error.get('type') == 'incomplete_list' and error.get('message').startswith('GetWebshell announced 237')
+    assert 'evidence: operation=GetWebshell' in error.text
+    assert 'hosts: web-3' in completeness.findall('testcase')[1].find('error').text
+    cases = dict((c.get('name'), c) for c in hosts.findall('testcase'))
+    assert cases['web-3'].find('error').get('type') == 'unknown' and cases['web-3'].find('failure') is None
+    assert (hosts.get('tests'), hosts.get('failures'), hosts.get('errors')) == ('4', '3', '1')
+    assert (root.get('tests'), root.get('failures'), root.get('errors')) == ('9', '6', '3')
+    assert account.get('errors') == '0'
+
+
+def test_junit_unknown_host_with_findings_is_an_error_not_a_failure():
+    record = prepared_incomplete()
+    record['findings'].append(finding('host', 'web-3', 'high', 'ambiguous_match', 'web-3', 'web-3 and web-4 share 10.0.1.13'))
+    hosts = ET.fromstring(render_junit(record)).findall('testsuite')[1]
+    case = [c for c in hosts.findall('testcase') if c.get('name') == 'web-3'][0]
+    assert case.find('error') is not None and case.find('failure').get('type') == 'ambiguous_match'
+    assert (hosts.get('failures'), hosts.get('errors')) == ('3', '1')
+
+
+def test_junit_completeness_is_strict_xml_with_hostile_text(hostile):
+    data = render_junit(prepared_incomplete(hostile)).encode('utf-8')
+    assert not FORBIDDEN.search(data.decode('utf-8'))
+    root = ET.fromstring(data)
+    assert root.get('errors') == '3'
+
+
+def test_csv_completeness_rows_first():
+    record = prepared_incomplete()
+    rows = [dict(zip(CSV_COLUMNS, row)) for row in csv.reader(io.StringIO(render_csv(record), newline=''))][1:]
+    assert len(rows) == 2 + len(record['findings'])
+    first, second = rows[0], rows[1]
+    assert (first['severity'], first['scope'], first['kind'], first['host'], first['host_status']) == (
+        'high', 'completeness', 'incomplete_list', '', '')
+    assert first['message'] == 'GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages'
+    assert first['subject'] == 'operation=GetWebshell; records_delivered=50; total_announced=237'
+    assert (second['kind'], second['host'], second['host_status'], second['detection_id']) == (
+        'unreadable_time', 'web-3', 'unknown', '2026110100000000000004')
+    assert rows[2]['scope'] == 'host' and rows[2]['kind'] == 'not_registered'
+
+
+def test_csv_completeness_rows_are_neutralised(hostile):
+    record = prepared_incomplete(hostile)
+    rows = list(csv.reader(io.StringIO(render_csv(record), newline='')))
+    for row in rows[1:3]:
+        assert all(cell[:1] not in CSV_TRIGGERS for cell in row), row
+    message = dict(zip(CSV_COLUMNS, rows[2]))['message']
+    raw = record['completeness']['problems'][1]['message']
+    assert message == ("'" + raw if raw[:1] in CSV_TRIGGERS else raw)
+
+
+def test_markdown_banner_is_escaped(hostile):
+    md = render_markdown(prepared_incomplete(hostile))
+    assert '<' not in md
+    assert all('>' not in (line[2:] if line.startswith('> ') else line.lstrip('>')) for line in md.splitlines())
+    for line in md.splitlines():
+        if line.startswith('> - '):
+            assert '\n' not in line and len(line) < 2000
+            assert not re.search(r'(?<!\\)[*_\[\]`<]', re.sub(r'\\\\', '', line[4:])), line[:200]

@@ -21,7 +21,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils import report_files, re
 from ansible_collections.ncloud.wbd.plugins.module_utils.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.modules import audit_report
 
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.test_report_render import T0, build_record
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.test_report_render import T0, build_incomplete_record, build_record
 
 STAMP = '20261118T110640Z'  # T0
 EXTS = ('json', 'csv', 'html', 'junit.xml', 'md')
@@ -97,22 +97,43 @@ def test_rerun_with_same_findings_is_not_changed(run, tmp_path):
     assert fourth['changed'] is True and fourth['previous_digest'] == first['content_digest']
 
 
-def test_check_mode_writes_nothing(run, tmp_path):
+def test_check_mode_writes_nothing_and_changes_nothing(run, tmp_path):
+    # Issue 14 item 8: check mode said changed and "Reports in DIR" although it wrote nothing.
     dest = tmp_path / 'new'
     result = run({'record': build_record(), 'dest': str(dest), '_ansible_check_mode': True})
-    assert result['changed'] is True and not dest.exists()
+    assert result['changed'] is False and result['written'] is False and result['would_change'] is True
+    assert not dest.exists()
+    assert result['msg'] == 'check mode: no report written; a real run writes 10 files to %s' % dest
     assert result['files']['html'] == str(dest / ('webshell-audit-%s.html' % STAMP))
-    run({'record': build_record(), 'dest': str(dest)})
+    first = run({'record': build_record(), 'dest': str(dest)})
+    assert first['changed'] is True and first['written'] is True and 'would_change' not in first and 'msg' not in first
     before = dict((n, (dest / n).read_bytes()) for n in listing(dest))
-    result = run({'record': build_record(), 'dest': str(dest), '_ansible_check_mode': True})
-    assert result['changed'] is False
+    later = build_record()
+    later['findings'].pop()
+    result = run({'record': later, 'dest': str(dest), '_ansible_check_mode': True})
+    assert result['changed'] is False and result['would_change'] is True and result['written'] is False
+    result = run({'record': build_record(), 'dest': str(dest), '_ansible_check_mode': True, 'formats': ['json'],
+                  'latest': False})
+    assert result['changed'] is False and result['would_change'] is False
+    assert result['msg'] == 'check mode: no report written; a real run writes 1 file to %s' % dest
     assert dict((n, (dest / n).read_bytes()) for n in listing(dest)) == before
 
 
 def test_check_mode_still_reports_render_errors(run, tmp_path):
-    record = dict(build_record(), schema_version=2)
+    record = dict(build_record(), schema_version=3)
     result = run({'record': record, 'dest': str(tmp_path), '_ansible_check_mode': True})
-    assert result['failed'] and 'schema_version 2' in result['msg']
+    assert result['failed'] and 'schema_version 3' in result['msg']
+
+
+def test_result_says_whether_the_record_is_complete(run, tmp_path):
+    result = run({'record': build_record(), 'dest': str(tmp_path / 'a')})
+    assert (result['complete'], result['completeness_problems'], result['unknown_hosts']) == (True, [], [])
+    result = run({'record': build_incomplete_record(), 'dest': str(tmp_path / 'b')})
+    assert result['complete'] is False and result['unknown_hosts'] == ['web-3']
+    assert result['completeness_problems'] == ['GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages',
+                                               "detection 2026110100000000000004 has detectTime 'abc'"]
+    md = (tmp_path / 'b' / 'webshell-audit-latest.md').read_text(encoding='utf-8')
+    assert '> **INCOMPLETE AUDIT' in md.split('## Summary')[0]
 
 
 def test_src_renders_the_same_reports(run, tmp_path):
@@ -151,7 +172,8 @@ def test_stale_digest_in_the_record_is_replaced_with_a_warning(run, tmp_path, mo
 
 
 @pytest.mark.parametrize('change, message', [
-    (lambda r: r.update(schema_version=2), 'unsupported audit record schema_version 2; this collection reads 1'),
+    (lambda r: r.update(schema_version=1), 'unsupported audit record schema_version 1; this collection reads 2'),
+    (lambda r: r.pop('completeness'), 'the audit record has no completeness mapping'),
     (lambda r: r.pop('hosts'), "the audit record has no 'hosts' key"),
     (lambda r: r['run'].pop('started_at_iso'), 'run.started_at_iso None is not an ISO 8601 UTC time'),
 ])
@@ -164,7 +186,7 @@ def test_bad_records(run, tmp_path, change, message):
 
 
 @pytest.mark.parametrize('content, message', [
-    (b'{"schema_version": 1, ', 'is not a JSON report: '),
+    (b'{"schema_version": 2, ', 'is not a JSON report: '),
     (b'\xff\xfe', 'is not a JSON report: '),
     (b'[1, 2]', 'does not hold a JSON object but list'),
 ])
