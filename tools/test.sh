@@ -89,7 +89,17 @@ step_sanity()         { ansible-test sanity --venv --python "$MAIN_PY"; }
 step_units()          { ansible-test units --venv --python "$MAIN_PY"; }
 # WBD_TARGETS="a b" (make integration TARGETS="a b") runs only those targets.
 # shellcheck disable=SC2086
-step_integration()    { ansible-test integration --venv --python "$MAIN_PY" ${WBD_TARGETS:-}; }
+step_integration()    {
+  local rc=0
+  ansible-test integration --venv --python "$MAIN_PY" ${WBD_TARGETS:-} || rc=$?
+  # The quirks matrix table (mode by mode), kept where the molecule output goes: ansible-test removes its output dir.
+  if [ -d "$COL/tests/output/quirks-matrix" ]; then
+    rm -rf "$WBD_REPO/tests/output/quirks-matrix"
+    mkdir -p "$WBD_REPO/tests/output" && cp -r "$COL/tests/output/quirks-matrix" "$WBD_REPO/tests/output/"
+    echo "quirks matrix: $WBD_REPO/tests/output/quirks-matrix"
+  fi
+  return $rc
+}
 
 # The audit roles on localhost against the sandbox's known dataset: converge, idempotence, check mode, verify
 # (statuses, report contents, the HTML report in headless Chromium). Reports and the screenshot are copied

@@ -10,5 +10,8 @@ ROOT="$WBD_CACHE_DIR/pyroot-$(printf '%s' "$WBD_REPO" | sha256sum | cut -c1-12)"
 mkdir -p "$ROOT/ansible_collections/$WBD_NS"
 ln -sfn "$WBD_REPO" "$ROOT/ansible_collections/$WBD_NS/$WBD_NAME"
 cd "$WBD_REPO" || exit 1
+# Paths among the arguments replace the default tests/unit (make units-fast ARGS="tests/unit/x.py -k y").
+DEFAULT=(tests/unit)
+for a in "$@"; do case "$a" in tests/*) DEFAULT=() ;; esac; done
 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" exec "$VENV/bin/python" -m pytest \
-  -p no:pytest-ansible -p no:cacheprovider -q tests/unit "$@"
+  -p no:pytest-ansible -p no:cacheprovider -q "${DEFAULT[@]}" "$@"

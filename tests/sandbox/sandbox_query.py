@@ -90,8 +90,9 @@ def _ip_check(wanted):
     return lambda rec: any(ip.get('suspicionIp') == wanted for ip in rec.get('suspicionIps') or [])
 
 
-def build_predicates(resource, body):
-    """Turn a Search* body into a list of record predicates; unknown keys are ignored."""
+def build_predicates(resource, body, time_bounds=True):
+    """Turn a Search* body into a list of record predicates; unknown keys are ignored, and so are the time bounds
+    when ``time_bounds`` is false (the time-filter-ignored quirk; they are still validated)."""
     text_fields, ranges, exact_fields = FILTERS[resource]
     checks = []
     for field in text_fields:
@@ -104,7 +105,7 @@ def build_predicates(resource, body):
     for prefix, field in ranges.items():
         low = to_int(prefix + 'From', body.get(prefix + 'From'), 0)
         high = to_int(prefix + 'To', body.get(prefix + 'To'), 0)
-        if low or high:
+        if (low or high) and time_bounds:
             checks.append(_range_check(field, low, high))
     if resource in ('detections', 'exceptions') and body.get('suspiciousIP') not in (None, ''):
         checks.append(_ip_check(body['suspiciousIP']))

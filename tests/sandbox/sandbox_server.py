@@ -27,6 +27,7 @@ import sandbox_data
 import sandbox_faults
 import sandbox_fixture
 import sandbox_query
+import sandbox_quirks
 from sandbox_faults import Reply, gateway_error
 
 DEFAULTS = {
@@ -37,8 +38,10 @@ DEFAULTS = {
     'excepted': 20, 'quarantines': 10, 'max_page_size': 100, 'page_size_policy': 'clamp',
     'quarantine_shape': 'paged', 'interval_shape': 'object', 'latency_ms': 0, 'rate_429': 0.0,
     'rate_5xx': 0.0, 'retry_after': None, 'clock_skew_ms': 0, 'quiet': False, 'dataset_file': None,
-    'tls_cert': None, 'tls_key': None,
+    'tls_cert': None, 'tls_key': None, 'quirks': (), 'quirk_page_cap': 37, 'quirk_null_page': 1, 'quirk_total_deficit': 37,
+    'anchor_ms': None,
 }
+QUIRK_OPTIONS = ('quirk_page_cap', 'quirk_null_page', 'quirk_total_deficit')
 SECRET_OPTIONS = ('secret_key', 'limited_secret_key')
 LOG_LIMIT = 50000
 MAX_BODY = 1024 * 1024
@@ -242,7 +245,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return Reply(400, {'ok': False, 'error': 'request body is not JSON'})
         try:
             return Reply(200, handler(self.server, params, body))
-        except (sandbox_faults.FaultError, KeyError, ValueError) as exc:
+        except (sandbox_faults.FaultError, sandbox_quirks.QuirkError, KeyError, ValueError) as exc:
             return Reply(400, {'ok': False, 'error': str(exc)})
 
 
@@ -264,7 +267,7 @@ def _resource(params):
 
 def _ctl_ids(server, params, body):
     resource = _resource(params)
-    ids = server.dataset.ids(resource)
+    ids = [record[sandbox_data.ID_FIELDS[resource]] for record in server.records(resource)]
     return {'resource': resource, 'count': len(ids), 'ids': ids}
 
 
@@ -272,7 +275,7 @@ def _ctl_dataset(server, params, body):
     if params.get('resource') == 'alarm-interval':
         return {'resource': 'alarm-interval', 'count': 1, 'records': [server.dataset.alarm_interval]}
     resource = _resource(params)
-    records = server.dataset.records(resource)
+    records = server.records(resource)
     return {'resource': resource, 'count': len(records), 'records': records}
 
 
@@ -284,6 +287,19 @@ def _ctl_faults_set(server, params, body):
 def _ctl_faults_reset(server, params, body):
     server.faults.reset()
     return server.faults.snapshot()
+
+
+def _ctl_quirks_set(server, params, body):
+    """Replace the active quirks: ``{"quirks": [names], "quirk_page_cap": K, ...}`` (missing options: defaults)."""
+    body = body if body is not None else {}
+    if not isinstance(body, dict) or not isinstance(body.get('quirks', []), list):
+        raise ValueError('the body must be {"quirks": [names], "quirk_page_cap": K, "quirk_null_page": N, "quirk_total_deficit": D}')
+    unknown = set(body) - set(('quirks',) + QUIRK_OPTIONS)
+    if unknown:
+        raise ValueError('unknown quirk setting(s): %s' % ', '.join(sorted(unknown)))
+    server.quirks.replace(body.get('quirks', []), dict((k, body[k]) for k in QUIRK_OPTIONS if k in body))
+    server.search_cache.clear()
+    return server.quirks.snapshot()
 
 
 def _ctl_stats_reset(server, params, body):
@@ -298,9 +314,9 @@ def _ctl_shutdown(server, params, body):
 
 def _ctl_config(server, params, body):
     public = dict((k, v) for k, v in server.options.items() if k not in SECRET_OPTIONS)
-    counts = dict((resource, len(server.dataset.records(resource))) for resource in sandbox_data.RESOURCES)
+    counts = dict((resource, len(server.records(resource))) for resource in sandbox_data.RESOURCES)
     return dict(public, base_url=server.base_url, anchor_ms=server.dataset.anchor_ms, now_ms=server.now_ms(), pid=os.getpid(),
-                dataset_counts=counts)
+                dataset_counts=counts, active_quirks=server.quirks.snapshot())
 
 
 CONTROL = {
@@ -313,6 +329,8 @@ CONTROL = {
     ('POST', '/__sandbox/faults'): _ctl_faults_set,
     ('POST', '/__sandbox/faults/reset'): _ctl_faults_reset,
     ('GET', '/__sandbox/config'): _ctl_config,
+    ('GET', '/__sandbox/quirks'): lambda server, params, body: server.quirks.snapshot(),
+    ('POST', '/__sandbox/quirks'): _ctl_quirks_set,
     ('POST', '/__sandbox/shutdown'): _ctl_shutdown,
 }
 
@@ -336,7 +354,8 @@ class SandboxServer(ThreadingHTTPServer):
     def __init__(self, options, dataset=None):
         self.options = full_options(options)
         opts = self.options
-        anchor_ms = int(time.time() * 1000) + int(opts['clock_skew_ms'])
+        # A fixed anchor (anchor_ms) makes sandboxes started apart serve the same times, so their answers compare.
+        anchor_ms = int(opts['anchor_ms']) if opts['anchor_ms'] else int(time.time() * 1000) + int(opts['clock_skew_ms'])
         if dataset is None and opts['dataset_file']:
             dataset = sandbox_fixture.load_dataset(opts['dataset_file'], anchor_ms, seed=opts['seed'])
         self.dataset = dataset or sandbox_data.make_dataset(
@@ -347,6 +366,7 @@ class SandboxServer(ThreadingHTTPServer):
             opts['access_key']: (opts['secret_key'], sandbox_auth.ROLE_FULL),
             opts['limited_access_key']: (opts['limited_secret_key'], sandbox_auth.ROLE_LIMITED),
         }
+        self.quirks = sandbox_quirks.QuirkSet(opts['quirks'], dict((k, opts[k]) for k in QUIRK_OPTIONS))
         self.faults = sandbox_faults.FaultPlan(opts['seed'], dict((k, opts[k]) for k in sandbox_faults.PLAN_DEFAULTS))
         self.stats = Stats()
         self.search_cache = {}
@@ -393,10 +413,16 @@ class SandboxServer(ThreadingHTTPServer):
         kind = target[0]
         if kind == 'interval':
             record = self.dataset.alarm_interval
-            return [record] if self.options['interval_shape'] == 'array' else record
-        if kind == 'objects':
-            return self.dataset.suspicious_objects(target[1], target[2]) or []
-        return self.page(target[1], target[2], query, raw_body)
+            result = [record] if self.options['interval_shape'] == 'array' else record
+        elif kind == 'objects':
+            result = self.dataset.suspicious_objects(target[1], target[2]) or []
+        else:
+            result = self.page(target[1], target[2], query, raw_body)
+        return self.quirks.present(result)
+
+    def records(self, resource):
+        """The records a list serves: the dataset's, with what the quirks add (the rule-* quirks' rules)."""
+        return self.quirks.records(resource, self.dataset.records(resource), self.dataset)
 
     def page(self, resource, method, query, raw_body):
         """GET lists take paging from the query, POST searches take paging and filters from the body."""
@@ -407,24 +433,28 @@ class SandboxServer(ThreadingHTTPServer):
             params = parse_json(raw_body) if raw_body.strip() else {}
             if not isinstance(params, dict):
                 raise sandbox_query.QueryError('request body must be a JSON object')
-            checks = sandbox_query.build_predicates(resource, params)
+            checks = sandbox_query.build_predicates(resource, params, time_bounds=not self.quirks.ignores_time_filter)
         index, size = sandbox_query.paging(params.get('pageIndex'), params.get('pageSize'),
                                            int(self.options['max_page_size']), self.options['page_size_policy'])
-        records = self.dataset.records(resource)
+        records = self.records(resource)
         if checks:
             # A search's matches are filtered once for all its pages, not once per page: the sandbox shares the
             # machine with the client it serves, and filtering 100,000 records per page would dominate the runs.
             query_key = json.dumps(dict((k, v) for k, v in params.items() if k not in ('pageIndex', 'pageSize')), sort_keys=True)
-            key = (resource, query_key, id(self.dataset), self.dataset.version)
-            records = self.search_cache.get(key)
-            if records is None:
-                records = sandbox_query.matching(self.dataset.records(resource), checks)
+            key = (resource, query_key, id(self.dataset), self.dataset.version, self.quirks.version)
+            matches = self.search_cache.get(key)
+            if matches is None:
+                matches = sandbox_query.matching(records, checks)
                 if len(self.search_cache) >= 16:
                     self.search_cache.clear()
-                self.search_cache[key] = records
-            checks = []
-        result = sandbox_query.page_of(records, checks, index, size)
-        if resource == 'quarantines' and self.options['quarantine_shape'] == 'array':
+                self.search_cache[key] = matches
+            records, checks = matches, []
+        if self.quirks.active:
+            # Times are compared (filters above) before the quirks rewrite them (present): filters see the real ms.
+            result = self.quirks.page('%s %s' % (method, resource), records, index, size)
+        else:
+            result = sandbox_query.page_of(records, checks, index, size)
+        if resource == 'quarantines' and self.options['quarantine_shape'] == 'array' and isinstance(result, dict):
             return result['content']
         return result
 

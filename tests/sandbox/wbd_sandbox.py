@@ -32,9 +32,10 @@ if HERE not in sys.path:
 
 from sandbox_data import make_dataset  # noqa: E402  pylint: disable=wrong-import-position
 from sandbox_fixture import FixtureError, load_dataset  # noqa: E402  pylint: disable=wrong-import-position
+from sandbox_quirks import QuirkError, check as check_quirks, describe as describe_quirks  # noqa: E402  pylint: disable=wrong-import-position
 from sandbox_server import DEFAULTS, SandboxServer  # noqa: E402  pylint: disable=wrong-import-position
 
-__all__ = ['make_dataset', 'load_dataset', 'FixtureError', 'TlsSetupError', 'self_signed_cert', 'start_in_thread', 'SandboxServer',
+__all__ = ['make_dataset', 'load_dataset', 'FixtureError', 'QuirkError', 'TlsSetupError', 'self_signed_cert', 'start_in_thread', 'SandboxServer',
            'DEFAULTS', 'main']
 
 DEFAULT_PORT_FILE = os.path.join(tempfile.gettempdir(), 'wbd-sandbox.port')
@@ -51,6 +52,10 @@ HELP = {
     'dataset_file': 'serve the records of this JSON fixture instead of a generated dataset (see README.md)',
     'tls_cert': 'serve HTTPS with this PEM certificate (chain); the control plane too',
     'tls_key': 'PEM private key of --tls-cert (default: in the --tls-cert file)',
+    'anchor_ms': 'epoch ms the generated times are relative to (default: the start time); same anchor, same dataset',
+    'quirk_page_cap': 'K, the most records a page of the short-* quirks holds (default 37)',
+    'quirk_null_page': 'N, the page (0 = first served page) content-null* answers with null content (default 1)',
+    'quirk_total_deficit': 'D, how much lower than the real count totals-low announces (default 37)',
 }
 CHOICES = {'page_size_policy': ('clamp', 'error'), 'quarantine_shape': ('paged', 'array'), 'interval_shape': ('object', 'array')}
 # The self-signed certificate of --tls-self-signed: its own CA (so it is what clients trust: ca_path), valid for the
@@ -131,6 +136,8 @@ def start_in_thread(**options):
 
     A bad ``dataset_file`` raises FixtureError, bad TLS options TlsSetupError (both ValueErrors) before anything
     listens. ``tls_self_signed=DIR`` serves HTTPS with a new self-signed certificate, DIR/cert.pem.
+    ``quirks=[names]`` switches real-API behaviour modes (``python wbd_sandbox.py quirks``); unknown or exclusive ones
+    raise QuirkError (a ValueError).
     """
     server = SandboxServer(_resolve_tls(options))
     server.start_thread()
@@ -224,7 +231,7 @@ def serve(args):
     except FixtureError as exc:
         sys.stderr.write('wbd-sandbox: bad dataset file: %s\n' % exc)
         return 1
-    except TlsSetupError as exc:
+    except (TlsSetupError, QuirkError) as exc:
         sys.stderr.write('wbd-sandbox: %s\n' % exc)
         return 1
     signal.signal(signal.SIGTERM, lambda signum, frame: server.shutdown_async())
@@ -256,6 +263,10 @@ def _serve_argv(args, port_file):
         value = getattr(args, key)
         if key == 'port_file' or value is None or value == default:
             continue
+        if key == 'quirks':
+            for name in value:
+                argv.extend(['--quirk', name])
+            continue
         flag = '--' + key.replace('_', '-')
         argv.extend([flag] if value is True else [flag, str(value)])
     return argv
@@ -267,6 +278,11 @@ def start(args):
     old = read_port(port_file)
     if old is not None and is_alive(args.host, old):
         sys.stderr.write('wbd-sandbox: already running on port %d (port file %s)\n' % (old, port_file))
+        return 1
+    try:
+        check_quirks(args.quirks)
+    except QuirkError as exc:
+        sys.stderr.write('wbd-sandbox: %s\n' % exc)
         return 1
     if args.dataset_file:
         # Validate here, so a bad fixture is reported by start itself (the detached child's stderr is usually discarded).
@@ -337,12 +353,15 @@ def stop(args):
 def _add_server_options(parser):
     for key, default in DEFAULTS.items():
         flag = '--' + key.replace('_', '-')
-        if isinstance(default, bool):
+        if key == 'quirks':
+            parser.add_argument('--quirk', dest='quirks', action='append', default=[], metavar='NAME',
+                                help='switch on a real-API behaviour mode (repeatable; list them with the quirks command)')
+        elif isinstance(default, bool):
             parser.add_argument(flag, action='store_true', help=HELP.get(key))
         elif key in CHOICES:
             parser.add_argument(flag, default=default, choices=CHOICES[key], help=HELP.get(key))
         else:
-            kind = int if key == 'retry_after' else type(default) if default is not None else str
+            kind = int if key in ('retry_after', 'anchor_ms') else type(default) if default is not None else str
             parser.add_argument(flag, type=kind, default=default, help=HELP.get(key, 'default %s' % default))
     parser.add_argument('--tls-self-signed', metavar='DIR',
                         help='serve HTTPS with a new self-signed certificate (openssl), written to DIR/cert.pem and DIR/key.pem')
@@ -360,12 +379,18 @@ def build_parser():
     stop_parser = commands.add_parser('stop', help='shut down a server started with start')
     stop_parser.add_argument('--port-file', default=None, help='default %s' % DEFAULT_PORT_FILE)
     stop_parser.add_argument('--host', default='127.0.0.1')
+    commands.add_parser('quirks', help='list the real-API behaviour modes (--quirk NAME) with what each does')
     return parser
+
+
+def quirks(dummy_args):
+    print(describe_quirks())
+    return 0
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    return {'serve': serve, 'start': start, 'stop': stop}[args.command](args)
+    return {'serve': serve, 'start': start, 'stop': stop, 'quirks': quirks}[args.command](args)
 
 
 if __name__ == '__main__':
