@@ -50,11 +50,14 @@ try:
 except (OSError, ValueError) as err:
     sys.exit('no readable JSON report: %s' % err)
 s = record['summary']
-print('  %d hosts: %d unprotected, %d unreviewed, %d compliant; %d detections in the last %s '
+print('  %d hosts: %d unprotected, %d unknown, %d unreviewed, %d compliant; %d detections in the last %s '
       '(%d unreviewed, %d unmatched); %d findings (%d critical, %d high)'
-      % (s['hosts'], s['unprotected'], s['unreviewed'], s['compliant'], s['detections'], record['run']['policy']['lookback'],
-         s['unreviewed_detections'], s['unmatched_detections'], s['findings'], s['findings_by_severity']['critical'],
-         s['findings_by_severity']['high']))
+      % (s['hosts'], s['unprotected'], s['unknown'], s['unreviewed'], s['compliant'], s['detections'],
+         record['run']['policy']['lookback'], s['unreviewed_detections'], s['unmatched_detections'], s['findings'],
+         s['findings_by_severity']['critical'], s['findings_by_severity']['high']))
+problems = record['completeness']['problems']
+print('  data complete' if record['completeness']['complete'] else
+      '  DATA INCOMPLETE (%d problems): %s' % (len(problems), ' | '.join(p['message'] for p in problems)))
 import urllib.request
 with urllib.request.urlopen(sys.argv[2] + '/__sandbox/stats?log=0', timeout=10) as answer:
     stats = json.load(answer)

@@ -280,8 +280,9 @@ def _shares_text(shares):
     parts = []
     for group in shares:
         what = ', '.join(group['subjects'][:3]) + (' and %d more' % (len(group['subjects']) - 3) if len(group['subjects']) > 3 else '')
-        parts.append("hosts %s share %s '%s', which %s match%s" % (', '.join(_short(h) for h in group['hosts']), group['key'],
-                                                                  _short(group['value']), what, 'es' if len(group['subjects']) == 1 else ''))
+        hosts = ', '.join(_short(h) for h in group['hosts'])
+        verb = 'matches' if len(group['subjects']) == 1 else 'match'
+        parts.append("hosts %s share %s '%s', which %s %s" % (hosts, group['key'], _short(group['value']), what, verb))
     return '; '.join(parts)
 
 

@@ -475,8 +475,8 @@ class PageState(object):
         """The sentence that says max_results cut the list, or None."""
         if not self.truncated:
             return None
-        return ('max_results %s cut the list: %s%s.' % (self.max_items, _plural(self.count, 'record'), '' if self.total is None
-                                                       else ' of the %d %s announced' % (self.total, self.where)))
+        announced = '' if self.total is None else ' of the %d %s announced' % (self.total, self.where)
+        return 'max_results %s cut the list: %s%s.' % (self.max_items, _plural(self.count, 'record'), announced)
 
     def completeness(self, operation=None, pages_requested=None):
         """The evidence of the walk, as every list result carries it."""
@@ -599,8 +599,7 @@ class Pager(object):
                         if self.on_error is not None:
                             self.on_error()  # the pages still in flight need not finish their retries
                         raise
-                for record in state.add(request[0], result, self.where, size=request[1]):
-                    yield record
+                yield from state.add(request[0], result, self.where, size=request[1])
         finally:
             for future in ahead.values():
                 future.cancel()

@@ -411,12 +411,12 @@ def test_cli_lists_quirks_and_passes_them_to_the_detached_server(tmp_path):
     listed = subprocess.run([sys.executable, script, 'quirks'], capture_output=True, text=True, check=True, timeout=30).stdout
     assert all(name in listed for name in sandbox_quirks.NAMES)
     bad = subprocess.run([sys.executable, script, 'start', '--quirk', 'bogus', '--port-file', str(tmp_path / 'p')],
-                         capture_output=True, text=True, timeout=30)
+                         capture_output=True, text=True, timeout=30, check=False)
     assert bad.returncode == 1 and "unknown quirk 'bogus'" in bad.stderr
     port_file = str(tmp_path / 'port')
     started = subprocess.run([sys.executable, script, 'start', '--port-file', port_file, '--quiet', '--lifetime', '60', '--detections', '20',
                               '--quirk', 'short-noecho-offset-asked', '--quirk', 'totals-strings', '--quirk-page-cap', '3'],
-                             capture_output=True, text=True, timeout=30)
+                             capture_output=True, text=True, timeout=30, check=False)
     assert started.returncode == 0, started.stderr
     try:
         base_url = started.stdout.strip().splitlines()[-1]

@@ -215,8 +215,8 @@ def test_shared_value_with_no_other_key_matches_nothing():
 def test_ambiguity_is_case_insensitive_for_names():
     hosts = [host('a', server_name='Web-1'), host('b', server_name='WEB-1'), host('c', private_ip=['10.0.0.9'])]
     index = HostIndex(hosts, ['server_name', 'private_ip'])
-    assert index.lookup({'server_name': 'web-1'}) == (None, None, {'key': 'server_name', 'field': 'server_name',
-                                                                    'value': 'web-1', 'hosts': ['a', 'b']})
+    shared = {'key': 'server_name', 'field': 'server_name', 'value': 'web-1', 'hosts': ['a', 'b']}
+    assert index.lookup({'server_name': 'web-1'}) == (None, None, shared)
 
 
 def test_a_later_key_naming_another_host_keeps_the_match_ambiguous_and_names_all_three():

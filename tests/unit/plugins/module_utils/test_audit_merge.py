@@ -433,5 +433,5 @@ def test_the_merge_is_complete_only_when_every_slice_is():
     unknown = sorted(h for h, e in merged['hosts'].items() if e['status'] == 'unknown')
     assert merged['summary']['unknown'] == len(unknown)
     # the hosts slice 0 judged on complete lists keep their verdicts; the merge names slice 1's unknown hosts
-    assert set(problem['hosts']) == set(h for h in slices[1]['hosts'] if slices[1]['hosts'][h]['status'] == 'unknown'
-                                         and 'incomplete_list' in slices[1]['hosts'][h]['doubts'])
+    unknown = [h for h, entry in slices[1]['hosts'].items() if entry['status'] == 'unknown' and 'incomplete_list' in entry['doubts']]
+    assert set(problem['hosts']) == set(unknown)
