@@ -319,8 +319,8 @@ def merge_records(records, labels=None, expect=None):
     matched = set(item['detection_id'] for name in names for item in entries[name].get('detections') or [])
     ambiguous = _first_of(slices, 'ambiguous_detections', matched)
     outside = _first_of(slices, 'out_of_scope_detections', matched | set(ambiguous))
-    unmatched = [item for item in earliest.record['unmatched_detections'] if item['detection_id'] not in matched
-                 and item['detection_id'] not in ambiguous and item['detection_id'] not in outside]
+    placed = matched | set(ambiguous) | set(outside)
+    unmatched = [item for item in earliest.record['unmatched_detections'] if item['detection_id'] not in placed]
     ambiguous, outside = sorted(ambiguous.values(), key=order_key), sorted(outside.values(), key=order_key)
 
     # Findings in the order evaluate adds them (hosts, detections, unmatched servers, rules), then its sort.
