@@ -60,9 +60,8 @@ def paging_argument_spec():
 
 
 def time_notes(now_ms=None):
-    """A ``fields.TimeNotes`` for one list, or None when fields has none (then times are normalised without notes)."""
-    factory = getattr(fields, 'TimeNotes', None)
-    return None if factory is None else factory(now_ms)
+    """The ``fields.TimeNotes`` of one list: its time conversions are warned once per field after the walk."""
+    return fields.TimeNotes(now_ms)
 
 
 def normalize_all(records, fmap, notes):

@@ -784,9 +784,6 @@ def test_every_list_module_carries_complete_and_completeness(env, capsys, module
 
 
 def test_times_in_seconds_are_converted_with_one_warning(env, capsys):
-    from ansible_collections.ncloud.wbd.plugins.module_utils import fields
-    if getattr(fields, 'TimeNotes', None) is None:
-        pytest.skip('fields.TimeNotes is not there yet')
     items = [{'detectionId': '%022d' % i, 'detectTime': 1721740066 + i} for i in range(30)]
     result = run(detection_info, dict(AUTH, page_size=10), ApiSession(lists={DETECTIONS_PATH: items}), env, capsys)
     assert result['detections'][0]['detect_time'] == 1721740066000
