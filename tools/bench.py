@@ -294,11 +294,11 @@ class Bench(object):
     def reports(self):
         from wbd_sandbox import make_dataset  # pylint: disable=import-error
         sys.path.insert(0, os.path.join(self.tmp, 'collections'))
-        from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import evaluate
-        from ansible_collections.ncloud.wbd.plugins.module_utils.fields import normalize
-        from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import prepare_record
-        from ansible_collections.ncloud.wbd.plugins.module_utils.report_render import render_reports
-        from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTIONS, DETECTION_TARGETS, EXCEPTION_RULES
+        from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
+        from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import normalize
+        from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
+        from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_reports
+        from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTIONS, DETECTION_TARGETS, EXCEPTION_RULES
         cfg = self.cfg
         now = int(time.time() * 1000)
         data = make_dataset(seed=1, servers=cfg['report_hosts'], detections=cfg['report_detections'], anchor_ms=now)

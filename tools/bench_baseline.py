@@ -13,7 +13,7 @@ import os
 import sys
 import urllib.request
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.signing import request_target, signed_headers, timestamp_ms
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import request_target, signed_headers, timestamp_ms
 
 
 def main(argv):

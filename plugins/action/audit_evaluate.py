@@ -28,20 +28,20 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.ncloud.wbd.plugins.filter.webshell_audit_hosts import host_keys
-from ansible_collections.ncloud.wbd.plugins.module_utils import filters as wbd_filters
-from ansible_collections.ncloud.wbd.plugins.module_utils import resources
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import AuditInputError, evaluate, window
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_match import MatchError
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import (
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import filters as wbd_filters
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import resources
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import AuditInputError, evaluate, window
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     AUTH_OPTIONS,
     audit_evaluate_argument_spec,
     hosts_failing,
     incomplete_message,
     role_names,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils.client import HAS_REQUESTS
-from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdError
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import (
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import HAS_REQUESTS
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import (
     ControllerModule,
     WbdModule,
     controller_params,

@@ -18,10 +18,10 @@ import re
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_merge import MergeError, account_digest, merge_argument_spec, merge_records
-from ansible_collections.ncloud.wbd.plugins.module_utils.errors import clean_text
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_common import RecordError
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_run import load_src
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import MergeError, account_digest, merge_argument_spec, merge_records
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import clean_text
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import RecordError
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import load_src
 
 _GLOB = re.compile(r'[*?[]')
 

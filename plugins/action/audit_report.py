@@ -15,7 +15,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_run import ReportRunError, report_argument_spec, run_report
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import ReportRunError, report_argument_spec, run_report
 
 display = Display()
 

@@ -91,8 +91,8 @@ import time
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import AuditInputError, evaluate
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_match import MatchError
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import AuditInputError, evaluate
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 
 
 def _records(value, name):

@@ -54,7 +54,7 @@ import time
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import AuditInputError, window
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import AuditInputError, window
 
 
 def audit_window(lookback, now_ms=None):

@@ -184,9 +184,9 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdError, clean_text
-from ansible_collections.ncloud.wbd.plugins.module_utils.inventory_hosts import assign_hostnames, default_groups, host_vars
-from ansible_collections.ncloud.wbd.plugins.module_utils.inventory_source import TargetSource
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError, clean_text
+from ansible_collections.ncloud.wbd.plugins.module_utils._inventory.hosts import assign_hostnames, default_groups, host_vars
+from ansible_collections.ncloud.wbd.plugins.module_utils._inventory.source import TargetSource
 
 SOURCE_SUFFIXES = ('wbd.yml', 'wbd.yaml', 'detection_targets.yml', 'detection_targets.yaml')
 SECRET_OPTIONS = ('access_key', 'secret_key')

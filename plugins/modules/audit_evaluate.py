@@ -201,8 +201,8 @@ record:
   type: dict
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_options import audit_evaluate_argument_spec
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import action_only
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import audit_evaluate_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import action_only
 
 
 def main():

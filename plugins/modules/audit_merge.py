@@ -136,8 +136,8 @@ slices:
       type: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_merge import merge_argument_spec
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import action_only
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import merge_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import action_only
 
 
 def main():

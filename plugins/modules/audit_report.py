@@ -224,7 +224,7 @@ unknown_hosts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.report_run import ReportRunError, report_argument_spec, run_report
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import ReportRunError, report_argument_spec, run_report
 
 
 def main():

@@ -453,8 +453,8 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, detection_argument_spec
-from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTIONS
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, detection_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTIONS
 
 
 def main():

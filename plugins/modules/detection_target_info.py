@@ -237,9 +237,9 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.filters import DETECTION_TARGET
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, list_argument_spec
-from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTION_TARGETS
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DETECTION_TARGET
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTION_TARGETS
 
 
 def main():

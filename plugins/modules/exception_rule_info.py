@@ -341,10 +341,10 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils.filters import DELETED_EXCEPTION_RULE, is_unset
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, list_argument_spec
-from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DELETED_EXCEPTION_RULES, EXCEPTION_RULES
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DELETED_EXCEPTION_RULE, is_unset
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DELETED_EXCEPTION_RULES, EXCEPTION_RULES
 
 
 def list_rules(wbd):

@@ -101,9 +101,9 @@ notification_interval:
       type: bool
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule
-from ansible_collections.ncloud.wbd.plugins.module_utils.notification import interval_record
-from ansible_collections.ncloud.wbd.plugins.module_utils.resources import (
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.notification import interval_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import (
     NOTIFICATION_INTERVAL_OP,
     NOTIFICATION_INTERVAL_PATH,
     NOTIFICATION_INTERVAL_PERMISSION,

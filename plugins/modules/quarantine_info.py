@@ -284,9 +284,9 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.filters import QUARANTINE
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import WbdModule, list_argument_spec
-from ansible_collections.ncloud.wbd.plugins.module_utils.resources import QUARANTINES
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import QUARANTINE
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import QUARANTINES
 
 
 def main():

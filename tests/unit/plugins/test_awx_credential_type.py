@@ -26,9 +26,9 @@ from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.ncloud.wbd.plugins.doc_fragments.auth import ModuleDocFragment
-from ansible_collections.ncloud.wbd.plugins.module_utils import credentials
-from ansible_collections.ncloud.wbd.plugins.module_utils.client import SITE_ENDPOINTS, resolve_endpoint
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import auth_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import credentials
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import SITE_ENDPOINTS, resolve_endpoint
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import auth_argument_spec
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 CREDENTIAL_TYPE = os.path.join(ROOT, 'docs', 'awx', 'credential_type.yml')

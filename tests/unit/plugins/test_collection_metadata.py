@@ -9,7 +9,7 @@ import os
 
 import yaml
 
-from ansible_collections.ncloud.wbd.plugins.module_utils.version import COLLECTION_VERSION, USER_AGENT
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.version import COLLECTION_VERSION, USER_AGENT
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 

@@ -10,8 +10,8 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.ncloud.wbd.plugins.action import audit_evaluate
-from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils.module import controller_params, detection_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import controller_params, detection_argument_spec
 
 SECRET = 'sk-do-not-print-9f2e'
 

@@ -14,7 +14,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.ncloud.wbd.plugins.action.audit_merge import expand_src, merge_files
 from ansible_collections.ncloud.wbd.plugins.action.audit_report import record_in
-from ansible_collections.ncloud.wbd.plugins.module_utils.audit_evaluate import evaluate
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
 
 NOW = 1795253400000
 

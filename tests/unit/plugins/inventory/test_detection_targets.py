@@ -34,10 +34,10 @@ except ImportError:  # before, every string was trusted
 
 from ansible_collections.ncloud.wbd.plugins.doc_fragments import detection_filters, plugin_auth
 from ansible_collections.ncloud.wbd.plugins.inventory import detection_targets as plugin_mod
-from ansible_collections.ncloud.wbd.plugins.module_utils import client as client_mod
-from ansible_collections.ncloud.wbd.plugins.module_utils.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils.inventory_hosts import assign_hostnames
-from ansible_collections.ncloud.wbd.plugins.module_utils.signing import ACCESS_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, make_signature
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import client as client_mod
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
+from ansible_collections.ncloud.wbd.plugins.module_utils._inventory.hosts import assign_hostnames
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import ACCESS_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, make_signature
 
 NAME = 'ncloud.wbd.detection_targets'
 ACCESS = 'UNITACCESSKEY'

@@ -17,11 +17,12 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.ncloud.wbd.plugins.module_utils import report_files, report_run
-from ansible_collections.ncloud.wbd.plugins.module_utils.fields import iso8601
+from ansible_collections.ncloud.wbd.plugins.module_utils._report import files as report_files
+from ansible_collections.ncloud.wbd.plugins.module_utils._report import run as report_run
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.modules import audit_report
 
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.test_report_render import T0, build_incomplete_record, build_record
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.test_report_render import T0, build_incomplete_record, build_record
 
 STAMP = '20261118T110640Z'  # T0
 EXTS = ('json', 'csv', 'html', 'junit.xml', 'md')

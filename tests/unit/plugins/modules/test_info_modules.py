@@ -20,8 +20,8 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.ncloud.wbd.plugins.module_utils import client as client_mod
-from ansible_collections.ncloud.wbd.plugins.module_utils.signing import make_signature
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import client as client_mod
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import make_signature
 from ansible_collections.ncloud.wbd.plugins.modules import (
     detection_info,
     detection_target_info,
@@ -163,7 +163,7 @@ def test_bad_page_size(env, capsys):
 
 
 def test_missing_requests_library_is_named(env, capsys):
-    from ansible_collections.ncloud.wbd.plugins.module_utils import module as module_mod
+    from ansible_collections.ncloud.wbd.plugins.module_utils._module import wbd_module as module_mod
     env.setattr(module_mod, 'HAS_REQUESTS', False)
     result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET}, PagedSession([]), env, capsys)
     assert result['failed'] is True and 'requests' in result['msg'] and 'Python library' in result['msg']
@@ -677,7 +677,7 @@ def test_secret_from_environment_or_file_is_masked_when_echoed(env, capsys):
 
 
 def test_list_argument_specs():
-    from ansible_collections.ncloud.wbd.plugins.module_utils.module import detection_argument_spec, list_argument_spec
+    from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import detection_argument_spec, list_argument_spec
     spec = detection_argument_spec()
     assert spec['page_size'] == {'type': 'int', 'default': 100} and spec['max_results'] == {'type': 'int'}
     assert spec['suspicious_objects'] == {'type': 'bool', 'default': False}
@@ -792,9 +792,9 @@ def test_times_in_seconds_are_converted_with_one_warning(env, capsys):
 
 
 def test_the_audit_path_reads_partial_lists_and_accepts_allow_partial(env):
-    from ansible_collections.ncloud.wbd.plugins.module_utils.module import (
+    from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import (
         ControllerModule, WbdModule, controller_params, detection_argument_spec)
-    from ansible_collections.ncloud.wbd.plugins.module_utils.resources import DETECTIONS
+    from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTIONS
     params = controller_params(detection_argument_spec(), dict(AUTH, page_size=25, allow_partial='yes'))
     assert params['allow_partial'] is True
     warnings = []

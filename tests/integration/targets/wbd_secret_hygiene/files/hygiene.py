@@ -12,7 +12,7 @@ file and the default ~/.ncloud/configure. Each run's stdout, stderr, Ansible log
 * every secret key of the test (fresh random ones each time), raw, base64 and hex;
 * every request signature the run can have sent. The sandbox logs each request (method, path, query, access
   key) but, by design, neither its timestamp nor its signature; the signature is HMAC(secret, METHOD URI, timestamp,
-  access key) (plugins/module_utils/signing.py), so the checker computes it for every logged request with every
+  access key) (plugins/module_utils/_api/signing.py), so the checker computes it for every logged request with every
   millisecond timestamp from just before the run started to just after it ended: the real one is among them. The
   runs that reach no sandbox (connection refused) use the requests the successful run logged. Every 44-character
   base64 token (also JSON-escaped or URL-encoded) of the outputs is looked up in that set.
@@ -269,7 +269,7 @@ def signing_module(col):
     root = os.path.dirname(os.path.dirname(os.path.dirname(col)))
     if root not in sys.path:
         sys.path.insert(0, root)
-    from ansible_collections.ncloud.wbd.plugins.module_utils import signing  # pylint: disable=import-outside-toplevel
+    from ansible_collections.ncloud.wbd.plugins.module_utils._api import signing  # pylint: disable=import-outside-toplevel
     return signing
 
 

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One run of audit_report: load the record, render every format in memory, write the set atomically.
+
+Shared by the module and its action plugin (the action renders on the controller when the record comes from a
+variable, so a large record is never templated or shipped as a module argument).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
+    FORMATS,
+    RecordError,
+    completeness_problems,
+    is_complete,
+    prepare_record,
+    unknown_hosts,
+)
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.files import (
+    ReportWriteError,
+    check_basename,
+    parse_mode,
+    report_names,
+    write_report_set,
+)
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_reports
+
+
+class ReportRunError(Exception):
+    """The run failed; ``extra`` goes into the failure result."""
+
+    def __init__(self, message, **extra):
+        super(ReportRunError, self).__init__(message)
+        self.extra = extra
+
+
+def report_argument_spec():
+    return dict(
+        record=dict(type='dict'),
+        src=dict(type='path'),
+        record_from=dict(type='str'),
+        dest=dict(type='path', required=True),
+        formats=dict(type='list', elements='str', choices=list(FORMATS), default=list(FORMATS)),
+        mode=dict(type='raw', default='0600'),
+        basename=dict(type='str', default='webshell-audit'),
+        latest=dict(type='bool', default=True),
+        html_max_detections=dict(type='int', default=2000),
+    )
+
+
+def load_src(path):
+    """The record saved at ``path``; RecordError with the file's name for anything unreadable."""
+    try:
+        with open(path, 'rb') as handle:
+            data = json.loads(handle.read().decode('utf-8'))
+    except (IOError, OSError) as exc:
+        raise RecordError('could not read src %s: %s' % (path, exc))
+    except ValueError as exc:
+        raise RecordError('src %s is not a JSON report: %s' % (path, exc))
+    if not isinstance(data, dict):
+        raise RecordError('src %s does not hold a JSON object but %s' % (path, type(data).__name__))
+    return data
+
+
+def previous_digest(path):
+    """The content digest of the latest JSON report at ``path``; None when there is none or it cannot be read."""
+    try:
+        with open(path, 'rb') as handle:
+            digest = json.loads(handle.read().decode('utf-8')).get('content_digest')
+    except (IOError, OSError, ValueError, AttributeError):
+        return None
+    return digest if isinstance(digest, str) else None
+
+
+def check_dest(dest, check_mode):
+    """Create ``dest`` (0700) unless in check mode; fail when it is not a writable directory."""
+    if not os.path.lexists(dest):
+        if check_mode:
+            return
+        try:
+            os.makedirs(dest, 0o700)
+            os.chmod(dest, 0o700)
+        except OSError as exc:
+            raise ReportRunError('could not create dest %s: %s' % (dest, exc))
+    if not os.path.isdir(dest):
+        raise ReportRunError('dest %s exists and is not a directory' % dest)
+    if not os.access(dest, os.W_OK | os.X_OK):
+        raise ReportRunError('dest %s is not writable' % dest)
+
+
+def run_report(params, check_mode, warn):
+    """The module result for ``params`` (the module's options, with the record already in ``record`` or ``src``)."""
+    if params.get('record') is None and not params.get('src'):
+        raise ReportRunError('one of record, src or record_from is required')
+    formats = [fmt for fmt in FORMATS if fmt in params['formats']]
+    dest = os.path.abspath(os.path.expanduser(params['dest']))
+    try:
+        mode = parse_mode(params['mode'])
+        check_basename(params['basename'])
+        if params['html_max_detections'] < 0:
+            raise ValueError('html_max_detections must be 0 or more, got %d' % params['html_max_detections'])
+        record = load_src(params['src']) if params.get('src') else params['record']
+        record, claimed = prepare_record(record)
+        names = report_names(params['basename'], (record['run'] or {}).get('started_at_iso'), formats)
+        rendered = render_reports(record, formats, params['html_max_detections'])
+    except ValueError as exc:  # RecordError is a ValueError
+        raise ReportRunError(str(exc))
+    digest = record['content_digest']
+    if claimed not in (None, digest):
+        warn('the record says its content_digest is %s but its content gives %s; the reports carry the latter'
+             % (claimed, digest))
+
+    check_dest(dest, check_mode)
+    latest_names = dict((fmt, names[fmt][1]) for fmt in formats) if params['latest'] else {}
+    previous = previous_digest(os.path.join(dest, '%s-latest.json' % params['basename']))
+    if not check_mode:
+        try:
+            write_report_set(dest, dict((names[fmt][0], rendered[fmt]) for fmt in formats), mode,
+                             dict((names[fmt][0], name) for fmt, name in latest_names.items()))
+        except ReportWriteError as exc:
+            raise ReportRunError(str(exc), content_digest=digest)
+    result = dict(record_outcome(record), written=not check_mode)
+    if check_mode:
+        # Nothing was written, so nothing changed; would_change says whether a real run would change the latest report.
+        result.update(changed=False, would_change=previous != digest,
+                      msg='check mode: no report written; a real run writes %d file%s to %s' % (
+                          len(formats) + len(latest_names), '' if len(formats) + len(latest_names) == 1 else 's', dest))
+    else:
+        result.update(changed=previous != digest)
+    result.update(
+        files=dict((fmt, os.path.join(dest, names[fmt][0])) for fmt in formats),
+        latest=dict((fmt, os.path.join(dest, name)) for fmt, name in latest_names.items()),
+        content_digest=digest,
+        previous_digest=previous,
+        summary=record.get('summary'),
+        dest=dest,
+    )
+    return result
+
+
+def record_outcome(record):
+    """What the play needs to decide about the record: whether it is complete, its problems (one line each) and the
+    hosts it could not decide."""
+    return dict(complete=is_complete(record),
+                completeness_problems=[p['message'] for p in completeness_problems(record)],
+                unknown_hosts=unknown_hosts(record))
