@@ -6,12 +6,12 @@ pip version named in the installed ansible-test's python_requirements.py; ansibl
 as if it were the cached download. It runs the pip wheel bundled with ensurepip to install the
 requested pip (and setuptools/wheel unless told not to) from the package index.
 """
+
 import argparse
+import ensurepip
 import glob
 import os
 import sys
-
-import ensurepip
 
 wheels = sorted(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), '_bundled', 'pip-*.whl')))
 if not wheels:

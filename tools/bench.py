@@ -31,10 +31,28 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, 'tests', 'sandbox'))
 ACCESS, SECRET = 'SANDBOXACCESSKEY00001', 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
 
-FULL = dict(runs=3, fetch_detections=100000, latency_ms=20, concurrency=(1, 4, 8), audit_hosts=(20, 200, 2000),
-            audit_detections=20000, memory_detections=(10000, 100000), report_hosts=2000, report_detections=100000)
-SMOKE = dict(runs=1, fetch_detections=1000, latency_ms=2, concurrency=(1, 4), audit_hosts=(3, 12),
-             audit_detections=300, memory_detections=(200, 1000), report_hosts=20, report_detections=500)
+FULL = dict(
+    runs=3,
+    fetch_detections=100000,
+    latency_ms=20,
+    concurrency=(1, 4, 8),
+    audit_hosts=(20, 200, 2000),
+    audit_detections=20000,
+    memory_detections=(10000, 100000),
+    report_hosts=2000,
+    report_detections=100000,
+)
+SMOKE = dict(
+    runs=1,
+    fetch_detections=1000,
+    latency_ms=2,
+    concurrency=(1, 4),
+    audit_hosts=(3, 12),
+    audit_detections=300,
+    memory_detections=(200, 1000),
+    report_hosts=20,
+    report_detections=500,
+)
 PAGE_SIZE = 100  # the sandbox's maximum page size (its default --max-page-size)
 
 
@@ -52,9 +70,13 @@ class Sandbox(object):
 
     def __init__(self, tmp, *args):
         self.port_file = os.path.join(tmp, 'sandbox-%d.port' % len(os.listdir(tmp)))
-        out = subprocess.run([sys.executable, os.path.join(REPO, 'tests', 'sandbox', 'wbd_sandbox.py'), 'start', '--quiet',
-                              '--lifetime', '7200', '--port-file', self.port_file] + list(args),
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, os.path.join(REPO, 'tests', 'sandbox', 'wbd_sandbox.py'), 'start', '--quiet', '--lifetime', '7200', '--port-file', self.port_file]
+            + list(args),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         self.url = out.strip().splitlines()[-1]
 
     def control(self, path, body=None):
@@ -73,8 +95,9 @@ class Sandbox(object):
         self.control('/__sandbox/faults', {'latency_ms': ms})
 
     def stop(self):
-        subprocess.run([sys.executable, os.path.join(REPO, 'tests', 'sandbox', 'wbd_sandbox.py'), 'stop', '--port-file',
-                        self.port_file], check=False, capture_output=True)
+        subprocess.run(
+            [sys.executable, os.path.join(REPO, 'tests', 'sandbox', 'wbd_sandbox.py'), 'stop', '--port-file', self.port_file], check=False, capture_output=True
+        )
 
 
 # Linux keeps a process's peak RSS across fork and exec, so a child of this (large) process would report at least
@@ -94,8 +117,9 @@ def run(argv, env, stdout_path=None):
     """(wall seconds, peak RSS in MiB, stderr) of one whole process; fails on a non-zero exit."""
     with open(stdout_path or os.devnull, 'wb') as out:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, '-S', '-c', LAUNCHER] + argv, env=env, stdout=out, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, cwd=env['BENCH_CWD'])
+        proc = subprocess.Popen(
+            [sys.executable, '-S', '-c', LAUNCHER] + argv, env=env, stdout=out, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=env['BENCH_CWD']
+        )
         err = proc.stderr.read().decode(errors='replace')
         proc.wait()
         wall = time.perf_counter() - started
@@ -116,14 +140,32 @@ class Bench(object):
         root = os.path.join(tmp, 'collections')
         os.makedirs(os.path.join(root, 'ansible_collections', 'ncloud'))
         os.symlink(REPO, os.path.join(root, 'ansible_collections', 'ncloud', 'wbd'))
-        self.env = dict(os.environ, PYTHONPATH=root, ANSIBLE_COLLECTIONS_PATH=root, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
-                        NCLOUD_ACCESS_KEY=ACCESS, NCLOUD_SECRET_KEY=SECRET, BENCH_CWD=tmp, ANSIBLE_LOCALHOST_WARNING='false',
-                        ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='false')
+        self.env = dict(
+            os.environ,
+            PYTHONPATH=root,
+            ANSIBLE_COLLECTIONS_PATH=root,
+            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+            NCLOUD_ACCESS_KEY=ACCESS,
+            NCLOUD_SECRET_KEY=SECRET,
+            BENCH_CWD=tmp,
+            ANSIBLE_LOCALHOST_WARNING='false',
+            ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+            ANSIBLE_NOCOLOR='1',
+            ANSIBLE_RETRY_FILES_ENABLED='false',
+        )
         for name in ('NCLOUD_WBD_ENDPOINT', 'NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_ACCESS_KEY'):
             self.env.pop(name, None)
-        self.results = {'config': dict(cfg, concurrency=list(cfg['concurrency']), audit_hosts=list(cfg['audit_hosts']),
-                                       memory_detections=list(cfg['memory_detections']), page_size=PAGE_SIZE,
-                                       python=sys.version.split()[0], cpus=os.cpu_count())}
+        self.results = {
+            'config': dict(
+                cfg,
+                concurrency=list(cfg['concurrency']),
+                audit_hosts=list(cfg['audit_hosts']),
+                memory_detections=list(cfg['memory_detections']),
+                page_size=PAGE_SIZE,
+                python=sys.version.split()[0],
+                cpus=os.cpu_count(),
+            )
+        }
 
     # ---- helpers ---------------------------------------------------------------------------------
 
@@ -186,8 +228,9 @@ class Bench(object):
                     times[variant].append(self.module(sandbox.url, out, stdlib_json=stdlib, concurrency=c)[0])
                     stats = sandbox.stats()
                     conns[variant] = (stats['requests_total'], stats['connections_total'])
-                    check(self.count_records(out) == (n, n), 'detection_info at concurrency %d returned %s records, expected %d'
-                          % (c, self.count_records(out), n))
+                    check(
+                        self.count_records(out) == (n, n), 'detection_info at concurrency %d returned %s records, expected %d' % (c, self.count_records(out), n)
+                    )
                 sandbox.reset()
                 wall, dummy_rss, info = self.baseline(sandbox.url, out)
                 base_times.append(wall)
@@ -206,14 +249,40 @@ class Bench(object):
             c, stdlib = variant
             bound = pages * latency / 1000.0 / c
             t = median(times[variant])
-            rows.append({'concurrency': c, 'json': 'json' if stdlib else json_lib, 'seconds': round(t, 2), 'lower_bound': round(bound, 2),
-                         'vs_bound': round(t / bound, 2), 'speedup_vs_baseline': round(base / t, 2), 'requests': conns[variant][0],
-                         'connections': conns[variant][1], 'runs': [round(x, 2) for x in times[variant]]})
-        rows.append({'concurrency': 'baseline', 'json': 'json', 'seconds': round(base, 2), 'lower_bound': round(pages * latency / 1000.0, 2),
-                     'vs_bound': round(base / (pages * latency / 1000.0), 2), 'speedup_vs_baseline': 1.0,
-                     'requests': conns['baseline'][0], 'connections': conns['baseline'][1], 'runs': [round(x, 2) for x in base_times]})
-        self.results['fetch'] = {'detections': n, 'pages': pages, 'latency_ms': latency, 'rows': rows, 'orjson': self.orjson_version(),
-                                 'no_latency_seconds': {'module': round(cpu_floor, 2), 'baseline': round(base_floor, 2)}}
+            rows.append(
+                {
+                    'concurrency': c,
+                    'json': 'json' if stdlib else json_lib,
+                    'seconds': round(t, 2),
+                    'lower_bound': round(bound, 2),
+                    'vs_bound': round(t / bound, 2),
+                    'speedup_vs_baseline': round(base / t, 2),
+                    'requests': conns[variant][0],
+                    'connections': conns[variant][1],
+                    'runs': [round(x, 2) for x in times[variant]],
+                }
+            )
+        rows.append(
+            {
+                'concurrency': 'baseline',
+                'json': 'json',
+                'seconds': round(base, 2),
+                'lower_bound': round(pages * latency / 1000.0, 2),
+                'vs_bound': round(base / (pages * latency / 1000.0), 2),
+                'speedup_vs_baseline': 1.0,
+                'requests': conns['baseline'][0],
+                'connections': conns['baseline'][1],
+                'runs': [round(x, 2) for x in base_times],
+            }
+        )
+        self.results['fetch'] = {
+            'detections': n,
+            'pages': pages,
+            'latency_ms': latency,
+            'rows': rows,
+            'orjson': self.orjson_version(),
+            'no_latency_seconds': {'module': round(cpu_floor, 2), 'baseline': round(base_floor, 2)},
+        }
 
     # ---- 2. audit scale --------------------------------------------------------------------------
 
@@ -221,8 +290,7 @@ class Bench(object):
         hosts = dict(('srv-%05d' % i, {'webshell_audit_instance_no': s['instanceNo']}) for i, s in enumerate(servers[:count]))
         path = os.path.join(self.tmp, 'inventory-%d.json' % count)
         with open(path, 'w') as handle:
-            json.dump({'all': {'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable},
-                               'hosts': hosts}}, handle)
+            json.dump({'all': {'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}, 'hosts': hosts}}, handle)
         return path
 
     def playbook(self, argv):
@@ -231,12 +299,13 @@ class Bench(object):
     def audit(self):
         cfg = self.cfg
         biggest = max(cfg['audit_hosts'])
-        sandbox = Sandbox(self.tmp, '--detections', str(cfg['audit_detections']), '--servers', str(biggest),
-                          '--latency-ms', str(cfg['latency_ms']))
+        sandbox = Sandbox(self.tmp, '--detections', str(cfg['audit_detections']), '--servers', str(biggest), '--latency-ms', str(cfg['latency_ms']))
         floor = os.path.join(self.tmp, 'floor.yml')
         with open(floor, 'w') as handle:
-            handle.write('- name: Floor\n  hosts: all\n  gather_facts: false\n  tasks:\n'
-                         '    - name: One fact per host\n      ansible.builtin.set_fact:\n        bench_floor: "{{ inventory_hostname }}"\n')
+            handle.write(
+                '- name: Floor\n  hosts: all\n  gather_facts: false\n  tasks:\n'
+                '    - name: One fact per host\n      ansible.builtin.set_fact:\n        bench_floor: "{{ inventory_hostname }}"\n'
+            )
         reports = os.path.join(self.tmp, 'reports')
         rows = []
         try:
@@ -249,25 +318,38 @@ class Bench(object):
                 for dummy in range(cfg['runs']):
                     floor_times.append(self.playbook(['-i', inventory, floor]))
                     sandbox.reset()
-                    audit_times.append(self.playbook(['-i', inventory, 'ncloud.wbd.audit', '-e', 'webshell_report_dir=' + reports,
-                                                      '-e', 'webshell_audit_lookback=31d']))
+                    audit_times.append(
+                        self.playbook(['-i', inventory, 'ncloud.wbd.audit', '-e', 'webshell_report_dir=' + reports, '-e', 'webshell_audit_lookback=31d'])
+                    )
                     stats = sandbox.stats()
                     requests.add(json.dumps(stats['by_operation'], sort_keys=True))
                     with open(os.path.join(reports, 'webshell-audit-latest.json'), encoding='utf-8') as handle:
                         summary = json.load(handle)['summary']
                     check(summary['hosts'] == hosts, 'the audit report covers %s hosts, expected %d' % (summary['hosts'], hosts))
-                    check(summary['detections'] == cfg['audit_detections'],
-                          'the audit saw %s detections, expected %d' % (summary['detections'], cfg['audit_detections']))
+                    check(
+                        summary['detections'] == cfg['audit_detections'],
+                        'the audit saw %s detections, expected %d' % (summary['detections'], cfg['audit_detections']),
+                    )
                 check(len(requests) == 1, 'the API requests of the audit differ between runs over %d hosts: %s' % (hosts, requests))
                 by_op = json.loads(requests.pop())
-                rows.append({'hosts': hosts, 'requests': sum(by_op.values()), 'by_operation': by_op,
-                             'audit_seconds': round(median(audit_times), 2), 'floor_seconds': round(median(floor_times), 2),
-                             'vs_floor': round(median(audit_times) / median(floor_times), 2)})
+                rows.append(
+                    {
+                        'hosts': hosts,
+                        'requests': sum(by_op.values()),
+                        'by_operation': by_op,
+                        'audit_seconds': round(median(audit_times), 2),
+                        'floor_seconds': round(median(floor_times), 2),
+                        'vs_floor': round(median(audit_times) / median(floor_times), 2),
+                    }
+                )
         finally:
             self.env.pop('NCLOUD_WBD_ENDPOINT', None)
             sandbox.stop()
-        check(len(set(r['requests'] for r in rows)) == 1, 'the audit made a different number of API requests at different '
-              'inventory sizes: %s' % ', '.join('%d hosts: %d' % (r['hosts'], r['requests']) for r in rows))
+        check(
+            len(set(r['requests'] for r in rows)) == 1,
+            'the audit made a different number of API requests at different '
+            'inventory sizes: %s' % ', '.join('%d hosts: %d' % (r['hosts'], r['requests']) for r in rows),
+        )
         self.results['audit'] = {'detections': cfg['audit_detections'], 'latency_ms': cfg['latency_ms'], 'rows': rows}
 
     # ---- 3. memory -------------------------------------------------------------------------------
@@ -283,8 +365,15 @@ class Bench(object):
                 peaks = [self.module(sandbox.url, out, max_results=n)[1] for dummy in range(cfg['runs'])]
                 check(self.count_records(out) == (n, n), 'detection_info returned %s records, expected %d' % (self.count_records(out), n))
                 api_mib = info['bytes'] / 1048576.0
-                rows.append({'detections': n, 'api_json_mib': round(api_mib, 1), 'module_peak_rss_mib': round(median(peaks), 1),
-                             'ratio': round(median(peaks) / api_mib, 2), 'result_json_mib': round(os.path.getsize(out) / 1048576.0, 1)})
+                rows.append(
+                    {
+                        'detections': n,
+                        'api_json_mib': round(api_mib, 1),
+                        'module_peak_rss_mib': round(median(peaks), 1),
+                        'ratio': round(median(peaks) / api_mib, 2),
+                        'result_json_mib': round(os.path.getsize(out) / 1048576.0, 1),
+                    }
+                )
         finally:
             sandbox.stop()
         self.results['memory'] = {'rows': rows}
@@ -293,12 +382,14 @@ class Bench(object):
 
     def reports(self):
         from wbd_sandbox import make_dataset  # pylint: disable=import-error
+
         sys.path.insert(0, os.path.join(self.tmp, 'collections'))
-        from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
         from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import normalize
+        from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTION_TARGETS, DETECTIONS, EXCEPTION_RULES
+        from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
         from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
         from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_reports
-        from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTIONS, DETECTION_TARGETS, EXCEPTION_RULES
+
         cfg = self.cfg
         now = int(time.time() * 1000)
         data = make_dataset(seed=1, servers=cfg['report_hosts'], detections=cfg['report_detections'], anchor_ms=now)
@@ -318,9 +409,13 @@ class Bench(object):
                 size = len(render_reports(record, formats=[fmt])[fmt])
                 times.append(time.perf_counter() - started)
             rows.append({'format': fmt, 'seconds': round(median(times), 2), 'mib': round(size / 1048576.0, 1)})
-        self.results['reports'] = {'hosts': len(hosts), 'detections': len(detections),
-                                   'in_window': record['summary']['detections'], 'evaluate_seconds': round(evaluated, 2),
-                                   'rows': rows}
+        self.results['reports'] = {
+            'hosts': len(hosts),
+            'detections': len(detections),
+            'in_window': record['summary']['detections'],
+            'evaluate_seconds': round(evaluated, 2),
+            'rows': rows,
+        }
 
 
 def table(results):
@@ -328,34 +423,44 @@ def table(results):
     lines = []
     f = results.get('fetch')
     if f:
-        lines += ['Fetch: %d detections, %d pages of %d, %d ms latency per request (median of %d runs)'
-                  % (f['detections'], f['pages'], PAGE_SIZE, f['latency_ms'], results['config']['runs']), '',
-                  '| concurrency | JSON | seconds | lower bound | vs bound | vs baseline | requests | connections |',
-                  '|---|---|---|---|---|---|---|---|']
+        lines += [
+            'Fetch: %d detections, %d pages of %d, %d ms latency per request (median of %d runs)'
+            % (f['detections'], f['pages'], PAGE_SIZE, f['latency_ms'], results['config']['runs']),
+            '',
+            '| concurrency | JSON | seconds | lower bound | vs bound | vs baseline | requests | connections |',
+            '|---|---|---|---|---|---|---|---|',
+        ]
         row = '| %s | %s | %.2f | %.2f | %.2fx | %.1fx faster | %d | %d |'
-        lines += [row % (r['concurrency'], r['json'], r['seconds'], r['lower_bound'], r['vs_bound'], r['speedup_vs_baseline'],
-                         r['requests'], r['connections']) for r in f['rows']]
-        lines += ['', 'Without latency (the processes alone): detection_info %.2f s at concurrency %s, baseline %.2f s'
-                  % (f['no_latency_seconds']['module'], max(results['config']['concurrency']), f['no_latency_seconds']['baseline']), '']
+        lines += [
+            row % (r['concurrency'], r['json'], r['seconds'], r['lower_bound'], r['vs_bound'], r['speedup_vs_baseline'], r['requests'], r['connections'])
+            for r in f['rows']
+        ]
+        lines += [
+            '',
+            'Without latency (the processes alone): detection_info %.2f s at concurrency %s, baseline %.2f s'
+            % (f['no_latency_seconds']['module'], max(results['config']['concurrency']), f['no_latency_seconds']['baseline']),
+            '',
+        ]
     a = results.get('audit')
     if a:
-        lines += ['Audit: ncloud.wbd.audit against %d detections, %d ms latency' % (a['detections'], a['latency_ms']), '',
-                  '| hosts | API requests | audit s | floor s (1 set_fact/host) | audit / floor |', '|---|---|---|---|---|']
-        lines += ['| %d | %d | %.2f | %.2f | %.2fx |' % (r['hosts'], r['requests'], r['audit_seconds'], r['floor_seconds'], r['vs_floor'])
-                  for r in a['rows']]
+        lines += [
+            'Audit: ncloud.wbd.audit against %d detections, %d ms latency' % (a['detections'], a['latency_ms']),
+            '',
+            '| hosts | API requests | audit s | floor s (1 set_fact/host) | audit / floor |',
+            '|---|---|---|---|---|',
+        ]
+        lines += ['| %d | %d | %.2f | %.2f | %.2fx |' % (r['hosts'], r['requests'], r['audit_seconds'], r['floor_seconds'], r['vs_floor']) for r in a['rows']]
         lines.append('')
     m = results.get('memory')
     if m:
-        lines += ['Memory: detection_info process', '', '| detections | API JSON MiB | peak RSS MiB | RSS / JSON | result JSON MiB |',
-                  '|---|---|---|---|---|']
+        lines += ['Memory: detection_info process', '', '| detections | API JSON MiB | peak RSS MiB | RSS / JSON | result JSON MiB |', '|---|---|---|---|---|']
         row = '| %d | %.1f | %.1f | %.2fx | %.1f |'
         lines += [row % (r['detections'], r['api_json_mib'], r['module_peak_rss_mib'], r['ratio'], r['result_json_mib']) for r in m['rows']]
         lines.append('')
     r = results.get('reports')
     if r:
         title = 'Reports: %d hosts, %d detections (%d in the window); evaluation %.2f s'
-        lines += [title % (r['hosts'], r['detections'], r['in_window'], r['evaluate_seconds']), '',
-                  '| format | render s | MiB |', '|---|---|---|']
+        lines += [title % (r['hosts'], r['detections'], r['in_window'], r['evaluate_seconds']), '', '| format | render s | MiB |', '|---|---|---|']
         lines += ['| %s | %.2f | %.1f |' % (row['format'], row['seconds'], row['mib']) for row in r['rows']]
         lines.append('')
     return '\n'.join(lines)

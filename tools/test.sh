@@ -18,11 +18,11 @@ set -uo pipefail
 # admits: 2.16-2.18 on Python 3.11, 2.20 on 3.12 and the newest on 3.13.
 COMPAT_STEPS=(sanity-2.16 units-2.16 sanity-2.17 units-2.17 sanity-2.18 units-2.18 sanity-2.20 units-2.20
               sanity-newest units-newest)
-ALL_STEPS=(yamllint ansible-lint changelog-lint docs-lint sanity units integration molecule bench-smoke build-install
+ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint sanity units integration molecule bench-smoke build-install
            galaxy-importer "${COMPAT_STEPS[@]}")
 declare -A GROUPS_=(
   [all]="${ALL_STEPS[*]}"
-  [lint]="yamllint ansible-lint changelog-lint docs-lint"
+  [lint]="ruff yamllint ansible-lint changelog-lint docs-lint"
   [compat]="${COMPAT_STEPS[*]}"
   [sanity-all]="sanity $(printf '%s\n' "${COMPAT_STEPS[@]}" | grep '^sanity' | tr '\n' ' ')"
   [units-all]="units $(printf '%s\n' "${COMPAT_STEPS[@]}" | grep '^units' | tr '\n' ' ')"
@@ -75,6 +75,9 @@ wbd_remove_stale
 cd "$COL" || exit 1
 
 # ---- steps -----------------------------------------------------------------------------------
+# ruff (ruff.toml: pyflakes, pycodestyle, import order, bugbear, complexity <= 15) and its formatter, then the
+# function-size ceiling of plugins/ (60 lines; tools/function_size.py prints the longest functions).
+step_ruff()           { ruff check . && ruff format --check . && python tools/function_size.py --top 3 plugins; }
 step_yamllint()       { yamllint -s .; }
 step_ansible_lint()   {
   local rc=0

@@ -20,16 +20,18 @@ that says which verdicts are ``unknown`` and why (docs/audit-record.md, ``comple
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import time
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-
 from ansible_collections.ncloud.wbd.plugins.filter.webshell_audit_hosts import host_keys
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import filters as wbd_filters
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import resources
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import HAS_REQUESTS
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import AuditInputError, evaluate, window
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
@@ -39,8 +41,6 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     incomplete_message,
     role_names,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import HAS_REQUESTS
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
 from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import (
     ControllerModule,
     WbdModule,
@@ -51,21 +51,31 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module impo
 
 # The lists the audit reads: (the info module's own options, what its main() returns), for the in-worker path.
 LISTS = {
-    'detection_target_info': (lambda: list_argument_spec(wbd_filters.DETECTION_TARGET),
-                              lambda wbd: wbd.list_result('detection_targets', resources.DETECTION_TARGETS, collect=True)),
-    'detection_info': (detection_argument_spec,
-                       lambda wbd: wbd.list_result('detections', resources.DETECTIONS, collect=True,
-                                                   with_objects=wbd.params['suspicious_objects'])),
-    'exception_rule_info': (lambda: list_argument_spec(wbd_filters.EXCEPTION_RULE),
-                            lambda wbd: wbd.list_result('exception_rules', resources.EXCEPTION_RULES, collect=True)),
-    'excepted_detection_info': (detection_argument_spec,
-                                lambda wbd: wbd.list_result('excepted_detections', resources.EXCEPTED_DETECTIONS, collect=True,
-                                                            with_objects=wbd.params['suspicious_objects'])),
+    'detection_target_info': (
+        lambda: list_argument_spec(wbd_filters.DETECTION_TARGET),
+        lambda wbd: wbd.list_result('detection_targets', resources.DETECTION_TARGETS, collect=True),
+    ),
+    'detection_info': (
+        detection_argument_spec,
+        lambda wbd: wbd.list_result('detections', resources.DETECTIONS, collect=True, with_objects=wbd.params['suspicious_objects']),
+    ),
+    'exception_rule_info': (
+        lambda: list_argument_spec(wbd_filters.EXCEPTION_RULE),
+        lambda wbd: wbd.list_result('exception_rules', resources.EXCEPTION_RULES, collect=True),
+    ),
+    'excepted_detection_info': (
+        detection_argument_spec,
+        lambda wbd: wbd.list_result('excepted_detections', resources.EXCEPTED_DETECTIONS, collect=True, with_objects=wbd.params['suspicious_objects']),
+    ),
 }
 
 
-OPERATIONS = {'detection_target_info': 'GetWebshellTarget', 'detection_info': 'GetWebshell',
-              'exception_rule_info': 'GetExceptedRule', 'excepted_detection_info': 'GetExceptedWebshell'}
+OPERATIONS = {
+    'detection_target_info': 'GetWebshellTarget',
+    'detection_info': 'GetWebshell',
+    'exception_rule_info': 'GetExceptedRule',
+    'excepted_detection_info': 'GetExceptedWebshell',
+}
 
 
 def list_completeness(module, result):
@@ -73,9 +83,14 @@ def list_completeness(module, result):
     evidence = result.get('completeness')
     if isinstance(evidence, dict) and isinstance(evidence.get('complete'), bool):
         return evidence
-    return {'complete': False, 'operation': OPERATIONS.get(module), 'problems': [
-        'ncloud.wbd.%s returned no completeness evidence, so the list cannot be shown to be whole; update the '
-        'collection on the controller so the module and this action match.' % module]}
+    return {
+        'complete': False,
+        'operation': OPERATIONS.get(module),
+        'problems': [
+            'ncloud.wbd.%s returned no completeness evidence, so the list cannot be shown to be whole; update the '
+            'collection on the controller so the module and this action match.' % module
+        ],
+    }
 
 
 class ActionModule(ActionBase):
@@ -143,8 +158,7 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail('audit_evaluate: %s%s' % ('%slookback: ' % prefix if prefix else '', err))
         warnings = []
         targets = self._list('detection_target_info', dict(paging), 'detection_targets', task_vars, warnings)
-        detections = self._list('detection_info', dict(paging, since=since, suspicious_objects=args['suspicious_objects']),
-                                'detections', task_vars, warnings)
+        detections = self._list('detection_info', dict(paging, since=since, suspicious_objects=args['suspicious_objects']), 'detections', task_vars, warnings)
         rules = self._list('exception_rule_info', dict(paging), 'exception_rules', task_vars, warnings)
         excepted = None
         if args['excepted']:
@@ -153,9 +167,20 @@ class ActionModule(ActionBase):
         started = time.time()
         try:
             hosts, others = self._inventory(task_vars, names, args)
-            record = evaluate(hosts, targets, detections, rules, excepted=excepted, policy=policy, now_ms=now_ms,
-                              run=dict(args['run'] or {}), lists=self.lists, others=others, searched_since=since,
-                              variable_prefix=prefix)
+            record = evaluate(
+                hosts,
+                targets,
+                detections,
+                rules,
+                excepted=excepted,
+                policy=policy,
+                now_ms=now_ms,
+                run=dict(args['run'] or {}),
+                lists=self.lists,
+                others=others,
+                searched_since=since,
+                variable_prefix=prefix,
+            )
         except MatchError as err:
             raise AnsibleActionFail('audit_evaluate: %s%s' % ('%smatch_keys: ' % prefix if prefix else '', err))
         except AuditInputError as err:
@@ -184,9 +209,10 @@ def action_result(record, args, timings):
         unknown_hosts=sorted(h for h, entry in statuses.items() if entry['status'] == 'unknown'),
         # The small per-host facts, ready for the role's publishing loop; each host's detections stay in the record
         # only (a copy here would double what ansible-core copies and inspects after the task, and the loop's list).
-        host_facts=[dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'],
-                         unreviewed_count=entry['unreviewed_count'])
-                    for name, entry in sorted(statuses.items())],
+        host_facts=[
+            dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'], unreviewed_count=entry['unreviewed_count'])
+            for name, entry in sorted(statuses.items())
+        ],
         ansible_facts=dict(((args['fact'], record), (args['failing_fact'], failing)) if args['fact'] else ()),
     )
     if not args['fact']:

@@ -9,6 +9,7 @@ without templating it.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import glob
@@ -17,9 +18,8 @@ import re
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import MergeError, account_digest, merge_argument_spec, merge_records
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import clean_text
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import MergeError, account_digest, merge_argument_spec, merge_records
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import RecordError
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import load_src
 
@@ -42,8 +42,10 @@ def expand_src(items):
             raise AnsibleActionFail('audit_merge: src %s does not exist.' % item)
         for path in found:
             if os.path.isdir(path):
-                raise AnsibleActionFail('audit_merge: src %s is a directory; name the JSON reports in it (for example %s).'
-                                        % (path, os.path.join(path, 'webshell-audit-latest.json')))
+                raise AnsibleActionFail(
+                    'audit_merge: src %s is a directory; name the JSON reports in it (for example %s).'
+                    % (path, os.path.join(path, 'webshell-audit-latest.json'))
+                )
             key = os.path.realpath(path)
             if key not in seen:
                 seen.add(key)
@@ -64,9 +66,16 @@ def merge_files(paths, expect=None):
     slices = []
     for path, slice_record in zip(paths, records):
         run = slice_record['run']
-        slices.append(dict(src=path, hosts=len(slice_record['hosts']), started_at_iso=run.get('started_at_iso'),
-                           limit=(run.get('inventory_scope') or {}).get('limit'), content_digest=slice_record.get('content_digest'),
-                           account_digest=account_digest(slice_record)))
+        slices.append(
+            dict(
+                src=path,
+                hosts=len(slice_record['hosts']),
+                started_at_iso=run.get('started_at_iso'),
+                limit=(run.get('inventory_scope') or {}).get('limit'),
+                content_digest=slice_record.get('content_digest'),
+                account_digest=account_digest(slice_record),
+            )
+        )
     return record, slices
 
 
@@ -80,6 +89,5 @@ class ActionModule(ActionBase):
         if args['slices'] is not None and args['slices'] < 1:
             raise AnsibleActionFail('audit_merge: slices must be 1 or more, got %d.' % args['slices'])
         record, slices = merge_files(expand_src(args['src']), args['slices'])
-        result.update(changed=False, record=record, summary=record['summary'], content_digest=record['content_digest'],
-                      slices=slices)
+        result.update(changed=False, record=record, summary=record['summary'], content_digest=record['content_digest'], slices=slices)
         return result

@@ -8,13 +8,13 @@ and inspects every value) and then shipped as a module argument; read from the t
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import ReportRunError, report_argument_spec, run_report
 
 display = Display()
@@ -26,8 +26,10 @@ def record_in(value, name):
         facts = value.get('ansible_facts') or {}
         value = value.get('record') or next((v for v in facts.values() if isinstance(v, dict) and 'schema_version' in v), None)
     if not isinstance(value, dict):
-        raise AnsibleActionFail('audit_report: variable %s holds no audit record (run ncloud.wbd.audit_evaluate or the '
-                                'ncloud.wbd.webshell_audit role first, in the same play).' % name)
+        raise AnsibleActionFail(
+            'audit_report: variable %s holds no audit record (run ncloud.wbd.audit_evaluate or the '
+            'ncloud.wbd.webshell_audit role first, in the same play).' % name
+        )
     return value
 
 
@@ -40,12 +42,11 @@ class ActionModule(ActionBase):
         if not name:
             return self._execute_module(module_name='ncloud.wbd.audit_report', task_vars=task_vars)
         result = super(ActionModule, self).run(tmp, task_vars)
-        dummy, args = self.validate_argument_spec(argument_spec=report_argument_spec(),
-                                                  mutually_exclusive=[('record', 'src', 'record_from')],
-                                                  required_one_of=[('record', 'src', 'record_from')])
+        dummy, args = self.validate_argument_spec(
+            argument_spec=report_argument_spec(), mutually_exclusive=[('record', 'src', 'record_from')], required_one_of=[('record', 'src', 'record_from')]
+        )
         if name not in task_vars:
-            raise AnsibleActionFail('audit_report: record_from names the variable %s, which is not defined for this host.'
-                                    % to_text(name))
+            raise AnsibleActionFail('audit_report: record_from names the variable %s, which is not defined for this host.' % to_text(name))
         params = dict(args, record=record_in(task_vars[name], name))
         warnings = []
         try:

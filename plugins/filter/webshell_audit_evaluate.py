@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -90,20 +91,17 @@ _value:
 import time
 
 from ansible.errors import AnsibleFilterError
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import AuditInputError, evaluate
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 
 
 def _records(value, name):
     if not isinstance(value, (list, tuple)) or not all(isinstance(item, dict) for item in value):
-        raise AnsibleFilterError('webshell_audit_evaluate: %s must be a list of records (dicts); did the module that '
-                                 'fetched it succeed?' % name)
+        raise AnsibleFilterError('webshell_audit_evaluate: %s must be a list of records (dicts); did the module that fetched it succeed?' % name)
     return list(value)
 
 
-def audit_evaluate(hosts, targets=None, detections=None, exception_rules=None, excepted_detections=None, policy=None,
-                   now_ms=None, run=None):
+def audit_evaluate(hosts, targets=None, detections=None, exception_rules=None, excepted_detections=None, policy=None, now_ms=None, run=None):
     """The audit record for the hosts and the WBD lists."""
     for name, value in (('targets', targets), ('detections', detections), ('exception_rules', exception_rules)):
         _records(value, name)
@@ -116,10 +114,16 @@ def audit_evaluate(hosts, targets=None, detections=None, exception_rules=None, e
     except (TypeError, ValueError):
         raise AnsibleFilterError('webshell_audit_evaluate: now_ms must be epoch milliseconds, got %r.' % (now_ms,))
     try:
-        return evaluate(_records(hosts, 'the input (hosts)'), list(targets), list(detections), list(exception_rules),
-                        excepted=None if excepted_detections is None else list(excepted_detections),
-                        policy=dict(policy or {}), now_ms=now_ms,
-                        run=dict(run or {}))
+        return evaluate(
+            _records(hosts, 'the input (hosts)'),
+            list(targets),
+            list(detections),
+            list(exception_rules),
+            excepted=None if excepted_detections is None else list(excepted_detections),
+            policy=dict(policy or {}),
+            now_ms=now_ms,
+            run=dict(run or {}),
+        )
     except (AuditInputError, MatchError) as err:
         raise AnsibleFilterError('webshell_audit_evaluate: %s' % (err,))
 

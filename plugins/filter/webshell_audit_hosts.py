@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -117,15 +118,17 @@ def host_keys(hostvars, hosts, instance_no_var='webshell_audit_instance_no', ser
         facts = _get(hvars, 'ansible_facts') or {}
         default_ip = _get(_get(facts, 'default_ipv4') or {}, 'address')
         addresses = [default_ip] + list(_get(facts, 'all_ipv4_addresses') or [])
-        entries.append({
-            'name': name,
-            'instance_no': _text(_get(hvars, instance_no_var)),
-            'inventory_hostname': name,
-            'ansible_host': _text(_get(hvars, 'ansible_host')),
-            'host_name': [to_text(v) for v in (_get(facts, 'hostname'), _get(facts, 'fqdn')) if v],
-            'server_name': _text(_get(hvars, server_name_var)),
-            'private_ip': [to_text(v) for v in dict.fromkeys(addresses) if v],
-        })
+        entries.append(
+            {
+                'name': name,
+                'instance_no': _text(_get(hvars, instance_no_var)),
+                'inventory_hostname': name,
+                'ansible_host': _text(_get(hvars, 'ansible_host')),
+                'host_name': [to_text(v) for v in (_get(facts, 'hostname'), _get(facts, 'fqdn')) if v],
+                'server_name': _text(_get(hvars, server_name_var)),
+                'private_ip': [to_text(v) for v in dict.fromkeys(addresses) if v],
+            }
+        )
     return entries
 
 

@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -53,7 +54,6 @@ _value:
 import time
 
 from ansible.errors import AnsibleFilterError
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import AuditInputError, window
 
 

@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -183,16 +184,33 @@ from ansible.errors import AnsibleParserError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError, clean_text
 from ansible_collections.ncloud.wbd.plugins.module_utils._inventory.hosts import assign_hostnames, default_groups, host_vars
 from ansible_collections.ncloud.wbd.plugins.module_utils._inventory.source import TargetSource
 
 SOURCE_SUFFIXES = ('wbd.yml', 'wbd.yaml', 'detection_targets.yml', 'detection_targets.yaml')
 SECRET_OPTIONS = ('access_key', 'secret_key')
-SOURCE_OPTIONS = ('profile', 'credentials_file', 'site', 'endpoint', 'validate_certs', 'ca_path', 'timeout', 'retries',
-                  'page_size', 'concurrency', 'allow_partial', 'agent_status', 'server_name', 'ip_address', 'server_group_name',
-                  'server_image_name', 'web_root_path', 'file_upload_path', 'memo')
+SOURCE_OPTIONS = (
+    'profile',
+    'credentials_file',
+    'site',
+    'endpoint',
+    'validate_certs',
+    'ca_path',
+    'timeout',
+    'retries',
+    'page_size',
+    'concurrency',
+    'allow_partial',
+    'agent_status',
+    'server_name',
+    'ip_address',
+    'server_group_name',
+    'server_image_name',
+    'web_root_path',
+    'file_upload_path',
+    'memo',
+)
 CACHE_FORMAT = 1
 
 
@@ -235,8 +253,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.vvv('%s: %d detection targets from the cache (%s)' % (self.NAME, len(cached['targets']), key))
                 return cached['targets']
         targets = source.fetch()
-        self.display.vvv('%s: %d detection targets from %s (%s API requests)'
-                         % (self.NAME, len(targets), source.endpoint, source.stats['requests']))
+        self.display.vvv('%s: %d detection targets from %s (%s API requests)' % (self.NAME, len(targets), source.endpoint, source.stats['requests']))
         if use_cache:
             self._cache[key] = {'format': CACHE_FORMAT, 'targets': targets}
         return targets

@@ -4,6 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -223,16 +224,20 @@ unknown_hosts:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import ReportRunError, report_argument_spec, run_report
 
 
 def main():
-    module = AnsibleModule(argument_spec=report_argument_spec(), mutually_exclusive=[('record', 'src', 'record_from')],
-                           required_one_of=[('record', 'src', 'record_from')], supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=report_argument_spec(),
+        mutually_exclusive=[('record', 'src', 'record_from')],
+        required_one_of=[('record', 'src', 'record_from')],
+        supports_check_mode=True,
+    )
     if module.params['record_from']:
-        module.fail_json(msg='record_from works only when the task runs through the ncloud.wbd.audit_report action, '
-                             'which reads the variable on the controller.')
+        module.fail_json(
+            msg='record_from works only when the task runs through the ncloud.wbd.audit_report action, which reads the variable on the controller.'
+        )
     try:
         result = run_report(module.params, module.check_mode, module.warn)
     except ReportRunError as err:

@@ -4,6 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -453,13 +454,12 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, detection_argument_spec
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTIONS
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, detection_argument_spec
 
 
 def main():
-    WbdModule(argument_spec=detection_argument_spec()).run(
-        lambda wbd: wbd.list_result('detections', DETECTIONS, with_objects=wbd.params['suspicious_objects']))
+    WbdModule(argument_spec=detection_argument_spec()).run(lambda wbd: wbd.list_result('detections', DETECTIONS, with_objects=wbd.params['suspicious_objects']))
 
 
 if __name__ == '__main__':

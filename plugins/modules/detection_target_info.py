@@ -4,6 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -238,13 +239,12 @@ completeness:
 '''
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DETECTION_TARGET
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTION_TARGETS
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
 
 
 def main():
-    WbdModule(argument_spec=list_argument_spec(DETECTION_TARGET)).run(
-        lambda wbd: wbd.list_result('detection_targets', DETECTION_TARGETS))
+    WbdModule(argument_spec=list_argument_spec(DETECTION_TARGET)).run(lambda wbd: wbd.list_result('detection_targets', DETECTION_TARGETS))
 
 
 if __name__ == '__main__':

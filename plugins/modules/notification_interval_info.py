@@ -4,6 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -101,18 +102,17 @@ notification_interval:
       type: bool
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.notification import interval_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import (
     NOTIFICATION_INTERVAL_OP,
     NOTIFICATION_INTERVAL_PATH,
     NOTIFICATION_INTERVAL_PERMISSION,
 )
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule
 
 
 def read_interval(wbd):
-    result = wbd.client.request('GET', NOTIFICATION_INTERVAL_PATH, operation=NOTIFICATION_INTERVAL_OP,
-                                permission=NOTIFICATION_INTERVAL_PERMISSION)
+    result = wbd.client.request('GET', NOTIFICATION_INTERVAL_PATH, operation=NOTIFICATION_INTERVAL_OP, permission=NOTIFICATION_INTERVAL_PERMISSION)
     return {'notification_interval': interval_record(result, warn=wbd.warn)}
 
 

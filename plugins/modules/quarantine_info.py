@@ -4,6 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -285,8 +286,8 @@ completeness:
 '''
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import QUARANTINE
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import QUARANTINES
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
 
 
 def main():

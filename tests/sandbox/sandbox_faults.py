@@ -65,7 +65,7 @@ def _throttle(item, produce, ctx):
 
 def _truncated(item, produce, ctx):
     normal = produce()
-    return Reply(200, normal.body[:len(normal.body) // 2], content_type=normal.content_type)
+    return Reply(200, normal.body[: len(normal.body) // 2], content_type=normal.content_type)
 
 
 def _reset(item, produce, ctx):
@@ -148,7 +148,7 @@ def _rewrite(item, produce, ctx):
     envelope, dummy, records = _served_page(reply)
     if records is None:
         return reply
-    chosen = records[:item['records']] if item.get('records') is not None else records
+    chosen = records[: item['records']] if item.get('records') is not None else records
     for record in chosen:
         if not isinstance(record, dict):
             continue
@@ -228,7 +228,7 @@ def _check_data_fault(item):
         raise FaultError('insert works on detections and exceptions only')
     if not isinstance(item.get('set') or {}, dict) or not isinstance(item.get('pad') or {}, dict):
         raise FaultError('set and pad must be objects ({field: value} and {field: length})')
-    for field, size in (item.get('pad') or {}).items():
+    for field in list(item.get('pad') or {}):
         item['pad'][field] = _count_of(item['pad'], field)
     for key in ('invalid_utf8', 'lone_surrogate'):
         fields = item.get(key) or []
@@ -272,8 +272,10 @@ class FaultPlan(object):
         if not isinstance(spec, dict):
             raise FaultError('fault plan must be a JSON object')
         settings = {
-            'latency_ms': _number(spec, 'latency_ms', float), 'rate_429': _number(spec, 'rate_429', float),
-            'rate_5xx': _number(spec, 'rate_5xx', float), 'retry_after': _number(spec, 'retry_after', int),
+            'latency_ms': _number(spec, 'latency_ms', float),
+            'rate_429': _number(spec, 'rate_429', float),
+            'rate_5xx': _number(spec, 'rate_5xx', float),
+            'retry_after': _number(spec, 'retry_after', int),
             'clock_skew_ms': _number(spec, 'clock_skew_ms', int),
         }
         queue = [_queue_item(raw) for raw in spec.get('queue') or []]

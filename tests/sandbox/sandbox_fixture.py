@@ -15,8 +15,20 @@ import re
 from sandbox_data import CONDITIONS, DAY_MS, RULE_FIELDS, Dataset, IdFactory, build_object
 
 TOP_KEYS = ('servers', 'detections', 'exceptions', 'exception-rules', 'deleted-exception-rules', 'quarantines', 'alarm-interval')
-TIME_FIELDS = ('detectTime', 'collectTime', 'actionTime', 'lastUpdatedTime', 'createdTime', 'deletedTime', 'quarantineTime',
-               'accessTime', 'modifyTime', 'changeTime', 'createTime', 'lastSendNotificationTime')
+TIME_FIELDS = (
+    'detectTime',
+    'collectTime',
+    'actionTime',
+    'lastUpdatedTime',
+    'createdTime',
+    'deletedTime',
+    'quarantineTime',
+    'accessTime',
+    'modifyTime',
+    'changeTime',
+    'createTime',
+    'lastSendNotificationTime',
+)
 RELATIVE_RE = re.compile(r'^(?:now|-(\d+)([dhms]))$')
 UNIT_MS = {'d': DAY_MS, 'h': 3600000, 'm': 60000, 's': 1000}
 # Keys of a suspicionFiles entry that are served in the detection record; the others below only shape its suspicious object.
@@ -107,11 +119,26 @@ class Loader(object):
         return data
 
     def server(self, record, where):
-        record = _fill(record, {
-            'instanceNo': None, 'serverName': '', 'serverImageName': 'ubuntu-22.04-base', 'serverStatus': 'running', 'serverType': 's2-g3',
-            'serverEnvType': 'VM', 'ipAddress': '', 'agentStatus': 'enable', 'serverGroupId': '', 'serverGroupName': '', 'platform': 'VPC',
-            'wasConfigList': [], 'memo': '',
-        }, where, self.data.anchor_ms)
+        record = _fill(
+            record,
+            {
+                'instanceNo': None,
+                'serverName': '',
+                'serverImageName': 'ubuntu-22.04-base',
+                'serverStatus': 'running',
+                'serverType': 's2-g3',
+                'serverEnvType': 'VM',
+                'ipAddress': '',
+                'agentStatus': 'enable',
+                'serverGroupId': '',
+                'serverGroupName': '',
+                'platform': 'VPC',
+                'wasConfigList': [],
+                'memo': '',
+            },
+            where,
+            self.data.anchor_ms,
+        )
         self.servers[_require_id(record, 'instanceNo', where, self.seen['instanceNo'])] = record
         return record
 
@@ -120,14 +147,44 @@ class Loader(object):
         given = record if isinstance(record, dict) else {}
         server = self.servers.get(given.get('instanceNo'), {})
         name = given.get('serverName', given.get('hostName', server.get('serverName', '')))
-        record = _fill(record, {
-            'detectionId': None, 'instanceNo': '', 'hostName': name, 'serverName': name, 'containerName': '',
-            'privateIPofServer': server.get('ipAddress', ''), 'command': None, 'processName': '', 'processArg': '', 'processId': '',
-            'executor': '', 'processIdOfParent': '', 'processNameOfParent': '', 'processArgOfParent': '', 'executorOfParent': '',
-            'uid': '', 'euid': '', 'gid': '', 'egid': '', 'actionStatus': 'blank', 'memo': '', 'actionTime': None, 'detectTime': anchor,
-            'collectTime': None, 'lastUpdatedTime': None, 'isChecked': None, 'memberNo': self.data.member_no,
-            'detectionRuleId': self.default_rule_id, 'suspicionFiles': [], 'suspicionIps': [], 'osType': 'LINUX',
-        }, where, anchor)
+        record = _fill(
+            record,
+            {
+                'detectionId': None,
+                'instanceNo': '',
+                'hostName': name,
+                'serverName': name,
+                'containerName': '',
+                'privateIPofServer': server.get('ipAddress', ''),
+                'command': None,
+                'processName': '',
+                'processArg': '',
+                'processId': '',
+                'executor': '',
+                'processIdOfParent': '',
+                'processNameOfParent': '',
+                'processArgOfParent': '',
+                'executorOfParent': '',
+                'uid': '',
+                'euid': '',
+                'gid': '',
+                'egid': '',
+                'actionStatus': 'blank',
+                'memo': '',
+                'actionTime': None,
+                'detectTime': anchor,
+                'collectTime': None,
+                'lastUpdatedTime': None,
+                'isChecked': None,
+                'memberNo': self.data.member_no,
+                'detectionRuleId': self.default_rule_id,
+                'suspicionFiles': [],
+                'suspicionIps': [],
+                'osType': 'LINUX',
+            },
+            where,
+            anchor,
+        )
         detection_id = _require_id(record, 'detectionId', where, self.seen['detectionId'])
         if record['actionStatus'] not in ('blank', 'confirmed'):
             raise FixtureError('%s: actionStatus must be blank or confirmed' % where)
@@ -140,17 +197,41 @@ class Loader(object):
             record['isChecked'] = record['actionStatus'] == 'confirmed'
         files = _list(record, 'suspicionFiles', where + '.suspicionFiles')
         record['suspicionFiles'] = [self.suspicion_file(record, f, '%s.suspicionFiles[%d]' % (where, n)) for n, f in enumerate(files)]
-        record['suspicionIps'] = [_fill(ip, {
-            'suspicionIpId': self.ids.make(0), 'detectionId': detection_id, 'suspicionIp': '', 'country': '', 'platform': 'VPC',
-        }, '%s.suspicionIps[%d]' % (where, n), anchor) for n, ip in enumerate(_list(record, 'suspicionIps', where + '.suspicionIps'))]
+        record['suspicionIps'] = [
+            _fill(
+                ip,
+                {
+                    'suspicionIpId': self.ids.make(0),
+                    'detectionId': detection_id,
+                    'suspicionIp': '',
+                    'country': '',
+                    'platform': 'VPC',
+                },
+                '%s.suspicionIps[%d]' % (where, n),
+                anchor,
+            )
+            for n, ip in enumerate(_list(record, 'suspicionIps', where + '.suspicionIps'))
+        ]
         return record
 
     def suspicion_file(self, detection, entry, where):
         """The served file entry; overrides (and every quarantined file) go into a prebuilt suspicious object."""
-        sfile = _fill(entry, {
-            'suspicionFileId': None, 'detectionId': None, 'fileOriginName': '', 'fileOwner': detection['executor'], 'weight': 50,
-            'accessTime': detection['detectTime'], 'modifyTime': detection['detectTime'], 'changeTime': detection['detectTime'],
-        }, where, self.data.anchor_ms, extra=OBJECT_OVERRIDES)
+        sfile = _fill(
+            entry,
+            {
+                'suspicionFileId': None,
+                'detectionId': None,
+                'fileOriginName': '',
+                'fileOwner': detection['executor'],
+                'weight': 50,
+                'accessTime': detection['detectTime'],
+                'modifyTime': detection['detectTime'],
+                'changeTime': detection['detectTime'],
+            },
+            where,
+            self.data.anchor_ms,
+            extra=OBJECT_OVERRIDES,
+        )
         _require_id(sfile, 'suspicionFileId', where, self.seen['suspicionFileId'])
         sfile['detectionId'] = detection['detectionId']
         overrides = dict((k, sfile.pop(k)) for k in OBJECT_OVERRIDES if k in sfile)
@@ -170,16 +251,28 @@ class Loader(object):
     def rule(self, record, where, deleted):
         anchor = self.data.anchor_ms
         defaults = {
-            'disabled': False, 'actionName': None, 'permission': None, 'exceptedRuleId': None, 'exceptedRuleName': '',
-            'exceptTargetType': 'everyServer', 'exceptTarget': '', 'exceptTargetName': '', 'createdTime': anchor,
-            'deletedTime': anchor if deleted else None, 'isDeleted': deleted, 'memo': None, 'memberNo': self.data.member_no, 'groupIsDeleted': None,
+            'disabled': False,
+            'actionName': None,
+            'permission': None,
+            'exceptedRuleId': None,
+            'exceptedRuleName': '',
+            'exceptTargetType': 'everyServer',
+            'exceptTarget': '',
+            'exceptTargetName': '',
+            'createdTime': anchor,
+            'deletedTime': anchor if deleted else None,
+            'isDeleted': deleted,
+            'memo': None,
+            'memberNo': self.data.member_no,
+            'groupIsDeleted': None,
         }
         for field in RULE_FIELDS:
             defaults.update({field: '', field + 'Condition': 'NOT_USE'})
         given = record if isinstance(record, dict) else {}
         target, kind = given.get('exceptTarget'), given.get('exceptTargetType')
-        named = [s for s in self.servers.values() if (kind == 'server' and s['instanceNo'] == target)
-                 or (kind == 'serverGroup' and s['serverGroupId'] == target)]
+        named = [
+            s for s in self.servers.values() if (kind == 'server' and s['instanceNo'] == target) or (kind == 'serverGroup' and s['serverGroupId'] == target)
+        ]
         if named:
             defaults['exceptTargetName'] = named[0]['serverName' if kind == 'server' else 'serverGroupName']
         if kind == 'serverGroup':
@@ -201,12 +294,35 @@ class Loader(object):
     def quarantine(self, record, where):
         """An explicit quarantine record (a quarantined file whose detection is not in the fixture)."""
         anchor = self.data.anchor_ms
-        record = _fill(record, {
-            'suspicionFileId': None, 'detectionId': '', 'hostName': '', 'serverName': '', 'osType': 'LINUX', 'fileOriginName': '',
-            'quarantineFileName': None, 'fileSize': 0, 'sha1': '', 'privateIPofServer': '', 'fileAuthority': '-rw-r--r--',
-            'fileOwner': '', 'fileGroup': '', 'accessTime': anchor, 'modifyTime': anchor, 'changeTime': anchor, 'instanceNo': '',
-            'hashScanResult': 'notMalware', 'memo': '', 'weight': 50, 'status': 'quarantined', 'quarantineTime': anchor,
-        }, where, anchor)
+        record = _fill(
+            record,
+            {
+                'suspicionFileId': None,
+                'detectionId': '',
+                'hostName': '',
+                'serverName': '',
+                'osType': 'LINUX',
+                'fileOriginName': '',
+                'quarantineFileName': None,
+                'fileSize': 0,
+                'sha1': '',
+                'privateIPofServer': '',
+                'fileAuthority': '-rw-r--r--',
+                'fileOwner': '',
+                'fileGroup': '',
+                'accessTime': anchor,
+                'modifyTime': anchor,
+                'changeTime': anchor,
+                'instanceNo': '',
+                'hashScanResult': 'notMalware',
+                'memo': '',
+                'weight': 50,
+                'status': 'quarantined',
+                'quarantineTime': anchor,
+            },
+            where,
+            anchor,
+        )
         file_id = _require_id(record, 'suspicionFileId', where, self.seen['suspicionFileId'])
         if record['quarantineFileName'] is None:
             record['quarantineFileName'] = '%s.%s.wbdq' % (record['fileOriginName'], file_id)
@@ -214,11 +330,21 @@ class Loader(object):
 
     def alarm_interval(self, record):
         anchor = self.data.anchor_ms
-        return _fill(record, {
-            'id': self.interval_id, 'memberNo': str(self.data.member_no), 'interval': 600000,
-            'lastSendNotificationTime': anchor - 3600000, 'createTime': anchor - 300 * DAY_MS, 'lastUpdatedTime': anchor - 20 * DAY_MS,
-            'platform': 'VPC', 'isDeleted': False,
-        }, 'alarm-interval', anchor)
+        return _fill(
+            record,
+            {
+                'id': self.interval_id,
+                'memberNo': str(self.data.member_no),
+                'interval': 600000,
+                'lastSendNotificationTime': anchor - 3600000,
+                'createTime': anchor - 300 * DAY_MS,
+                'lastUpdatedTime': anchor - 20 * DAY_MS,
+                'platform': 'VPC',
+                'isDeleted': False,
+            },
+            'alarm-interval',
+            anchor,
+        )
 
 
 def load_dataset(path, anchor_ms, seed=1):

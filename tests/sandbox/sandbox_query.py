@@ -15,8 +15,18 @@ class QueryError(ValueError):
     """A bad request parameter; answered as the WBD HTTP-200 envelope with code 400."""
 
 
-DETECTION_TEXT = ('executor', 'executorOfParent', 'hostName', 'memo', 'privateIPofServer', 'processArg', 'processArgOfParent',
-                  'processName', 'processNameOfParent', 'serverName')
+DETECTION_TEXT = (
+    'executor',
+    'executorOfParent',
+    'hostName',
+    'memo',
+    'privateIPofServer',
+    'processArg',
+    'processArgOfParent',
+    'processName',
+    'processNameOfParent',
+    'serverName',
+)
 RULE_TEXT = ('exceptedRuleName', 'executor', 'executorOfParent', 'processArg', 'processArgOfParent', 'processName', 'processNameOfParent')
 SERVER_TEXT = ('ipAddress', 'serverName', 'serverGroupName', 'serverImageName', 'memo')
 QUARANTINE_TEXT = ('fileOriginName', 'fileOwner', 'hostName', 'memo', 'quarantineFileName', 'serverName')
@@ -130,6 +140,6 @@ def page_of(records, checks, index, size):
     start = index * size
     matches = matching(records, checks)
     total = len(matches)
-    content = matches[start:start + size]
+    content = matches[start : start + size]
     pages = int(math.ceil(total / float(size))) if total else 0
     return {'content': content, 'totalCount': total, 'pageSize': size, 'pageIndex': index, 'totalPages': pages}

@@ -17,8 +17,12 @@ import threading
 
 # name -> (group, description). Quirks of one group exclude each other; quirks of different groups combine.
 QUIRKS = (
-    ('short-echo-asked-offset-asked', 'short', 'serve at most K records a page; echo the asked pageSize; page N starts at N x asked size '
-                                               '(the records between K and the asked size are never served at that size)'),
+    (
+        'short-echo-asked-offset-asked',
+        'short',
+        'serve at most K records a page; echo the asked pageSize; page N starts at N x asked size '
+        '(the records between K and the asked size are never served at that size)',
+    ),
     ('short-echo-asked-offset-served', 'short', 'serve at most K records a page; echo the asked pageSize; page N starts at N x K'),
     ('short-echo-served-offset-served', 'short', 'serve at most K records a page; echo K as pageSize; page N starts at N x K'),
     ('short-echo-served-offset-asked', 'short', 'serve at most K records a page; echo K as pageSize; page N starts at N x asked size'),
@@ -47,8 +51,20 @@ NAMES = tuple(name for name, group, text in QUIRKS)
 GROUPS = dict((name, group) for name, group, text in QUIRKS)
 DESCRIPTIONS = dict((name, text) for name, group, text in QUIRKS)
 OPTION_DEFAULTS = {'quirk_page_cap': 37, 'quirk_null_page': 1, 'quirk_total_deficit': 37}
-TIME_FIELDS = ('detectTime', 'collectTime', 'actionTime', 'lastUpdatedTime', 'createdTime', 'deletedTime', 'quarantineTime',
-               'accessTime', 'modifyTime', 'changeTime', 'createTime', 'lastSendNotificationTime')
+TIME_FIELDS = (
+    'detectTime',
+    'collectTime',
+    'actionTime',
+    'lastUpdatedTime',
+    'createdTime',
+    'deletedTime',
+    'quarantineTime',
+    'accessTime',
+    'modifyTime',
+    'changeTime',
+    'createTime',
+    'lastSendNotificationTime',
+)
 KST = datetime.timezone(datetime.timedelta(hours=9))
 # The added rule: its value, condition field, condition and ID (22 digits, like every rule ID; fixed so runs agree).
 RULE_QUIRKS = {
@@ -167,9 +183,20 @@ class QuirkSet(object):
     def _rule(name, anchor_ms, member_no):
         field, condition, value, rule_id = RULE_QUIRKS[name]
         rule = {
-            'disabled': False, 'actionName': None, 'permission': None, 'exceptedRuleId': rule_id, 'exceptedRuleName': 'quirk-%s' % name,
-            'exceptTargetType': 'everyServer', 'exceptTarget': '', 'exceptTargetName': '', 'createdTime': anchor_ms - RULE_AGE_MS,
-            'deletedTime': None, 'isDeleted': False, 'memo': 'added by the sandbox quirk %s' % name, 'memberNo': member_no, 'groupIsDeleted': None,
+            'disabled': False,
+            'actionName': None,
+            'permission': None,
+            'exceptedRuleId': rule_id,
+            'exceptedRuleName': 'quirk-%s' % name,
+            'exceptTargetType': 'everyServer',
+            'exceptTarget': '',
+            'exceptTargetName': '',
+            'createdTime': anchor_ms - RULE_AGE_MS,
+            'deletedTime': None,
+            'isDeleted': False,
+            'memo': 'added by the sandbox quirk %s' % name,
+            'memberNo': member_no,
+            'groupIsDeleted': None,
         }
         for other in RULE_FIELDS:
             rule[other] = ''
@@ -194,7 +221,7 @@ class QuirkSet(object):
         effective = index
         if base:
             effective = index - 1 if index > 0 else (0 if base == 'one-based-zero-is-first' else None)
-        content = [] if effective is None else records[effective * step:effective * step + cap]
+        content = [] if effective is None else records[effective * step : effective * step + cap]
         announced = total
         if self.has('totals-low'):
             announced = max(0, total - self.options['quirk_total_deficit'])

@@ -31,14 +31,38 @@ import sandbox_quirks
 from sandbox_faults import Reply, gateway_error
 
 DEFAULTS = {
-    'host': '127.0.0.1', 'port': 0, 'port_file': None, 'lifetime': 900.0,
-    'access_key': 'SANDBOXACCESSKEY00001', 'secret_key': 'sandbox-secret-DO-NOT-LEAK-7f3a9c',
-    'limited_access_key': 'SANDBOXLIMITEDKEY0001', 'limited_secret_key': 'sandbox-limited-secret-3b1e',
-    'seed': 1, 'servers': 30, 'detections': 300, 'exception_rules': 12, 'deleted_exception_rules': 4,
-    'excepted': 20, 'quarantines': 10, 'max_page_size': 100, 'page_size_policy': 'clamp',
-    'quarantine_shape': 'paged', 'interval_shape': 'object', 'latency_ms': 0, 'rate_429': 0.0,
-    'rate_5xx': 0.0, 'retry_after': None, 'clock_skew_ms': 0, 'quiet': False, 'dataset_file': None,
-    'tls_cert': None, 'tls_key': None, 'quirks': (), 'quirk_page_cap': 37, 'quirk_null_page': 1, 'quirk_total_deficit': 37,
+    'host': '127.0.0.1',
+    'port': 0,
+    'port_file': None,
+    'lifetime': 900.0,
+    'access_key': 'SANDBOXACCESSKEY00001',
+    'secret_key': 'sandbox-secret-DO-NOT-LEAK-7f3a9c',
+    'limited_access_key': 'SANDBOXLIMITEDKEY0001',
+    'limited_secret_key': 'sandbox-limited-secret-3b1e',
+    'seed': 1,
+    'servers': 30,
+    'detections': 300,
+    'exception_rules': 12,
+    'deleted_exception_rules': 4,
+    'excepted': 20,
+    'quarantines': 10,
+    'max_page_size': 100,
+    'page_size_policy': 'clamp',
+    'quarantine_shape': 'paged',
+    'interval_shape': 'object',
+    'latency_ms': 0,
+    'rate_429': 0.0,
+    'rate_5xx': 0.0,
+    'retry_after': None,
+    'clock_skew_ms': 0,
+    'quiet': False,
+    'dataset_file': None,
+    'tls_cert': None,
+    'tls_key': None,
+    'quirks': (),
+    'quirk_page_cap': 37,
+    'quirk_null_page': 1,
+    'quirk_total_deficit': 37,
     'anchor_ms': None,
 }
 QUIRK_OPTIONS = ('quirk_page_cap', 'quirk_null_page', 'quirk_total_deficit')
@@ -109,9 +133,12 @@ class Stats(object):
     def snapshot(self, with_log=True):
         with self.lock:
             snap = {
-                'requests_total': self.requests_total, 'connections_total': self.connections_total,
-                'signature_valid': self.signature_valid, 'signature_invalid': self.signature_invalid,
-                'by_operation': dict(self.by_operation), 'faults_injected': self.faults_injected,
+                'requests_total': self.requests_total,
+                'connections_total': self.connections_total,
+                'signature_valid': self.signature_valid,
+                'signature_invalid': self.signature_invalid,
+                'by_operation': dict(self.by_operation),
+                'faults_injected': self.faults_injected,
             }
             if with_log:
                 snap['requests'] = list(self.log)
@@ -177,7 +204,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if reply.abort_after is None:
             self.wfile.write(reply.body)
             return
-        self.wfile.write(reply.body[:reply.abort_after])
+        self.wfile.write(reply.body[: reply.abort_after])
         self.close_connection = True
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         self.connection.close()
@@ -211,11 +238,19 @@ class SandboxHandler(BaseHTTPRequestHandler):
         context = sandbox_faults.FaultContext(server.dataset, target, server.now_ms)
         reply = sandbox_faults.apply_fault(item, produce, context) if item else produce()
         # Record before sending: once a client holds reply N, entry N is visible in /__sandbox/stats.
-        server.stats.record({
-            'method': method, 'path': split.path, 'query': split.query, 'body': parse_json(raw_body),
-            'status': reply.status, 'signature_valid': auth.signature_valid, 'access_key': auth.access_key,
-            'operation': operation, 'fault': item['kind'] if item else None,
-        })
+        server.stats.record(
+            {
+                'method': method,
+                'path': split.path,
+                'query': split.query,
+                'body': parse_json(raw_body),
+                'status': reply.status,
+                'signature_valid': auth.signature_valid,
+                'access_key': auth.access_key,
+                'operation': operation,
+                'fault': item['kind'] if item else None,
+            }
+        )
         self.send_reply(reply)
 
     def normal_reply(self, target, query, raw_body, auth):
@@ -315,8 +350,15 @@ def _ctl_shutdown(server, params, body):
 def _ctl_config(server, params, body):
     public = dict((k, v) for k, v in server.options.items() if k not in SECRET_OPTIONS)
     counts = dict((resource, len(server.records(resource))) for resource in sandbox_data.RESOURCES)
-    return dict(public, base_url=server.base_url, anchor_ms=server.dataset.anchor_ms, now_ms=server.now_ms(), pid=os.getpid(),
-                dataset_counts=counts, active_quirks=server.quirks.snapshot())
+    return dict(
+        public,
+        base_url=server.base_url,
+        anchor_ms=server.dataset.anchor_ms,
+        now_ms=server.now_ms(),
+        pid=os.getpid(),
+        dataset_counts=counts,
+        active_quirks=server.quirks.snapshot(),
+    )
 
 
 CONTROL = {
@@ -359,9 +401,15 @@ class SandboxServer(ThreadingHTTPServer):
         if dataset is None and opts['dataset_file']:
             dataset = sandbox_fixture.load_dataset(opts['dataset_file'], anchor_ms, seed=opts['seed'])
         self.dataset = dataset or sandbox_data.make_dataset(
-            seed=opts['seed'], servers=opts['servers'], detections=opts['detections'], exception_rules=opts['exception_rules'],
-            deleted_exception_rules=opts['deleted_exception_rules'], excepted=opts['excepted'], quarantines=opts['quarantines'],
-            anchor_ms=anchor_ms)
+            seed=opts['seed'],
+            servers=opts['servers'],
+            detections=opts['detections'],
+            exception_rules=opts['exception_rules'],
+            deleted_exception_rules=opts['deleted_exception_rules'],
+            excepted=opts['excepted'],
+            quarantines=opts['quarantines'],
+            anchor_ms=anchor_ms,
+        )
         self.keys = {
             opts['access_key']: (opts['secret_key'], sandbox_auth.ROLE_FULL),
             opts['limited_access_key']: (opts['limited_secret_key'], sandbox_auth.ROLE_LIMITED),
@@ -434,8 +482,9 @@ class SandboxServer(ThreadingHTTPServer):
             if not isinstance(params, dict):
                 raise sandbox_query.QueryError('request body must be a JSON object')
             checks = sandbox_query.build_predicates(resource, params, time_bounds=not self.quirks.ignores_time_filter)
-        index, size = sandbox_query.paging(params.get('pageIndex'), params.get('pageSize'),
-                                           int(self.options['max_page_size']), self.options['page_size_policy'])
+        index, size = sandbox_query.paging(
+            params.get('pageIndex'), params.get('pageSize'), int(self.options['max_page_size']), self.options['page_size_policy']
+        )
         records = self.records(resource)
         if checks:
             # A search's matches are filtered once for all its pages, not once per page: the sandbox shares the

@@ -32,23 +32,39 @@ if HERE not in sys.path:
 
 from sandbox_data import make_dataset  # noqa: E402  pylint: disable=wrong-import-position
 from sandbox_fixture import FixtureError, load_dataset  # noqa: E402  pylint: disable=wrong-import-position
-from sandbox_quirks import QuirkError, check as check_quirks, describe as describe_quirks  # noqa: E402  pylint: disable=wrong-import-position
+from sandbox_quirks import QuirkError  # noqa: E402  pylint: disable=wrong-import-position
+from sandbox_quirks import check as check_quirks
+from sandbox_quirks import describe as describe_quirks
 from sandbox_server import DEFAULTS, SandboxServer  # noqa: E402  pylint: disable=wrong-import-position
 
-__all__ = ['make_dataset', 'load_dataset', 'FixtureError', 'QuirkError', 'TlsSetupError', 'self_signed_cert', 'start_in_thread', 'SandboxServer',
-           'DEFAULTS', 'main']
+__all__ = [
+    'make_dataset',
+    'load_dataset',
+    'FixtureError',
+    'QuirkError',
+    'TlsSetupError',
+    'self_signed_cert',
+    'start_in_thread',
+    'SandboxServer',
+    'DEFAULTS',
+    'main',
+]
 
 DEFAULT_PORT_FILE = os.path.join(tempfile.gettempdir(), 'wbd-sandbox.port')
 HELP = {
-    'host': 'address to bind (default 127.0.0.1)', 'port': 'port to bind, 0 = ephemeral (default)',
+    'host': 'address to bind (default 127.0.0.1)',
+    'port': 'port to bind, 0 = ephemeral (default)',
     'port_file': 'write the bound port here (atomically) once ready; default %s' % DEFAULT_PORT_FILE,
     'lifetime': 'seconds until the server shuts itself down, 0 = never (default 900)',
     'page_size_policy': 'clamp (default) or error for pageSize above --max-page-size',
     'quarantine_shape': 'paged (default) or array result for GET/POST /quarantines',
     'interval_shape': 'object (default) or array result for GET /alarm/interval',
-    'latency_ms': 'sleep per API request', 'rate_429': 'seeded share of API requests answered 429',
-    'rate_5xx': 'seeded share answered 502/503/504', 'retry_after': 'Retry-After seconds sent with 429s',
-    'clock_skew_ms': 'sandbox clock = real time + this', 'quiet': 'no request log on stderr',
+    'latency_ms': 'sleep per API request',
+    'rate_429': 'seeded share of API requests answered 429',
+    'rate_5xx': 'seeded share answered 502/503/504',
+    'retry_after': 'Retry-After seconds sent with 429s',
+    'clock_skew_ms': 'sandbox clock = real time + this',
+    'quiet': 'no request log on stderr',
     'dataset_file': 'serve the records of this JSON fixture instead of a generated dataset (see README.md)',
     'tls_cert': 'serve HTTPS with this PEM certificate (chain); the control plane too',
     'tls_key': 'PEM private key of --tls-cert (default: in the --tls-cert file)',
@@ -93,9 +109,14 @@ def self_signed_cert(directory):
     try:
         with open(config, 'w', encoding='ascii') as handle:
             handle.write(OPENSSL_CONFIG)
-        made = subprocess.run([openssl, 'req', '-x509', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '7',
-                               '-keyout', new_key, '-out', new_cert], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
-                              check=False)
+        made = subprocess.run(
+            [openssl, 'req', '-x509', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '7', '-keyout', new_key, '-out', new_cert],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         if made.returncode != 0:
             raise TlsSetupError('openssl could not make a self-signed certificate: %s' % (made.stderr.strip()[-300:] or made.returncode))
         os.chmod(new_key, 0o600)
@@ -302,8 +323,7 @@ def start(args):
     remove_port_file(port_file)
     log = open(args.log_file, 'ab') if args.log_file else subprocess.DEVNULL
     try:
-        proc = subprocess.Popen(_serve_argv(args, port_file), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True, close_fds=True)
+        proc = subprocess.Popen(_serve_argv(args, port_file), stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True)
     finally:
         if args.log_file:
             log.close()
@@ -354,8 +374,14 @@ def _add_server_options(parser):
     for key, default in DEFAULTS.items():
         flag = '--' + key.replace('_', '-')
         if key == 'quirks':
-            parser.add_argument('--quirk', dest='quirks', action='append', default=[], metavar='NAME',
-                                help='switch on a real-API behaviour mode (repeatable; list them with the quirks command)')
+            parser.add_argument(
+                '--quirk',
+                dest='quirks',
+                action='append',
+                default=[],
+                metavar='NAME',
+                help='switch on a real-API behaviour mode (repeatable; list them with the quirks command)',
+            )
         elif isinstance(default, bool):
             parser.add_argument(flag, action='store_true', help=HELP.get(key))
         elif key in CHOICES:
@@ -363,8 +389,9 @@ def _add_server_options(parser):
         else:
             kind = int if key in ('retry_after', 'anchor_ms') else type(default) if default is not None else str
             parser.add_argument(flag, type=kind, default=default, help=HELP.get(key, 'default %s' % default))
-    parser.add_argument('--tls-self-signed', metavar='DIR',
-                        help='serve HTTPS with a new self-signed certificate (openssl), written to DIR/cert.pem and DIR/key.pem')
+    parser.add_argument(
+        '--tls-self-signed', metavar='DIR', help='serve HTTPS with a new self-signed certificate (openssl), written to DIR/cert.pem and DIR/key.pem'
+    )
 
 
 def build_parser():

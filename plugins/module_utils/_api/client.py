@@ -8,6 +8,7 @@ Nothing here knows about AnsibleModule; ``module.py`` wires it to one.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -28,6 +29,7 @@ REQUESTS_IMPORT_ERROR = None
 try:
     import requests
     import requests.adapters
+
     HAS_REQUESTS = True
 except ImportError:
     HAS_REQUESTS = False
@@ -63,8 +65,11 @@ _ERRNO = re.compile(r'\[Errno -?\d+\] [^\'")]+')
 _SSL_REASON = re.compile(r'\[SSL: [A-Z_]+\][^\'"()]*')
 # What OpenSSL says when a TLS client gets a plain-HTTP answer ("HTTP/1.1 400 ..." read as a TLS record), by version:
 # 1.1/3.0 WRONG_VERSION_NUMBER, 3.2+ RECORD_LAYER_FAILURE, 1.0 and LibreSSL UNKNOWN_PROTOCOL / PACKET_LENGTH_TOO_LONG.
-_PLAIN_HTTP_ANSWER = re.compile(r'wrong[ _]version[ _]number|record[ _]layer[ _]failure|packet[ _]length[ _]too[ _]long|'
-                                r'unknown[ _]protocol', re.I)
+_PLAIN_HTTP_ANSWER = re.compile(
+    r'wrong[ _]version[ _]number|record[ _]layer[ _]failure|packet[ _]length[ _]too[ _]long|'
+    r'unknown[ _]protocol',
+    re.I,
+)
 _CERT_PROBLEM = re.compile(r'certificate|hostname|CERTIFICATE_VERIFY_FAILED', re.I)
 # A TLS server spoken to in plain HTTP closes the connection, resets it, or answers with a TLS alert record
 # (bytes 0x15 0x03, which http.client shows, escaped, in its BadStatusLine).
@@ -77,7 +82,7 @@ def _base_path(path):
     """The endpoint's path without trailing slashes and without a trailing /api/v1, which every operation path adds."""
     path = path.rstrip('/')
     if path.endswith(API_PREFIX):
-        path = path[:-len(API_PREFIX)].rstrip('/')
+        path = path[: -len(API_PREFIX)].rstrip('/')
     return path
 
 
@@ -91,8 +96,9 @@ def resolve_endpoint(endpoint, site):
     if endpoint:
         parts = urlsplit(endpoint)
         if parts.scheme not in ('http', 'https') or not parts.netloc:
-            raise WbdConfigError('endpoint must be an http(s) base URL such as https://wbd.apigw.ntruss.com or '
-                                 'http://127.0.0.1:8080, got "%s".' % clean_text(endpoint, 100))
+            raise WbdConfigError(
+                'endpoint must be an http(s) base URL such as https://wbd.apigw.ntruss.com or http://127.0.0.1:8080, got "%s".' % clean_text(endpoint, 100)
+            )
         if parts.query or parts.fragment:
             raise WbdConfigError('endpoint must not carry a query or fragment, got "%s".' % clean_text(endpoint, 100))
         return '%s://%s%s' % (parts.scheme, parts.netloc, _base_path(parts.path))
@@ -112,9 +118,23 @@ def _reason(exc):
 class WbdClient(object):
     """Signed, retrying access to the WBD REST API."""
 
-    def __init__(self, endpoint, access_key, secret_key, timeout=30, retries=5, deadline=DEFAULT_DEADLINE,
-                 validate_certs=True, ca_path=None, concurrency=1, session=None,
-                 clock=None, sleep=None, rng=None, credential_source=None):
+    def __init__(
+        self,
+        endpoint,
+        access_key,
+        secret_key,
+        timeout=30,
+        retries=5,
+        deadline=DEFAULT_DEADLINE,
+        validate_certs=True,
+        ca_path=None,
+        concurrency=1,
+        session=None,
+        clock=None,
+        sleep=None,
+        rng=None,
+        credential_source=None,
+    ):
         if not HAS_REQUESTS and session is None:
             raise WbdConfigError('The Python library "requests" is required.')
         parts = urlsplit(endpoint.rstrip('/'))
@@ -186,14 +206,17 @@ class WbdClient(object):
         info.signatures.append(headers[SIGNATURE_HEADER])
         self._count('requests')
         try:
-            response = self.session.request(method, self._origin + uri, data=data, headers=headers, proxies=self._proxies,
-                                            timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            response = self.session.request(
+                method, self._origin + uri, data=data, headers=headers, proxies=self._proxies, timeout=self.timeout, verify=self.verify, allow_redirects=False
+            )
             body = response.content
         except requests.exceptions.SSLError as exc:
             raise self._tls_error(exc, info)
         except requests.exceptions.Timeout as exc:
-            raise WbdTimeoutError('WBD API %s at %s did not answer within %s s (%s); raise the timeout option or try again later.'
-                                  % (info, self._origin, self.timeout, _reason(exc)))
+            raise WbdTimeoutError(
+                'WBD API %s at %s did not answer within %s s (%s); raise the timeout option or try again later.'
+                % (info, self._origin, self.timeout, _reason(exc))
+            )
         except requests.exceptions.RequestException as exc:
             raise self._connection_error(exc, info)
         return parse_response(response.status_code, response.headers, body, info)
@@ -204,13 +227,19 @@ class WbdClient(object):
         reason = _reason(exc)
         certificate = _CERT_PROBLEM.search(text)
         if _PLAIN_HTTP_ANSWER.search(text) and not certificate:
-            return WbdTlsError('Protocol mismatch for %s at %s: the endpoint answered in plain HTTP, not TLS (%s): use http:// '
-                               'in endpoint, or the port that serves HTTPS.' % (info, self._origin, reason))
+            return WbdTlsError(
+                'Protocol mismatch for %s at %s: the endpoint answered in plain HTTP, not TLS (%s): use http:// '
+                'in endpoint, or the port that serves HTTPS.' % (info, self._origin, reason)
+            )
         if certificate:
-            return WbdTlsError('TLS verification failed for %s at %s: %s. Point ca_path at the CA bundle that signed the '
-                               'server certificate, or set validate_certs: false for a test endpoint.' % (info, self._origin, reason))
-        return WbdTlsError('TLS handshake failed for %s at %s: %s. Check that endpoint names the HTTPS port of the WBD API '
-                           '(and the proxy settings).' % (info, self._origin, reason))
+            return WbdTlsError(
+                'TLS verification failed for %s at %s: %s. Point ca_path at the CA bundle that signed the '
+                'server certificate, or set validate_certs: false for a test endpoint.' % (info, self._origin, reason)
+            )
+        return WbdTlsError(
+            'TLS handshake failed for %s at %s: %s. Check that endpoint names the HTTPS port of the WBD API '
+            '(and the proxy settings).' % (info, self._origin, reason)
+        )
 
     def _connection_error(self, exc, info):
         """A broken connection; when a plain-HTTP request met a port that speaks TLS, say so."""
@@ -221,12 +250,15 @@ class WbdClient(object):
         elif self._scheme == 'http' and _CLOSED_UNANSWERED.search(text) and self._probe_tls():
             how = 'closed the connection without an answer, and it completes a TLS handshake'
         if how:
-            err = WbdConnectionError('Protocol mismatch for %s at %s: the endpoint speaks HTTPS but was sent plain HTTP (it %s): '
-                                     'use https:// in endpoint, or the port that serves plain HTTP.' % (info, self._origin, how))
+            err = WbdConnectionError(
+                'Protocol mismatch for %s at %s: the endpoint speaks HTTPS but was sent plain HTTP (it %s): '
+                'use https:// in endpoint, or the port that serves plain HTTP.' % (info, self._origin, how)
+            )
             err.retryable = False  # the same port answers the same way every time
             return err
-        return WbdConnectionError('Could not talk to the WBD API at %s for %s: %s. Check endpoint/site, '
-                                  'proxy settings and the network.' % (self._origin, info, _reason(exc)))
+        return WbdConnectionError(
+            'Could not talk to the WBD API at %s for %s: %s. Check endpoint/site, proxy settings and the network.' % (self._origin, info, _reason(exc))
+        )
 
     def _probe_tls(self):
         """Whether the endpoint's port completes a TLS handshake (certificate unchecked: only the protocol is asked).
@@ -281,20 +313,20 @@ class WbdClient(object):
             if self.gate is not None:
                 self.gate.release(outcome, delay)
 
-    def paginate(self, path, id_key, page_size, filters=None, max_items=None, warn=None,
-                 operation=None, permission=None):
+    def paginate(self, path, id_key, page_size, filters=None, max_items=None, warn=None, operation=None, permission=None):
         """Records of a list operation: GET with query parameters, or, when ``filters`` is given, POST search
         with the filters in the body. Up to ``concurrency`` pages are fetched at once."""
+
         def fetch_page(index, size):
             if filters is None:
-                return self.request('GET', path, params=[('pageIndex', index), ('pageSize', size)],
-                                    operation=operation, permission=permission)
+                return self.request('GET', path, params=[('pageIndex', index), ('pageSize', size)], operation=operation, permission=permission)
             body = dict(filters)
             body.update(pageIndex=index, pageSize=size)
             return self.request('POST', path, body=body, operation=operation, permission=permission)
 
-        return Pager(fetch_page, id_key, page_size, max_items=max_items, warn=warn, where=operation or path,
-                     concurrency=self.concurrency, on_error=self.abort_retries)
+        return Pager(
+            fetch_page, id_key, page_size, max_items=max_items, warn=warn, where=operation or path, concurrency=self.concurrency, on_error=self.abort_retries
+        )
 
 
 def _handshakes(netloc, timeout):

@@ -11,6 +11,7 @@ profile and the missing key, never a line of it.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -84,8 +85,7 @@ def _pick_section(sections, profile, path):
         folded = [name for name in named if name.lower() == profile.lower()]
         if len(folded) == 1:
             return 'profile [%s]' % clean_text(folded[0], 40), named[folded[0]]
-        raise WbdConfigError('Profile "%s" is not in the credentials file %s%s.'
-                             % (clean_text(profile, 60), path, _section_hint(named)))
+        raise WbdConfigError('Profile "%s" is not in the credentials file %s%s.' % (clean_text(profile, 60), path, _section_hint(named)))
     keys = dict(sections[None])
     for name, values in named.items():
         if name.lower() == DEFAULT_SECTION:
@@ -95,8 +95,7 @@ def _pick_section(sections, profile, path):
         only = list(named)[0]
         return 'profile [%s], its only section' % clean_text(only, 40), dict(named[only])
     if not keys and others:
-        raise WbdConfigError('The credentials file %s has no keys outside a profile or in [DEFAULT]; set the profile '
-                             'option%s.' % (path, _section_hint(named)))
+        raise WbdConfigError('The credentials file %s has no keys outside a profile or in [DEFAULT]; set the profile option%s.' % (path, _section_hint(named)))
     return 'no profile (the keys outside any section or in [DEFAULT])', keys
 
 
@@ -118,22 +117,24 @@ def read_credentials_file(path, profile=None, required=False):
     except OSError as exc:
         if not required and not os.path.lexists(path):
             return {}
-        raise WbdConfigError('Cannot read the credentials file %s: %s. Set credentials_file to the file that holds '
-                             'the keys, or give the keys as options or environment variables.'
-                             % (path, clean_text(exc.strerror or exc, 80)))
+        raise WbdConfigError(
+            'Cannot read the credentials file %s: %s. Set credentials_file to the file that holds '
+            'the keys, or give the keys as options or environment variables.' % (path, clean_text(exc.strerror or exc, 80))
+        )
     if not stat.S_ISREG(info.st_mode):
         raise WbdConfigError('The credentials file %s is not a regular file.' % path)
     if info.st_mode & 0o077:
-        raise WbdConfigError('The credentials file %s is accessible by group or others (mode %04o) although it holds a '
-                             'secret key; run "chmod 600 %s".' % (path, stat.S_IMODE(info.st_mode), path))
+        raise WbdConfigError(
+            'The credentials file %s is accessible by group or others (mode %04o) although it holds a '
+            'secret key; run "chmod 600 %s".' % (path, stat.S_IMODE(info.st_mode), path)
+        )
     try:
         with open(path, 'rb') as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except (IOError, OSError) as exc:
         raise WbdConfigError('Cannot read the credentials file %s: %s.' % (path, clean_text(exc.strerror or exc, 80)))
     if len(raw) > MAX_FILE_BYTES:
-        raise WbdConfigError('The credentials file %s is larger than %d bytes; it is not an NCP credentials file.'
-                             % (path, MAX_FILE_BYTES))
+        raise WbdConfigError('The credentials file %s is larger than %d bytes; it is not an NCP credentials file.' % (path, MAX_FILE_BYTES))
     try:
         text = raw.decode('utf-8-sig')
     except UnicodeDecodeError:
@@ -197,9 +198,11 @@ def resolve_credentials(params, environ, read_file=read_credentials_file):
     explicit = bool(params.get('credentials_file') or profile)
     if found['access_key'] and found['secret_key']:
         if explicit:
-            notes.append('The credentials file %s%s was not read: access_key and secret_key come from %s and %s, which '
-                         'take precedence over the file.' % (path, ' (profile %s)' % clean_text(profile, 40) if profile else '',
-                                                             sources['access_key'], sources['secret_key']))
+            notes.append(
+                'The credentials file %s%s was not read: access_key and secret_key come from %s and %s, which '
+                'take precedence over the file.'
+                % (path, ' (profile %s)' % clean_text(profile, 40) if profile else '', sources['access_key'], sources['secret_key'])
+            )
         sources.description = describe_sources(found['access_key'], sources)
         return found['access_key'], found['secret_key'], sources, notes
     from_file = read_file(path, profile, explicit)
@@ -210,9 +213,14 @@ def resolve_credentials(params, environ, read_file=read_credentials_file):
             file_source[name] = _file_source(path, from_file, profile)
     missing = [name for name in FILE_KEYS if not found[name]]
     if missing:
-        raise WbdConfigError('Missing WBD API credentials: set %s, or put %s in the credentials file %s%s.' % (
-            ' and '.join('%s (or environment variable %s)' % (name, ' / '.join(ENV_NAMES[name])) for name in missing),
-            ' and '.join(FILE_KEYS[name] for name in missing), path,
-            ' under [%s]' % clean_text(profile, 40) if profile else ''))
+        raise WbdConfigError(
+            'Missing WBD API credentials: set %s, or put %s in the credentials file %s%s.'
+            % (
+                ' and '.join('%s (or environment variable %s)' % (name, ' / '.join(ENV_NAMES[name])) for name in missing),
+                ' and '.join(FILE_KEYS[name] for name in missing),
+                path,
+                ' under [%s]' % clean_text(profile, 40) if profile else '',
+            )
+        )
     sources.description = describe_sources(found['access_key'], dict(sources, **file_source))
     return found['access_key'], found['secret_key'], sources, notes

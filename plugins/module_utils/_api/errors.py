@@ -9,6 +9,7 @@ to do. Modules turn them into ``fail_json`` in exactly one place
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -23,7 +24,7 @@ def clean_text(value, limit=200):
     text = _SURROGATES.sub('\ufffd', _CONTROL.sub(' ', '%s' % (value,))).strip()
     text = re.sub(r'\s+', ' ', text)
     if len(text) > limit:
-        text = text[:limit - 3] + '...'
+        text = text[: limit - 3] + '...'
     return text
 
 
@@ -109,4 +110,5 @@ class WbdIncompleteError(WbdError):
     Raised unless the caller opts into partial data (``allow_partial``); never retryable as such,
     because the same server would answer the same way.
     """
+
     kind = 'incomplete'

@@ -23,6 +23,7 @@ displays it.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import datetime
@@ -162,20 +163,22 @@ DAY_MS = 86400000
 PLAUSIBLE_SINCE_MS = 1420070400000
 # Magnitudes that tell the unit of an epoch number (the docs say milliseconds; servers differ): below 1e11 is
 # seconds (1e11 ms is 1973, 1e11 s the year 5138), from 1e14 microseconds, from 1e17 nanoseconds.
-_SECONDS_BELOW = 10 ** 11
-_MS_BELOW = 10 ** 14
+_SECONDS_BELOW = 10**11
+_MS_BELOW = 10**14
 _MS_MAX = _MS_BELOW - 1
-_MICROS_BELOW = 10 ** 17
-_NO_DATE_FROM = 10 ** 30  # no unit makes a date of it (and it bounds the arithmetic on what a server sends)
+_MICROS_BELOW = 10**17
+_NO_DATE_FROM = 10**30  # no unit makes a date of it (and it bounds the arithmetic on what a server sends)
 _LONGEST_TIME_TEXT = 64
 _UNIT_DIVISOR = {'s': decimal.Decimal('0.001'), 'ms': 1, 'us': 1000, 'ns': 1000000}
 _DECIMAL = decimal.Context(prec=60)
 _INTEGER_TEXT = re.compile(r'^[+-]?[0-9]+$')
 _NUMBER_TEXT = re.compile(r'^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$')
 # ISO 8601 by hand (datetime.fromisoformat accepts different forms on Python 3.10 and 3.11).
-_ISO_TEXT = re.compile(r'^([0-9]{4}-[0-9]{2}-[0-9]{2})'
-                       r'(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
-                       r'\s*(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?$')
+_ISO_TEXT = re.compile(
+    r'^([0-9]{4}-[0-9]{2}-[0-9]{2})'
+    r'(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
+    r'\s*(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?$'
+)
 _EPOCH_ORDINAL = _EPOCH_DATE.toordinal()
 _ISO_DAY_NUMBERS = {}
 
@@ -347,9 +350,10 @@ class TimeNotes(object):
 
     def entries(self):
         """[{'field', 'kind', 'count', 'example', 'example_iso', 'problem'}] sorted by field, conversions first."""
-        return [{'field': field, 'kind': kind, 'count': count, 'example': example, 'example_iso': iso,
-                 'problem': kind in TIME_PROBLEMS}
-                for (field, kind), (count, example, iso) in sorted(self.seen.items(), key=lambda i: (i[0][0], _KIND_ORDER.get(i[0][1], 99)))]
+        return [
+            {'field': field, 'kind': kind, 'count': count, 'example': example, 'example_iso': iso, 'problem': kind in TIME_PROBLEMS}
+            for (field, kind), (count, example, iso) in sorted(self.seen.items(), key=lambda i: (i[0][0], _KIND_ORDER.get(i[0][1], 99)))
+        ]
 
     def problems(self):
         """The entries that are data problems (unreadable or implausible values), not mere conversions."""
@@ -364,15 +368,22 @@ class TimeNotes(object):
         field, kind, count = entry['field'], entry['kind'], _records(entry['count'])
         example = _shown(entry['example'])
         if kind == UNREADABLE:
-            return ('%s is not a readable time in %s (e.g. %s): a data problem; the value is kept as sent, with no ISO '
-                    'time, so those records cannot be placed in time. Check what the server sends.' % (field, count, example))
+            return (
+                '%s is not a readable time in %s (e.g. %s): a data problem; the value is kept as sent, with no ISO '
+                'time, so those records cannot be placed in time. Check what the server sends.' % (field, count, example)
+            )
         converted = '%s -> %s' % (example, entry['example_iso'])
         if kind == EARLY:
-            return ('%s lies before 2015 in %s (e.g. %s): a data problem (a wrong clock or time unit on the server); '
-                    'such times cannot be trusted.' % (field, count, converted))
+            return '%s lies before 2015 in %s (e.g. %s): a data problem (a wrong clock or time unit on the server); such times cannot be trusted.' % (
+                field,
+                count,
+                converted,
+            )
         if kind == FUTURE:
-            return ('%s lies more than a day in the future (after %s) in %s (e.g. %s): a data problem (a wrong clock or '
-                    'time unit on the server); such times cannot be trusted.' % (field, _iso_int(self.until_ms), count, converted))
+            return (
+                '%s lies more than a day in the future (after %s) in %s (e.g. %s): a data problem (a wrong clock or '
+                'time unit on the server); such times cannot be trusted.' % (field, _iso_int(self.until_ms), count, converted)
+            )
         how = 'read as UTC and converted' if kind == 'iso-no-offset' else 'converted'
         return '%s came as %s in %s (e.g. %s); %s to epoch milliseconds.' % (field, _FORMS.get(kind, kind), count, converted, how)
 

@@ -9,6 +9,7 @@ option can never be accepted and then silently not sent. Pure: time is passed in
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import datetime
@@ -20,15 +21,16 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdC
 _EPOCH = datetime.datetime(1970, 1, 1)
 UNIT_MS = {'s': 1000, 'm': 60000, 'h': 3600000, 'd': 86400000, 'w': 604800000}
 # Epoch milliseconds below this (2001-09-09) are almost surely epoch seconds or a compact date such as 20240701.
-MIN_EPOCH_MS = 10 ** 12
+MIN_EPOCH_MS = 10**12
 _AGE = re.compile(r'^([0-9]+)\s*([smhdw])$')
 _DIGITS = re.compile(r'^[0-9]+$')
 # Parsed by hand rather than with datetime.fromisoformat, whose accepted forms differ between Python 3.10 and 3.11.
-_ISO = re.compile(r'^([0-9]{4})-([0-9]{2})-([0-9]{2})'
-                  r'(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
-                  r'(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?$')
-_TIME_HELP = ('an ISO 8601 date or time (2024-07-01, 2024-07-01T09:30:00+09:00), a relative age such as 30m, 12h, '
-              '7d or 2w, or epoch milliseconds')
+_ISO = re.compile(
+    r'^([0-9]{4})-([0-9]{2})-([0-9]{2})'
+    r'(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
+    r'(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?$'
+)
+_TIME_HELP = 'an ISO 8601 date or time (2024-07-01, 2024-07-01T09:30:00+09:00), a relative age such as 30m, 12h, 7d or 2w, or epoch milliseconds'
 
 
 def parse_time(value, now_ms, option):
@@ -52,8 +54,9 @@ def parse_time(value, now_ms, option):
     if ms < 0:
         raise WbdConfigError('%s lies before 1970 (%d ms); give %s.' % (option, ms, _TIME_HELP))
     if (text is None or _DIGITS.match(text)) and ms < MIN_EPOCH_MS:
-        raise WbdConfigError('%s is %d, which as epoch milliseconds lies before 2001: it looks like epoch seconds or a '
-                             'compact date. Give %s.' % (option, ms, _TIME_HELP))
+        raise WbdConfigError(
+            '%s is %d, which as epoch milliseconds lies before 2001: it looks like epoch seconds or a compact date. Give %s.' % (option, ms, _TIME_HELP)
+        )
     return ms
 
 
@@ -122,8 +125,8 @@ def is_unset(value):
 
 def _windows(filters):
     """(since, until) pairs, matched by API field: detectTimeFrom goes with detectTimeTo."""
-    untils = dict((f.api_name[:-len('To')], f) for f in filters if f.kind == 'until')
-    return [(f, untils[f.api_name[:-len('From')]]) for f in filters if f.kind == 'since' and f.api_name[:-len('From')] in untils]
+    untils = dict((f.api_name[: -len('To')], f) for f in filters if f.kind == 'until')
+    return [(f, untils[f.api_name[: -len('From')]]) for f in filters if f.kind == 'since' and f.api_name[: -len('From')] in untils]
 
 
 def search_body(filters, params, now_ms):
@@ -135,9 +138,10 @@ def search_body(filters, params, now_ms):
             body[flt.api_name] = flt.api_value(value, now_ms)
     for since, until in _windows(filters):
         if since.api_name in body and until.api_name in body and body[since.api_name] > body[until.api_name]:
-            raise WbdConfigError('%s (%s) is later than %s (%s): the time window is empty.'
-                                 % (since.option, clean_text(params[since.option], 40), until.option,
-                                    clean_text(params[until.option], 40)))
+            raise WbdConfigError(
+                '%s (%s) is later than %s (%s): the time window is empty.'
+                % (since.option, clean_text(params[since.option], 40), until.option, clean_text(params[until.option], 40))
+            )
     return body or None
 
 
@@ -155,17 +159,21 @@ PROCESS_FILTERS = _text(
 )
 
 # SearchWebshell and SearchExceptedWebshell (wbd-api.md 2.2, 3.2).
-DETECTION = [
-    Filter('action_status', 'actionStatus', 'choice', values={'confirmed': 'confirmed', 'unconfirmed': 'blank'}),
-    Filter('since', 'detectTimeFrom', 'since'),
-    Filter('until', 'detectTimeTo', 'until'),
-] + _text(
-    ('host_name', 'hostName'),
-    ('server_name', 'serverName'),
-    ('private_ip', 'privateIPofServer'),
-    ('suspicious_ip', 'suspiciousIP'),
-    ('memo', 'memo'),
-) + PROCESS_FILTERS
+DETECTION = (
+    [
+        Filter('action_status', 'actionStatus', 'choice', values={'confirmed': 'confirmed', 'unconfirmed': 'blank'}),
+        Filter('since', 'detectTimeFrom', 'since'),
+        Filter('until', 'detectTimeTo', 'until'),
+    ]
+    + _text(
+        ('host_name', 'hostName'),
+        ('server_name', 'serverName'),
+        ('private_ip', 'privateIPofServer'),
+        ('suspicious_ip', 'suspiciousIP'),
+        ('memo', 'memo'),
+    )
+    + PROCESS_FILTERS
+)
 
 # SearchExceptionRule (wbd-api.md 5.2); the deleted-rule search adds the deletion window (6.2).
 EXCEPTION_RULE = [

@@ -6,6 +6,7 @@ UpdateNotificationInterval takes names such as ``ten_min`` (wbd-api.md 7.1, 7.2)
 The name <-> milliseconds table is inferred from the names; the docs do not state it."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdMalformedResponseError
@@ -53,11 +54,11 @@ def interval_record(result, warn=None):
     elif isinstance(result, list):
         records = result
     else:
-        raise WbdMalformedResponseError('WBD API answered GetNotificationInterval with a result of type %s; expected an '
-                                        'object or a list.' % type(result).__name__)
+        raise WbdMalformedResponseError(
+            'WBD API answered GetNotificationInterval with a result of type %s; expected an object or a list.' % type(result).__name__
+        )
     if not all(isinstance(r, dict) for r in records):
-        raise WbdMalformedResponseError('WBD API answered GetNotificationInterval with a list holding something other than '
-                                        'objects.')
+        raise WbdMalformedResponseError('WBD API answered GetNotificationInterval with a list holding something other than objects.')
     if not records:
         return None
     live = [r for r in records if not r.get('isDeleted')] or records
@@ -69,8 +70,9 @@ def interval_record(result, warn=None):
         warn(line)
     ms = _milliseconds(record.get('interval_ms'))
     if ms is None:
-        raise WbdMalformedResponseError('WBD API answered GetNotificationInterval without a numeric "interval" (got %s).'
-                                        % type(record.get('interval_ms')).__name__)
+        raise WbdMalformedResponseError(
+            'WBD API answered GetNotificationInterval without a numeric "interval" (got %s).' % type(record.get('interval_ms')).__name__
+        )
     record['interval_ms'] = ms
     record['interval_name'] = NAME_OF_MS.get(ms)
     return record

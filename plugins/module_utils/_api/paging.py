@@ -21,6 +21,7 @@ fetches, concurrently when the totals announce the pages to come, and always han
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -82,13 +83,17 @@ def read_page(result, where='the list'):
         content = result.get('content')
         numbers = dict((name, result.get(name)) for name in ('totalCount', 'totalPages', 'pageSize'))
         values = dict((name, _as_int(value)) for name, value in numbers.items())
-        page = Page([] if content is None else content, values['totalCount'], values['totalPages'], values['pageSize'],
-                    null=content is None,
-                    text_numbers=any(isinstance(v, str) and values[k] is not None for k, v in numbers.items()),
-                    unreadable=tuple(k for k, v in sorted(numbers.items()) if v is not None and values[k] is None))
+        page = Page(
+            [] if content is None else content,
+            values['totalCount'],
+            values['totalPages'],
+            values['pageSize'],
+            null=content is None,
+            text_numbers=any(isinstance(v, str) and values[k] is not None for k, v in numbers.items()),
+            unreadable=tuple(k for k, v in sorted(numbers.items()) if v is not None and values[k] is None),
+        )
     else:
-        raise WbdMalformedResponseError('WBD API answered %s with a result of type %s; expected a page object or a list.'
-                                        % (where, type(result).__name__))
+        raise WbdMalformedResponseError('WBD API answered %s with a result of type %s; expected a page object or a list.' % (where, type(result).__name__))
     if not isinstance(page.items, list):
         raise WbdMalformedResponseError('WBD API answered %s with "content" of type %s; expected a list.' % (where, type(content).__name__))
     for item in page.items:
@@ -156,11 +161,11 @@ class PageState(object):
         self.index = 0
         self._base = None
         self._pass_first_total = self.total
-        self._pending = None       # (kind, index, records): a page that may end the list, waiting for the next one
-        self._last_position = -1   # position (index - base) of the last page that brought records
-        self._repeats = 0          # records that came again on another page of this pass
-        self._pass_nulls = []      # pages of this pass that came back with content null twice
-        self._pass_empties = {}    # True (null) / False ([]): the last page of this pass that came back so
+        self._pending = None  # (kind, index, records): a page that may end the list, waiting for the next one
+        self._last_position = -1  # position (index - base) of the last page that brought records
+        self._repeats = 0  # records that came again on another page of this pass
+        self._pass_nulls = []  # pages of this pass that came back with content null twice
+        self._pass_empties = {}  # True (null) / False ([]): the last page of this pass that came back so
         self._mixed = False
         self._pages_before_pass = self.pages_taken
 
@@ -251,8 +256,10 @@ class PageState(object):
         self._decide(index, size, page, before, pass_new, repeats)
         if not self.done and self.pages_taken >= self.page_limit():
             self.stop_reason = 'page limit'
-            self.problems.append('%s: stopped after %s although pages kept coming (announced total %s): the totals look '
-                                 'wrong.' % (self.where, _plural(self.pages_taken, 'page'), self.total))
+            self.problems.append(
+                '%s: stopped after %s although pages kept coming (announced total %s): the totals look '
+                'wrong.' % (self.where, _plural(self.pages_taken, 'page'), self.total)
+            )
         return new
 
     def _take_items(self, items):
@@ -278,13 +285,17 @@ class PageState(object):
         """Records were added or removed while paging: start the pass again once; the second time it is a problem."""
         if self.total_restarts < MAX_TOTAL_RESTARTS and not self.truncated:
             self.total_restarts += 1
-            self._restart('%s: the %s changed from %d to %d while paging (records added or removed meanwhile); '
-                          'reading the list again from page 0.' % (self.where, what, previous, total))
+            self._restart(
+                '%s: the %s changed from %d to %d while paging (records added or removed meanwhile); '
+                'reading the list again from page 0.' % (self.where, what, previous, total)
+            )
             return True
         if not self._changed_again:
             self._changed_again = True
-            self.problems.append('%s: the %s changed again, from %d to %d, while paging: records are being added or '
-                                 'removed during the listing.' % (self.where, what, previous, total))
+            self.problems.append(
+                '%s: the %s changed again, from %d to %d, while paging: records are being added or '
+                'removed during the listing.' % (self.where, what, previous, total)
+            )
         return False
 
     def _stop(self, reason):
@@ -317,14 +328,17 @@ class PageState(object):
             self._set_base(1, 'page 0 was empty')
         position = index - (self._base or 0)
         if pass_new == 0:
-            self.problems.append('%s: page %d brought only records already listed: the API seems to ignore pageIndex, so '
-                                 'paging stopped after %s.' % (self.where, index, _plural(self.count, 'record')))
+            self.problems.append(
+                '%s: page %d brought only records already listed: the API seems to ignore pageIndex, so '
+                'paging stopped after %s.' % (self.where, index, _plural(self.count, 'record'))
+            )
             return self._stop('repeated pages')
         self._repeats += repeats
         if pending is not None and pending[0] == 'gap':
-            self.problems.append('%s: page %d came back empty%s although page %d has records: the records of page %d '
-                                 'are missing.' % (self.where, pending[1], ' (content null, twice)' if pending[1] in self._pass_nulls else '',
-                                                   index, pending[1]))
+            self.problems.append(
+                '%s: page %d came back empty%s although page %d has records: the records of page %d '
+                'are missing.' % (self.where, pending[1], ' (content null, twice)' if pending[1] in self._pass_nulls else '', index, pending[1])
+            )
         elif pending is not None and pending[0] == 'hole':
             if self._hole(pending):
                 return None
@@ -353,8 +367,10 @@ class PageState(object):
             # page may have lost its records.
             self._mixed = True
             null_page, list_page = (index, self._pass_empties[False]) if null else (self._pass_empties[True], index)
-            self.problems.append('%s: page %d came back with content null but page %d as an empty list: the null page '
-                                 'may have lost records.' % (self.where, null_page, list_page))
+            self.problems.append(
+                '%s: page %d came back with content null but page %d as an empty list: the null page '
+                'may have lost records.' % (self.where, null_page, list_page)
+            )
         self._pass_empties[null] = index
         if pending is not None:
             return self._stop('empty page')
@@ -390,8 +406,10 @@ class PageState(object):
     def _repage(self, size, served, echo):
         if served < self.size:
             self.size = served
-            self.notes.append('%s served %d records for a page of %d%s; paging on at %d.'
-                              % (self.where, served, size, '' if echo is None else ' (pageSize %d echoed)' % echo, served))
+            self.notes.append(
+                '%s served %d records for a page of %d%s; paging on at %d.'
+                % (self.where, served, size, '' if echo is None else ' (pageSize %d echoed)' % echo, served)
+            )
 
     def _hole(self, pending):
         """A short page followed by more records: records between them may have been skipped. Read the list again
@@ -401,11 +419,15 @@ class PageState(object):
             self.size_restarts += 1
             old = self.size
             self.size = served
-            self._restart('%s: page %d had only %d of %d records but more followed; reading the list again from page 0 '
-                          'at %d per page.' % (self.where, index, served, old, served))
+            self._restart(
+                '%s: page %d had only %d of %d records but more followed; reading the list again from page 0 '
+                'at %d per page.' % (self.where, index, served, old, served)
+            )
             return True
-        self.problems.append('%s: page %d had only %d records but more followed: the page sizes the API serves vary, so '
-                             'records may have been skipped.' % (self.where, index, served))
+        self.problems.append(
+            '%s: page %d had only %d records but more followed: the page sizes the API serves vary, so '
+            'records may have been skipped.' % (self.where, index, served)
+        )
         return False
 
     # ---- the verdict -----------------------------------------------------------------------------------------
@@ -424,48 +446,73 @@ class PageState(object):
             return
         delivered = len(self.pass_seen)
         pages = self.pages_taken - self._pages_before_pass
-        nulls = (' (page%s %s came back with content null twice)' % ('s' if len(self.null_pages) > 1 else '',
-                                                                     ', '.join('%d' % i for i in self.null_pages))
-                 if self.null_pages else '')
+        nulls = (
+            ' (page%s %s came back with content null twice)' % ('s' if len(self.null_pages) > 1 else '', ', '.join('%d' % i for i in self.null_pages))
+            if self.null_pages
+            else ''
+        )
         if self.total is not None:
             if delivered < self.total:
-                self.problems.append('%s announced %s%s but delivered %d after %s%s.'
-                                     % (where, _plural(self.total, 'record'),
-                                        '' if self.total_pages is None else ' in %s' % _plural(self.total_pages, 'page'),
-                                        delivered, _plural(pages, 'page'), nulls))
+                self.problems.append(
+                    '%s announced %s%s but delivered %d after %s%s.'
+                    % (
+                        where,
+                        _plural(self.total, 'record'),
+                        '' if self.total_pages is None else ' in %s' % _plural(self.total_pages, 'page'),
+                        delivered,
+                        _plural(pages, 'page'),
+                        nulls,
+                    )
+                )
             elif delivered > self.total:
                 if self._repeats:
-                    self.problems.append('%s announced %d records and delivered %d, with %d repeated on other pages: the '
-                                         'order is not stable between pages, so records may be missing.'
-                                         % (where, self.total, delivered, self._repeats))
+                    self.problems.append(
+                        '%s announced %d records and delivered %d, with %d repeated on other pages: the '
+                        'order is not stable between pages, so records may be missing.' % (where, self.total, delivered, self._repeats)
+                    )
                 elif self._pass_nulls:
-                    self.problems.append('%s announced %d records and delivered %d%s: with a wrong total, the null page '
-                                         'may have lost records.' % (where, self.total, delivered, nulls))
+                    self.problems.append(
+                        '%s announced %d records and delivered %d%s: with a wrong total, the null page '
+                        'may have lost records.' % (where, self.total, delivered, nulls)
+                    )
                 else:
-                    self.notes.append('%s announced %d records but delivered %d, and pages ended with a short or empty '
-                                      'one: the total was low.' % (where, self.total, delivered))
+                    self.notes.append(
+                        '%s announced %d records but delivered %d, and pages ended with a short or empty '
+                        'one: the total was low.' % (where, self.total, delivered)
+                    )
             if delivered < self.total or self.total_pages is None or self._last_position + 1 >= self.total_pages:
                 return
         if self.total_pages is not None and self._last_position + 1 > self.total_pages:
             if self._pass_nulls or self._repeats:
-                self.problems.append('%s announced %s but records came on %d%s: with a wrong page count, %s.'
-                                     % (where, _plural(self.total_pages, 'page'), self._last_position + 1, nulls,
-                                        'the null page may have lost records' if self._pass_nulls else 'repeated records hide others'))
+                self.problems.append(
+                    '%s announced %s but records came on %d%s: with a wrong page count, %s.'
+                    % (
+                        where,
+                        _plural(self.total_pages, 'page'),
+                        self._last_position + 1,
+                        nulls,
+                        'the null page may have lost records' if self._pass_nulls else 'repeated records hide others',
+                    )
+                )
             else:
-                self.notes.append('%s announced %s but records came on %d, and pages ended with a short or empty one: '
-                                  'the page count was low.' % (where, _plural(self.total_pages, 'page'), self._last_position + 1))
+                self.notes.append(
+                    '%s announced %s but records came on %d, and pages ended with a short or empty one: '
+                    'the page count was low.' % (where, _plural(self.total_pages, 'page'), self._last_position + 1)
+                )
             return
         if self.total_pages is not None and self._last_position + 1 < self.total_pages:
-            self.problems.append('%s announced %s but only %d came with records%s.'
-                                 % (where, _plural(self.total_pages, 'page'), self._last_position + 1, nulls))
+            self.problems.append(
+                '%s announced %s but only %d came with records%s.' % (where, _plural(self.total_pages, 'page'), self._last_position + 1, nulls)
+            )
             return
         if self._repeats:
-            self.problems.append('%s repeated %d records on other pages and announced no total: the order is not stable '
-                                 'between pages, so records may be missing.' % (where, self._repeats))
+            self.problems.append(
+                '%s repeated %d records on other pages and announced no total: the order is not stable '
+                'between pages, so records may be missing.' % (where, self._repeats)
+            )
             return
         if self.total_pages is None:
-            self.notes.append('%s announced no total; the list ended with a %s after %s.'
-                              % (where, self.stop_reason, _plural(pages, 'page')))
+            self.notes.append('%s announced no total; the list ended with a %s after %s.' % (where, self.stop_reason, _plural(pages, 'page')))
 
     @property
     def complete(self):
@@ -539,8 +586,7 @@ class Pager(object):
     one takes.
     """
 
-    def __init__(self, fetch_page, id_key, page_size, max_items=None, warn=None, where='the list', concurrency=1,
-                 on_error=None):
+    def __init__(self, fetch_page, id_key, page_size, max_items=None, warn=None, where='the list', concurrency=1, on_error=None):
         self.fetch_page = fetch_page
         self.on_error = on_error
         self.where = where

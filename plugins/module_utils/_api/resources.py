@@ -6,6 +6,7 @@ filters, and the sub-account permission the error messages name when the gateway
 answers code 210."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 try:
@@ -13,8 +14,7 @@ try:
 except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore[attr-defined,no-redef]
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import filters
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields, filters
 
 
 class ListResource(object):
@@ -39,22 +39,62 @@ class ListResource(object):
 
 
 # Permission names come from the old-format gov/fin pages (wbd-api.md section 0) and may be dated.
-DETECTIONS = ListResource('/api/v1/detections', 'GetWebshell', 'SearchWebshell', 'detectionId',
-                          fields.DETECTION, filters.DETECTION, permission='View/getWebShellEvents',
-                          objects_op='GetWebshellSuspiciousObject')
-EXCEPTED_DETECTIONS = ListResource('/api/v1/exceptions', 'GetExceptedWebshell', 'SearchExceptedWebshell', 'detectionId',
-                                   fields.DETECTION, filters.DETECTION, permission='the View permission for excepted detections',
-                                   objects_op='GetExceptedWebshellSuspiciousObject')
-EXCEPTION_RULES = ListResource('/api/v1/exception-rules', 'GetExceptionRule', 'SearchExceptionRule', 'exceptedRuleId',
-                               fields.EXCEPTION_RULE, filters.EXCEPTION_RULE, permission='the View permission for exception rules')
-DELETED_EXCEPTION_RULES = ListResource('/api/v1/deleted-exception-rules', 'GetDeletedExceptionRule', 'SearchDeletedExceptionRule',
-                                       'exceptedRuleId', fields.EXCEPTION_RULE, filters.DELETED_EXCEPTION_RULE,
-                                       permission='the View permission for exception rules')
-DETECTION_TARGETS = ListResource('/api/v1/servers', 'GetDetectionTarget', 'SearchDetectionTarget', 'instanceNo',
-                                 fields.DETECTION_TARGET, filters.DETECTION_TARGET,
-                                 permission='the View permission for detection settings')
-QUARANTINES = ListResource('/api/v1/quarantines', 'GetQuarantine', 'SearchQuarantine', 'suspicionFileId',
-                           fields.SUSPICIOUS_OBJECT, filters.QUARANTINE, permission='the View permission for quarantines')
+DETECTIONS = ListResource(
+    '/api/v1/detections',
+    'GetWebshell',
+    'SearchWebshell',
+    'detectionId',
+    fields.DETECTION,
+    filters.DETECTION,
+    permission='View/getWebShellEvents',
+    objects_op='GetWebshellSuspiciousObject',
+)
+EXCEPTED_DETECTIONS = ListResource(
+    '/api/v1/exceptions',
+    'GetExceptedWebshell',
+    'SearchExceptedWebshell',
+    'detectionId',
+    fields.DETECTION,
+    filters.DETECTION,
+    permission='the View permission for excepted detections',
+    objects_op='GetExceptedWebshellSuspiciousObject',
+)
+EXCEPTION_RULES = ListResource(
+    '/api/v1/exception-rules',
+    'GetExceptionRule',
+    'SearchExceptionRule',
+    'exceptedRuleId',
+    fields.EXCEPTION_RULE,
+    filters.EXCEPTION_RULE,
+    permission='the View permission for exception rules',
+)
+DELETED_EXCEPTION_RULES = ListResource(
+    '/api/v1/deleted-exception-rules',
+    'GetDeletedExceptionRule',
+    'SearchDeletedExceptionRule',
+    'exceptedRuleId',
+    fields.EXCEPTION_RULE,
+    filters.DELETED_EXCEPTION_RULE,
+    permission='the View permission for exception rules',
+)
+DETECTION_TARGETS = ListResource(
+    '/api/v1/servers',
+    'GetDetectionTarget',
+    'SearchDetectionTarget',
+    'instanceNo',
+    fields.DETECTION_TARGET,
+    filters.DETECTION_TARGET,
+    permission='the View permission for detection settings',
+)
+QUARANTINES = ListResource(
+    '/api/v1/quarantines',
+    'GetQuarantine',
+    'SearchQuarantine',
+    'suspicionFileId',
+    fields.SUSPICIOUS_OBJECT,
+    filters.QUARANTINE,
+    permission='the View permission for quarantines',
+)
 
 NOTIFICATION_INTERVAL_PATH = '/api/v1/alarm/interval'
 NOTIFICATION_INTERVAL_OP = 'GetNotificationInterval'

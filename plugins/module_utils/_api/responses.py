@@ -10,6 +10,7 @@ with ``success: false``. Dispatch on the HTTP status first, because the codes co
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import calendar
@@ -19,7 +20,6 @@ import re
 import threading
 
 from ansible.module_utils.common.warnings import warn as module_warn
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import (
     WbdApiError,
     WbdAuthError,
@@ -37,8 +37,11 @@ _TITLE = re.compile(rb'<title[^>]*>(.*?)</title>', re.I | re.S)
 _SURROGATE_ESCAPE = re.compile(r'\\u[dD][89a-fA-F]')
 _LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 # What web servers answer when a plain-HTTP request reaches their HTTPS port: nginx, Apache httpd, Go net/http.
-_PLAIN_HTTP_TO_TLS_PORT = re.compile(rb'plain HTTP request was sent to HTTPS port|speaking plain HTTP to an SSL-enabled server|'
-                                     rb'sent an HTTP request to an HTTPS server', re.I)
+_PLAIN_HTTP_TO_TLS_PORT = re.compile(
+    rb'plain HTTP request was sent to HTTPS port|speaking plain HTTP to an SSL-enabled server|'
+    rb'sent an HTTP request to an HTTPS server',
+    re.I,
+)
 # Every operation path starts with it. Older NCP API pages give it as part of the base URL
 # ("https://wbd.apigw.ntruss.com/api/v1/" and paths like GET /detections), newer ones as part of each path
 # (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector): the same wire path.
@@ -131,13 +134,14 @@ def _clock_hint(headers, request):
     """Say how far off the local clock is when the gateway's Date header shows it."""
     server_now = _server_time(headers)
     if server_now is None or request.signed_at is None:
-        return ('make sure this machine\'s clock is within 5 minutes of the real time (NTP), '
-                'because the gateway rejects requests signed more than 5 minutes off')
+        return 'make sure this machine\'s clock is within 5 minutes of the real time (NTP), because the gateway rejects requests signed more than 5 minutes off'
     skew = request.signed_at - server_now
     if abs(skew) < CLOCK_TOLERANCE_S:
         return 'the clock looks fine (within %d s of the API\'s), so the key pair is the likely cause' % abs(skew)
-    return ('this machine\'s clock is %d minutes %s the API\'s; the gateway accepts at most 5 minutes: '
-            'synchronise the clock (NTP) and run again') % (round(abs(skew) / 60.0), 'ahead of' if skew > 0 else 'behind')
+    return ('this machine\'s clock is %d minutes %s the API\'s; the gateway accepts at most 5 minutes: synchronise the clock (NTP) and run again') % (
+        round(abs(skew) / 60.0),
+        'ahead of' if skew > 0 else 'behind',
+    )
 
 
 def _key_check(request):
@@ -150,11 +154,12 @@ def _key_check(request):
 def _not_found_hint(request):
     """A 404 from the gateway means no such operation path: usually the endpoint's own path is in the way."""
     uri = request.uri.split('?', 1)[0]
-    prefix = uri[:max(uri.rfind(API_PREFIX + '/'), 0)]  # the operation path is the last /api/v1/...
+    prefix = uri[: max(uri.rfind(API_PREFIX + '/'), 0)]  # the operation path is the last /api/v1/...
     if prefix:
-        return ('the endpoint\'s path %s is put before every operation path (%s/...); set endpoint to the API\'s base URL '
-                'such as https://wbd.apigw.ntruss.com, with a path only when a proxy serves the API under it'
-                % (clean_text(prefix, 80), API_PREFIX))
+        return (
+            'the endpoint\'s path %s is put before every operation path (%s/...); set endpoint to the API\'s base URL '
+            'such as https://wbd.apigw.ntruss.com, with a path only when a proxy serves the API under it' % (clean_text(prefix, 80), API_PREFIX)
+        )
     return 'the endpoint does not serve this WBD operation: check that endpoint/site point at the WBD API'
 
 
@@ -170,29 +175,41 @@ def gateway_error(status, headers, body, request):
         return WbdPermissionError(
             'Permission denied: %s. The access key is valid but may not call this operation; grant the sub-account '
             'the Webshell Behavior Detector permission for it%s, or use another key%s.' % (where, perm, source),
-            status=status, code=code)
+            status=status,
+            code=code,
+        )
     if status == 401:
         return WbdAuthError(
             'Authentication failed: %s. The access key is unknown or the signature does not match: %s; %s.'
             % (where, _key_check(request), _clock_hint(headers, request)),
-            status=status, code=code)
+            status=status,
+            code=code,
+        )
     if status == 400 and body and _PLAIN_HTTP_TO_TLS_PORT.search(body[:65536]):
-        err = WbdConnectionError('Protocol mismatch: %s. The endpoint speaks HTTPS but was sent plain HTTP: use https:// in '
-                                 'endpoint, or the port that serves plain HTTP.' % where, status=status, code=code)
+        err = WbdConnectionError(
+            'Protocol mismatch: %s. The endpoint speaks HTTPS but was sent plain HTTP: use https:// in endpoint, or the port that serves plain HTTP.' % where,
+            status=status,
+            code=code,
+        )
         err.retryable = False  # the same port answers the same way every time
         return err
     if status == 429:
-        return WbdRateLimitError('Rate limit exceeded: %s. Lower the request rate (fewer parallel jobs) or raise retries.' % where,
-                                 status=status, code=code, retry_after=retry_after)
+        return WbdRateLimitError(
+            'Rate limit exceeded: %s. Lower the request rate (fewer parallel jobs) or raise retries.' % where, status=status, code=code, retry_after=retry_after
+        )
     if status == 403:
         return WbdPermissionError('Forbidden: %s. Check the key\'s permissions and the endpoint.' % where, status=status, code=code)
     if 300 <= status < 400:
         location = clean_text(_header(headers, 'Location') or 'nowhere', 120)
-        return WbdGatewayError('Unexpected redirect: %s, to %s. The endpoint is not the WBD API; check the endpoint and site options.'
-                               % (where, location), status=status, code=code)
+        return WbdGatewayError(
+            'Unexpected redirect: %s, to %s. The endpoint is not the WBD API; check the endpoint and site options.' % (where, location),
+            status=status,
+            code=code,
+        )
     if status >= 500:
-        return WbdGatewayError('Gateway error: %s. The API or its gateway is failing; try again later.' % where,
-                               status=status, code=code, retry_after=retry_after)
+        return WbdGatewayError(
+            'Gateway error: %s. The API or its gateway is failing; try again later.' % where, status=status, code=code, retry_after=retry_after
+        )
     if status == 404:
         return WbdGatewayError('Not found: %s; %s.' % (where, _not_found_hint(request)), status=status, code=code)
     return WbdGatewayError('Request refused: %s. Check the endpoint, site and module options.' % where, status=status, code=code)
@@ -229,31 +246,48 @@ def _decode_envelope(status, headers, body, request):
     except RecursionError:
         raise WbdMalformedResponseError(
             'Malformed answer: WBD API %s answered HTTP %d with JSON nested too deeply to read (%d bytes); no WBD answer '
-            'looks like that, so check that endpoint/site point at the WBD API.' % (request, status, len(body)), status=status)
+            'looks like that, so check that endpoint/site point at the WBD API.' % (request, status, len(body)),
+            status=status,
+        )
     except ValueError as exc:
         looks_like_json = body.lstrip()[:1] in (b'{', b'[')
         err = WbdMalformedResponseError(
-            'Malformed answer: WBD API %s answered HTTP %d (%s) with %s that is not valid JSON (%s)%s.' % (
-                request, status, content_type, _snippet(body) if not looks_like_json else '%d bytes' % len(body),
+            'Malformed answer: WBD API %s answered HTTP %d (%s) with %s that is not valid JSON (%s)%s.'
+            % (
+                request,
+                status,
+                content_type,
+                _snippet(body) if not looks_like_json else '%d bytes' % len(body),
                 clean_text(exc, 80),
-                '; the answer looks cut off' if looks_like_json else
-                '; check that endpoint/site point at the WBD API and not at a proxy or a login page'),
-            status=status)
+                '; the answer looks cut off' if looks_like_json else '; check that endpoint/site point at the WBD API and not at a proxy or a login page',
+            ),
+            status=status,
+        )
         err.retryable = looks_like_json  # a cut-off body is usually transient, an HTML page is not
         raise err
     if not isinstance(envelope, dict) or 'success' not in envelope:
         raise WbdMalformedResponseError(
             'Malformed answer: WBD API %s answered HTTP %d with JSON that is not a WBD envelope (no "success" field); '
-            'check that endpoint/site point at the WBD API.' % (request, status), status=status)
+            'check that endpoint/site point at the WBD API.' % (request, status),
+            status=status,
+        )
     if _SURROGATE_ESCAPE.search(text):  # only then can a lone surrogate be in the decoded envelope
         found = []
         envelope = _scrub_surrogates(envelope, found)
         if found:
-            WARN_ONCE('lone-surrogate', 'The WBD API sent text with unpaired UTF-16 surrogate escapes (first in the answer to %s): '
-                      'they were replaced with the replacement character U+FFFD and every record was kept.' % (request,), request.warn)
+            WARN_ONCE(
+                'lone-surrogate',
+                'The WBD API sent text with unpaired UTF-16 surrogate escapes (first in the answer to %s): '
+                'they were replaced with the replacement character U+FFFD and every record was kept.' % (request,),
+                request.warn,
+            )
     if replaced:
-        WARN_ONCE('invalid-utf8', 'The WBD API sent text that is not valid UTF-8 (first in the answer to %s): the invalid bytes '
-                  'were replaced with the replacement character U+FFFD and every record was kept.' % (request,), request.warn)
+        WARN_ONCE(
+            'invalid-utf8',
+            'The WBD API sent text that is not valid UTF-8 (first in the answer to %s): the invalid bytes '
+            'were replaced with the replacement character U+FFFD and every record was kept.' % (request,),
+            request.warn,
+        )
     return envelope
 
 
@@ -267,10 +301,10 @@ def parse_response(status, headers, body, request):
         message = clean_text(envelope.get('message') or 'no message')
         hint = 'the request reached WBD but was refused; check the options (filters, IDs, page size)'
         if code == '400' and 'platform' in message.lower():
-            hint = ('the X-NCP-USE_PLATFORM_TYPE header did not arrive; a proxy between this machine and the API '
-                    'may drop headers whose names contain an underscore')
+            hint = (
+                'the X-NCP-USE_PLATFORM_TYPE header did not arrive; a proxy between this machine and the API may drop headers whose names contain an underscore'
+            )
         raise WbdApiError('WBD API error: %s failed with code %s (%s); %s.' % (request, code, message, hint), status=status, code=code)
     if 'result' not in envelope:
-        raise WbdMalformedResponseError('Malformed answer: WBD API %s answered success without a "result" field.'
-                                        % request, status=status)
+        raise WbdMalformedResponseError('Malformed answer: WBD API %s answered success without a "result" field.' % request, status=status)
     return envelope['result']

@@ -9,6 +9,7 @@ server's Retry-After wins when it is given.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import calendar
@@ -42,7 +43,7 @@ def parse_retry_after(value, now=None):
 
 def backoff_delay(attempt, rng, base=BACKOFF_BASE, cap=BACKOFF_CAP):
     """Full-jitter delay before retry number ``attempt`` (0 for the first retry)."""
-    return rng.uniform(0, min(cap, base * (2 ** attempt)))
+    return rng.uniform(0, min(cap, base * (2**attempt)))
 
 
 def next_delay(attempt, retries, elapsed, deadline, rng, retry_after=None):

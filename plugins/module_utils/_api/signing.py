@@ -9,6 +9,7 @@ host root, plus "?" and the query only when there is a query.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import base64

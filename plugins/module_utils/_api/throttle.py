@@ -12,6 +12,7 @@ multiplicative decrease, as TCP does).
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import threading

@@ -4,6 +4,7 @@
 """The collection version, in one place (a unit test keeps it equal to galaxy.yml)."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 COLLECTION_VERSION = '1.0.0'

@@ -13,12 +13,17 @@ their completeness and the clock.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit import rules as audit_rules
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields as wbd_fields
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8601
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import parse_time
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.version import COLLECTION_VERSION
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit import rules as audit_rules
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
     DEFAULT_MATCH_KEYS,
     HostIndex,
@@ -31,11 +36,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     is_active,
     rule_summary,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8601
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import parse_time
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import SCHEMA_VERSION, SEVERITIES, content_digest, scrub_surrogates
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.version import COLLECTION_VERSION
 
 GENERATOR = 'ncloud.wbd.webshell_audit'
 DEFAULT_POLICY = {
@@ -48,15 +49,32 @@ DEFAULT_POLICY = {
     'fail_on_unreviewed': False,
 }
 DETECTION_FIELDS = (
-    'detection_id', 'detect_time', 'detect_time_iso', 'action_status',
-    'instance_no', 'server_name', 'host_name', 'private_ip', 'container_name',
-    'process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor',
-    'command', 'memo',
+    'detection_id',
+    'detect_time',
+    'detect_time_iso',
+    'action_status',
+    'instance_no',
+    'server_name',
+    'host_name',
+    'private_ip',
+    'container_name',
+    'process_name',
+    'process_arg',
+    'executor',
+    'parent_process_name',
+    'parent_process_arg',
+    'parent_executor',
+    'command',
+    'memo',
 )
 # The lists the audit reads, in the order the record and its problems name them.
 LISTS = ('detection_targets', 'detections', 'exception_rules', 'excepted_detections')
-LIST_WORDS = {'detection_targets': 'detection target list', 'detections': 'detection list',
-              'exception_rules': 'exception rule list', 'excepted_detections': 'excepted detection list'}
+LIST_WORDS = {
+    'detection_targets': 'detection target list',
+    'detections': 'detection list',
+    'exception_rules': 'exception rule list',
+    'excepted_detections': 'excepted detection list',
+}
 PROBLEM_KINDS = ('incomplete_list', 'ambiguous_match', 'unreadable_time', 'implausible_time', 'filter_disagrees')
 STATUSES = ('unprotected', 'unreviewed', 'unknown', 'compliant')
 # Detection IDs named in one problem's evidence at most (the count is always whole).
@@ -88,7 +106,7 @@ def _short(text):
     """Attacker-controlled text for a sentence: one line, no control characters (reasons reach terminals and
     AWX logs verbatim in failure messages, where an escape sequence could rewrite the screen), cut when long."""
     text = _CONTROL.sub('\ufffd', ' '.join(('%s' % (text,)).split())) if text is not None else ''
-    return text if len(text) <= REASON_TEXT_MAX else text[:REASON_TEXT_MAX - 1] + '\u2026'
+    return text if len(text) <= REASON_TEXT_MAX else text[: REASON_TEXT_MAX - 1] + '\u2026'
 
 
 def _plural(count, word):
@@ -151,8 +169,9 @@ def trim_detection(detection):
     """The detection as the record keeps it: the evidence fields, without the API's bookkeeping."""
     out = dict((f, detection.get(f)) for f in DETECTION_FIELDS)
     out['suspicion_files'] = _files(detection)
-    out['suspicion_ips'] = [{'suspicion_ip': i.get('suspicion_ip'), 'country': i.get('country')}
-                            for i in detection.get('suspicion_ips') or [] if isinstance(i, dict)]
+    out['suspicion_ips'] = [
+        {'suspicion_ip': i.get('suspicion_ip'), 'country': i.get('country')} for i in detection.get('suspicion_ips') or [] if isinstance(i, dict)
+    ]
     out['max_weight'] = max([_weight(f['weight']) for f in out['suspicion_files']] or [0])
     return out
 
@@ -199,9 +218,19 @@ class Findings(object):
         self.items = []
 
     def add(self, fid, kind, severity, message, scope='account', host=None, subject=None, rule_id=None, detection_id=None):
-        self.items.append({'id': fid, 'scope': scope, 'host': host, 'severity': severity, 'kind': kind,
-                           'subject': subject if subject is not None else host, 'message': message,
-                           'rule_id': rule_id, 'detection_id': detection_id})
+        self.items.append(
+            {
+                'id': fid,
+                'scope': scope,
+                'host': host,
+                'severity': severity,
+                'kind': kind,
+                'subject': subject if subject is not None else host,
+                'message': message,
+                'rule_id': rule_id,
+                'detection_id': detection_id,
+            }
+        )
 
     def sorted(self):
         rank = dict((s, n) for n, s in enumerate(SEVERITIES))
@@ -218,9 +247,14 @@ def _rule_findings(findings, rules, policy):
         label = _rule_label(rule)
         if not is_active(rule):
             if rule.get('disabled'):
-                findings.add('rule/%s/rule_disabled' % rid, 'rule_disabled', 'low',
-                             '%s is disabled: it silences nothing; delete it or enable it on purpose.' % label,
-                             subject=label, rule_id=rid)
+                findings.add(
+                    'rule/%s/rule_disabled' % rid,
+                    'rule_disabled',
+                    'low',
+                    '%s is disabled: it silences nothing; delete it or enable it on purpose.' % label,
+                    subject=label,
+                    rule_id=rid,
+                )
             continue
         compared = compared_fields(rule)
         target = rule.get('except_target_type')
@@ -228,23 +262,44 @@ def _rule_findings(findings, rules, policy):
         if empty:
             # The audit counts it as covering nothing; the over-broad check below still rates its broadest reading
             # (compared_fields leaves the empty conditions out), since the service may read them as matching anything.
-            findings.add('rule/%s/ambiguous_rule' % rid, 'ambiguous_rule', 'high',
-                         '%s compares %s with no value (null or empty): what such a condition matches is not defined, so '
-                         'the audit counts the rule as covering no detection (the service may apply it to every one); '
-                         'give the value or set the condition to NOT_USE.' % (label, ', '.join(empty)), subject=label, rule_id=rid)
+            findings.add(
+                'rule/%s/ambiguous_rule' % rid,
+                'ambiguous_rule',
+                'high',
+                '%s compares %s with no value (null or empty): what such a condition matches is not defined, so '
+                'the audit counts the rule as covering no detection (the service may apply it to every one); '
+                'give the value or set the condition to NOT_USE.' % (label, ', '.join(empty)),
+                subject=label,
+                rule_id=rid,
+            )
         if compared == 0:
-            findings.add('rule/%s/overbroad_rule' % rid, 'overbroad_rule', 'high',
-                         '%s compares no field (all six conditions NOT_USE): it silences every behaviour on its target '
-                         '(%s %s).' % (label, target, _short(rule.get('except_target_name') or rule.get('except_target') or 'every server')),
-                         subject=label, rule_id=rid)
+            findings.add(
+                'rule/%s/overbroad_rule' % rid,
+                'overbroad_rule',
+                'high',
+                '%s compares no field (all six conditions NOT_USE): it silences every behaviour on its target '
+                '(%s %s).' % (label, target, _short(rule.get('except_target_name') or rule.get('except_target') or 'every server')),
+                subject=label,
+                rule_id=rid,
+            )
         elif target == 'everyServer' and compared <= policy['broad_rule_max_conditions']:
-            findings.add('rule/%s/overbroad_rule' % rid, 'overbroad_rule', 'medium',
-                         '%s applies to every server and compares only %s.' % (label, _plural(compared, 'field')),
-                         subject=label, rule_id=rid)
+            findings.add(
+                'rule/%s/overbroad_rule' % rid,
+                'overbroad_rule',
+                'medium',
+                '%s applies to every server and compares only %s.' % (label, _plural(compared, 'field')),
+                subject=label,
+                rule_id=rid,
+            )
         if rule.get('group_is_deleted'):
-            findings.add('rule/%s/rule_group_deleted' % rid, 'rule_group_deleted', 'medium',
-                         "%s targets server group '%s', which was deleted." % (label, _short(rule.get('except_target_name') or rule.get('except_target'))),
-                         subject=label, rule_id=rid)
+            findings.add(
+                'rule/%s/rule_group_deleted' % rid,
+                'rule_group_deleted',
+                'medium',
+                "%s targets server group '%s', which was deleted." % (label, _short(rule.get('except_target_name') or rule.get('except_target'))),
+                subject=label,
+                rule_id=rid,
+            )
 
 
 def _detection_findings(findings, detection, policy):
@@ -254,14 +309,26 @@ def _detection_findings(findings, detection, policy):
     heavy = [f for f in detection['suspicion_files'] if _weight(f['weight']) >= policy['high_weight']]
     if heavy:
         files = ', '.join('%s: %s' % (_short(f['file_origin_name']), f['weight']) for f in heavy)
-        findings.add('detection/%s/high_weight_file' % did, 'high_weight_file', 'high' if detection['unreviewed'] else 'medium',
-                     '%s has %s weighing %d or more (%s).' % (label, _plural(len(heavy), 'suspicion file'), policy['high_weight'], files),
-                     subject=label, host=detection.get('host'), detection_id=did)
+        findings.add(
+            'detection/%s/high_weight_file' % did,
+            'high_weight_file',
+            'high' if detection['unreviewed'] else 'medium',
+            '%s has %s weighing %d or more (%s).' % (label, _plural(len(heavy), 'suspicion file'), policy['high_weight'], files),
+            subject=label,
+            host=detection.get('host'),
+            detection_id=did,
+        )
     for number, item in enumerate(detection['suspicion_files']):
         if item.get('hash_scan_result') == 'malware' and not item.get('quarantined'):
-            findings.add('detection/%s/malware_not_quarantined/%d' % (did, number), 'malware_not_quarantined', 'critical',
-                         '%s: the hash scan calls %s malware and it is not quarantined.' % (label, _short(item['file_origin_name'])),
-                         subject=label, host=detection.get('host'), detection_id=did)
+            findings.add(
+                'detection/%s/malware_not_quarantined/%d' % (did, number),
+                'malware_not_quarantined',
+                'critical',
+                '%s: the hash scan calls %s malware and it is not quarantined.' % (label, _short(item['file_origin_name'])),
+                subject=label,
+                host=detection.get('host'),
+                detection_id=did,
+            )
 
 
 def _since(lookback):
@@ -290,42 +357,80 @@ def _host_reasons(findings, name, entry, policy, doubt):
     """The host's findings; ``doubt``: what its verdict depends on ({'shares', 'lists', 'times', 'status'})."""
     target = entry['target']
     if doubt['shares']:
-        findings.add('host/%s/ambiguous_match' % name, 'ambiguous_match', 'high',
-                     'ambiguous match: %s; the audit cannot tell which host they belong to, so this verdict is unknown. '
-                     'Give each host a match value of its own (webshell_audit_instance_no is unique per server).'
-                     % _shares_text(doubt['shares']), scope='host', host=name)
+        findings.add(
+            'host/%s/ambiguous_match' % name,
+            'ambiguous_match',
+            'high',
+            'ambiguous match: %s; the audit cannot tell which host they belong to, so this verdict is unknown. '
+            'Give each host a match value of its own (webshell_audit_instance_no is unique per server).' % _shares_text(doubt['shares']),
+            scope='host',
+            host=name,
+        )
     if target is None and doubt['status'] == 'unprotected':
-        findings.add('host/%s/not_registered' % name, 'not_registered', 'high',
-                     'not registered as a WBD detection target (no target matched by %s).' % ', '.join(policy['match_keys']),
-                     scope='host', host=name)
+        findings.add(
+            'host/%s/not_registered' % name,
+            'not_registered',
+            'high',
+            'not registered as a WBD detection target (no target matched by %s).' % ', '.join(policy['match_keys']),
+            scope='host',
+            host=name,
+        )
     elif target is not None and target.get('agent_status') != 'enable':
-        findings.add('host/%s/agent_not_enabled' % name, 'agent_not_enabled', 'high',
-                     "agent status is '%s' on detection target %s (instance %s); only an enabled agent detects."
-                     % (_short(target.get('agent_status')), _short(target.get('server_name')), target.get('instance_no')),
-                     scope='host', host=name)
+        findings.add(
+            'host/%s/agent_not_enabled' % name,
+            'agent_not_enabled',
+            'high',
+            "agent status is '%s' on detection target %s (instance %s); only an enabled agent detects."
+            % (_short(target.get('agent_status')), _short(target.get('server_name')), target.get('instance_no')),
+            scope='host',
+            host=name,
+        )
     unreviewed = [d for d in entry['detections'] if d['unreviewed']]
     if unreviewed:
         newest = unreviewed[0]
-        findings.add('host/%s/unreviewed_detections' % name, 'unreviewed_detections', 'high',
-                     '%s %s not covered by an active exception rule (newest %s: %s).'
-                     % (_plural(len(unreviewed), 'unconfirmed detection'), _since(policy['lookback']), newest.get('detect_time_iso'),
-                        _short(newest.get('process_name'))),
-                     scope='host', host=name)
+        findings.add(
+            'host/%s/unreviewed_detections' % name,
+            'unreviewed_detections',
+            'high',
+            '%s %s not covered by an active exception rule (newest %s: %s).'
+            % (
+                _plural(len(unreviewed), 'unconfirmed detection'),
+                _since(policy['lookback']),
+                newest.get('detect_time_iso'),
+                _short(newest.get('process_name')),
+            ),
+            scope='host',
+            host=name,
+        )
     if doubt['times']:
         shown = ', '.join('%s (%s)' % (d['detection_id'], _short(d['time_problem'])) for d in doubt['times'][:3])
-        findings.add('host/%s/time_problem' % name, 'time_problem', 'high',
-                     '%s with an unreadable or implausible time: %s%s; kept and judged as in the window, but where it '
-                     'falls is not known.' % (_plural(len(doubt['times']), 'detection'), shown,
-                                              ' and %d more' % (len(doubt['times']) - 3) if len(doubt['times']) > 3 else ''),
-                     scope='host', host=name)
+        findings.add(
+            'host/%s/time_problem' % name,
+            'time_problem',
+            'high',
+            '%s with an unreadable or implausible time: %s%s; kept and judged as in the window, but where it '
+            'falls is not known.'
+            % (_plural(len(doubt['times']), 'detection'), shown, ' and %d more' % (len(doubt['times']) - 3) if len(doubt['times']) > 3 else ''),
+            scope='host',
+            host=name,
+        )
     if doubt['status'] == 'unknown' and (doubt['lists'] or doubt['disagrees']):
-        missing = 'no detection target matched, and the host may be registered' if target is None and 'detection_targets' in doubt['lists'] \
+        missing = (
+            'no detection target matched, and the host may be registered'
+            if target is None and 'detection_targets' in doubt['lists']
             else 'a record missing from it could change this verdict'
+        )
         why = ['the %s %s incomplete' % (_list_words(doubt['lists']), 'is' if len(doubt['lists']) == 1 else 'are')] if doubt['lists'] else []
         if doubt['disagrees']:
             why.append("the server's detection search returned detections from before the window it was asked for")
-        findings.add('host/%s/incomplete_data' % name, 'incomplete_data', 'high',
-                     'verdict unknown: %s (see completeness); %s.' % (' and '.join(why), missing), scope='host', host=name)
+        findings.add(
+            'host/%s/incomplete_data' % name,
+            'incomplete_data',
+            'high',
+            'verdict unknown: %s (see completeness); %s.' % (' and '.join(why), missing),
+            scope='host',
+            host=name,
+        )
 
 
 def host_status(entry, doubt, incomplete):
@@ -358,10 +463,14 @@ def server_findings(findings, unmatched):
         by_server.setdefault('%s' % detection.get('instance_no'), []).append(detection)
     for instance, items in sorted(by_server.items()):
         label = 'server %s (instance %s)' % (_short(items[0].get('server_name') or items[0].get('host_name')), instance)
-        findings.add('server/%s/unmatched_detections' % instance, 'unmatched_detections', 'medium',
-                     '%s in the window on %s, which no inventory host matches (%s unconfirmed).'
-                     % (_plural(len(items), 'detection'), label, sum(1 for d in items if d.get('action_status') != 'confirmed')),
-                     subject=label)
+        findings.add(
+            'server/%s/unmatched_detections' % instance,
+            'unmatched_detections',
+            'medium',
+            '%s in the window on %s, which no inventory host matches (%s unconfirmed).'
+            % (_plural(len(items), 'detection'), label, sum(1 for d in items if d.get('action_status') != 'confirmed')),
+            subject=label,
+        )
 
 
 def _incomplete(lists):
@@ -392,33 +501,62 @@ def completeness_problems(lists, entries, placed, ambiguities, window_start_iso)
             continue
         hosts = sorted(h for h, e in entries.items() if 'incomplete_list' in e['doubts'])
         why = '; '.join('%s' % p for p in evidence.get('problems') or []) or 'it says it is not complete'
-        problems.append({'kind': 'incomplete_list', 'hosts': hosts, 'evidence': dict(evidence, list=name),
-                         'message': '%s %s is incomplete: %s. Verdicts that depend on it are unknown (hosts: %s).'
-                                    % (evidence.get('operation') or name, LIST_WORDS[name], _short(why), _names(hosts))})
+        problems.append(
+            {
+                'kind': 'incomplete_list',
+                'hosts': hosts,
+                'evidence': dict(evidence, list=name),
+                'message': '%s %s is incomplete: %s. Verdicts that depend on it are unknown (hosts: %s).'
+                % (evidence.get('operation') or name, LIST_WORDS[name], _short(why), _names(hosts)),
+            }
+        )
     for group in ambiguities:
-        problems.append({'kind': 'ambiguous_match', 'hosts': list(group['hosts']), 'evidence': dict(group),
-                         'message': 'ambiguous match: %s; their verdicts are unknown. Give each host a match value of its '
-                                    'own (webshell_audit_instance_no is unique per server).' % _shares_text([group])})
+        problems.append(
+            {
+                'kind': 'ambiguous_match',
+                'hosts': list(group['hosts']),
+                'evidence': dict(group),
+                'message': 'ambiguous match: %s; their verdicts are unknown. Give each host a match value of its '
+                'own (webshell_audit_instance_no is unique per server).' % _shares_text([group]),
+            }
+        )
     for kind, words in (('unreadable_time', 'unreadable'), ('implausible_time', 'implausible')):
         found = [d for d in placed if d.get('time_problem') and time_kind(d) == kind]
         if found:
             hosts = sorted(set(h for d in found for h in [d.get('host')] + list(d.get('ambiguous_hosts') or []) if h))
             shown = ', '.join('%s (%s)' % (d['detection_id'], _short(d['time_problem'])) for d in found[:3])
-            problems.append({'kind': kind, 'hosts': hosts, 'evidence': _ids(found),
-                             'message': '%s %s an %s time: %s%s; each is kept and judged as in the window, and its '
-                                        'host\'s verdict is unknown unless it is unprotected or unreviewed (hosts: %s).'
-                                        % (_plural(len(found), 'detection'), 'has' if len(found) == 1 else 'have', words, shown,
-                                           ' and %d more' % (len(found) - 3) if len(found) > 3 else '', _names(hosts))})
+            problems.append(
+                {
+                    'kind': kind,
+                    'hosts': hosts,
+                    'evidence': _ids(found),
+                    'message': '%s %s an %s time: %s%s; each is kept and judged as in the window, and its '
+                    'host\'s verdict is unknown unless it is unprotected or unreviewed (hosts: %s).'
+                    % (
+                        _plural(len(found), 'detection'),
+                        'has' if len(found) == 1 else 'have',
+                        words,
+                        shown,
+                        ' and %d more' % (len(found) - 3) if len(found) > 3 else '',
+                        _names(hosts),
+                    ),
+                }
+            )
     early = [d for d in placed if d.get('before_window')]
     if early:
         hosts = sorted(h for h, e in entries.items() if 'filter_disagrees' in e['doubts'])
-        evidence = dict(_ids(early), window_start_iso=window_start_iso,
-                        earliest_iso=min(early, key=lambda d: d['detect_time']).get('detect_time_iso'))
-        problems.append({'kind': 'filter_disagrees', 'hosts': hosts, 'evidence': evidence,
-                         'message': 'the detection search asked for detections since %s but the server returned %s from '
-                                    'before it (earliest %s): its time filter and its times disagree, so the detection list '
-                                    'cannot be trusted whole. They are kept and judged (hosts: %s).'
-                                    % (window_start_iso, _plural(len(early), 'detection'), evidence['earliest_iso'], _names(hosts))})
+        evidence = dict(_ids(early), window_start_iso=window_start_iso, earliest_iso=min(early, key=lambda d: d['detect_time']).get('detect_time_iso'))
+        problems.append(
+            {
+                'kind': 'filter_disagrees',
+                'hosts': hosts,
+                'evidence': evidence,
+                'message': 'the detection search asked for detections since %s but the server returned %s from '
+                'before it (earliest %s): its time filter and its times disagree, so the detection list '
+                'cannot be trusted whole. They are kept and judged (hosts: %s).'
+                % (window_start_iso, _plural(len(early), 'detection'), evidence['earliest_iso'], _names(hosts)),
+            }
+        )
     return problems
 
 
@@ -430,8 +568,12 @@ def completeness_section(lists, problems):
 def scope_section(outside):
     """``scope``: the servers and detections of inventory hosts outside the play (``--limit``): not findings."""
     servers = [outside[k] for k in sorted(outside)]
-    return {'out_of_scope_servers': len(servers), 'out_of_scope_detections': sum(s['detections'] for s in servers),
-            'instance_nos': [s['instance_no'] for s in servers], 'servers': servers}
+    return {
+        'out_of_scope_servers': len(servers),
+        'out_of_scope_detections': sum(s['detections'] for s in servers),
+        'instance_nos': [s['instance_no'] for s in servers],
+        'servers': servers,
+    }
 
 
 class _Ambiguity(object):
@@ -441,9 +583,18 @@ class _Ambiguity(object):
         self.groups = {}
 
     def add(self, shared, subject, instance=None, detection_id=None):
-        group = self.groups.setdefault((shared['key'], shared['value'], tuple(shared['hosts'])), {
-            'key': shared['key'], 'value': shared['value'], 'hosts': list(shared['hosts']), 'subjects': [],
-            'instances': [], 'detections': 0, 'detection_ids': []})
+        group = self.groups.setdefault(
+            (shared['key'], shared['value'], tuple(shared['hosts'])),
+            {
+                'key': shared['key'],
+                'value': shared['value'],
+                'hosts': list(shared['hosts']),
+                'subjects': [],
+                'instances': [],
+                'detections': 0,
+                'detection_ids': [],
+            },
+        )
         if subject not in group['subjects']:
             group['subjects'].append(subject)
         if instance not in (None, '') and '%s' % instance not in group['instances']:
@@ -465,16 +616,16 @@ def _server_label(record):
 
 
 def _outside(outside, instance, name, hosts, registered=False, detection=False):
-    entry = outside.setdefault('%s' % instance, {'instance_no': '%s' % instance, 'server_name': name, 'hosts': [],
-                                                 'registered': False, 'detections': 0})
+    entry = outside.setdefault('%s' % instance, {'instance_no': '%s' % instance, 'server_name': name, 'hosts': [], 'registered': False, 'detections': 0})
     entry['hosts'] = sorted(set(entry['hosts']) | set(hosts))
     entry['registered'] = entry['registered'] or registered
     entry['server_name'] = entry['server_name'] or name
     entry['detections'] += 1 if detection else 0
 
 
-def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_ms=None, run=None,
-             lists=None, others=None, searched_since=None, variable_prefix=None):
+def evaluate(
+    hosts, targets, detections, rules, excepted=None, policy=None, now_ms=None, run=None, lists=None, others=None, searched_since=None, variable_prefix=None
+):
     """The audit record (docs/audit-record.md) for inventory ``hosts`` and the WBD lists (normalised records).
 
     ``hosts``: the audited hosts, ``[{'name': inventory_hostname, <match key>: value or list, ...}]``; ``others``:
@@ -510,8 +661,15 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
     entries = {}
     for host in sorted(play):
         target, key = target_of_host.get(host, (None, None))
-        entries[host] = {'name': host, 'status': 'compliant', 'reasons': [], 'doubts': [], 'matched_by': key,
-                         'target': dict((f, target.get(f)) for f in TARGET_FIELDS) if target else None, 'detections': []}
+        entries[host] = {
+            'name': host,
+            'status': 'compliant',
+            'reasons': [],
+            'doubts': [],
+            'matched_by': key,
+            'target': dict((f, target.get(f)) for f in TARGET_FIELDS) if target else None,
+            'detections': [],
+        }
     unmatched, ambiguous, out_of_scope = [], [], []
     covers = {}
     for raw in _newest_first(detections):
@@ -533,9 +691,12 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
             entries[host]['detections'].append(detection)
         elif shared is not None and play & set(shared['hosts']):
             detection['ambiguous_hosts'] = list(shared['hosts'])
-            ambiguity.add(shared, 'detections on server %s (instance %s)' % (_short(raw.get('server_name') or raw.get('host_name')),
-                                                                             raw.get('instance_no')),
-                          instance=raw.get('instance_no'), detection_id=detection['detection_id'])
+            ambiguity.add(
+                shared,
+                'detections on server %s (instance %s)' % (_short(raw.get('server_name') or raw.get('host_name')), raw.get('instance_no')),
+                instance=raw.get('instance_no'),
+                detection_id=detection['detection_id'],
+            )
             ambiguous.append(detection)
         elif host is not None or shared is not None:
             detection['outside_hosts'] = [host] if host is not None else list(shared['hosts'])
@@ -560,8 +721,7 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
     disagrees = any(d['before_window'] for d in every)
     findings = Findings()
     for name, entry in entries.items():
-        doubt = {'shares': ambiguity.of_host(name), 'times': [d for d in entry['detections'] if d['time_problem']],
-                 'lists': incomplete, 'disagrees': disagrees}
+        doubt = {'shares': ambiguity.of_host(name), 'times': [d for d in entry['detections'] if d['time_problem']], 'lists': incomplete, 'disagrees': disagrees}
         doubt['status'] = entry['status'] = host_status(entry, doubt, incomplete)
         entry['doubts'] = host_doubts(entry, doubt, incomplete)
         _host_reasons(findings, name, entry, policy, doubt)
@@ -594,8 +754,18 @@ def evaluate(hosts, targets, detections, rules, excepted=None, policy=None, now_
         'schema_version': SCHEMA_VERSION,
         'generator': GENERATOR,
         'run': run_meta,
-        'summary': summarise(entries, every, unmatched, ambiguous, out_of_scope, ordered, problems,
-                             targets=len(targets), exception_rules=len(rules), active_exception_rules=sum(1 for r in rules if is_active(r))),
+        'summary': summarise(
+            entries,
+            every,
+            unmatched,
+            ambiguous,
+            out_of_scope,
+            ordered,
+            problems,
+            targets=len(targets),
+            exception_rules=len(rules),
+            active_exception_rules=sum(1 for r in rules if is_active(r)),
+        ),
         'completeness': completeness_section(lists, problems),
         'scope': scope_section(outside),
         'hosts': entries,

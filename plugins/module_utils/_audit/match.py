@@ -12,6 +12,7 @@ naming the hosts (``HostIndex.lookup``), so the audit can say so instead of "not
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 # key -> (API fields compared with the host's value of that key, whether to compare case-insensitively)

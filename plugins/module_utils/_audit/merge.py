@@ -13,6 +13,7 @@ Pure: records in, record out (sharing the input records' host and detection obje
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
@@ -155,8 +156,12 @@ def _difference(part, mine, theirs):
     if part == 'detections in the window':
         only = sorted(set(mine) ^ set(theirs))
         changed = sorted(k for k in set(mine) & set(theirs) if mine[k] != theirs[k])
-        return '%d vs %d detections%s%s' % (len(mine), len(theirs), '; in one only: %s' % ', '.join(only[:3]) if only else '',
-                                            '; changed: %s' % ', '.join(changed[:3]) if changed else '')
+        return '%d vs %d detections%s%s' % (
+            len(mine),
+            len(theirs),
+            '; in one only: %s' % ', '.join(only[:3]) if only else '',
+            '; changed: %s' % ', '.join(changed[:3]) if changed else '',
+        )
     if isinstance(mine, list) and isinstance(theirs, list):
         return '%d vs %d entries, or different content' % (len(mine), len(theirs))
     return '%s vs %s' % (_canonical(mine), _canonical(theirs))
@@ -170,8 +175,11 @@ class _Slice(object):
         self.run = record['run']
         self.parts = account_parts(record)
         self.host_findings, self.detection_findings, self.rule_findings = {}, {}, []
-        self.ambiguities = [p['evidence'] for p in record['completeness']['problems']
-                            if isinstance(p, dict) and p.get('kind') == 'ambiguous_match' and isinstance(p.get('evidence'), dict)]
+        self.ambiguities = [
+            p['evidence']
+            for p in record['completeness']['problems']
+            if isinstance(p, dict) and p.get('kind') == 'ambiguous_match' and isinstance(p.get('evidence'), dict)
+        ]
         for finding in record['findings']:
             if finding['scope'] == 'host':
                 self.host_findings.setdefault(finding.get('host'), []).append(finding)
@@ -193,16 +201,25 @@ class _Slice(object):
         if isinstance(given, list) and given:
             return [dict(item) for item in given if isinstance(item, dict)]
         scope = self.run.get('inventory_scope') or {}
-        return [{'started_at_ms': self.run['started_at_ms'], 'started_at_iso': self.run.get('started_at_iso'),
-                 'hosts': len(self.record['hosts']), 'limit': scope.get('limit'), 'content_digest': self.record.get('content_digest')}]
+        return [
+            {
+                'started_at_ms': self.run['started_at_ms'],
+                'started_at_iso': self.run.get('started_at_iso'),
+                'hosts': len(self.record['hosts']),
+                'limit': scope.get('limit'),
+                'content_digest': self.record.get('content_digest'),
+            }
+        ]
 
 
 def _check_same_audit(first, other):
     """Compared part by part (what account_digest hashes), so the message can say which part differs and how."""
     for (part, mine), (dummy, theirs) in zip(first.parts, other.parts):
         if mine != theirs:
-            raise MergeError('%s and %s are not slices of one audit run: they differ in %s (%s). %s'
-                             % (first.label, other.label, part, _difference(part, mine, theirs), HINT))
+            raise MergeError(
+                '%s and %s are not slices of one audit run: they differ in %s (%s). %s'
+                % (first.label, other.label, part, _difference(part, mine, theirs), HINT)
+            )
 
 
 def _union_hosts(slices):
@@ -212,8 +229,10 @@ def _union_hosts(slices):
         for name, entry in piece.record['hosts'].items():
             if name in hosts:
                 if hosts[name][0] != entry:
-                    raise MergeError('host %s is in %s and in %s with different results: the records are not slices of one '
-                                     'audit run. %s' % (name, hosts[name][1].label, piece.label, HINT))
+                    raise MergeError(
+                        'host %s is in %s and in %s with different results: the records are not slices of one '
+                        'audit run. %s' % (name, hosts[name][1].label, piece.label, HINT)
+                    )
                 continue
             hosts[name] = (entry, piece)
     return hosts
@@ -237,8 +256,11 @@ def _check_unambiguous(hosts, slices):
             _claim(owners, 'detection %s' % item['detection_id'], (holders, 'a shared value', piece))
     for name in sorted(hosts):
         entry, piece = hosts[name]
-        claims = [('WBD server (detection target) instance %s' % entry['target'].get('instance_no'), entry.get('matched_by'))] \
-            if entry['target'] and entry['target'].get('instance_no') not in (None, '') else []
+        claims = (
+            [('WBD server (detection target) instance %s' % entry['target'].get('instance_no'), entry.get('matched_by'))]
+            if entry['target'] and entry['target'].get('instance_no') not in (None, '')
+            else []
+        )
         claims.extend(('detection %s' % item['detection_id'], item.get('matched_by')) for item in entry.get('detections') or [])
         for what, key in claims:
             _claim(owners, what, (name, key, piece))
@@ -256,7 +278,8 @@ def _claim(owners, what, claimant):
             '%s (%s, matched by %s) and %s (%s, matched by %s) both matched %s: in one unsliced run the hosts would '
             'share that match, which is ambiguous there, so no merge can reproduce it. Give each host match values of '
             'its own (webshell_audit_instance_no is unique per server), or audit these hosts in one slice.'
-            % (both, other[2].label, other[1], name, piece.label, key, what))
+            % (both, other[2].label, other[1], name, piece.label, key, what)
+        )
 
 
 def _holder(name):
@@ -308,9 +331,11 @@ def merge_records(records, labels=None, expect=None):
         _check_same_audit(earliest, piece)
     provenance = _provenance(slices)
     if expect is not None and len(provenance) != expect:
-        raise MergeError('expected the records of %d slices, got %d distinct ones (%s): a slice that failed before '
-                         'writing its report, or another run\'s, would make the merged report wrong.'
-                         % (expect, len(provenance), ', '.join(piece.label for piece in sorted(slices, key=lambda p: p.index))))
+        raise MergeError(
+            'expected the records of %d slices, got %d distinct ones (%s): a slice that failed before '
+            'writing its report, or another run\'s, would make the merged report wrong.'
+            % (expect, len(provenance), ', '.join(piece.label for piece in sorted(slices, key=lambda p: p.index)))
+        )
     hosts = _union_hosts(slices)
     _check_unambiguous(hosts, slices)
 
@@ -352,9 +377,18 @@ def merge_records(records, labels=None, expect=None):
         'schema_version': earliest.record['schema_version'],
         'generator': earliest.record['generator'],
         'run': run,
-        'summary': summarise(entries, every, unmatched, ambiguous, outside, ordered, problems, targets=account['targets'],
-                             exception_rules=len(earliest.record['exception_rules']),
-                             active_exception_rules=account['active_exception_rules']),
+        'summary': summarise(
+            entries,
+            every,
+            unmatched,
+            ambiguous,
+            outside,
+            ordered,
+            problems,
+            targets=account['targets'],
+            exception_rules=len(earliest.record['exception_rules']),
+            active_exception_rules=account['active_exception_rules'],
+        ),
         'completeness': completeness_section(lists, problems),
         'scope': scope_section(_merged_outside(slices, names)),
         'hosts': entries,

@@ -4,6 +4,7 @@
 """Options of the audit_evaluate action (shared with its documentation module) and what it derives from a record."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -16,8 +17,10 @@ ROLE_OPTIONS = AUTH_OPTIONS + ('page_size', 'concurrency')
 # A name with an underscore is an option wherever it stands; a plain word (site, timeout) only where a sentence
 # uses it as one ("set timeout", "timeout must ...", "timeout: 5"), never inside NCLOUD_* names or other words.
 _COMPOUND = re.compile(r'(?<![A-Za-z0-9_])(%s)(?![A-Za-z0-9_])' % '|'.join(n for n in ROLE_OPTIONS if '_' in n))
-_PLAIN = re.compile(r'(?<![A-Za-z0-9_])(?:(?<=[Ss]et )(%s)(?![A-Za-z0-9_])|(%s)(?= must |: |=))'
-                    % ('|'.join(n for n in ROLE_OPTIONS if '_' not in n), '|'.join(n for n in ROLE_OPTIONS if '_' not in n)))
+_PLAIN = re.compile(
+    r'(?<![A-Za-z0-9_])(?:(?<=[Ss]et )(%s)(?![A-Za-z0-9_])|(%s)(?= must |: |=))'
+    % ('|'.join(n for n in ROLE_OPTIONS if '_' not in n), '|'.join(n for n in ROLE_OPTIONS if '_' not in n))
+)
 
 
 def audit_evaluate_argument_spec():
@@ -61,8 +64,7 @@ def hosts_failing(record):
     for name, entry in record['hosts'].items():
         if entry['status'] == 'unknown':
             continue
-        if (policy.get('fail_on_unprotected') and entry['status'] == 'unprotected') or \
-                (policy.get('fail_on_unreviewed') and entry['unreviewed_count'] > 0):
+        if (policy.get('fail_on_unprotected') and entry['status'] == 'unprotected') or (policy.get('fail_on_unreviewed') and entry['unreviewed_count'] > 0):
             failing.append(name)
     return sorted(failing)
 
@@ -77,7 +79,17 @@ def incomplete_message(record, limit=3):
     shown = ' | '.join('%s: %s' % (p.get('kind'), p.get('message')) for p in problems[:limit])
     more = ' (and %d more)' % (len(problems) - limit) if len(problems) > limit else ''
     hosts = ', '.join(unknown[:10]) + (' and %d more' % (len(unknown) - 10) if len(unknown) > 10 else '')
-    return ' '.join(('The audit data are incomplete, so %d host%s %s unknown%s: %s%s. Fix the cause (see the reports), or '
-                     'set webshell_audit_fail_on_incomplete: false to accept a partial result.' % (
-                         len(unknown), '' if len(unknown) == 1 else 's', 'is' if len(unknown) == 1 else 'are',
-                         ' (%s)' % hosts if unknown else '', shown or 'the record says it is not complete', more)).split())
+    return ' '.join(
+        (
+            'The audit data are incomplete, so %d host%s %s unknown%s: %s%s. Fix the cause (see the reports), or '
+            'set webshell_audit_fail_on_incomplete: false to accept a partial result.'
+            % (
+                len(unknown),
+                '' if len(unknown) == 1 else 's',
+                'is' if len(unknown) == 1 else 'are',
+                ' (%s)' % hosts if unknown else '',
+                shown or 'the record says it is not complete',
+                more,
+            )
+        ).split()
+    )

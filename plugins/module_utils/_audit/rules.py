@@ -15,6 +15,7 @@ nothing". Such a condition never matches here, so the rule never makes a detecti
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 # The compared fields, in the order of the API documents (our snake_case names).
@@ -99,8 +100,11 @@ def target_matches(rule, instance_no, group_id):
 
 def covering_rules(rules, detection, group_id):
     """IDs of the active rules that cover a detection on a server of group ``group_id`` (None: unknown)."""
-    return [_text(r.get('excepted_rule_id')) for r in rules
-            if is_active(r) and target_matches(r, detection.get('instance_no'), group_id) and conditions_match(r, detection)]
+    return [
+        _text(r.get('excepted_rule_id'))
+        for r in rules
+        if is_active(r) and target_matches(r, detection.get('instance_no'), group_id) and conditions_match(r, detection)
+    ]
 
 
 def rule_summary(rule):

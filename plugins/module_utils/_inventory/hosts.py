@@ -10,6 +10,7 @@ the API keys its targets by.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from collections import Counter
@@ -52,17 +53,17 @@ def assign_hostnames(targets, field='server_name', duplicates='suffix'):
     if field not in HOSTNAME_FIELDS:
         raise WbdConfigError('hostname must be one of %s, got "%s".' % (', '.join(HOSTNAME_FIELDS), clean_text(field, 40)))
     if duplicates not in DUPLICATE_POLICIES:
-        raise WbdConfigError('duplicate_hostnames must be one of %s, got "%s".'
-                             % (', '.join(DUPLICATE_POLICIES), clean_text(duplicates, 40)))
+        raise WbdConfigError('duplicate_hostnames must be one of %s, got "%s".' % (', '.join(DUPLICATE_POLICIES), clean_text(duplicates, 40)))
     warnings = []
     named = []
     nameless = []
     for target in targets:
         instance = _text(target.get('instance_no'))
         if not instance:
-            warnings.append('Skipped a detection target without an instance number (server name "%s", IP %s): '
-                            'it cannot be told apart from other servers.'
-                            % (_text(target.get('server_name'), 60), _text(target.get('ip_address'), 60) or 'none'))
+            warnings.append(
+                'Skipped a detection target without an instance number (server name "%s", IP %s): '
+                'it cannot be told apart from other servers.' % (_text(target.get('server_name'), 60), _text(target.get('ip_address'), 60) or 'none')
+            )
             continue
         name = _text(target.get(field))
         if not name:
@@ -70,18 +71,20 @@ def assign_hostnames(targets, field='server_name', duplicates='suffix'):
             name = instance
         named.append((name, instance, target))
     if nameless:
-        warnings.append('%d detection target(s) have no %s and are named by their instance number: %s.'
-                        % (len(nameless), field, _listing(nameless)))
+        warnings.append('%d detection target(s) have no %s and are named by their instance number: %s.' % (len(nameless), field, _listing(nameless)))
     counts = Counter(name for name, dummy, dummy2 in named)
     shared = sorted(name for name, count in counts.items() if count > 1)
     if shared and duplicates == 'error':
-        raise DuplicateHostnameError('Several WBD detection targets have the same %s, so they would be one inventory host: '
-                                     '%s. Set duplicate_hostnames: suffix to name each NAME_INSTANCENO, or choose another '
-                                     'hostname field.' % (field, _listing(shared)))
+        raise DuplicateHostnameError(
+            'Several WBD detection targets have the same %s, so they would be one inventory host: '
+            '%s. Set duplicate_hostnames: suffix to name each NAME_INSTANCENO, or choose another '
+            'hostname field.' % (field, _listing(shared))
+        )
     if shared:
-        warnings.append('Several WBD detection targets share the %s %s; each of them is named NAME_INSTANCENO instead '
-                        '(%d hosts), so no two servers become one host.'
-                        % (field, _listing(shared), sum(counts[name] for name in shared)))
+        warnings.append(
+            'Several WBD detection targets share the %s %s; each of them is named NAME_INSTANCENO instead '
+            '(%d hosts), so no two servers become one host.' % (field, _listing(shared), sum(counts[name] for name in shared))
+        )
     taken = set(name for name in counts if counts[name] == 1)
     hosts = []
     for name, instance, target in named:

@@ -13,6 +13,7 @@ key blanked out; the plugin turns them into Ansible errors.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
@@ -22,6 +23,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import WbdC
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.credentials import resolve_credentials
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError, WbdError, WbdIncompleteError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import search_body
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTION_TARGETS
 from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import (
     MAX_CONCURRENCY,
     incomplete_message,
@@ -29,7 +31,6 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module impo
     time_notes,
     warn_completeness,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTION_TARGETS
 
 
 def check_options(options):
@@ -87,15 +88,24 @@ class TargetSource(object):
         opts = self.options
         if not opts['validate_certs']:
             self.warn('validate_certs is false: the TLS certificate of the WBD endpoint is not checked.')
-        client = self.client_factory(self.endpoint, access_key, secret_key, timeout=opts['timeout'], retries=opts['retries'],
-                                     validate_certs=opts['validate_certs'], ca_path=opts.get('ca_path'),
-                                     concurrency=opts['concurrency'], credential_source=sources.description)
+        client = self.client_factory(
+            self.endpoint,
+            access_key,
+            secret_key,
+            timeout=opts['timeout'],
+            retries=opts['retries'],
+            validate_certs=opts['validate_certs'],
+            ca_path=opts.get('ca_path'),
+            concurrency=opts['concurrency'],
+            credential_source=sources.description,
+        )
         resource = DETECTION_TARGETS
         operation = resource.search_op if self.filters else resource.get_op
         notes = time_notes()
         try:
-            pager = client.paginate(resource.path, resource.id_key, opts['page_size'], filters=self.filters,
-                                    warn=self.warn, operation=operation, permission=resource.permission)
+            pager = client.paginate(
+                resource.path, resource.id_key, opts['page_size'], filters=self.filters, warn=self.warn, operation=operation, permission=resource.permission
+            )
             records = normalize_all(list(pager), resource.field_map, notes)
         except WbdError as err:
             raise err.redact([secret_key])
@@ -108,12 +118,16 @@ class TargetSource(object):
         if not self.completeness['complete']:
             # The same rule as the modules: an inventory that silently misses servers would audit less than it says.
             if not opts.get('allow_partial'):
-                raise WbdIncompleteError(incomplete_message(
-                    self.completeness, hint='set allow_partial: true in the inventory source to accept partial data'))
+                raise WbdIncompleteError(incomplete_message(self.completeness, hint='set allow_partial: true in the inventory source to accept partial data'))
             warn_completeness(self.warn, self.completeness)
         if self.stats['retries']:
-            self.warn('%d of %d WBD API requests were retries after throttling (429), gateway errors (5xx), timeouts or '
-                      'broken connections; %s' % (self.stats['retries'], self.stats['requests'],
-                                                  'the inventory is complete.' if self.completeness['complete']
-                                                  else 'the inventory is incomplete.'))
+            self.warn(
+                '%d of %d WBD API requests were retries after throttling (429), gateway errors (5xx), timeouts or '
+                'broken connections; %s'
+                % (
+                    self.stats['retries'],
+                    self.stats['requests'],
+                    'the inventory is complete.' if self.completeness['complete'] else 'the inventory is incomplete.',
+                )
+            )
         return records

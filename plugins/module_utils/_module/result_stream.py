@@ -18,6 +18,7 @@ json module otherwise or whenever orjson refuses a value (an integer wider than 
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import codecs
@@ -33,7 +34,6 @@ except ImportError:
     orjson = None
 
 from ansible.module_utils.common.parameters import remove_values
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
 
 # Results smaller than this stay in memory; larger ones go to a temporary file.
@@ -84,9 +84,10 @@ class RecordSpool(object):
         try:
             self._file.write((b', ' if self.count else b'[') + data)
         except OSError as exc:
-            raise WbdError('Could not buffer the result in the temporary directory (%s): %s. Free space there, point '
-                           'TMPDIR elsewhere, or narrow the query (filters, max_results).'
-                           % (tempfile.gettempdir(), exc.strerror or exc))
+            raise WbdError(
+                'Could not buffer the result in the temporary directory (%s): %s. Free space there, point '
+                'TMPDIR elsewhere, or narrow the query (filters, max_results).' % (tempfile.gettempdir(), exc.strerror or exc)
+            )
         self.count += count
 
     def append(self, record):

@@ -5,6 +5,7 @@
 and the one place where client errors become ``fail_json``."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -12,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -20,7 +21,6 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import (
     resolve_endpoint,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.credentials import resolve_credentials
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError, WbdError, WbdIncompleteError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import SUSPICIOUS_OBJECT, is_quarantined, normalize
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DETECTION as DETECTION_FILTERS
@@ -55,8 +55,12 @@ def auth_argument_spec():
 
 def paging_argument_spec():
     """Options of the list modules; documented by the ncloud.wbd.paging doc fragment."""
-    return dict(page_size=dict(type='int', default=100), max_results=dict(type='int'),
-                concurrency=dict(type='int', default=DEFAULT_CONCURRENCY), allow_partial=dict(type='bool', default=False))
+    return dict(
+        page_size=dict(type='int', default=100),
+        max_results=dict(type='int'),
+        concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
+        allow_partial=dict(type='bool', default=False),
+    )
 
 
 def time_notes(now_ms=None):
@@ -110,8 +114,9 @@ def detection_argument_spec():
 def action_only(name, argument_spec):
     """main() of a documentation module whose work is done by its action plugin on the controller: it only says so."""
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.fail_json(msg='%s runs as an action plugin on the controller; this module only holds its documentation. '
-                         'Call it as a task, not with the module runner.' % name)
+    module.fail_json(
+        msg='%s runs as an action plugin on the controller; this module only holds its documentation. Call it as a task, not with the module runner.' % name
+    )
 
 
 class RecordList(object):
@@ -148,6 +153,7 @@ def controller_params(argument_spec, args):
     """``args`` validated against the common options plus ``argument_spec``, as AnsibleModule validates a module's:
     types, defaults and environment fallbacks. Raises WbdConfigError with the validator's messages."""
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
+
     spec = auth_argument_spec()
     spec.update(argument_spec or {})
     result = ArgumentSpecValidator(spec).validate(args)
@@ -214,10 +220,17 @@ class WbdModule(object):
             p = self.params
             if not p['validate_certs']:
                 self.warn('validate_certs is false: the TLS certificate of the WBD endpoint is not checked.')
-            self._client = WbdClient(resolve_endpoint(p.get('endpoint'), p.get('site')), p['access_key'], p['secret_key'],
-                                     timeout=p['timeout'], retries=p['retries'], validate_certs=p['validate_certs'],
-                                     ca_path=p.get('ca_path'), concurrency=p.get('concurrency') or 1,
-                                     credential_source=self._credential_source)
+            self._client = WbdClient(
+                resolve_endpoint(p.get('endpoint'), p.get('site')),
+                p['access_key'],
+                p['secret_key'],
+                timeout=p['timeout'],
+                retries=p['retries'],
+                validate_certs=p['validate_certs'],
+                ca_path=p.get('ca_path'),
+                concurrency=p.get('concurrency') or 1,
+                credential_source=self._credential_source,
+            )
         return self._client
 
     def search_filters(self, resource):
@@ -229,10 +242,16 @@ class WbdModule(object):
         page_size = self.params['page_size']
         if max_items is not None:
             page_size = min(page_size, max(max_items, 1))  # no point fetching a page of 100 for 5 records
-        return self.client.paginate(resource.path, resource.id_key, page_size,
-                                    filters=filters, max_items=max_items, warn=self.warn,
-                                    operation=resource.get_op if filters is None else resource.search_op,
-                                    permission=resource.permission)
+        return self.client.paginate(
+            resource.path,
+            resource.id_key,
+            page_size,
+            filters=filters,
+            max_items=max_items,
+            warn=self.warn,
+            operation=resource.get_op if filters is None else resource.search_op,
+            permission=resource.permission,
+        )
 
     def list_result(self, key, resource, with_objects=False, collect=False, allow_partial=None):
         """The result of a list module: the records under ``key``, the API's ``total_count``, ``truncated``,
@@ -277,8 +296,13 @@ class WbdModule(object):
         total = state.total
         if total is None and not state.truncated and completeness['complete']:
             total = spool.count  # a bare-array answer has no total, but a complete walk counted everything
-        return {key: spool.records if collect else spool, 'total_count': total, 'truncated': state.truncated,
-                'complete': completeness['complete'], 'completeness': completeness}
+        return {
+            key: spool.records if collect else spool,
+            'total_count': total,
+            'truncated': state.truncated,
+            'complete': completeness['complete'],
+            'completeness': completeness,
+        }
 
     def _flush(self, batch, spool, resource, with_objects, notes=None):
         batch[:] = normalize_all(batch, resource.field_map, notes)
@@ -289,9 +313,9 @@ class WbdModule(object):
 
     def attach_objects(self, records, resource):
         """Add each record's suspicious objects (``suspicious_objects``), ``concurrency`` requests at a time, in order."""
+
         def fetch(record):
-            result = self.client.request('GET', resource.objects_path(record['detection_id']), operation=resource.objects_op,
-                                         permission=resource.permission)
+            result = self.client.request('GET', resource.objects_path(record['detection_id']), operation=resource.objects_op, permission=resource.permission)
             objects = [normalize(item, SUSPICIOUS_OBJECT) for item in parse_page(result, resource.objects_op)[0]]
             for obj in objects:
                 obj['quarantined'] = is_quarantined(obj)
@@ -311,8 +335,10 @@ class WbdModule(object):
     def _report_retries(self, outcome):
         """Warn once per run when any request needed a retry: throttling is worth knowing about."""
         if self._client is not None and self._client.stats['retries']:
-            self.warn('%d of %d WBD API requests were retries after throttling (429), gateway errors (5xx), timeouts or '
-                      'broken connections; %s' % (self._client.stats['retries'], self._client.stats['requests'], outcome))
+            self.warn(
+                '%d of %d WBD API requests were retries after throttling (429), gateway errors (5xx), timeouts or '
+                'broken connections; %s' % (self._client.stats['retries'], self._client.stats['requests'], outcome)
+            )
 
     def run(self, work):
         """Call ``work(self)`` and exit with its result dict; the only place errors become fail_json."""

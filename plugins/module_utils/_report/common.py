@@ -10,6 +10,7 @@ makes bidirectional controls visible and truncates.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
@@ -19,8 +20,13 @@ import re
 SCHEMA_VERSION = 2
 FORMATS = ('json', 'csv', 'html', 'junit', 'markdown')
 REQUIRED_KEYS = (
-    ('schema_version', None), ('run', dict), ('summary', dict), ('hosts', dict),
-    ('unmatched_detections', list), ('exception_rules', list), ('findings', list),
+    ('schema_version', None),
+    ('run', dict),
+    ('summary', dict),
+    ('hosts', dict),
+    ('unmatched_detections', list),
+    ('exception_rules', list),
+    ('findings', list),
 )
 SEVERITIES = ('critical', 'high', 'medium', 'low', 'info')
 # Worst first: the sort order of every host table. ``unknown`` (a verdict that depends on incomplete or ambiguous data)
@@ -29,8 +35,10 @@ STATUSES = ('unprotected', 'unknown', 'unreviewed', 'compliant')
 
 _SURROGATE = re.compile('[\ud800-\udfff]')
 # Forbidden by XML 1.0 or a parse error in HTML: C0 controls but tab/LF/CR, DEL, C1 controls, surrogates, noncharacters.
-_FORBIDDEN = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff%s]' % ''.join(
-    '%s%s' % (chr(plane * 0x10000 + 0xfffe), chr(plane * 0x10000 + 0xffff)) for plane in range(1, 17)))
+_FORBIDDEN = re.compile(
+    '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff%s]'
+    % ''.join('%s%s' % (chr(plane * 0x10000 + 0xFFFE), chr(plane * 0x10000 + 0xFFFF)) for plane in range(1, 17))
+)
 # Bidirectional controls can make displayed text lie about its order (file.php shown as php.elif); shown as [U+XXXX].
 _BIDI = re.compile('[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 
@@ -57,7 +65,7 @@ def clean(value):
 
 def truncate(value, limit):
     """At most ``limit`` characters, ending in an ellipsis when cut."""
-    return value if limit is None or len(value) <= limit else value[:max(limit - 1, 0)] + '\u2026'
+    return value if limit is None or len(value) <= limit else value[: max(limit - 1, 0)] + '\u2026'
 
 
 def display(value, limit=None):
@@ -90,8 +98,7 @@ def validate_record(record):
         if key not in record:
             raise RecordError('the audit record has no %r key' % key)
         if kind is not None and not isinstance(record[key], kind):
-            raise RecordError('the audit record key %r must be a %s, got %s'
-                              % (key, 'mapping' if kind is dict else 'list', type(record[key]).__name__))
+            raise RecordError('the audit record key %r must be a %s, got %s' % (key, 'mapping' if kind is dict else 'list', type(record[key]).__name__))
     for name, host in record['hosts'].items():
         if not isinstance(host, dict) or not isinstance(host.get('detections') or [], list):
             raise RecordError('the audit record host %r must be a mapping with a detections list' % (name,))
@@ -113,8 +120,7 @@ def _check_completeness(record):
         raise RecordError('the audit record completeness.problems must be a list')
     _check_items(section.get('problems') or [], 'completeness.problems')
     if section['complete'] and section.get('problems'):
-        raise RecordError('the audit record says completeness.complete is true but lists %d completeness problem(s)'
-                          % len(section['problems']))
+        raise RecordError('the audit record says completeness.complete is true but lists %d completeness problem(s)' % len(section['problems']))
 
 
 def _check_items(items, where):
@@ -135,12 +141,16 @@ def completeness_problems(record):
         return []
     problems = [p for p in (record.get('completeness') or {}).get('problems') or [] if isinstance(p, dict)]
     if not problems:
-        problems = [{'kind': 'incomplete', 'message': 'the audit record says its data are incomplete but names no problem',
-                     'hosts': [], 'evidence': {}}]
-    return [dict(kind=p.get('kind') or 'incomplete', message=p.get('message') or '',
-                 hosts=_names(p.get('hosts')),
-                 evidence=p.get('evidence') if isinstance(p.get('evidence'), dict) else {})
-            for p in problems]
+        problems = [{'kind': 'incomplete', 'message': 'the audit record says its data are incomplete but names no problem', 'hosts': [], 'evidence': {}}]
+    return [
+        dict(
+            kind=p.get('kind') or 'incomplete',
+            message=p.get('message') or '',
+            hosts=_names(p.get('hosts')),
+            evidence=p.get('evidence') if isinstance(p.get('evidence'), dict) else {},
+        )
+        for p in problems
+    ]
 
 
 def _names(value):
@@ -189,8 +199,7 @@ def status_rank(status):
 def content_digest(record):
     """sha256 of the canonical JSON of everything but ``run`` and ``content_digest``: equal when the findings are."""
     body = dict((k, v) for k, v in record.items() if k not in ('run', 'content_digest'))
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
-                          .encode('utf-8')).hexdigest()
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8')).hexdigest()
 
 
 def prepare_record(record):

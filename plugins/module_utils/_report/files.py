@@ -11,6 +11,7 @@ runs' latest files behind.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import binascii
@@ -40,10 +41,10 @@ def run_stamp(started_at_iso):
 
 def check_basename(basename):
     """Raise ValueError unless ``basename`` is a plain file name prefix (no directories, not hidden)."""
-    if not isinstance(basename, str) or not basename or basename.startswith('.') or _BAD_NAME.search(basename) \
-            or basename != basename.strip():
-        raise ValueError('basename %r must be a plain file name: not empty, no path separators, control characters, '
-                         'surrounding spaces or leading dot' % (basename,))
+    if not isinstance(basename, str) or not basename or basename.startswith('.') or _BAD_NAME.search(basename) or basename != basename.strip():
+        raise ValueError(
+            'basename %r must be a plain file name: not empty, no path separators, control characters, surrounding spaces or leading dot' % (basename,)
+        )
     return basename
 
 
@@ -51,8 +52,7 @@ def report_names(basename, started_at_iso, formats):
     """{format: (timestamped_name, latest_name)}, e.g. ``webshell-audit-20261121T093000Z.junit.xml``."""
     check_basename(basename)
     stamp = run_stamp(started_at_iso)
-    return dict((fmt, ('%s-%s.%s' % (basename, stamp, EXTENSIONS[fmt]), '%s-latest.%s' % (basename, EXTENSIONS[fmt])))
-                for fmt in formats)
+    return dict((fmt, ('%s-%s.%s' % (basename, stamp, EXTENSIONS[fmt]), '%s-latest.%s' % (basename, EXTENSIONS[fmt]))) for fmt in formats)
 
 
 def parse_mode(value):

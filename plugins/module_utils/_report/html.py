@@ -11,6 +11,7 @@ then ``html.escape``.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import base64
@@ -32,10 +33,10 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     text,
 )
 
-CELL_LIMIT = 500      # characters shown in a table cell; the JSON report has the full text
-ARG_LIMIT = 200       # process arguments are long and attacker-chosen: shown shorter
-TOP_HOSTS = 25        # hosts in the "detections by host" chart
-MAX_BARS = 92         # days in the time chart before days are grouped
+CELL_LIMIT = 500  # characters shown in a table cell; the JSON report has the full text
+ARG_LIMIT = 200  # process arguments are long and attacker-chosen: shown shorter
+TOP_HOSTS = 25  # hosts in the "detections by host" chart
+MAX_BARS = 92  # days in the time chart before days are grouped
 DAY_MS = 86400000
 STATES = (('unreviewed', 'u', 'unreviewed'), ('covered', 'c', 'covered by a rule'), ('other', 'o', 'other'))
 
@@ -159,6 +160,7 @@ def _day(ms):
 
 # ---- charts ------------------------------------------------------------------------------------
 
+
 def _nice_max(value):
     """Smallest 1/2/5 x 10^n at least ``value``: a round top for the y axis."""
     step = 1
@@ -207,8 +209,7 @@ def time_chart(record, detections):
         y = upper + plot_h * (1 - frac)
         out.append('<line class="grid" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>' % (left, y, w - 6, y))
         label = top * frac
-        out.append('<text x="%.1f" y="%.1f" text-anchor="end">%s</text>' % (
-            left - 4, y + 4, int(label) if label == int(label) else '%.1f' % label))
+        out.append('<text x="%.1f" y="%.1f" text-anchor="end">%s</text>' % (left - 4, y + 4, int(label) if label == int(label) else '%.1f' % label))
     step = -(-len(buckets) // 8)
     for i, counts in enumerate(buckets):
         x = left + i * slot_w + slot_w * 0.1
@@ -220,12 +221,10 @@ def time_chart(record, detections):
             if n:
                 height = plot_h * n / top
                 y -= height
-                out.append('<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>' % (
-                    cls, x, y, max(slot_w * 0.8, 0.5), height))
+                out.append('<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>' % (cls, x, y, max(slot_w * 0.8, 0.5), height))
         out.append('</g>')
         if i % step == 0:
-            out.append('<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>' % (
-                left + (i + 0.5) * slot_w, h - 8, day.strftime('%m-%d')))
+            out.append('<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>' % (left + (i + 0.5) * slot_w, h - 8, day.strftime('%m-%d')))
     out.append('</svg>')
     note = '' if width == 1 else '<p class="note">Each column is %d days.</p>' % width
     return ''.join(out) + _legend() + note
@@ -250,8 +249,10 @@ def host_chart(record, detections):
     for i, (name, counts) in enumerate(shown):
         y = 3 + i * row_h
         out.append('<g><title>%s: %s</title>' % (esc('unmatched' if name is None else name), esc(_stack(counts))))
-        out.append('<text class="lbl%s" x="%.1f" y="%.1f" text-anchor="end">%s</text>' % (
-            ' em' if name is None else '', label_w - 6, y + 13, esc('unmatched' if name is None else name, 26)))
+        out.append(
+            '<text class="lbl%s" x="%.1f" y="%.1f" text-anchor="end">%s</text>'
+            % (' em' if name is None else '', label_w - 6, y + 13, esc('unmatched' if name is None else name, 26))
+        )
         x = label_w
         for n, (_state, cls, _label) in zip(counts, STATES):
             if n:
@@ -267,6 +268,7 @@ def host_chart(record, detections):
 
 # ---- tables ------------------------------------------------------------------------------------
 
+
 def table(headers, rows, empty):
     """A sortable table; ``headers`` are (label, css class of its cells); a row is a list of (sort key or None, html)."""
     if not rows:
@@ -277,8 +279,7 @@ def table(headers, rows, empty):
     for row in rows:
         out.append('<tr>')
         for (sort, cell), (_label, cls) in zip(row, headers):
-            out.append('<td%s%s>%s</td>' % (' class="%s"' % cls if cls else '',
-                                            '' if sort is None else ' data-sort="%s"' % esc(sort, 40), cell))
+            out.append('<td%s%s>%s</td>' % (' class="%s"' % cls if cls else '', '' if sort is None else ' data-sort="%s"' % esc(sort, 40), cell))
         out.append('</tr>')
     out.append('</tbody></table></div>')
     return ''.join(out)
@@ -305,29 +306,50 @@ def hosts_table(record):
             server = '%s <span class="muted">%s</span>' % (esc(target.get('server_name')), esc(target.get('instance_no')))
         else:
             server = esc(target.get('server_name'))
-        rows.append([
-            (None, esc(host.get('name') or name, 80)),
-            (status_rank(host.get('status')), badge(host.get('status'))),
-            (None, '<br>'.join(esc(r) for r in host.get('reasons') or []) or '<span class="muted">&ndash;</span>'),
-            _plain(host.get('matched_by')),
-            (None, server),
-            (None, badge(agent, 'ok' if agent == 'enable' else 'bad') if agent else ''),
-            _count(host.get('detection_count')),
-            _count(host.get('unreviewed_count')),
-        ])
-    return table([('Host', 'nm'), ('Status', ''), ('Reasons', ''), ('Matched by', ''), ('Target server', ''),
-                  ('Agent', ''), ('Detections', 'num'), ('Unreviewed', 'num')], rows, 'No hosts in scope.')
+        rows.append(
+            [
+                (None, esc(host.get('name') or name, 80)),
+                (status_rank(host.get('status')), badge(host.get('status'))),
+                (None, '<br>'.join(esc(r) for r in host.get('reasons') or []) or '<span class="muted">&ndash;</span>'),
+                _plain(host.get('matched_by')),
+                (None, server),
+                (None, badge(agent, 'ok' if agent == 'enable' else 'bad') if agent else ''),
+                _count(host.get('detection_count')),
+                _count(host.get('unreviewed_count')),
+            ]
+        )
+    return table(
+        [
+            ('Host', 'nm'),
+            ('Status', ''),
+            ('Reasons', ''),
+            ('Matched by', ''),
+            ('Target server', ''),
+            ('Agent', ''),
+            ('Detections', 'num'),
+            ('Unreviewed', 'num'),
+        ],
+        rows,
+        'No hosts in scope.',
+    )
 
 
 def findings_table(record):
-    rows = [[
-        (severity_rank(f.get('severity')), badge(f.get('severity'))),
-        _plain(f.get('scope')), _plain(f.get('host'), 80), _plain(f.get('kind')), _plain(f.get('subject')),
-        _plain(f.get('message')),
-        (None, esc(f.get('rule_id') or f.get('detection_id'))),
-    ] for f in record.get('findings') or []]
-    return table([('Severity', ''), ('Scope', ''), ('Host', 'nm'), ('Kind', ''), ('Subject', ''), ('Message', ''),
-                  ('Rule / detection', 'code')], rows, 'No findings.')
+    rows = [
+        [
+            (severity_rank(f.get('severity')), badge(f.get('severity'))),
+            _plain(f.get('scope')),
+            _plain(f.get('host'), 80),
+            _plain(f.get('kind')),
+            _plain(f.get('subject')),
+            _plain(f.get('message')),
+            (None, esc(f.get('rule_id') or f.get('detection_id'))),
+        ]
+        for f in record.get('findings') or []
+    ]
+    return table(
+        [('Severity', ''), ('Scope', ''), ('Host', 'nm'), ('Kind', ''), ('Subject', ''), ('Message', ''), ('Rule / detection', 'code')], rows, 'No findings.'
+    )
 
 
 def detections_table(record, detections, max_rows):
@@ -339,23 +361,33 @@ def detections_table(record, detections, max_rows):
         state = detection_state(d)
         status = state if state != 'other' else 'confirmed' if d.get('action_status') == 'confirmed' else 'unconfirmed'
         covered = [text(rule_names.get(text(rule)) or rule) for rule in d.get('covered_by') or []]
-        rows.append([
-            (_num(d.get('detect_time')), esc(d.get('detect_time_iso'))),
-            (None, '<span class="muted">unmatched</span>' if host is None else esc(host, 80)),
-            _plain(d.get('server_name') or d.get('host_name') or d.get('private_ip')),
-            _plain(d.get('process_name')),
-            _plain(d.get('process_arg'), ARG_LIMIT),
-            _plain(d.get('executor')),
-            (None, badge(status, {'unreviewed': 'unreviewed', 'covered': 'covered'}.get(status, 'other'))),
-            _count(d.get('max_weight')),
-            _plain(covered),
-        ])
-    headers = [('Time (UTC)', 't'), ('Host', 'nm'), ('Server', ''), ('Process', 'code'), ('Argument', 'code'),
-               ('Executor', ''), ('Status', ''), ('Max weight', 'num'), ('Covered by', '')]
+        rows.append(
+            [
+                (_num(d.get('detect_time')), esc(d.get('detect_time_iso'))),
+                (None, '<span class="muted">unmatched</span>' if host is None else esc(host, 80)),
+                _plain(d.get('server_name') or d.get('host_name') or d.get('private_ip')),
+                _plain(d.get('process_name')),
+                _plain(d.get('process_arg'), ARG_LIMIT),
+                _plain(d.get('executor')),
+                (None, badge(status, {'unreviewed': 'unreviewed', 'covered': 'covered'}.get(status, 'other'))),
+                _count(d.get('max_weight')),
+                _plain(covered),
+            ]
+        )
+    headers = [
+        ('Time (UTC)', 't'),
+        ('Host', 'nm'),
+        ('Server', ''),
+        ('Process', 'code'),
+        ('Argument', 'code'),
+        ('Executor', ''),
+        ('Status', ''),
+        ('Max weight', 'num'),
+        ('Covered by', ''),
+    ]
     note = ''
     if len(detections) > len(rows):
-        note = '<p class="note">Showing %d of %d detections, newest first; the JSON report has all.</p>' % (
-            len(rows), len(detections))
+        note = '<p class="note">Showing %d of %d detections, newest first; the JSON report has all.</p>' % (len(rows), len(detections))
     return note + table(headers, rows, 'No detections in the window.')
 
 
@@ -376,26 +408,41 @@ def rules_table(record):
         active = badge('yes', 'ok') if rule.get('active') else badge('no' + (' (%s)' % why if why else ''), 'other')
         conditions = _conditions(rule)
         hides = _num(rule.get('hides'))
-        rows.append([
-            _plain(rule.get('name')), _plain(rule.get('target_type')),
-            _plain(rule.get('target_name') or rule.get('target')),
-            (1 if rule.get('active') else 0, active),
-            _count(rule.get('compared_fields')),
-            (None, esc(conditions) if conditions else badge('no field compared', 'bad')),
-            _count(len(rule.get('covers') or [])),
-            (hides, '%d' % hides) if hides is not None else (-1, '<span class="muted">&ndash;</span>'),
-        ])
-    return table([('Name', ''), ('Target type', ''), ('Target', ''), ('Active', ''), ('Compared fields', 'num'),
-                  ('Conditions', 'code'), ('Covers', 'num'), ('Hides', 'num')], rows, 'No exception rules.')
+        rows.append(
+            [
+                _plain(rule.get('name')),
+                _plain(rule.get('target_type')),
+                _plain(rule.get('target_name') or rule.get('target')),
+                (1 if rule.get('active') else 0, active),
+                _count(rule.get('compared_fields')),
+                (None, esc(conditions) if conditions else badge('no field compared', 'bad')),
+                _count(len(rule.get('covers') or [])),
+                (hides, '%d' % hides) if hides is not None else (-1, '<span class="muted">&ndash;</span>'),
+            ]
+        )
+    return table(
+        [
+            ('Name', ''),
+            ('Target type', ''),
+            ('Target', ''),
+            ('Active', ''),
+            ('Compared fields', 'num'),
+            ('Conditions', 'code'),
+            ('Covers', 'num'),
+            ('Hides', 'num'),
+        ],
+        rows,
+        'No exception rules.',
+    )
 
 
 # ---- page --------------------------------------------------------------------------------------
 
+
 def _card(value, label, cls=''):
     n = _num(value)
     kind = cls if cls and n else ''
-    return '<div class="card %s"><span class="n">%s</span><span class="l">%s</span></div>' % (
-        kind, '%d' % n if n is not None else '&ndash;', label)
+    return '<div class="card %s"><span class="n">%s</span><span class="l">%s</span></div>' % (kind, '%d' % n if n is not None else '&ndash;', label)
 
 
 BANNER_MAX = 200  # problems listed in the banner; the JSON report has all
@@ -416,29 +463,41 @@ def banner(record):
         items.append('<li>%s %s%s%s</li>' % (badge(problem['kind'], 'incomplete'), esc(problem['message']), hosts, evidence))
     if len(problems) > BANNER_MAX:
         items.append('<li>and %d more; the JSON report has all.</li>' % (len(problems) - BANNER_MAX))
-    return ('<section class="banner" role="alert"><h2>Incomplete audit: these results may be wrong</h2>'
-            '<p>The data the audit read were incomplete or ambiguous. %d problem%s; %d host%s reported '
-            '<span class="b s-unknown">unknown</span>%s. No host status here proves compliance until they are resolved.</p>'
-            '<ul>%s</ul></section>\n' % (
-                len(problems), '' if len(problems) == 1 else 's', len(unknown), '' if len(unknown) == 1 else 's',
-                (': ' + esc(', '.join(unknown))) if unknown else '', ''.join(items)))
+    return (
+        '<section class="banner" role="alert"><h2>Incomplete audit: these results may be wrong</h2>'
+        '<p>The data the audit read were incomplete or ambiguous. %d problem%s; %d host%s reported '
+        '<span class="b s-unknown">unknown</span>%s. No host status here proves compliance until they are resolved.</p>'
+        '<ul>%s</ul></section>\n'
+        % (
+            len(problems),
+            '' if len(problems) == 1 else 's',
+            len(unknown),
+            '' if len(unknown) == 1 else 's',
+            (': ' + esc(', '.join(unknown))) if unknown else '',
+            ''.join(items),
+        )
+    )
 
 
 def cards(summary):
     by_severity = summary.get('findings_by_severity') or {}
-    out = ['<section class="cards">',
-           _card(summary.get('hosts'), 'hosts in scope'),
-           _card(summary.get('unprotected'), 'unprotected', 'bad'),
-           _card(summary.get('unknown'), 'unknown', 'unk'),
-           _card(summary.get('unreviewed'), 'unreviewed', 'warn'),
-           _card(summary.get('compliant'), 'compliant', 'ok'),
-           _card(summary.get('detections'), 'detections'),
-           _card(summary.get('unreviewed_detections'), 'unreviewed detections', 'warn'),
-           _card(summary.get('covered_detections'), 'covered by rules'),
-           _card(summary.get('unmatched_detections'), 'unmatched detections', 'warn')]
+    out = [
+        '<section class="cards">',
+        _card(summary.get('hosts'), 'hosts in scope'),
+        _card(summary.get('unprotected'), 'unprotected', 'bad'),
+        _card(summary.get('unknown'), 'unknown', 'unk'),
+        _card(summary.get('unreviewed'), 'unreviewed', 'warn'),
+        _card(summary.get('compliant'), 'compliant', 'ok'),
+        _card(summary.get('detections'), 'detections'),
+        _card(summary.get('unreviewed_detections'), 'unreviewed detections', 'warn'),
+        _card(summary.get('covered_detections'), 'covered by rules'),
+        _card(summary.get('unmatched_detections'), 'unmatched detections', 'warn'),
+    ]
     sev = ''.join(badge('%s %s' % (s, text(by_severity.get(s, 0))), s if by_severity.get(s) else 'other') for s in SEVERITIES)
-    out.append('<div class="card wide"><span class="n">%s</span><span class="l">findings</span><div class="sev">%s</div></div>'
-               % (esc(summary.get('findings'), 20), sev))
+    out.append(
+        '<div class="card wide"><span class="n">%s</span><span class="l">findings</span><div class="sev">%s</div></div>'
+        % (esc(summary.get('findings'), 20), sev)
+    )
     out.append('</section>')
     return ''.join(out)
 
@@ -453,8 +512,13 @@ def metadata(record):
         ('Endpoint', run.get('endpoint')),
         ('Inventory scope', '%s hosts, limit %s' % (text(scope.get('count')), text(scope.get('limit')) or 'none')),
         ('Look-back', '%s (since %s)' % (text(policy.get('lookback')), text(policy.get('window_start_iso')))),
-        ('Policy', ' \u00b7 '.join('%s %s' % (k, text(policy.get(k))) for k in (
-            'min_weight', 'high_weight', 'broad_rule_max_conditions', 'fail_on_unprotected', 'fail_on_unreviewed'))),
+        (
+            'Policy',
+            ' \u00b7 '.join(
+                '%s %s' % (k, text(policy.get(k)))
+                for k in ('min_weight', 'high_weight', 'broad_rule_max_conditions', 'fail_on_unprotected', 'fail_on_unreviewed')
+            ),
+        ),
         ('Match keys', policy.get('match_keys')),
     ]
     return '<dl class="meta">%s</dl>' % ''.join('<dt>%s</dt><dd>%s</dd>' % (label, esc(value)) for label, value in rows)
@@ -475,18 +539,25 @@ def render_html(record, max_detections=2000):
         '<header><h1>Webshell audit report</h1><p class="sub">Webshell Behavior Detector coverage and review state, '
         'run %s</p>%s</header>\n' % (esc(started, 40), metadata(record)),
         banner(record),
-        cards(record.get('summary') or {}), '\n',
+        cards(record.get('summary') or {}),
+        '\n',
         '<section class="charts"><div class="panel"><h2>Detections per day (UTC)</h2>%s</div>'
-        '<div class="panel"><h2>Detections by host</h2>%s</div></section>\n' % (
-            time_chart(record, detections), host_chart(record, detections)),
-        '<h2>Hosts</h2>\n', hosts_table(record), '\n',
-        '<h2>Findings</h2>\n', findings_table(record), '\n',
-        '<h2>Detections</h2>\n', detections_table(record, detections, max_detections), '\n',
-        '<h2>Exception rules</h2>\n', rules_table(record), '\n',
+        '<div class="panel"><h2>Detections by host</h2>%s</div></section>\n' % (time_chart(record, detections), host_chart(record, detections)),
+        '<h2>Hosts</h2>\n',
+        hosts_table(record),
+        '\n',
+        '<h2>Findings</h2>\n',
+        findings_table(record),
+        '\n',
+        '<h2>Detections</h2>\n',
+        detections_table(record, detections, max_detections),
+        '\n',
+        '<h2>Exception rules</h2>\n',
+        rules_table(record),
+        '\n',
         '<footer>Audit record by %s, schema version %s, content digest %s; page by ncloud.wbd.audit_report. '
-        'The JSON report is the complete record.</footer>\n' % (
-            esc(record.get('generator') or 'unknown', 80), esc(record.get('schema_version'), 10),
-            esc(record.get('content_digest'), 64)),
+        'The JSON report is the complete record.</footer>\n'
+        % (esc(record.get('generator') or 'unknown', 80), esc(record.get('schema_version'), 10), esc(record.get('content_digest'), 64)),
         '</main>\n<script>%s</script>\n</body>\n</html>\n' % SCRIPT,
     ]
     return ''.join(parts)

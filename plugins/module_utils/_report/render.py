@@ -14,6 +14,7 @@ apart from the count of ``unknown`` hosts.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import csv
@@ -34,8 +35,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.html import render_html
 
-CSV_COLUMNS = ('severity', 'scope', 'host', 'kind', 'subject', 'message', 'rule_id', 'detection_id', 'host_status',
-               'run_started_at')
+CSV_COLUMNS = ('severity', 'scope', 'host', 'kind', 'subject', 'message', 'rule_id', 'detection_id', 'host_status', 'run_started_at')
 # OWASP CSV injection: a spreadsheet treats a cell starting with one of these as a formula (or strips it).
 CSV_TRIGGERS = ('=', '+', '-', '@', '\t', '\r')
 
@@ -48,12 +48,14 @@ COMPLETENESS_SEVERITY = 'high'
 
 # ---- JSON --------------------------------------------------------------------------------------
 
+
 def render_json(record):
     """The canonical report: the record itself, keys sorted, two-space indent."""
     return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + '\n'
 
 
 # ---- CSV ---------------------------------------------------------------------------------------
+
 
 def csv_cell(value):
     """Cell text, prefixed with ``'`` when its first character would make a spreadsheet evaluate it."""
@@ -66,9 +68,20 @@ def _csv_problem_rows(record, started):
     rows = []
     for problem in completeness_problems(record):
         evidence = problem['evidence']
-        rows.append([COMPLETENESS_SEVERITY, COMPLETENESS_SCOPE, problem['hosts'], problem['kind'],
-                     evidence_text(evidence, 500), problem['message'], evidence.get('rule_id'), evidence.get('detection_id'),
-                     'unknown' if problem['hosts'] else None, started])
+        rows.append(
+            [
+                COMPLETENESS_SEVERITY,
+                COMPLETENESS_SCOPE,
+                problem['hosts'],
+                problem['kind'],
+                evidence_text(evidence, 500),
+                problem['message'],
+                evidence.get('rule_id'),
+                evidence.get('detection_id'),
+                'unknown' if problem['hosts'] else None,
+                started,
+            ]
+        )
     return rows
 
 
@@ -92,9 +105,9 @@ def render_csv(record):
 
 # ---- JUnit XML ---------------------------------------------------------------------------------
 
+
 def _suite(root, name, timestamp):
-    return ET.SubElement(root, 'testsuite', name=name, tests='0', failures='0', errors='0', skipped='0',
-                         timestamp=timestamp)
+    return ET.SubElement(root, 'testsuite', name=name, tests='0', failures='0', errors='0', skipped='0', timestamp=timestamp)
 
 
 def _failure(case, kind, message, details):
@@ -103,9 +116,18 @@ def _failure(case, kind, message, details):
 
 
 def _finding_failure(case, finding):
-    _failure(case, finding.get('kind'), finding.get('message'),
-             [('severity', finding.get('severity')), ('finding', finding.get('id')), ('subject', finding.get('subject')),
-              ('rule_id', finding.get('rule_id')), ('detection_id', finding.get('detection_id'))])
+    _failure(
+        case,
+        finding.get('kind'),
+        finding.get('message'),
+        [
+            ('severity', finding.get('severity')),
+            ('finding', finding.get('id')),
+            ('subject', finding.get('subject')),
+            ('rule_id', finding.get('rule_id')),
+            ('detection_id', finding.get('detection_id')),
+        ],
+    )
 
 
 def _error(case, kind, message, details):
@@ -132,10 +154,8 @@ def _completeness_suite(root, record, timestamp):
         return
     suite = _suite(root, 'webshell_audit.completeness', timestamp)
     for index, problem in enumerate(problems, 1):
-        case = ET.SubElement(suite, 'testcase', classname='webshell_audit.completeness',
-                             name=clean('completeness/%s/%d' % (problem['kind'], index)))
-        _error(case, problem['kind'], problem['message'],
-               [('hosts', problem['hosts']), ('evidence', evidence_text(problem['evidence'], 2000))])
+        case = ET.SubElement(suite, 'testcase', classname='webshell_audit.completeness', name=clean('completeness/%s/%d' % (problem['kind'], index)))
+        _error(case, problem['kind'], problem['message'], [('hosts', problem['hosts']), ('evidence', evidence_text(problem['evidence'], 2000))])
     _count(suite, root)
 
 
@@ -180,8 +200,19 @@ def render_junit(record):
 
 # ---- Markdown ----------------------------------------------------------------------------------
 
-_MD_ESCAPES = [('\\', '\\\\'), ('&', '&amp;'), ('<', '&lt;'), ('>', '&gt;'), ('`', '&#96;'), ('|', '\\|'),
-               ('*', '\\*'), ('_', '\\_'), ('[', '\\['), (']', '\\]'), ('~', '\\~')]
+_MD_ESCAPES = [
+    ('\\', '\\\\'),
+    ('&', '&amp;'),
+    ('<', '&lt;'),
+    ('>', '&gt;'),
+    ('`', '&#96;'),
+    ('|', '\\|'),
+    ('*', '\\*'),
+    ('_', '\\_'),
+    ('[', '\\['),
+    (']', '\\]'),
+    ('~', '\\~'),
+]
 _MD_SPACE = re.compile(r'[\r\n\t]+')
 
 
@@ -219,10 +250,18 @@ def md_banner(record):
     if not problems:
         return []
     unknown = [name for name, host in sorted((record.get('hosts') or {}).items()) if host.get('status') == 'unknown']
-    lines = ['> **INCOMPLETE AUDIT: the data the audit read were incomplete or ambiguous, so these results may be wrong.** '
-             '%d problem%s; %d host%s reported unknown%s.' % (
-                 len(problems), '' if len(problems) == 1 else 's', len(unknown), '' if len(unknown) == 1 else 's',
-                 (': ' + md_cell(', '.join(unknown))) if unknown else ''), '>']
+    lines = [
+        '> **INCOMPLETE AUDIT: the data the audit read were incomplete or ambiguous, so these results may be wrong.** '
+        '%d problem%s; %d host%s reported unknown%s.'
+        % (
+            len(problems),
+            '' if len(problems) == 1 else 's',
+            len(unknown),
+            '' if len(unknown) == 1 else 's',
+            (': ' + md_cell(', '.join(unknown))) if unknown else '',
+        ),
+        '>',
+    ]
     for problem in problems[:MD_MAX_ROWS]:
         hosts = ' (hosts: %s)' % md_cell(', '.join(problem['hosts'])) if problem['hosts'] else ''
         lines.append('> - %s: %s%s' % (md_cell(problem['kind'], 60), md_cell(problem['message'], 500), hosts))
@@ -239,47 +278,77 @@ def render_markdown(record):
     summary = record.get('summary') or {}
     scope = run.get('inventory_scope') or {}
     policy = run.get('policy') or {}
-    lines = ['# Webshell audit report', '',
-             'Run %s · ncloud.wbd %s · endpoint %s · %s inventory hosts (limit: %s) · look-back %s' % tuple(
-                 md_cell(v) for v in (run.get('started_at_iso'), run.get('collection_version'), run.get('endpoint'),
-                                      scope.get('count'), scope.get('limit') or 'none', policy.get('lookback'))), '']
+    lines = [
+        '# Webshell audit report',
+        '',
+        'Run %s · ncloud.wbd %s · endpoint %s · %s inventory hosts (limit: %s) · look-back %s'
+        % tuple(
+            md_cell(v)
+            for v in (
+                run.get('started_at_iso'),
+                run.get('collection_version'),
+                run.get('endpoint'),
+                scope.get('count'),
+                scope.get('limit') or 'none',
+                policy.get('lookback'),
+            )
+        ),
+        '',
+    ]
     lines.extend(md_banner(record))
     by_severity = summary.get('findings_by_severity') or {}
     lines.append('## Summary')
     lines.append('')
-    lines.extend(_md_table(['Hosts', 'Unprotected', 'Unknown', 'Unreviewed', 'Compliant', 'Detections',
-                            'Unreviewed detections', 'Covered', 'Unmatched', 'Findings'],
-                           [[summary.get(k) for k in ('hosts', 'unprotected', 'unknown', 'unreviewed', 'compliant', 'detections',
-                                                      'unreviewed_detections', 'covered_detections', 'unmatched_detections',
-                                                      'findings')]]))
+    lines.extend(
+        _md_table(
+            ['Hosts', 'Unprotected', 'Unknown', 'Unreviewed', 'Compliant', 'Detections', 'Unreviewed detections', 'Covered', 'Unmatched', 'Findings'],
+            [
+                [
+                    summary.get(k)
+                    for k in (
+                        'hosts',
+                        'unprotected',
+                        'unknown',
+                        'unreviewed',
+                        'compliant',
+                        'detections',
+                        'unreviewed_detections',
+                        'covered_detections',
+                        'unmatched_detections',
+                        'findings',
+                    )
+                ]
+            ],
+        )
+    )
     lines.append('')
     lines.append('Findings by severity: ' + ', '.join('%s %s' % (s, md_cell(by_severity.get(s, 0))) for s in SEVERITIES))
     lines.extend(['', '## Non-compliant hosts', ''])
     hosts = record.get('hosts') or {}
-    bad = sorted((h for h in hosts.values() if h.get('status') != 'compliant'),
-                 key=lambda h: (status_rank(h.get('status')), text(h.get('name'))))
+    bad = sorted((h for h in hosts.values() if h.get('status') != 'compliant'), key=lambda h: (status_rank(h.get('status')), text(h.get('name'))))
     if bad:
-        lines.extend(_md_table(['Host', 'Status', 'Reasons'],
-                               [[h.get('name'), h.get('status'), '; '.join(text(r) for r in h.get('reasons') or [])]
-                                for h in bad]))
+        lines.extend(
+            _md_table(['Host', 'Status', 'Reasons'], [[h.get('name'), h.get('status'), '; '.join(text(r) for r in h.get('reasons') or [])] for h in bad])
+        )
     elif completeness_problems(record):
-        lines.append('None is unprotected, unknown or unreviewed, but the data were incomplete (see the banner above): '
-                     'do not read this as compliant.')
+        lines.append('None is unprotected, unknown or unreviewed, but the data were incomplete (see the banner above): do not read this as compliant.')
     else:
         lines.append('None: every host in scope is compliant.')
     lines.extend(['', '## Account findings', ''])
     account = [f for f in record.get('findings') or [] if f.get('scope') != 'host']
     if account:
-        lines.extend(_md_table(['Severity', 'Kind', 'Subject', 'Message'],
-                               [[f.get('severity'), f.get('kind'), f.get('subject'), f.get('message')] for f in account]))
+        lines.extend(
+            _md_table(['Severity', 'Kind', 'Subject', 'Message'], [[f.get('severity'), f.get('kind'), f.get('subject'), f.get('message')] for f in account])
+        )
     else:
         lines.append('None.')
     lines.extend(['', '## Unmatched detections', ''])
     servers = unmatched_servers(record)
     if servers:
         count = len(record.get('unmatched_detections') or [])
-        lines.append('%d detection%s on %d server%s that no inventory host matches.' % (
-            count, '' if count == 1 else 's', len(servers), '' if len(servers) == 1 else 's'))
+        lines.append(
+            '%d detection%s on %d server%s that no inventory host matches.' % (count, '' if count == 1 else 's', len(servers), '' if len(servers) == 1 else 's')
+        )
         lines.append('')
         lines.extend(_md_table(['Server', 'Instance', 'Private IP', 'Detections', 'Newest'], servers))
     else:
@@ -290,8 +359,14 @@ def render_markdown(record):
 
 # ---- all formats -------------------------------------------------------------------------------
 
+
 def render_reports(record, formats=FORMATS, html_max_detections=2000):
     """{format: bytes} for a record made ready by report_common.prepare_record, rendered in memory before anything is written."""
-    renderers = {'json': render_json, 'csv': render_csv, 'junit': render_junit, 'markdown': render_markdown,
-                 'html': lambda r: render_html(r, max_detections=html_max_detections)}
+    renderers = {
+        'json': render_json,
+        'csv': render_csv,
+        'junit': render_junit,
+        'markdown': render_markdown,
+        'html': lambda r: render_html(r, max_detections=html_max_detections),
+    }
     return dict((fmt, renderers[fmt](record).encode('utf-8')) for fmt in formats)

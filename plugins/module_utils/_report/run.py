@@ -8,6 +8,7 @@ variable, so a large record is never templated or shipped as a module argument).
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -112,24 +113,27 @@ def run_report(params, check_mode, warn):
         raise ReportRunError(str(exc))
     digest = record['content_digest']
     if claimed not in (None, digest):
-        warn('the record says its content_digest is %s but its content gives %s; the reports carry the latter'
-             % (claimed, digest))
+        warn('the record says its content_digest is %s but its content gives %s; the reports carry the latter' % (claimed, digest))
 
     check_dest(dest, check_mode)
     latest_names = dict((fmt, names[fmt][1]) for fmt in formats) if params['latest'] else {}
     previous = previous_digest(os.path.join(dest, '%s-latest.json' % params['basename']))
     if not check_mode:
         try:
-            write_report_set(dest, dict((names[fmt][0], rendered[fmt]) for fmt in formats), mode,
-                             dict((names[fmt][0], name) for fmt, name in latest_names.items()))
+            write_report_set(
+                dest, dict((names[fmt][0], rendered[fmt]) for fmt in formats), mode, dict((names[fmt][0], name) for fmt, name in latest_names.items())
+            )
         except ReportWriteError as exc:
             raise ReportRunError(str(exc), content_digest=digest)
     result = dict(record_outcome(record), written=not check_mode)
     if check_mode:
         # Nothing was written, so nothing changed; would_change says whether a real run would change the latest report.
-        result.update(changed=False, would_change=previous != digest,
-                      msg='check mode: no report written; a real run writes %d file%s to %s' % (
-                          len(formats) + len(latest_names), '' if len(formats) + len(latest_names) == 1 else 's', dest))
+        result.update(
+            changed=False,
+            would_change=previous != digest,
+            msg='check mode: no report written; a real run writes %d file%s to %s'
+            % (len(formats) + len(latest_names), '' if len(formats) + len(latest_names) == 1 else 's', dest),
+        )
     else:
         result.update(changed=previous != digest)
     result.update(
@@ -146,6 +150,4 @@ def run_report(params, check_mode, warn):
 def record_outcome(record):
     """What the play needs to decide about the record: whether it is complete, its problems (one line each) and the
     hosts it could not decide."""
-    return dict(complete=is_complete(record),
-                completeness_problems=[p['message'] for p in completeness_problems(record)],
-                unknown_hosts=unknown_hosts(record))
+    return dict(complete=is_complete(record), completeness_problems=[p['message'] for p in completeness_problems(record)], unknown_hosts=unknown_hosts(record))

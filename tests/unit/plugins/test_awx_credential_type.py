@@ -12,6 +12,7 @@ credential type in the AWX guide must say what the file says.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -19,16 +20,14 @@ import re
 
 import pytest
 import yaml
-from jinja2 import meta
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.ncloud.wbd.plugins.doc_fragments.auth import ModuleDocFragment
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import credentials
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import SITE_ENDPOINTS, resolve_endpoint
 from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import auth_argument_spec
+from jinja2 import meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 CREDENTIAL_TYPE = os.path.join(ROOT, 'docs', 'awx', 'credential_type.yml')
@@ -68,8 +67,7 @@ def render_env(credential_type, inputs):
     """The environment AWX builds for a job: every env injector rendered with the inputs that are set."""
     env = ImmutableSandboxedEnvironment()
     namespace = dict((name, value) for name, value in inputs.items() if value)
-    return dict((name, env.from_string(template).render(**namespace))
-                for name, template in credential_type['injectors']['env'].items())
+    return dict((name, env.from_string(template).render(**namespace)) for name, template in credential_type['injectors']['env'].items())
 
 
 def module_view(environ, monkeypatch):
@@ -83,8 +81,9 @@ def module_view(environ, monkeypatch):
         return None, result.error_messages
     params = result.validated_parameters
     access_key, secret_key, sources, dummy = credentials.resolve_credentials(params, os.environ, read_file=lambda *a: {})
-    return dict(params, access_key=access_key, secret_key=secret_key, sources=sources,
-                base_url=resolve_endpoint(params.get('endpoint'), params.get('site'))), []
+    return dict(
+        params, access_key=access_key, secret_key=secret_key, sources=sources, base_url=resolve_endpoint(params.get('endpoint'), params.get('site'))
+    ), []
 
 
 def test_the_code_reads_the_four_options_from_the_environment():
@@ -116,10 +115,8 @@ def test_every_injected_variable_is_the_first_one_the_code_reads_for_its_input(c
         used = referenced_inputs(template)
         assert len(used) == 1, '%s must inject exactly one input, not %s' % (env_name, sorted(used))
         input_id = used.pop()
-        assert input_id in names, '%s injects input %s, which is no module option read from the environment' % (
-            env_name, input_id)
-        assert env_name in names[input_id], '%s is not read by the modules for %s (they read %s)' % (
-            env_name, input_id, ', '.join(names[input_id]))
+        assert input_id in names, '%s injects input %s, which is no module option read from the environment' % (env_name, input_id)
+        assert env_name in names[input_id], '%s is not read by the modules for %s (they read %s)' % (env_name, input_id, ', '.join(names[input_id]))
         # The first name wins over the others, so no other variable in the job environment can shadow the credential.
         assert env_name == names[input_id][0], '%s: inject %s, which the modules read first' % (input_id, names[input_id][0])
 
@@ -194,7 +191,7 @@ def yaml_blocks(rst_path):
         if line.strip() == '.. code-block:: yaml':
             indent = len(line) - len(line.lstrip())
             body = []
-            for text in lines[number + 1:]:
+            for text in lines[number + 1 :]:
                 if text.strip() and len(text) - len(text.lstrip()) <= indent:
                     break
                 body.append(text)

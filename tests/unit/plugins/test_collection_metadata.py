@@ -3,12 +3,12 @@
 """The action group and the version stay in step with the files they describe."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
 
 import yaml
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.version import COLLECTION_VERSION, USER_AGENT
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
@@ -20,8 +20,7 @@ def load(path):
 
 
 def test_action_group_lists_exactly_the_modules_that_talk_to_the_api():
-    modules = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
-                     if name.endswith('.py') and not name.startswith('_'))
+    modules = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', 'modules')) if name.endswith('.py') and not name.startswith('_'))
     # The _info modules, and audit_evaluate, which runs them and takes the same connection options.
     api_modules = sorted([name for name in modules if name.endswith('_info')] + ['audit_evaluate'])
     group = load('meta/runtime.yml')['action_groups']['wbd']

@@ -31,14 +31,37 @@ ACCESS, SECRET = 'SANDBOXACCESSKEY00001', 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
 SMALL = {
     'servers': [{'instanceNo': '10000001', 'serverName': 'web-1', 'ipAddress': '10.0.0.1', 'serverGroupId': '1000001', 'serverGroupName': 'web-group'}],
     'detections': [
-        {'detectionId': 'D-old', 'instanceNo': '10000001', 'detectTime': '-2d', 'processName': 'sh', 'processArg': 'sh -c id', 'actionStatus': 'confirmed',
-         'suspicionFiles': [{'suspicionFileId': 'F1', 'fileOriginName': '/up/a.php', 'weight': 10, 'modifyTime': '-90m'},
-                            {'suspicionFileId': 'F2', 'fileOriginName': '/up/b.php', 'weight': 5, 'hashScanResult': 'malware',
-                             'status': 'quarantined', 'quarantineTime': '-30s'}]},
+        {
+            'detectionId': 'D-old',
+            'instanceNo': '10000001',
+            'detectTime': '-2d',
+            'processName': 'sh',
+            'processArg': 'sh -c id',
+            'actionStatus': 'confirmed',
+            'suspicionFiles': [
+                {'suspicionFileId': 'F1', 'fileOriginName': '/up/a.php', 'weight': 10, 'modifyTime': '-90m'},
+                {
+                    'suspicionFileId': 'F2',
+                    'fileOriginName': '/up/b.php',
+                    'weight': 5,
+                    'hashScanResult': 'malware',
+                    'status': 'quarantined',
+                    'quarantineTime': '-30s',
+                },
+            ],
+        },
         {'detectionId': 'D-new', 'instanceNo': '77', 'serverName': 'ghost', 'detectTime': 'now', '_note': 'dropped'},
     ],
-    'exception-rules': [{'exceptedRuleId': 'R1', 'exceptTargetType': 'serverGroup', 'exceptTarget': '1000001',
-                         'processName': 'sh', 'processNameCondition': 'END', 'createdTime': '-3h'}],
+    'exception-rules': [
+        {
+            'exceptedRuleId': 'R1',
+            'exceptTargetType': 'serverGroup',
+            'exceptTarget': '1000001',
+            'processName': 'sh',
+            'processNameCondition': 'END',
+            'createdTime': '-3h',
+        }
+    ],
     'deleted-exception-rules': [{'exceptedRuleId': 'R2', 'deletedTime': ANCHOR - DAY}],
     'alarm-interval': {'interval': 60000},
 }
@@ -60,8 +83,9 @@ def signed_get(base_url, uri):
     ts = str(int(time.time() * 1000))
     sig = base64.b64encode(hmac.new(SECRET.encode(), ('GET %s\n%s\n%s' % (uri, ts, ACCESS)).encode(), hashlib.sha256).digest()).decode()
     conn = http.client.HTTPConnection(host, int(port), timeout=5)
-    conn.request('GET', uri, headers={'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': ACCESS, 'x-ncp-apigw-signature-v2': sig,
-                                      'X-NCP-USE_PLATFORM_TYPE': 'VPC'})
+    conn.request(
+        'GET', uri, headers={'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': ACCESS, 'x-ncp-apigw-signature-v2': sig, 'X-NCP-USE_PLATFORM_TYPE': 'VPC'}
+    )
     return json.loads(conn.getresponse().read().decode())
 
 
@@ -90,8 +114,7 @@ def test_relative_times_defaults_and_order(tmp_path):
 def test_object_overrides_and_quarantine(tmp_path):
     data = load_dataset(write(tmp_path, SMALL), ANCHOR)
     files = data.detections[1]['suspicionFiles']
-    assert all(set(f) == {'suspicionFileId', 'fileOriginName', 'fileOwner', 'weight', 'accessTime', 'modifyTime', 'changeTime', 'detectionId'}
-               for f in files)
+    assert all(set(f) == {'suspicionFileId', 'fileOriginName', 'fileOwner', 'weight', 'accessTime', 'modifyTime', 'changeTime', 'detectionId'} for f in files)
     plain, quarantined = data.suspicious_objects('detections', 'D-old')
     assert plain['hashScanResult'] == 'notMalware'  # weight < 40: build_object never says malware
     assert quarantined['hashScanResult'] == 'malware' and quarantined['status'] == 'quarantined'
@@ -118,32 +141,43 @@ def test_audit_fixture_scenario():
 
     def targets(rule, record):
         return rule['exceptTargetType'] == 'everyServer' or rule['exceptTarget'] in (record['instanceNo'], groups.get(record['instanceNo']))
-    covered = dict((r['exceptedRuleName'], sorted(d['detectionId'] for d in data.detections + data.exceptions
-                                                  if targets(r, d) and sandbox_data.rule_matches(r, d))) for r in data.exception_rules)
-    assert covered == {'allow-php-cli': ['2026110100000000000001', '2026110100000000000101'], 'db-anything': ['2026110100000000000007'],
-                       'tar-everywhere': [], 'disabled-sh': ['2026110100000000000003'], 'old-group-rule': []}
+
+    covered = dict(
+        (r['exceptedRuleName'], sorted(d['detectionId'] for d in data.detections + data.exceptions if targets(r, d) and sandbox_data.rule_matches(r, d)))
+        for r in data.exception_rules
+    )
+    assert covered == {
+        'allow-php-cli': ['2026110100000000000001', '2026110100000000000101'],
+        'db-anything': ['2026110100000000000007'],
+        'tar-everywhere': [],
+        'disabled-sh': ['2026110100000000000003'],
+        'old-group-rule': [],
+    }
     assert rules['disabled-sh']['disabled'] is True and rules['old-group-rule']['groupIsDeleted'] is True
     assert all(rules['db-anything'][f + 'Condition'] == 'NOT_USE' for f in sandbox_data.RULE_FIELDS)
     assert data.deleted_exception_rules[0]['exceptedRuleName'] == 'deleted-catch-all'
 
 
-@pytest.mark.parametrize('content,message', [
-    ('{"servers": [', 'not valid JSON'),
-    ([], 'top level must be a JSON object'),
-    ({'detections': [], 'alarms': []}, 'unknown top-level key(s) alarms'),
-    ({'detections': {}}, 'detections: must be a JSON array'),
-    ({'detections': [{'detectionId': 'A', 'detectTime': '-2w'}]}, 'detections[0].detectTime: time must be'),
-    ({'detections': [{'detectionId': 'A', 'detectTime': '2d'}]}, 'detections[0].detectTime'),
-    ({'detections': [{'detectionId': 'A'}], 'exceptions': [{'detectionId': 'A'}]}, 'exceptions[0]: duplicate detectionId A'),
-    ({'servers': [{'instanceNo': '1'}, {'instanceNo': '1'}]}, 'servers[1]: duplicate instanceNo 1'),
-    ({'servers': [{'instanceNo': 1}]}, 'servers[0]: instanceNo must be a non-empty string'),
-    ({'detections': [{'detectionId': 'A', 'suspicionFiles': [{'suspicionFileId': 'F'}, {'suspicionFileId': 'F'}]}]}, 'duplicate suspicionFileId F'),
-    ({'detections': [{'detectionId': 'A', 'procesName': 'sh'}]}, 'detections[0]: unknown key(s) procesName'),
-    ({'detections': [{'detectionId': 'A', 'suspicionFiles': [{'suspicionFileId': 'F', 'status': 'gone'}]}]}, 'status must be one of'),
-    ({'exception-rules': [{'exceptedRuleId': 'R', 'processName': 'sh'}]}, 'processNameCondition is NOT_USE'),
-    ({'exception-rules': [{'exceptedRuleId': 'R', 'executorCondition': 'LIKE', 'executor': 'x'}]}, 'executorCondition must be one of'),
-    ({'exception-rules': [{'exceptedRuleId': 'R'}], 'deleted-exception-rules': [{'exceptedRuleId': 'R'}]}, 'duplicate exceptedRuleId R'),
-])
+@pytest.mark.parametrize(
+    'content,message',
+    [
+        ('{"servers": [', 'not valid JSON'),
+        ([], 'top level must be a JSON object'),
+        ({'detections': [], 'alarms': []}, 'unknown top-level key(s) alarms'),
+        ({'detections': {}}, 'detections: must be a JSON array'),
+        ({'detections': [{'detectionId': 'A', 'detectTime': '-2w'}]}, 'detections[0].detectTime: time must be'),
+        ({'detections': [{'detectionId': 'A', 'detectTime': '2d'}]}, 'detections[0].detectTime'),
+        ({'detections': [{'detectionId': 'A'}], 'exceptions': [{'detectionId': 'A'}]}, 'exceptions[0]: duplicate detectionId A'),
+        ({'servers': [{'instanceNo': '1'}, {'instanceNo': '1'}]}, 'servers[1]: duplicate instanceNo 1'),
+        ({'servers': [{'instanceNo': 1}]}, 'servers[0]: instanceNo must be a non-empty string'),
+        ({'detections': [{'detectionId': 'A', 'suspicionFiles': [{'suspicionFileId': 'F'}, {'suspicionFileId': 'F'}]}]}, 'duplicate suspicionFileId F'),
+        ({'detections': [{'detectionId': 'A', 'procesName': 'sh'}]}, 'detections[0]: unknown key(s) procesName'),
+        ({'detections': [{'detectionId': 'A', 'suspicionFiles': [{'suspicionFileId': 'F', 'status': 'gone'}]}]}, 'status must be one of'),
+        ({'exception-rules': [{'exceptedRuleId': 'R', 'processName': 'sh'}]}, 'processNameCondition is NOT_USE'),
+        ({'exception-rules': [{'exceptedRuleId': 'R', 'executorCondition': 'LIKE', 'executor': 'x'}]}, 'executorCondition must be one of'),
+        ({'exception-rules': [{'exceptedRuleId': 'R'}], 'deleted-exception-rules': [{'exceptedRuleId': 'R'}]}, 'duplicate exceptedRuleId R'),
+    ],
+)
 def test_invalid_files(tmp_path, content, message):
     path = write(tmp_path, content)
     with pytest.raises(FixtureError) as info:
@@ -179,11 +213,21 @@ def test_served_page_from_fixture():
 def test_cli_start_with_dataset_file(tmp_path):
     script = os.path.join(SANDBOX_DIR, 'wbd_sandbox.py')
     port_file = str(tmp_path / 'sandbox.port')
-    bad = subprocess.run([sys.executable, script, 'start', '--port-file', port_file, '--dataset-file', write(tmp_path, {'x': []})],
-                         capture_output=True, text=True, timeout=20, check=False)
+    bad = subprocess.run(
+        [sys.executable, script, 'start', '--port-file', port_file, '--dataset-file', write(tmp_path, {'x': []})],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
     assert bad.returncode == 1 and 'unknown top-level key(s) x' in bad.stderr and not os.path.exists(port_file)
-    out = subprocess.run([sys.executable, script, 'start', '--port-file', port_file, '--lifetime', '30', '--quiet',
-                          '--dataset-file', os.path.relpath(AUDIT)], capture_output=True, text=True, timeout=20, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, script, 'start', '--port-file', port_file, '--lifetime', '30', '--quiet', '--dataset-file', os.path.relpath(AUDIT)],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    ).stdout.strip()
     try:
         assert control(out, '/__sandbox/config')['dataset_file'] == AUDIT
         assert control(out, '/__sandbox/ids?resource=exceptions')['ids'] == ['2026110100000000000101']

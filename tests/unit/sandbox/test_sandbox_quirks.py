@@ -26,15 +26,22 @@ import wbd_sandbox  # noqa: E402  pylint: disable=wrong-import-position
 ACCESS = 'SANDBOXACCESSKEY00001'
 SECRET = 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
 LISTS = ('detections', 'exceptions', 'exception-rules', 'deleted-exception-rules', 'servers', 'quarantines')
-ID_FIELDS = {'detections': 'detectionId', 'exceptions': 'detectionId', 'exception-rules': 'exceptedRuleId',
-             'deleted-exception-rules': 'exceptedRuleId', 'servers': 'instanceNo', 'quarantines': 'suspicionFileId'}
+ID_FIELDS = {
+    'detections': 'detectionId',
+    'exceptions': 'detectionId',
+    'exception-rules': 'exceptedRuleId',
+    'deleted-exception-rules': 'exceptedRuleId',
+    'servers': 'instanceNo',
+    'quarantines': 'suspicionFileId',
+}
 TIME_FIELDS = sandbox_quirks.TIME_FIELDS
 
 
 @pytest.fixture(scope='module')
 def sandbox():
-    server, base_url = wbd_sandbox.start_in_thread(quiet=True, lifetime=120, servers=12, detections=250, exception_rules=8,
-                                                   deleted_exception_rules=3, excepted=15, quarantines=6)
+    server, base_url = wbd_sandbox.start_in_thread(
+        quiet=True, lifetime=120, servers=12, detections=250, exception_rules=8, deleted_exception_rules=3, excepted=15, quarantines=6
+    )
     yield server, base_url
     server.stop()
 
@@ -49,8 +56,13 @@ def _headers(method, uri):
     ts = str(int(time.time() * 1000))
     message = '%s %s\n%s\n%s' % (method, uri, ts, ACCESS)
     sig = base64.b64encode(hmac.new(SECRET.encode(), message.encode(), hashlib.sha256).digest()).decode()
-    return {'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': ACCESS, 'x-ncp-apigw-signature-v2': sig,
-            'Content-Type': 'application/json', 'X-NCP-USE_PLATFORM_TYPE': 'VPC'}
+    return {
+        'x-ncp-apigw-timestamp': ts,
+        'x-ncp-iam-access-key': ACCESS,
+        'x-ncp-apigw-signature-v2': sig,
+        'Content-Type': 'application/json',
+        'X-NCP-USE_PLATFORM_TYPE': 'VPC',
+    }
 
 
 def _request(base_url, method, uri, body=None):
@@ -108,7 +120,7 @@ def test_short_pages_serve_at_most_k_and_echo_and_offset_as_named(sandbox, quirk
     step = asked if quirk.endswith('offset-asked') else 7
     for index in (0, 1, 2):
         page = result(base_url, resource, index, asked)
-        assert ids(page['content'], resource) == real[index * step:index * step + 7]
+        assert ids(page['content'], resource) == real[index * step : index * step + 7]
         assert page['totalCount'] == len(real) and page['pageIndex'] == index
         assert page['totalPages'] == -(-len(real) // step)
         if '-echo-asked-' in quirk:
@@ -146,6 +158,7 @@ def test_short_pages_leave_a_smaller_ask_alone(sandbox):
 
 # ---- paging base ------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('resource', LISTS)
 def test_one_based_page_zero_is_empty_with_real_totals(sandbox, resource):
     server, base_url = sandbox
@@ -166,11 +179,12 @@ def test_one_based_zero_is_first(sandbox):
     assert ids(result(base_url, 'detections', 1, 5)['content'], 'detections') == real[:5]
     assert ids(result(base_url, 'detections', 2, 5)['content'], 'detections') == real[5:10]
     last = -(-len(real) // 5)
-    assert ids(result(base_url, 'detections', last, 5)['content'], 'detections') == real[(last - 1) * 5:]
+    assert ids(result(base_url, 'detections', last, 5)['content'], 'detections') == real[(last - 1) * 5 :]
     assert result(base_url, 'detections', last + 1, 5)['content'] == []
 
 
 # ---- content null -----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize('method', ['GET', 'POST'])
 def test_content_null_persistent_on_one_page(sandbox, method):
@@ -205,6 +219,7 @@ def test_content_null_on_a_one_based_server_counts_served_pages(sandbox):
 
 # ---- totals -----------------------------------------------------------------------------------------------------
 
+
 def test_totals_low_and_half_keep_the_pages_full(sandbox):
     server, base_url = sandbox
     real = ids(truth(server, 'detections'), 'detections')
@@ -236,12 +251,13 @@ def test_totals_missing_and_strings(sandbox):
 
 # ---- times ------------------------------------------------------------------------------------------------------
 
+
 def _parse_iso(text):
     return int(datetime.datetime.fromisoformat(text.replace('Z', '+00:00')).timestamp() * 1000)
 
 
 FORMS = {
-    'times-seconds': (lambda value: isinstance(value, int) and value < 10 ** 11, lambda value: value * 1000, 1000),
+    'times-seconds': (lambda value: isinstance(value, int) and value < 10**11, lambda value: value * 1000, 1000),
     'times-ms-strings': (lambda value: isinstance(value, str) and value.isdigit(), int, 1),
     'times-iso-z': (lambda value: isinstance(value, str) and value.endswith('Z') and '.' in value, _parse_iso, 1),
     'times-iso-offset': (lambda value: isinstance(value, str) and value.endswith('+09:00'), _parse_iso, 1000),
@@ -319,11 +335,15 @@ def test_time_filter_ignored(sandbox):
 
 # ---- rules with a null or empty compare value -------------------------------------------------------------------
 
-@pytest.mark.parametrize('quirk, field, condition, value', [
-    ('rule-null-start', 'processName', 'START', None),
-    ('rule-empty-end', 'processArg', 'END', ''),
-    ('rule-blank-equal', 'executor', 'EQUAL', '  '),
-])
+
+@pytest.mark.parametrize(
+    'quirk, field, condition, value',
+    [
+        ('rule-null-start', 'processName', 'START', None),
+        ('rule-empty-end', 'processArg', 'END', ''),
+        ('rule-blank-equal', 'executor', 'EQUAL', '  '),
+    ],
+)
 def test_rule_quirks_add_one_every_server_rule(sandbox, quirk, field, condition, value):
     server, base_url = sandbox
     before = ids(server.dataset.records('exception-rules'), 'exception-rules')
@@ -340,8 +360,9 @@ def test_rule_quirks_add_one_every_server_rule(sandbox, quirk, field, condition,
     assert rule['createdTime'] < min(rec['detectTime'] for rec in truth(server, 'detections'))
     assert [r['createdTime'] for r in rules] == sorted((r['createdTime'] for r in rules), reverse=True)
     assert control(base_url, '/__sandbox/ids?resource=exception-rules')[1]['count'] == len(before) + 1
-    assert ids(result(base_url, 'deleted-exception-rules', 0, 100)['content'], 'deleted-exception-rules') == \
-        ids(server.dataset.records('deleted-exception-rules'), 'deleted-exception-rules')
+    assert ids(result(base_url, 'deleted-exception-rules', 0, 100)['content'], 'deleted-exception-rules') == ids(
+        server.dataset.records('deleted-exception-rules'), 'deleted-exception-rules'
+    )
 
 
 def test_all_rule_quirks_combine(sandbox):
@@ -351,6 +372,7 @@ def test_all_rule_quirks_combine(sandbox):
 
 
 # ---- bare array -------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize('resource', LISTS)
 def test_bare_array_in_every_list(sandbox, resource):
@@ -373,6 +395,7 @@ def test_bare_array_combined(sandbox):
 
 # ---- switching, validation, the quirk-free default --------------------------------------------------------------
 
+
 def test_without_quirks_the_answers_are_unchanged(sandbox):
     server, base_url = sandbox
     page = result(base_url, 'detections', 1, 100)
@@ -384,12 +407,15 @@ def test_without_quirks_the_answers_are_unchanged(sandbox):
 def test_control_plane_switches_and_refuses(sandbox):
     server, base_url = sandbox
     status, data = control(base_url, '/__sandbox/quirks', {'quirks': ['one-based', 'times-seconds'], 'quirk_page_cap': 9})
-    assert status == 200 and data == {'quirks': ['one-based', 'times-seconds'], 'quirk_page_cap': 9, 'quirk_null_page': 1,
-                                      'quirk_total_deficit': 37}
+    assert status == 200 and data == {'quirks': ['one-based', 'times-seconds'], 'quirk_page_cap': 9, 'quirk_null_page': 1, 'quirk_total_deficit': 37}
     assert control(base_url, '/__sandbox/quirks')[1]['quirks'] == ['one-based', 'times-seconds']
     assert control(base_url, '/__sandbox/config')[1]['active_quirks']['quirks'] == ['one-based', 'times-seconds']
-    for body, error in (({'quirks': ['nope']}, "unknown quirk 'nope'"), ({'quirks': ['times-seconds', 'times-iso-z']}, 'exclude each other'),
-                        ({'quirks': [], 'quirk_page_cap': 0}, 'quirk_page_cap must be'), ({'quirk': []}, 'unknown quirk setting')):
+    for body, error in (
+        ({'quirks': ['nope']}, "unknown quirk 'nope'"),
+        ({'quirks': ['times-seconds', 'times-iso-z']}, 'exclude each other'),
+        ({'quirks': [], 'quirk_page_cap': 0}, 'quirk_page_cap must be'),
+        ({'quirk': []}, 'unknown quirk setting'),
+    ):
         status, data = control(base_url, '/__sandbox/quirks', body)
         assert status == 400 and error in data['error'], data
     assert control(base_url, '/__sandbox/quirks')[1]['quirks'] == ['one-based', 'times-seconds']  # unchanged by refusals
@@ -410,13 +436,35 @@ def test_cli_lists_quirks_and_passes_them_to_the_detached_server(tmp_path):
     script = os.path.join(SANDBOX_DIR, 'wbd_sandbox.py')
     listed = subprocess.run([sys.executable, script, 'quirks'], capture_output=True, text=True, check=True, timeout=30).stdout
     assert all(name in listed for name in sandbox_quirks.NAMES)
-    bad = subprocess.run([sys.executable, script, 'start', '--quirk', 'bogus', '--port-file', str(tmp_path / 'p')],
-                         capture_output=True, text=True, timeout=30, check=False)
+    bad = subprocess.run(
+        [sys.executable, script, 'start', '--quirk', 'bogus', '--port-file', str(tmp_path / 'p')], capture_output=True, text=True, timeout=30, check=False
+    )
     assert bad.returncode == 1 and "unknown quirk 'bogus'" in bad.stderr
     port_file = str(tmp_path / 'port')
-    started = subprocess.run([sys.executable, script, 'start', '--port-file', port_file, '--quiet', '--lifetime', '60', '--detections', '20',
-                              '--quirk', 'short-noecho-offset-asked', '--quirk', 'totals-strings', '--quirk-page-cap', '3'],
-                             capture_output=True, text=True, timeout=30, check=False)
+    started = subprocess.run(
+        [
+            sys.executable,
+            script,
+            'start',
+            '--port-file',
+            port_file,
+            '--quiet',
+            '--lifetime',
+            '60',
+            '--detections',
+            '20',
+            '--quirk',
+            'short-noecho-offset-asked',
+            '--quirk',
+            'totals-strings',
+            '--quirk-page-cap',
+            '3',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert started.returncode == 0, started.stderr
     try:
         base_url = started.stdout.strip().splitlines()[-1]

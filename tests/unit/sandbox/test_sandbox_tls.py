@@ -63,8 +63,7 @@ def signed(method, uri):
     ts = str(int(time.time() * 1000))
     message = '%s %s\n%s\n%s' % (method, uri, ts, ACCESS)
     signature = base64.b64encode(hmac.new(SECRET.encode(), message.encode(), hashlib.sha256).digest()).decode()
-    return {'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': ACCESS, 'x-ncp-apigw-signature-v2': signature,
-            'X-NCP-USE_PLATFORM_TYPE': 'VPC'}
+    return {'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': ACCESS, 'x-ncp-apigw-signature-v2': signature, 'X-NCP-USE_PLATFORM_TYPE': 'VPC'}
 
 
 def test_self_signed_certificate_files(tmp_path):
@@ -157,11 +156,14 @@ def test_plain_http_stays_the_default():
         server.stop()
 
 
-@pytest.mark.parametrize('options, message', [
-    ({'tls_key': 'key.pem'}, '--tls-key needs --tls-cert'),
-    ({'tls_cert': 'missing.pem'}, 'cannot serve TLS with certificate missing.pem'),
-    ({'tls_cert': 'cert.pem', 'tls_self_signed': 'dir'}, 'exclude each other'),
-])
+@pytest.mark.parametrize(
+    'options, message',
+    [
+        ({'tls_key': 'key.pem'}, '--tls-key needs --tls-cert'),
+        ({'tls_cert': 'missing.pem'}, 'cannot serve TLS with certificate missing.pem'),
+        ({'tls_cert': 'cert.pem', 'tls_self_signed': 'dir'}, 'exclude each other'),
+    ],
+)
 def test_bad_tls_options(tmp_path, monkeypatch, options, message):
     monkeypatch.chdir(str(tmp_path))
     with pytest.raises(wbd_sandbox.TlsSetupError, match=message):
@@ -182,8 +184,13 @@ def test_self_signed_needs_openssl(tmp_path, monkeypatch):
 
 def test_cli_start_stop_with_tls(tmp_path):
     port_file, directory = str(tmp_path / 'port'), str(tmp_path / 'tls')
-    out = subprocess.run([sys.executable, SCRIPT, 'start', '--port-file', port_file, '--detections', '5', '--lifetime', '30',
-                          '--quiet', '--tls-self-signed', directory], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, SCRIPT, 'start', '--port-file', port_file, '--detections', '5', '--lifetime', '30', '--quiet', '--tls-self-signed', directory],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     base_url = out.stdout.strip()
     cert = os.path.join(directory, 'cert.pem')
     try:
@@ -191,16 +198,20 @@ def test_cli_start_stop_with_tls(tmp_path):
         assert get(base_url, '/__sandbox/health', trusting(cert)) == (200, {'ok': True})  # usable as soon as start returns
         assert wbd_sandbox.is_alive('127.0.0.1', port_of(base_url))  # the control helpers fall back to HTTPS
     finally:
-        stopped = subprocess.run([sys.executable, SCRIPT, 'stop', '--port-file', port_file], capture_output=True, text=True,
-                                 timeout=30, check=False)
+        stopped = subprocess.run([sys.executable, SCRIPT, 'stop', '--port-file', port_file], capture_output=True, text=True, timeout=30, check=False)
     assert stopped.returncode == 0 and 'stopped' in stopped.stdout
     assert not wbd_sandbox.is_alive('127.0.0.1', port_of(base_url))
     assert not os.path.exists(port_file)
 
 
 def test_cli_start_refuses_a_bad_certificate(tmp_path):
-    out = subprocess.run([sys.executable, SCRIPT, 'start', '--port-file', str(tmp_path / 'port'), '--quiet',
-                          '--tls-cert', str(tmp_path / 'missing.pem')], capture_output=True, text=True, timeout=30, check=False)
+    out = subprocess.run(
+        [sys.executable, SCRIPT, 'start', '--port-file', str(tmp_path / 'port'), '--quiet', '--tls-cert', str(tmp_path / 'missing.pem')],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert out.returncode == 1
     assert 'cannot serve TLS with certificate' in out.stderr and 'missing.pem' in out.stderr
     assert not os.path.exists(str(tmp_path / 'port'))

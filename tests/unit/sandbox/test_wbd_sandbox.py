@@ -110,11 +110,14 @@ def test_signed_get_page(sandbox):
     assert len(result['content'][0]['detectionId']) == 22
 
 
-@pytest.mark.parametrize('hdrs,details', [
-    ({'X-NCP-USE_PLATFORM_TYPE': 'VPC'}, 'missing header'),
-    (headers('GET', '/api/v1/detections', secret='wrong'), 'signature mismatch'),
-    (headers('GET', '/api/v1/detections', access='UNKNOWNKEY'), 'unknown access key'),
-])
+@pytest.mark.parametrize(
+    'hdrs,details',
+    [
+        ({'X-NCP-USE_PLATFORM_TYPE': 'VPC'}, 'missing header'),
+        (headers('GET', '/api/v1/detections', secret='wrong'), 'signature mismatch'),
+        (headers('GET', '/api/v1/detections', access='UNKNOWNKEY'), 'unknown access key'),
+    ],
+)
 def test_auth_failures(sandbox, hdrs, details):
     status, body = raw(sandbox[1], 'GET', '/api/v1/detections', hdrs=hdrs)[::2]
     err = json.loads(body.decode())['error']
@@ -189,14 +192,20 @@ def _fault_check(kind, status, hdrs, body):
         with pytest.raises(ValueError):
             json.loads(body.decode())
     elif kind == 'envelope_error':
-        assert json.loads(body) == {'success': False, 'code': 8004, 'message': 'Invaliddata.The detection data deleted is false, excepted is false.',
-                                    'result': None}
+        assert json.loads(body) == {
+            'success': False,
+            'code': 8004,
+            'message': 'Invaliddata.The detection data deleted is false, excepted is false.',
+            'result': None,
+        }
     elif kind == 'missing_result':
         assert status == 200 and 'result' not in json.loads(body)
 
 
-@pytest.mark.parametrize('kind', ['429', '500', '502', '503', '504', 'html_502', 'html_200', 'truncated', 'not_json',
-                                  'envelope_error', 'missing_result', 'auth_401', 'delay', 'reset'])
+@pytest.mark.parametrize(
+    'kind',
+    ['429', '500', '502', '503', '504', 'html_502', 'html_200', 'truncated', 'not_json', 'envelope_error', 'missing_result', 'auth_401', 'delay', 'reset'],
+)
 def test_fault_served_once(sandbox, kind):
     uri = '/api/v1/exception-rules?pageIndex=0&pageSize=3'
     control(sandbox[1], '/__sandbox/faults', {'queue': [{'kind': kind, 'count': 1, 'retry_after': 2, 'seconds': 0.3}]})
@@ -265,8 +274,9 @@ def test_dataset_determinism():
 
 
 def test_alternate_shapes_and_policy():
-    server, base_url = wbd_sandbox.start_in_thread(quiet=True, detections=5, quarantines=3, page_size_policy='error', max_page_size=10,
-                                                   quarantine_shape='array', interval_shape='array', lifetime=30)
+    server, base_url = wbd_sandbox.start_in_thread(
+        quiet=True, detections=5, quarantines=3, page_size_policy='error', max_page_size=10, quarantine_shape='array', interval_shape='array', lifetime=30
+    )
     try:
         assert isinstance(call(base_url, 'GET', '/api/v1/quarantines?pageSize=2')[1]['result'], list)
         assert isinstance(call(base_url, 'GET', '/api/v1/alarm/interval')[1]['result'], list)
@@ -279,8 +289,13 @@ def test_alternate_shapes_and_policy():
 def test_cli_start_stop(tmp_path):
     script = os.path.join(SANDBOX_DIR, 'wbd_sandbox.py')
     port_file = str(tmp_path / 'sandbox.port')
-    out = subprocess.run([sys.executable, script, 'start', '--port-file', port_file, '--detections', '10', '--lifetime', '30', '--quiet'],
-                         capture_output=True, text=True, timeout=20, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, script, 'start', '--port-file', port_file, '--detections', '10', '--lifetime', '30', '--quiet'],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    ).stdout.strip()
     assert out.startswith('http://127.0.0.1:') and os.path.exists(port_file)
     assert control(out, '/__sandbox/health') == {'ok': True}
     stopped = subprocess.run([sys.executable, script, 'stop', '--port-file', port_file], capture_output=True, text=True, timeout=20, check=True)
@@ -338,8 +353,18 @@ def test_inflate_total_and_empty_page(sandbox):
 
 
 def test_rewrite_sets_pads_and_breaks_fields_of_served_records_only(sandbox):
-    plan = {'queue': [{'kind': 'rewrite', 'records': 2, 'set': {'serverName': None, 'suspicionFiles': None, 'notAField': 1},
-                       'pad': {'processArg': 1048576}, 'invalid_utf8': ['executor'], 'lone_surrogate': ['memo']}]}
+    plan = {
+        'queue': [
+            {
+                'kind': 'rewrite',
+                'records': 2,
+                'set': {'serverName': None, 'suspicionFiles': None, 'notAField': 1},
+                'pad': {'processArg': 1048576},
+                'invalid_utf8': ['executor'],
+                'lone_surrogate': ['memo'],
+            }
+        ]
+    }
     control(sandbox[1], '/__sandbox/faults', plan)
     body = _page(sandbox[1], '/api/v1/detections?pageIndex=0&pageSize=3')
     with pytest.raises(UnicodeDecodeError):
@@ -362,16 +387,19 @@ def test_data_faults_leave_error_replies_alone(sandbox):
         assert status == 401 and body['error']['errorCode'] == '210', kind
 
 
-@pytest.mark.parametrize('item,error', [
-    ({'kind': 'mutate', 'insert': 'x'}, 'insert must be an integer'),
-    ({'kind': 'mutate', 'delete': -1}, 'delete must be 0 or more'),
-    ({'kind': 'mutate', 'insert': 1, 'resource': 'servers'}, 'insert works on detections and exceptions only'),
-    ({'kind': 'mutate', 'resource': 'nope'}, 'resource must be one of'),
-    ({'kind': 'rewrite', 'set': ['memo']}, 'set and pad must be objects'),
-    ({'kind': 'rewrite', 'pad': {'memo': 'big'}}, 'memo must be an integer'),
-    ({'kind': 'rewrite', 'invalid_utf8': 'memo'}, 'invalid_utf8 must be a list of field names'),
-    ({'kind': 'inflate_total', 'add': 'lots'}, 'add must be an integer'),
-])
+@pytest.mark.parametrize(
+    'item,error',
+    [
+        ({'kind': 'mutate', 'insert': 'x'}, 'insert must be an integer'),
+        ({'kind': 'mutate', 'delete': -1}, 'delete must be 0 or more'),
+        ({'kind': 'mutate', 'insert': 1, 'resource': 'servers'}, 'insert works on detections and exceptions only'),
+        ({'kind': 'mutate', 'resource': 'nope'}, 'resource must be one of'),
+        ({'kind': 'rewrite', 'set': ['memo']}, 'set and pad must be objects'),
+        ({'kind': 'rewrite', 'pad': {'memo': 'big'}}, 'memo must be an integer'),
+        ({'kind': 'rewrite', 'invalid_utf8': 'memo'}, 'invalid_utf8 must be a list of field names'),
+        ({'kind': 'inflate_total', 'add': 'lots'}, 'add must be an integer'),
+    ],
+)
 def test_bad_data_fault_items_are_refused(sandbox, item, error):
     answer = control(sandbox[1], '/__sandbox/faults', {'queue': [item]})
     assert answer['ok'] is False and error in answer['error']

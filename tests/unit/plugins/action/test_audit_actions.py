@@ -3,32 +3,38 @@
 """The pure parts of the audit actions: which hosts fail the policy, where the report finds the record."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible.errors import AnsibleActionFail
-
 from ansible_collections.ncloud.wbd.plugins.action.audit_report import record_in
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import AUTH_OPTIONS, audit_evaluate_argument_spec, hosts_failing
 from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import auth_argument_spec
 
 
 def record(fail_on_unprotected=False, fail_on_unreviewed=False):
-    return {'schema_version': 1,
-            'run': {'policy': {'fail_on_unprotected': fail_on_unprotected, 'fail_on_unreviewed': fail_on_unreviewed}},
-            'hosts': {'web-*': {'status': 'unprotected', 'unreviewed_count': 0},
-                      'b!c': {'status': 'unreviewed', 'unreviewed_count': 2},
-                      'ok': {'status': 'compliant', 'unreviewed_count': 0},
-                      'both': {'status': 'unprotected', 'unreviewed_count': 1}}}
+    return {
+        'schema_version': 1,
+        'run': {'policy': {'fail_on_unprotected': fail_on_unprotected, 'fail_on_unreviewed': fail_on_unreviewed}},
+        'hosts': {
+            'web-*': {'status': 'unprotected', 'unreviewed_count': 0},
+            'b!c': {'status': 'unreviewed', 'unreviewed_count': 2},
+            'ok': {'status': 'compliant', 'unreviewed_count': 0},
+            'both': {'status': 'unprotected', 'unreviewed_count': 1},
+        },
+    }
 
 
-@pytest.mark.parametrize('unprotected, unreviewed, expected', [
-    (False, False, []),
-    (True, False, ['both', 'web-*']),
-    (False, True, ['b!c', 'both']),
-    (True, True, ['b!c', 'both', 'web-*']),
-])
+@pytest.mark.parametrize(
+    'unprotected, unreviewed, expected',
+    [
+        (False, False, []),
+        (True, False, ['both', 'web-*']),
+        (False, True, ['b!c', 'both']),
+        (True, True, ['b!c', 'both', 'web-*']),
+    ],
+)
 def test_hosts_failing_follows_the_recorded_policy(unprotected, unreviewed, expected):
     assert hosts_failing(record(unprotected, unreviewed)) == expected
 

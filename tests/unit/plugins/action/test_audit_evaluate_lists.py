@@ -3,12 +3,11 @@
 """audit_evaluate lists in its worker with the info modules' own option handling, and as modules only when it must."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible.errors import AnsibleActionFail
-
 from ansible_collections.ncloud.wbd.plugins.action import audit_evaluate
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
 from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import controller_params, detection_argument_spec
@@ -59,16 +58,15 @@ def test_a_failing_list_fails_the_task_with_the_module_name_and_no_secret(monkey
     monkeypatch.setenv('NCLOUD_SECRET_KEY', SECRET)
     warnings = []
     with pytest.raises(AnsibleActionFail) as failed:
-        audit_evaluate.ActionModule._list_here('exception_rule_info', 'ncloud.wbd.exception_rule_info',
-                                               {'endpoint': 'http://127.0.0.1:9/%s' % SECRET, 'retries': 0},
-                                               'exception_rules', warnings)
+        audit_evaluate.ActionModule._list_here(
+            'exception_rule_info', 'ncloud.wbd.exception_rule_info', {'endpoint': 'http://127.0.0.1:9/%s' % SECRET, 'retries': 0}, 'exception_rules', warnings
+        )
     message = str(failed.value)
     assert message.startswith('ncloud.wbd.exception_rule_info: ') and 'Could not talk to the WBD API' in message
     assert SECRET not in message and all(SECRET not in w for w in warnings)
 
 
 def test_every_list_the_audit_reads_has_the_module_options():
-    assert sorted(audit_evaluate.LISTS) == ['detection_info', 'detection_target_info', 'excepted_detection_info',
-                                            'exception_rule_info']
+    assert sorted(audit_evaluate.LISTS) == ['detection_info', 'detection_target_info', 'excepted_detection_info', 'exception_rule_info']
     for spec, dummy in audit_evaluate.LISTS.values():
         assert {'page_size', 'concurrency', 'max_results'} <= set(spec())

@@ -3,15 +3,14 @@
 """The file side of the audit_merge action: which files src names, one-line errors, and a result the report role reads."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
 import os
 
 import pytest
-
 from ansible.errors import AnsibleActionFail
-
 from ansible_collections.ncloud.wbd.plugins.action.audit_merge import expand_src, merge_files
 from ansible_collections.ncloud.wbd.plugins.action.audit_report import record_in
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
@@ -21,8 +20,15 @@ NOW = 1795253400000
 
 def write_slice(path, hosts, now_ms=NOW, policy=None):
     targets = [{'instance_no': '1', 'server_name': 'web-1', 'agent_status': 'enable', 'server_group_id': 'G', 'ip_address': '10.0.0.1'}]
-    record = evaluate([{'name': h} for h in hosts], targets, [], [], policy=policy, now_ms=now_ms,
-                      run={'endpoint': 'https://wbd.example', 'inventory_scope': {'hosts': sorted(hosts), 'count': len(hosts), 'limit': None}})
+    record = evaluate(
+        [{'name': h} for h in hosts],
+        targets,
+        [],
+        [],
+        policy=policy,
+        now_ms=now_ms,
+        run={'endpoint': 'https://wbd.example', 'inventory_scope': {'hosts': sorted(hosts), 'count': len(hosts), 'limit': None}},
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record), encoding='utf-8')
     return str(path)
@@ -42,12 +48,15 @@ def test_src_expands_globs_in_order_and_reads_each_file_once(tmp_path, monkeypat
     assert record_in({'changed': False, 'record': record, 'slices': slices}, 'webshell_audit_evaluated') is record
 
 
-@pytest.mark.parametrize('items, message', [
-    (['nothing-*.json'], 'src pattern {d}/nothing-*.json matches no file.'),
-    (['missing.json'], 'src {d}/missing.json does not exist.'),
-    (['.'], 'src {d} is a directory; name the JSON reports in it (for example {d}/webshell-audit-latest.json).'),
-    ([], 'src names no file; give the JSON reports of the slices.'),
-])
+@pytest.mark.parametrize(
+    'items, message',
+    [
+        (['nothing-*.json'], 'src pattern {d}/nothing-*.json matches no file.'),
+        (['missing.json'], 'src {d}/missing.json does not exist.'),
+        (['.'], 'src {d} is a directory; name the JSON reports in it (for example {d}/webshell-audit-latest.json).'),
+        ([], 'src names no file; give the JSON reports of the slices.'),
+    ],
+)
 def test_src_errors_say_which_item(tmp_path, monkeypatch, items, message):
     monkeypatch.chdir(str(tmp_path))
     with pytest.raises(AnsibleActionFail) as err:
@@ -63,8 +72,7 @@ def test_unreadable_or_foreign_files_fail_with_their_name(tmp_path):
     other = write_slice(tmp_path / 'b.json', ['app-2'], now_ms=NOW + 1000, policy={'min_weight': 10})
     with pytest.raises(AnsibleActionFail) as err:
         merge_files([good, other])
-    assert str(err.value).startswith('audit_merge: %s and %s are not slices of one audit run: they differ in policy (min_weight: 0 vs 10)'
-                                     % (good, other))
+    assert str(err.value).startswith('audit_merge: %s and %s are not slices of one audit run: they differ in policy (min_weight: 0 vs 10)' % (good, other))
     assert os.path.exists(good)
 
 

@@ -7,6 +7,7 @@ A plain dict stands in for ``hostvars``.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import calendar
@@ -26,7 +27,6 @@ from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.vars.hostvars import HostVars
 from ansible.vars.manager import VariableManager
-
 from ansible_collections.ncloud.wbd.plugins.filter import webshell_audit_evaluate as evaluate_plugin
 from ansible_collections.ncloud.wbd.plugins.filter import webshell_audit_hosts as hosts_plugin
 from ansible_collections.ncloud.wbd.plugins.filter import webshell_audit_window as window_plugin
@@ -59,42 +59,59 @@ FACTS = {
 }
 
 HOSTVARS = {
-    'web-1': {'webshell_audit_instance_no': 12345678, 'webshell_audit_server_name': 'web-prd-001',
-              'ansible_host': '10.0.1.15', 'ansible_facts': FACTS, 'other_var': 'x'},
+    'web-1': {
+        'webshell_audit_instance_no': 12345678,
+        'webshell_audit_server_name': 'web-prd-001',
+        'ansible_host': '10.0.1.15',
+        'ansible_facts': FACTS,
+        'other_var': 'x',
+    },
     'web-2': {'inventory_hostname': 'web-2'},  # no facts, no variables
-    'web-3': {'ncp_instance': '87654321', 'ncp_name': 'web-prd-003', 'webshell_audit_instance_no': 'ignored',
-              'ansible_host': None, 'ansible_facts': {}},
+    'web-3': {'ncp_instance': '87654321', 'ncp_name': 'web-prd-003', 'webshell_audit_instance_no': 'ignored', 'ansible_host': None, 'ansible_facts': {}},
 }
 
 
-@pytest.mark.parametrize('module, name, func', [
-    (hosts_plugin, 'webshell_audit_hosts', host_keys),
-    (window_plugin, 'webshell_audit_window', audit_window),
-    (evaluate_plugin, 'webshell_audit_evaluate', audit_evaluate),
-])
+@pytest.mark.parametrize(
+    'module, name, func',
+    [
+        (hosts_plugin, 'webshell_audit_hosts', host_keys),
+        (window_plugin, 'webshell_audit_window', audit_window),
+        (evaluate_plugin, 'webshell_audit_evaluate', audit_evaluate),
+    ],
+)
 def test_filter_module_exposes_the_filter(module, name, func):
     assert module.FilterModule().filters() == {name: func}
 
 
 # ---- webshell_audit_hosts ----------------------------------------------------------------------
 
+
 def test_hosts_reads_every_key():
-    assert host_keys(HOSTVARS, ['web-1']) == [{
-        'name': 'web-1',
-        'instance_no': '12345678',
-        'inventory_hostname': 'web-1',
-        'ansible_host': '10.0.1.15',
-        'host_name': ['web-prd-001', 'web-prd-001.example.com'],
-        'server_name': 'web-prd-001',
-        'private_ip': ['10.0.1.15', '172.17.0.1', '10.0.2.15'],  # default first, each once
-    }]
+    assert host_keys(HOSTVARS, ['web-1']) == [
+        {
+            'name': 'web-1',
+            'instance_no': '12345678',
+            'inventory_hostname': 'web-1',
+            'ansible_host': '10.0.1.15',
+            'host_name': ['web-prd-001', 'web-prd-001.example.com'],
+            'server_name': 'web-prd-001',
+            'private_ip': ['10.0.1.15', '172.17.0.1', '10.0.2.15'],  # default first, each once
+        }
+    ]
 
 
 def test_hosts_without_facts_or_variables():
-    assert host_keys(HOSTVARS, ['web-2']) == [{
-        'name': 'web-2', 'instance_no': None, 'inventory_hostname': 'web-2', 'ansible_host': None,
-        'host_name': [], 'server_name': None, 'private_ip': [],
-    }]
+    assert host_keys(HOSTVARS, ['web-2']) == [
+        {
+            'name': 'web-2',
+            'instance_no': None,
+            'inventory_hostname': 'web-2',
+            'ansible_host': None,
+            'host_name': [],
+            'server_name': None,
+            'private_ip': [],
+        }
+    ]
 
 
 def test_hosts_custom_variable_names():
@@ -191,9 +208,14 @@ def test_hosts_non_list_raises(hosts):
 
 # ---- webshell_audit_window ---------------------------------------------------------------------
 
+
 def test_window_filter():
-    assert audit_window('7d', now_ms=NOW) == {'now_ms': NOW, 'now_iso': '2026-11-21T09:30:00.000Z',
-                                              'window_start_ms': NOW - 7 * DAY, 'window_start_iso': '2026-11-14T09:30:00.000Z'}
+    assert audit_window('7d', now_ms=NOW) == {
+        'now_ms': NOW,
+        'now_iso': '2026-11-21T09:30:00.000Z',
+        'window_start_ms': NOW - 7 * DAY,
+        'window_start_iso': '2026-11-14T09:30:00.000Z',
+    }
 
 
 def test_window_filter_now_as_text():
@@ -221,19 +243,36 @@ def test_window_filter_bad_now():
 
 # ---- webshell_audit_evaluate -------------------------------------------------------------------
 
-HOSTS = [{'name': 'web-1', 'instance_no': '101', 'inventory_hostname': 'web-1', 'ansible_host': None,
-          'host_name': [], 'server_name': None, 'private_ip': []}]
-TARGETS = [{'instance_no': '101', 'server_name': 'web-prd-001', 'agent_status': 'enable', 'server_group_id': 'G1',
-            'server_group_name': 'g', 'ip_address': '10.0.1.15'}]
-DETECTIONS = [{'detection_id': 'D1', 'instance_no': '101', 'detect_time': NOW - DAY, 'action_status': 'blank',
-               'process_name': '/bin/sh', 'suspicion_files': []}]
-RULES = [{'excepted_rule_id': 'R1', 'except_target_type': 'server', 'except_target': '101',
-          'process_name': '/bin/sh', 'process_name_condition': 'EQUAL', 'executor': 'www-data', 'executor_condition': 'EQUAL'}]
+HOSTS = [{'name': 'web-1', 'instance_no': '101', 'inventory_hostname': 'web-1', 'ansible_host': None, 'host_name': [], 'server_name': None, 'private_ip': []}]
+TARGETS = [
+    {'instance_no': '101', 'server_name': 'web-prd-001', 'agent_status': 'enable', 'server_group_id': 'G1', 'server_group_name': 'g', 'ip_address': '10.0.1.15'}
+]
+DETECTIONS = [
+    {'detection_id': 'D1', 'instance_no': '101', 'detect_time': NOW - DAY, 'action_status': 'blank', 'process_name': '/bin/sh', 'suspicion_files': []}
+]
+RULES = [
+    {
+        'excepted_rule_id': 'R1',
+        'except_target_type': 'server',
+        'except_target': '101',
+        'process_name': '/bin/sh',
+        'process_name_condition': 'EQUAL',
+        'executor': 'www-data',
+        'executor_condition': 'EQUAL',
+    }
+]
 
 
 def test_evaluate_returns_the_record():
-    record = audit_evaluate(HOSTS, targets=TARGETS, detections=DETECTIONS, exception_rules=RULES, policy={'lookback': '7d'},
-                            now_ms=NOW, run={'endpoint': 'https://wbd.apigw.ntruss.com'})
+    record = audit_evaluate(
+        HOSTS,
+        targets=TARGETS,
+        detections=DETECTIONS,
+        exception_rules=RULES,
+        policy={'lookback': '7d'},
+        now_ms=NOW,
+        run={'endpoint': 'https://wbd.apigw.ntruss.com'},
+    )
     assert record['schema_version'] == 2
     assert record['run']['endpoint'] == 'https://wbd.apigw.ntruss.com' and record['run']['started_at_ms'] == NOW
     assert record['hosts']['web-1']['status'] == 'unreviewed'  # the rule's executor condition does not hold
@@ -242,8 +281,7 @@ def test_evaluate_returns_the_record():
 
 
 def test_evaluate_with_excepted_and_tuples():
-    record = audit_evaluate(tuple(HOSTS), targets=tuple(TARGETS), detections=(), exception_rules=tuple(RULES),
-                            excepted_detections=(), now_ms='%d' % NOW)
+    record = audit_evaluate(tuple(HOSTS), targets=tuple(TARGETS), detections=(), exception_rules=tuple(RULES), excepted_detections=(), now_ms='%d' % NOW)
     assert record['hosts']['web-1']['status'] == 'compliant'
     assert record['exception_rules'][0]['hides'] == 0
 
@@ -256,22 +294,24 @@ def test_evaluate_uses_the_clock_by_default():
 
 def test_evaluate_chained_after_hosts_filter():
     hostvars = {'web-1': {'webshell_audit_instance_no': '101'}, 'web-2': {'ansible_host': '10.0.9.9'}}
-    record = audit_evaluate(host_keys(hostvars, ['web-1', 'web-2']), targets=TARGETS, detections=DETECTIONS,
-                            exception_rules=[], now_ms=NOW)
+    record = audit_evaluate(host_keys(hostvars, ['web-1', 'web-2']), targets=TARGETS, detections=DETECTIONS, exception_rules=[], now_ms=NOW)
     assert record['hosts']['web-1']['matched_by'] == 'instance_no'
     assert record['hosts']['web-2']['status'] == 'unprotected'
 
 
-@pytest.mark.parametrize('name, kwargs', [
-    ('targets', dict(targets=None, detections=[], exception_rules=[])),
-    ('targets', dict(targets={'instance_no': '1'}, detections=[], exception_rules=[])),
-    ('detections', dict(targets=[], detections='D1', exception_rules=[])),
-    ('detections', dict(targets=[], detections=[{'detection_id': 'D1'}, 'D2'], exception_rules=[])),
-    ('exception_rules', dict(targets=[], detections=[])),
-    ('exception_rules', dict(targets=[], detections=[], exception_rules=[None])),
-    ('excepted_detections', dict(targets=[], detections=[], exception_rules=[], excepted_detections={'a': 1})),
-    ('excepted_detections', dict(targets=[], detections=[], exception_rules=[], excepted_detections=['x'])),
-])
+@pytest.mark.parametrize(
+    'name, kwargs',
+    [
+        ('targets', dict(targets=None, detections=[], exception_rules=[])),
+        ('targets', dict(targets={'instance_no': '1'}, detections=[], exception_rules=[])),
+        ('detections', dict(targets=[], detections='D1', exception_rules=[])),
+        ('detections', dict(targets=[], detections=[{'detection_id': 'D1'}, 'D2'], exception_rules=[])),
+        ('exception_rules', dict(targets=[], detections=[])),
+        ('exception_rules', dict(targets=[], detections=[], exception_rules=[None])),
+        ('excepted_detections', dict(targets=[], detections=[], exception_rules=[], excepted_detections={'a': 1})),
+        ('excepted_detections', dict(targets=[], detections=[], exception_rules=[], excepted_detections=['x'])),
+    ],
+)
 def test_evaluate_non_list_inputs(name, kwargs):
     with pytest.raises(AnsibleFilterError, match='%s must be a list of records' % name):
         audit_evaluate(HOSTS, now_ms=NOW, **kwargs)
@@ -289,15 +329,18 @@ def test_evaluate_policy_not_a_dict(policy):
         audit_evaluate(HOSTS, targets=[], detections=[], exception_rules=[], policy=policy, now_ms=NOW)
 
 
-@pytest.mark.parametrize('policy, words', [
-    ({'min_weight': -1}, 'min_weight'),
-    ({'high_weight': 'heavy'}, 'high_weight'),
-    ({'broad_rule_max_conditions': True}, 'broad_rule_max_conditions'),
-    ({'lookback': 'soon'}, 'look-back'),
-    ({'lookback': '2099-01-01'}, 'future'),
-    ({'match_keys': ['mac_address']}, 'mac_address'),
-    ({'match_keys': []}, 'at least one match key'),
-])
+@pytest.mark.parametrize(
+    'policy, words',
+    [
+        ({'min_weight': -1}, 'min_weight'),
+        ({'high_weight': 'heavy'}, 'high_weight'),
+        ({'broad_rule_max_conditions': True}, 'broad_rule_max_conditions'),
+        ({'lookback': 'soon'}, 'look-back'),
+        ({'lookback': '2099-01-01'}, 'future'),
+        ({'match_keys': ['mac_address']}, 'mac_address'),
+        ({'match_keys': []}, 'at least one match key'),
+    ],
+)
 def test_evaluate_bad_policy(policy, words):
     with pytest.raises(AnsibleFilterError, match='webshell_audit_evaluate') as err:
         audit_evaluate(HOSTS, targets=[], detections=[], exception_rules=[], policy=policy, now_ms=NOW)

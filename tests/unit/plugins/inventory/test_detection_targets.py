@@ -8,17 +8,16 @@ stub, one that checks the signature against the key pair it knows, as the gatewa
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
 import os
 import stat
-
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import yaml
-
 from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
@@ -29,29 +28,50 @@ from ansible.template import Templar
 try:  # ansible-core >= 2.19 templates only trusted strings
     from ansible.template import trust_as_template
 except ImportError:  # before, every string was trusted
+
     def trust_as_template(value):
         return value
+
 
 from ansible_collections.ncloud.wbd.plugins.doc_fragments import detection_filters, plugin_auth
 from ansible_collections.ncloud.wbd.plugins.inventory import detection_targets as plugin_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import client as client_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils._inventory.hosts import assign_hostnames
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import ACCESS_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, make_signature
+from ansible_collections.ncloud.wbd.plugins.module_utils._inventory.hosts import assign_hostnames
 
 NAME = 'ncloud.wbd.detection_targets'
 ACCESS = 'UNITACCESSKEY'
 SECRET = 'unit-inventory-secret-never-shown'
 ENDPOINT = 'http://127.0.0.1:1'
-ENV_NAMES = ('NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY', 'NCLOUD_SITE',
-             'NCLOUD_WBD_ENDPOINT', 'ANSIBLE_INVENTORY_CACHE', 'ANSIBLE_CACHE_PLUGIN', 'ANSIBLE_INVENTORY_CACHE_PLUGIN',
-             'ANSIBLE_CACHE_PLUGIN_CONNECTION', 'ANSIBLE_INVENTORY_CACHE_CONNECTION')
+ENV_NAMES = (
+    'NCLOUD_ACCESS_KEY',
+    'NCLOUD_ACCESS_KEY_ID',
+    'NCLOUD_SECRET_KEY',
+    'NCLOUD_SECRET_ACCESS_KEY',
+    'NCLOUD_SITE',
+    'NCLOUD_WBD_ENDPOINT',
+    'ANSIBLE_INVENTORY_CACHE',
+    'ANSIBLE_CACHE_PLUGIN',
+    'ANSIBLE_INVENTORY_CACHE_PLUGIN',
+    'ANSIBLE_CACHE_PLUGIN_CONNECTION',
+    'ANSIBLE_INVENTORY_CACHE_CONNECTION',
+)
 
 
 def server(instance, name, ip, status='enable', group='web-prd', **extra):
-    record = {'instanceNo': instance, 'serverName': name, 'ipAddress': ip, 'agentStatus': status, 'serverGroupId': 'g-' + group,
-              'serverGroupName': group, 'serverImageName': 'rocky-8', 'platform': 'VPC',
-              'wasConfigList': [{'wasType': 'nginx', 'webRootPath': '/srv/www', 'fileUploadPath': '/srv/www/up'}], 'memo': ''}
+    record = {
+        'instanceNo': instance,
+        'serverName': name,
+        'ipAddress': ip,
+        'agentStatus': status,
+        'serverGroupId': 'g-' + group,
+        'serverGroupName': group,
+        'serverImageName': 'rocky-8',
+        'platform': 'VPC',
+        'wasConfigList': [{'wasType': 'nginx', 'webRootPath': '/srv/www', 'fileUploadPath': '/srv/www/up'}],
+        'memo': '',
+    }
     record.update(extra)
     return record
 
@@ -99,9 +119,11 @@ class FakeApi(object):
         index, size = int(query['pageIndex']), int(query['pageSize'])
         records = [s for s in self.servers if not body.get('agentStatus') or s['agentStatus'] in body['agentStatus']]
         records = [s for s in records if body.get('serverGroupName', '') in s['serverGroupName']]
-        page = records[index * size:(index + 1) * size]
-        return Response(200, {'success': True, 'code': 0, 'message': 'success',
-                              'result': {'content': page, 'totalCount': len(records), 'pageSize': size, 'pageIndex': index}})
+        page = records[index * size : (index + 1) * size]
+        return Response(
+            200,
+            {'success': True, 'code': 0, 'message': 'success', 'result': {'content': page, 'totalCount': len(records), 'pageSize': size, 'pageIndex': index}},
+        )
 
     def close(self):
         pass
@@ -124,11 +146,19 @@ class Recorder(object):
 def documented_options():
     """The options of the plugin's DOCUMENTATION with its fragments merged, as the plugin loader registers them."""
     doc = yaml.safe_load(plugin_mod.DOCUMENTATION)
-    assert doc['extends_documentation_fragment'] == ['ncloud.wbd.plugin_auth', 'ncloud.wbd.detection_filters.targets',
-                                                     'ansible.builtin.constructed', 'ansible.builtin.inventory_cache']
+    assert doc['extends_documentation_fragment'] == [
+        'ncloud.wbd.plugin_auth',
+        'ncloud.wbd.detection_filters.targets',
+        'ansible.builtin.constructed',
+        'ansible.builtin.inventory_cache',
+    ]
     options = {}
-    for fragment in (plugin_auth.ModuleDocFragment.DOCUMENTATION, detection_filters.ModuleDocFragment.TARGETS,
-                     constructed.ModuleDocFragment.DOCUMENTATION, inventory_cache.ModuleDocFragment.DOCUMENTATION):
+    for fragment in (
+        plugin_auth.ModuleDocFragment.DOCUMENTATION,
+        detection_filters.ModuleDocFragment.TARGETS,
+        constructed.ModuleDocFragment.DOCUMENTATION,
+        inventory_cache.ModuleDocFragment.DOCUMENTATION,
+    ):
         options.update(yaml.safe_load(fragment)['options'])
     options.update(doc['options'])
     return options
@@ -221,10 +251,13 @@ def test_default_groups_and_audit_vars_can_be_turned_off(harness):
     assert 'webshell_audit_instance_no' not in hostvars(inventory, 'web-01')
 
 
-@pytest.mark.parametrize('field, names', [
-    ('instance_no', ['1001', '1002', '1003', '1004']),
-    ('ip_address', ['10.0.0.1', '10.0.0.2', '10.0.1.1', '10.0.1.2']),
-])
+@pytest.mark.parametrize(
+    'field, names',
+    [
+        ('instance_no', ['1001', '1002', '1003', '1004']),
+        ('ip_address', ['10.0.0.1', '10.0.0.2', '10.0.1.1', '10.0.1.2']),
+    ],
+)
 def test_hostname_choice(harness, field, names):
     inventory = harness.parse(dict(AUTH, hostname=field))
     assert sorted(inventory.hosts) == names
@@ -278,10 +311,14 @@ def test_api_text_is_never_templated(harness):
 
 
 def test_compose_keyed_groups_and_groups(harness):
-    inventory = harness.parse(dict(AUTH, compose={'ansible_host': 'wbd_ip_address', 'protected': "wbd_agent_status == 'enable'"},
-                                   keyed_groups=[{'key': 'wbd_server_image_name', 'prefix': 'image'},
-                                                 {'key': "wbd_was_configs | map(attribute='was_type') | list", 'prefix': 'was'}],
-                                   groups={'unprotected': 'not protected', 'windows': "'win' in wbd_server_image_name"}))
+    inventory = harness.parse(
+        dict(
+            AUTH,
+            compose={'ansible_host': 'wbd_ip_address', 'protected': "wbd_agent_status == 'enable'"},
+            keyed_groups=[{'key': 'wbd_server_image_name', 'prefix': 'image'}, {'key': "wbd_was_configs | map(attribute='was_type') | list", 'prefix': 'was'}],
+            groups={'unprotected': 'not protected', 'windows': "'win' in wbd_server_image_name"},
+        )
+    )
     assert hostvars(inventory, 'web-02')['ansible_host'] == '10.0.0.2'
     assert hostvars(inventory, 'web-01')['protected'] is True
     assert members(inventory, 'unprotected') == ['api-02', 'web-02']
@@ -310,12 +347,15 @@ def test_filters_are_sent_as_search(harness):
     assert harness.api.calls[0]['body'] == {'agentStatus': ['notInstalled', 'down'], 'pageIndex': 0, 'pageSize': 2}
 
 
-@pytest.mark.parametrize('config, words', [
-    ({'concurrency': 0}, 'concurrency must be between 1 and 32'),
-    ({'page_size': 0}, 'page_size must be positive'),
-    ({'endpoint': 'ftp://wbd.example'}, 'endpoint must be an http(s) base URL'),
-    ({'timeout': 0}, 'timeout must be positive'),
-])
+@pytest.mark.parametrize(
+    'config, words',
+    [
+        ({'concurrency': 0}, 'concurrency must be between 1 and 32'),
+        ({'page_size': 0}, 'page_size must be positive'),
+        ({'endpoint': 'ftp://wbd.example'}, 'endpoint must be an http(s) base URL'),
+        ({'timeout': 0}, 'timeout must be positive'),
+    ],
+)
 def test_bad_options_fail_before_any_request(harness, config, words):
     with pytest.raises(AnsibleParserError) as caught:
         harness.parse(dict(AUTH, **config))
@@ -338,8 +378,7 @@ def test_verify_file_accepts_only_its_own_names(harness, tmp_path):
 
 def test_second_parse_is_served_from_the_cache(harness, tmp_path):
     cache_dir = tmp_path / 'cache'
-    config = dict(AUTH, cache=True, cache_plugin='jsonfile', cache_connection=str(cache_dir),
-                  compose={'ansible_host': 'wbd_ip_address'})
+    config = dict(AUTH, cache=True, cache_plugin='jsonfile', cache_connection=str(cache_dir), compose={'ansible_host': 'wbd_ip_address'})
     first = harness.parse(config)
     fetched = len(harness.api.calls)
     assert fetched == 3 and sorted(first.hosts) == ['api-01', 'api-02', 'web-01', 'web-02']
@@ -409,8 +448,11 @@ def write_configure(home, text, mode=0o600):
 
 
 def test_keys_from_the_credentials_file_and_its_profile(harness):
-    write_configure(os.environ['HOME'], '[DEFAULT]\nncloud_access_key_id = NOPE\nncloud_secret_access_key = nope\n'
-                    '[audit]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (ACCESS, SECRET))
+    write_configure(
+        os.environ['HOME'],
+        '[DEFAULT]\nncloud_access_key_id = NOPE\nncloud_secret_access_key = nope\n'
+        '[audit]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (ACCESS, SECRET),
+    )
     assert len(harness.parse({'endpoint': ENDPOINT, 'profile': 'audit'}).hosts) == 4
     assert harness.api.calls[-1]['access_key'] == ACCESS
 
@@ -426,8 +468,7 @@ def test_environment_keys_win_over_a_named_profile_with_a_note_naming_the_variab
 
 
 def test_a_credentials_file_readable_by_others_is_refused(harness):
-    path = write_configure(os.environ['HOME'], 'ncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (ACCESS, SECRET),
-                           mode=0o644)
+    path = write_configure(os.environ['HOME'], 'ncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (ACCESS, SECRET), mode=0o644)
     with pytest.raises(AnsibleParserError) as caught:
         harness.parse({'endpoint': ENDPOINT})
     message = '%s' % caught.value
@@ -456,12 +497,15 @@ def test_wrong_secret_is_one_line_without_the_secret(harness):
     assert len(harness.api.calls) == 1  # a 401 is never retried
 
 
-@pytest.mark.parametrize('answer, words', [
-    ({'success': True, 'code': 0, 'message': 'success', 'result': 'servers'}, 'expected a page object or a list'),
-    ({'success': True, 'code': 0, 'message': 'success', 'result': {'content': [1, 2]}}, 'expected objects'),
-    ({'success': True, 'code': 0, 'message': 'success'}, 'without a "result" field'),
-    (b'<html>gateway</html>', 'Malformed answer'),
-])
+@pytest.mark.parametrize(
+    'answer, words',
+    [
+        ({'success': True, 'code': 0, 'message': 'success', 'result': 'servers'}, 'expected a page object or a list'),
+        ({'success': True, 'code': 0, 'message': 'success', 'result': {'content': [1, 2]}}, 'expected objects'),
+        ({'success': True, 'code': 0, 'message': 'success'}, 'without a "result" field'),
+        (b'<html>gateway</html>', 'Malformed answer'),
+    ],
+)
 def test_malformed_answers_are_clean_errors(harness, answer, words):
     harness.api.answer = answer
     with pytest.raises(AnsibleParserError) as caught:
@@ -474,8 +518,7 @@ def test_malformed_answers_are_clean_errors(harness, answer, words):
 
 
 def test_naming_keeps_api_order_and_refuses_unknown_settings():
-    targets = [{'instance_no': '9', 'server_name': 'b'}, {'instance_no': '3', 'server_name': 'a'},
-               {'instance_no': '5', 'server_name': 'b'}]
+    targets = [{'instance_no': '9', 'server_name': 'b'}, {'instance_no': '3', 'server_name': 'a'}, {'instance_no': '5', 'server_name': 'b'}]
     hosts, warnings = assign_hostnames(targets)
     assert [name for name, dummy in hosts] == ['b_9', 'a', 'b_5'] and len(warnings) == 1
     assert [t['instance_no'] for dummy, t in hosts] == ['9', '3', '5']
@@ -509,7 +552,7 @@ class QuirkyApi(FakeApi):
         if isinstance(result, dict):
             size, index = result['pageSize'], result['pageIndex']
             served = min(size, self.cap or size)
-            result['content'] = self.servers[index * size:index * size + served]
+            result['content'] = self.servers[index * size : index * size + served]
             if self.total is not None:
                 result['totalCount'] = self.total
             answer.content = json.dumps(payload).encode()

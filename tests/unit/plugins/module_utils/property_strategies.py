@@ -13,6 +13,7 @@ WBD_HYPOTHESIS_SCALE multiplies every property's example count (default 1).
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -28,8 +29,7 @@ if not os.environ.get('HYPOTHESIS_STORAGE_DIRECTORY'):
     set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), 'ncloud-wbd-hypothesis'))
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-settings.register_profile('wbd-ci', deadline=None, derandomize=True, database=None, print_blob=False,
-                          suppress_health_check=_QUIET)
+settings.register_profile('wbd-ci', deadline=None, derandomize=True, database=None, print_blob=False, suppress_health_check=_QUIET)
 settings.register_profile('wbd-explore', deadline=None, derandomize=False, print_blob=True, suppress_health_check=_QUIET)
 
 PROFILE = os.environ.get('WBD_HYPOTHESIS_PROFILE') or 'wbd-ci'
@@ -54,14 +54,93 @@ ANY_CHAR = st.characters(exclude_categories=())
 # Pieces that break some syntax or some reader: markup, entities, CSV formula starts, controls, bidi overrides,
 # XML-forbidden code points, noncharacters, Markdown syntax, line breaks of every kind.
 FRAGMENTS = (
-    '<script>alert(1)</script>', '</script>', '</style>', '<style>', '<img src=x onerror=alert(1)>', '<svg onload=x>',
-    '"', "'", '`', '<', '>', '&', '&amp;', '&lt;', '&#0;', '&#x1b;', ']]>', '<!--', '-->', '<![CDATA[', '<?xml ?>',
-    '<!DOCTYPE x>', ' onclick=', 'javascript:', 'data:text/html,', 'url(', '@import', 'http://evil.example/',
-    '=', '+', '-', '@', '\t', '\r', '\n', '\r\n', '=cmd|\' /C calc\'!A0', '=HYPERLINK("x")', '\x00', '\x01', '\x08',
-    '\x0b', '\x0c', '\x1b[31m', '\x7f', '\x85', '\x9f', '\u2028', '\u2029', '\u200e', '\u200f', '\u061c', '\u202a',
-    '\u202e', '\u2066', '\u2069', '\ud800', '\udfff', '\ud83d', '\ufdd0', '\ufffe', '\uffff', '\U0001fffe',
-    '\U0010ffff', '\ufeff', '\ufffd', '\u00a0', '|', '\\', '*', '_', '[', ']', '~', '#', '{', '}', '%s', '%d',
-    ' ', '  ', 'x' * 300, '\u2026', 'web-01', '12345678', '/usr/bin/php', '\U0001f600',
+    '<script>alert(1)</script>',
+    '</script>',
+    '</style>',
+    '<style>',
+    '<img src=x onerror=alert(1)>',
+    '<svg onload=x>',
+    '"',
+    "'",
+    '`',
+    '<',
+    '>',
+    '&',
+    '&amp;',
+    '&lt;',
+    '&#0;',
+    '&#x1b;',
+    ']]>',
+    '<!--',
+    '-->',
+    '<![CDATA[',
+    '<?xml ?>',
+    '<!DOCTYPE x>',
+    ' onclick=',
+    'javascript:',
+    'data:text/html,',
+    'url(',
+    '@import',
+    'http://evil.example/',
+    '=',
+    '+',
+    '-',
+    '@',
+    '\t',
+    '\r',
+    '\n',
+    '\r\n',
+    '=cmd|\' /C calc\'!A0',
+    '=HYPERLINK("x")',
+    '\x00',
+    '\x01',
+    '\x08',
+    '\x0b',
+    '\x0c',
+    '\x1b[31m',
+    '\x7f',
+    '\x85',
+    '\x9f',
+    '\u2028',
+    '\u2029',
+    '\u200e',
+    '\u200f',
+    '\u061c',
+    '\u202a',
+    '\u202e',
+    '\u2066',
+    '\u2069',
+    '\ud800',
+    '\udfff',
+    '\ud83d',
+    '\ufdd0',
+    '\ufffe',
+    '\uffff',
+    '\U0001fffe',
+    '\U0010ffff',
+    '\ufeff',
+    '\ufffd',
+    '\u00a0',
+    '|',
+    '\\',
+    '*',
+    '_',
+    '[',
+    ']',
+    '~',
+    '#',
+    '{',
+    '}',
+    '%s',
+    '%d',
+    ' ',
+    '  ',
+    'x' * 300,
+    '\u2026',
+    'web-01',
+    '12345678',
+    '/usr/bin/php',
+    '\U0001f600',
 )
 
 
@@ -74,15 +153,19 @@ def hostile_text(max_pieces=8):
 # ---- JSON ---------------------------------------------------------------------------------------
 
 JSON_SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2 ** 80), max_value=2 ** 80),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(ANY_CHAR, max_size=12),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(ANY_CHAR, max_size=12),
 )
 
 
 def json_values(max_leaves=8):
     """Any JSON value (as json.loads returns it)."""
-    return st.recursive(JSON_SCALARS, lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=max_leaves)
+    return st.recursive(
+        JSON_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=max_leaves
+    )
 
 
 def json_bytes(value, ascii_only=True):

@@ -3,6 +3,7 @@
 """ncloud.wbd.audit_report end to end: files and modes, changed semantics, check mode, src, and every error path."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -12,16 +13,13 @@ import os
 import stat
 
 import pytest
-
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
-
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import files as report_files
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import run as report_run
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.modules import audit_report
-
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.test_report_render import T0, build_incomplete_record, build_record
 
 STAMP = '20261118T110640Z'  # T0
@@ -54,6 +52,7 @@ def run(monkeypatch, capsys):
                 with ctx:
                     audit_report.main()
         return json.loads(capsys.readouterr().out)
+
     return runner
 
 
@@ -113,8 +112,7 @@ def test_check_mode_writes_nothing_and_changes_nothing(run, tmp_path):
     later['findings'].pop()
     result = run({'record': later, 'dest': str(dest), '_ansible_check_mode': True})
     assert result['changed'] is False and result['would_change'] is True and result['written'] is False
-    result = run({'record': build_record(), 'dest': str(dest), '_ansible_check_mode': True, 'formats': ['json'],
-                  'latest': False})
+    result = run({'record': build_record(), 'dest': str(dest), '_ansible_check_mode': True, 'formats': ['json'], 'latest': False})
     assert result['changed'] is False and result['would_change'] is False
     assert result['msg'] == 'check mode: no report written; a real run writes 1 file to %s' % dest
     assert dict((n, (dest / n).read_bytes()) for n in listing(dest)) == before
@@ -131,8 +129,10 @@ def test_result_says_whether_the_record_is_complete(run, tmp_path):
     assert (result['complete'], result['completeness_problems'], result['unknown_hosts']) == (True, [], [])
     result = run({'record': build_incomplete_record(), 'dest': str(tmp_path / 'b')})
     assert result['complete'] is False and result['unknown_hosts'] == ['web-3']
-    assert result['completeness_problems'] == ['GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages',
-                                               "detection 2026110100000000000004 has detectTime 'abc'"]
+    assert result['completeness_problems'] == [
+        'GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages',
+        "detection 2026110100000000000004 has detectTime 'abc'",
+    ]
     md = (tmp_path / 'b' / 'webshell-audit-latest.md').read_text(encoding='utf-8')
     assert '> **INCOMPLETE AUDIT' in md.split('## Summary')[0]
 
@@ -146,8 +146,7 @@ def test_src_renders_the_same_reports(run, tmp_path):
 
 
 def test_formats_mode_basename_and_no_latest(run, tmp_path):
-    result = run({'record': build_record(), 'dest': str(tmp_path), 'formats': ['markdown', 'junit'], 'mode': '0640',
-                  'basename': 'prod', 'latest': False})
+    result = run({'record': build_record(), 'dest': str(tmp_path), 'formats': ['markdown', 'junit'], 'mode': '0640', 'basename': 'prod', 'latest': False})
     assert listing(tmp_path) == ['prod-%s.junit.xml' % STAMP, 'prod-%s.md' % STAMP]
     assert result['latest'] == {} and sorted(result['files']) == ['junit', 'markdown']
     assert all(stat.S_IMODE((tmp_path / n).stat().st_mode) == 0o640 for n in listing(tmp_path))
@@ -166,18 +165,20 @@ def test_stale_digest_in_the_record_is_replaced_with_a_warning(run, tmp_path, mo
     monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, msg, **kw: warned.append(msg))
     result = run({'record': dict(build_record(), content_digest='0' * 64), 'dest': str(tmp_path), 'formats': ['json']})
     assert result['content_digest'] != '0' * 64
-    assert warned == ['the record says its content_digest is %s but its content gives %s; the reports carry the latter'
-                      % ('0' * 64, result['content_digest'])]
+    assert warned == ['the record says its content_digest is %s but its content gives %s; the reports carry the latter' % ('0' * 64, result['content_digest'])]
     saved = json.loads((tmp_path / 'webshell-audit-latest.json').read_text())
     assert saved['content_digest'] == result['content_digest']
 
 
-@pytest.mark.parametrize('change, message', [
-    (lambda r: r.update(schema_version=1), 'unsupported audit record schema_version 1; this collection reads 2'),
-    (lambda r: r.pop('completeness'), 'the audit record has no completeness mapping'),
-    (lambda r: r.pop('hosts'), "the audit record has no 'hosts' key"),
-    (lambda r: r['run'].pop('started_at_iso'), 'run.started_at_iso None is not an ISO 8601 UTC time'),
-])
+@pytest.mark.parametrize(
+    'change, message',
+    [
+        (lambda r: r.update(schema_version=1), 'unsupported audit record schema_version 1; this collection reads 2'),
+        (lambda r: r.pop('completeness'), 'the audit record has no completeness mapping'),
+        (lambda r: r.pop('hosts'), "the audit record has no 'hosts' key"),
+        (lambda r: r['run'].pop('started_at_iso'), 'run.started_at_iso None is not an ISO 8601 UTC time'),
+    ],
+)
 def test_bad_records(run, tmp_path, change, message):
     record = build_record()
     change(record)
@@ -186,11 +187,14 @@ def test_bad_records(run, tmp_path, change, message):
     assert listing(tmp_path) == []
 
 
-@pytest.mark.parametrize('content, message', [
-    (b'{"schema_version": 2, ', 'is not a JSON report: '),
-    (b'\xff\xfe', 'is not a JSON report: '),
-    (b'[1, 2]', 'does not hold a JSON object but list'),
-])
+@pytest.mark.parametrize(
+    'content, message',
+    [
+        (b'{"schema_version": 2, ', 'is not a JSON report: '),
+        (b'\xff\xfe', 'is not a JSON report: '),
+        (b'[1, 2]', 'does not hold a JSON object but list'),
+    ],
+)
 def test_src_not_a_json_report(run, tmp_path, content, message):
     src = tmp_path / 'broken.json'
     src.write_bytes(content)
@@ -204,16 +208,19 @@ def test_src_missing(run, tmp_path):
     assert result['failed'] and result['msg'].startswith('could not read src %s: ' % (tmp_path / 'nope.json'))
 
 
-@pytest.mark.parametrize('args, message', [
-    ({}, 'one of the following is required: record, src, record_from'),
-    ({'src': '/x.json'}, 'parameters are mutually exclusive: record|src'),
-    ({'mode': '0999'}, "mode must be an octal string such as '0600', got '0999'"),
-    ({'mode': 644}, 'mode 644 is out of range'),
-    ({'basename': '../up'}, "basename '../up' must be a plain file name"),
-    ({'basename': '.hidden'}, "basename '.hidden' must be a plain file name"),
-    ({'formats': ['pdf']}, 'value of formats must be one or more of'),
-    ({'html_max_detections': -1}, 'html_max_detections must be 0 or more'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        ({}, 'one of the following is required: record, src, record_from'),
+        ({'src': '/x.json'}, 'parameters are mutually exclusive: record|src'),
+        ({'mode': '0999'}, "mode must be an octal string such as '0600', got '0999'"),
+        ({'mode': 644}, 'mode 644 is out of range'),
+        ({'basename': '../up'}, "basename '../up' must be a plain file name"),
+        ({'basename': '.hidden'}, "basename '.hidden' must be a plain file name"),
+        ({'formats': ['pdf']}, 'value of formats must be one or more of'),
+        ({'html_max_detections': -1}, 'html_max_detections must be 0 or more'),
+    ],
+)
 def test_bad_options(run, tmp_path, args, message):
     full = {'record': build_record(), 'dest': str(tmp_path)}
     full.update(args)

@@ -3,6 +3,7 @@
 """The info modules end to end over a stubbed session: options, env fallbacks, output shape, errors."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import calendar
@@ -10,16 +11,13 @@ import json
 import os
 import threading
 import time
-
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import client as client_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import make_signature
 from ansible_collections.ncloud.wbd.plugins.modules import (
@@ -61,9 +59,16 @@ class PagedSession(object):
             return Response(self.status, self.error)
         query = dict(p.split('=') for p in url.split('?')[1].split('&'))
         index, size = int(query['pageIndex']), int(query['pageSize'])
-        content = self.items[index * size:(index + 1) * size]
-        return Response(200, {'success': True, 'code': 0, 'message': 'success',
-                              'result': {'content': content, 'totalCount': len(self.items), 'pageSize': size, 'pageIndex': index}})
+        content = self.items[index * size : (index + 1) * size]
+        return Response(
+            200,
+            {
+                'success': True,
+                'code': 0,
+                'message': 'success',
+                'result': {'content': content, 'totalCount': len(self.items), 'pageSize': size, 'pageIndex': index},
+            },
+        )
 
     def close(self):
         pass
@@ -97,8 +102,7 @@ def run(module, args, session, monkeypatch, capsys):
 @pytest.fixture
 def env(monkeypatch, tmp_path):
     """No NCLOUD_* variables, and a HOME of its own, so the real ~/.ncloud/configure is never read."""
-    for name in ('NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY', 'NCLOUD_SITE',
-                 'NCLOUD_WBD_ENDPOINT'):
+    for name in ('NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY', 'NCLOUD_SITE', 'NCLOUD_WBD_ENDPOINT'):
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / 'home'
     home.mkdir()
@@ -120,11 +124,9 @@ def warnings_of(result):
 
 
 def test_detection_info_lists_all_pages(env, capsys):
-    items = [{'detectionId': '%022d' % i, 'privateIPofServer': '10.0.0.%d' % (i % 250), 'detectTime': 1721740066493}
-             for i in range(25)]
+    items = [{'detectionId': '%022d' % i, 'privateIPofServer': '10.0.0.%d' % (i % 250), 'detectTime': 1721740066493} for i in range(25)]
     session = PagedSession(items)
-    result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'endpoint': 'http://127.0.0.1:1', 'page_size': 10},
-                 session, env, capsys)
+    result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'endpoint': 'http://127.0.0.1:1', 'page_size': 10}, session, env, capsys)
     assert result['changed'] is False and result['total_count'] == 25
     assert [d['detection_id'] for d in result['detections']] == [i['detectionId'] for i in items]
     assert result['detections'][3]['private_ip'] == '10.0.0.3'
@@ -164,6 +166,7 @@ def test_bad_page_size(env, capsys):
 
 def test_missing_requests_library_is_named(env, capsys):
     from ansible_collections.ncloud.wbd.plugins.module_utils._module import wbd_module as module_mod
+
     env.setattr(module_mod, 'HAS_REQUESTS', False)
     result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET}, PagedSession([]), env, capsys)
     assert result['failed'] is True and 'requests' in result['msg'] and 'Python library' in result['msg']
@@ -207,7 +210,7 @@ class Call(object):
     def __init__(self, method, url, data, headers):
         parts = urlsplit(url)
         self.method = method
-        self.uri = url[len(ENDPOINT):]
+        self.uri = url[len(ENDPOINT) :]
         self.path = parts.path
         self.query = dict(parse_qsl(parts.query))
         self.body = None if data is None else json.loads(data)
@@ -254,7 +257,7 @@ class ApiSession(object):
         if call.path in self.lists:
             index, size = call.paging
             items = self.lists[call.path]
-            page = items[index * size:(index + 1) * size]
+            page = items[index * size : (index + 1) * size]
             if self.shape == 'array':
                 return ok(page)
             return ok({'content': page, 'totalCount': len(items), 'pageSize': size, 'pageIndex': index})
@@ -271,13 +274,11 @@ LIST_MODULES = [
     (detection_info, {}, '/api/v1/detections', 'detections', 'detectionId', 'detection_id'),
     (excepted_detection_info, {}, '/api/v1/exceptions', 'excepted_detections', 'detectionId', 'detection_id'),
     (exception_rule_info, {}, '/api/v1/exception-rules', 'exception_rules', 'exceptedRuleId', 'excepted_rule_id'),
-    (exception_rule_info, {'deleted': True}, '/api/v1/deleted-exception-rules', 'exception_rules', 'exceptedRuleId',
-     'excepted_rule_id'),
+    (exception_rule_info, {'deleted': True}, '/api/v1/deleted-exception-rules', 'exception_rules', 'exceptedRuleId', 'excepted_rule_id'),
     (detection_target_info, {}, '/api/v1/servers', 'detection_targets', 'instanceNo', 'instance_no'),
     (quarantine_info, {}, '/api/v1/quarantines', 'quarantines', 'suspicionFileId', 'suspicion_file_id'),
 ]
-LIST_IDS = ['detection_info', 'excepted_detection_info', 'exception_rule_info', 'exception_rule_info-deleted',
-            'detection_target_info', 'quarantine_info']
+LIST_IDS = ['detection_info', 'excepted_detection_info', 'exception_rule_info', 'exception_rule_info-deleted', 'detection_target_info', 'quarantine_info']
 
 
 def id_list(n, id_key):
@@ -292,42 +293,89 @@ def test_lists_with_get_without_filters(env, capsys, module, extra, path, key, a
     assert result['changed'] is False and 'failed' not in result
     assert [r[our_id] for r in result[key]] == [i[api_id] for i in items]
     assert result['total_count'] == 25 and result['truncated'] is False
-    assert [(c.method, c.path, c.query, c.body) for c in session.calls] == [
-        ('GET', path, {'pageIndex': str(i), 'pageSize': '10'}, None) for i in range(3)]
+    assert [(c.method, c.path, c.query, c.body) for c in session.calls] == [('GET', path, {'pageIndex': str(i), 'pageSize': '10'}, None) for i in range(3)]
 
 
 # options with filters -> the exact search body, written out from the API reference
 SEARCHES = [
-    (detection_info, '/api/v1/detections',
-     {'action_status': 'unconfirmed', 'since': '2024-07-01T09:00:00+09:00', 'until': 1719878400000, 'private_ip': '10.0.0.7',
-      'parent_process_name': 'httpd', 'host_name': ''},
-     {'actionStatus': 'blank', 'detectTimeFrom': utc_ms(2024, 7, 1), 'detectTimeTo': 1719878400000,
-      'privateIPofServer': '10.0.0.7', 'processNameOfParent': 'httpd'}),
-    (excepted_detection_info, '/api/v1/exceptions',
-     {'action_status': 'confirmed', 'suspicious_ip': '203.0.113.45', 'executor': 'apache', 'memo': 'ok'},
-     {'actionStatus': 'confirmed', 'suspiciousIP': '203.0.113.45', 'executor': 'apache', 'memo': 'ok'}),
-    (exception_rule_info, '/api/v1/exception-rules',
-     {'name': 'php maintenance', 'except_target': '25000097', 'created_since': '2024-07-01', 'process_arg': '-r'},
-     {'exceptedRuleName': 'php maintenance', 'exceptTarget': '25000097', 'createdTimeFrom': utc_ms(2024, 7, 1),
-      'processArg': '-r'}),
-    (exception_rule_info, '/api/v1/deleted-exception-rules',
-     {'deleted': True, 'excepted_rule_name': 'old', 'target': '7', 'deleted_since': '2024-07-01',
-      'deleted_until': '2024-07-02T12:00:00Z', 'created_until': '2024-06-30'},
-     {'exceptedRuleName': 'old', 'exceptTarget': '7', 'deletedTimeFrom': utc_ms(2024, 7, 1),
-      'deletedTimeTo': utc_ms(2024, 7, 2, 12), 'createdTimeTo': utc_ms(2024, 6, 30)}),
-    (detection_target_info, '/api/v1/servers',
-     {'agent_status': ['enable', 'error'], 'web_root_path': '/var/www/html', 'server_group_name': 'web'},
-     {'agentStatus': ['enable', 'error'], 'webRootPath': '/var/www/html', 'serverGroupName': 'web'}),
-    (detection_target_info, '/api/v1/servers',
-     {'agent_status': 'notInstalled,down', 'ip_address': '10.0.0.8'},
-     {'agentStatus': ['notInstalled', 'down'], 'ipAddress': '10.0.0.8'}),
-    (quarantine_info, '/api/v1/quarantines',
-     {'since': '2024-07-01', 'until': '2024-07-01T23:59:59.999Z', 'file_owner': 'apache', 'quarantine_file_name': 'cmd.q'},
-     {'quarantineTimeFrom': utc_ms(2024, 7, 1), 'quarantineTimeTo': utc_ms(2024, 7, 2) - 1, 'fileOwner': 'apache',
-      'quarantineFileName': 'cmd.q'}),
+    (
+        detection_info,
+        '/api/v1/detections',
+        {
+            'action_status': 'unconfirmed',
+            'since': '2024-07-01T09:00:00+09:00',
+            'until': 1719878400000,
+            'private_ip': '10.0.0.7',
+            'parent_process_name': 'httpd',
+            'host_name': '',
+        },
+        {
+            'actionStatus': 'blank',
+            'detectTimeFrom': utc_ms(2024, 7, 1),
+            'detectTimeTo': 1719878400000,
+            'privateIPofServer': '10.0.0.7',
+            'processNameOfParent': 'httpd',
+        },
+    ),
+    (
+        excepted_detection_info,
+        '/api/v1/exceptions',
+        {'action_status': 'confirmed', 'suspicious_ip': '203.0.113.45', 'executor': 'apache', 'memo': 'ok'},
+        {'actionStatus': 'confirmed', 'suspiciousIP': '203.0.113.45', 'executor': 'apache', 'memo': 'ok'},
+    ),
+    (
+        exception_rule_info,
+        '/api/v1/exception-rules',
+        {'name': 'php maintenance', 'except_target': '25000097', 'created_since': '2024-07-01', 'process_arg': '-r'},
+        {'exceptedRuleName': 'php maintenance', 'exceptTarget': '25000097', 'createdTimeFrom': utc_ms(2024, 7, 1), 'processArg': '-r'},
+    ),
+    (
+        exception_rule_info,
+        '/api/v1/deleted-exception-rules',
+        {
+            'deleted': True,
+            'excepted_rule_name': 'old',
+            'target': '7',
+            'deleted_since': '2024-07-01',
+            'deleted_until': '2024-07-02T12:00:00Z',
+            'created_until': '2024-06-30',
+        },
+        {
+            'exceptedRuleName': 'old',
+            'exceptTarget': '7',
+            'deletedTimeFrom': utc_ms(2024, 7, 1),
+            'deletedTimeTo': utc_ms(2024, 7, 2, 12),
+            'createdTimeTo': utc_ms(2024, 6, 30),
+        },
+    ),
+    (
+        detection_target_info,
+        '/api/v1/servers',
+        {'agent_status': ['enable', 'error'], 'web_root_path': '/var/www/html', 'server_group_name': 'web'},
+        {'agentStatus': ['enable', 'error'], 'webRootPath': '/var/www/html', 'serverGroupName': 'web'},
+    ),
+    (
+        detection_target_info,
+        '/api/v1/servers',
+        {'agent_status': 'notInstalled,down', 'ip_address': '10.0.0.8'},
+        {'agentStatus': ['notInstalled', 'down'], 'ipAddress': '10.0.0.8'},
+    ),
+    (
+        quarantine_info,
+        '/api/v1/quarantines',
+        {'since': '2024-07-01', 'until': '2024-07-01T23:59:59.999Z', 'file_owner': 'apache', 'quarantine_file_name': 'cmd.q'},
+        {'quarantineTimeFrom': utc_ms(2024, 7, 1), 'quarantineTimeTo': utc_ms(2024, 7, 2) - 1, 'fileOwner': 'apache', 'quarantineFileName': 'cmd.q'},
+    ),
 ]
-SEARCH_IDS = ['detection_info', 'excepted_detection_info', 'exception_rule_info', 'exception_rule_info-deleted',
-              'detection_target_info', 'detection_target_info-comma-list', 'quarantine_info']
+SEARCH_IDS = [
+    'detection_info',
+    'excepted_detection_info',
+    'exception_rule_info',
+    'exception_rule_info-deleted',
+    'detection_target_info',
+    'detection_target_info-comma-list',
+    'quarantine_info',
+]
 
 
 @pytest.mark.parametrize('module, path, options, filters', SEARCHES, ids=SEARCH_IDS)
@@ -350,12 +398,15 @@ def test_relative_since_counts_back_from_the_time_of_the_run(env, capsys):
     assert before - 1800000 <= body['detectTimeTo'] <= after - 1800000
 
 
-@pytest.mark.parametrize('options, message', [
-    ({'since': '2024-07-02', 'until': '2024-07-01'}, 'since (2024-07-02) is later than until (2024-07-01)'),
-    ({'since': 'yesterday'}, 'since must be an ISO 8601 date or time'),
-    ({'until': True}, 'until must be an ISO 8601 date or time'),
-    ({'since': -5}, 'since lies before 1970'),
-])
+@pytest.mark.parametrize(
+    'options, message',
+    [
+        ({'since': '2024-07-02', 'until': '2024-07-01'}, 'since (2024-07-02) is later than until (2024-07-01)'),
+        ({'since': 'yesterday'}, 'since must be an ISO 8601 date or time'),
+        ({'until': True}, 'until must be an ISO 8601 date or time'),
+        ({'since': -5}, 'since lies before 1970'),
+    ],
+)
 def test_bad_times_fail_before_any_request(env, capsys, options, message):
     session = ApiSession(lists={'/api/v1/detections': []})
     result = run(detection_info, dict(AUTH, **options), session, env, capsys)
@@ -434,6 +485,7 @@ def test_bare_array_pages_count_what_was_returned(env, capsys):
 
 # ---- suspicious objects ---------------------------------------------------------------------------
 
+
 def objects_of(number):
     """Suspicious objects of detection ``number``: none for 0, then up to three with each quarantine sign."""
     kinds = [
@@ -441,25 +493,39 @@ def objects_of(number):
         {'status': 'detected', 'quarantineFileName': ''},
         {'status': 'quarantineFailed', 'quarantineFileName': 'c.q'},
     ]
-    return [dict(kind, suspicionFileId='%d-%d' % (number, k), detectionId='D%d' % number, fileSize=100 * number + k,
-                 hashScanResult='malware', modifyTime=1721740066493)
-            for k, kind in enumerate(kinds[:number % 4])]
+    return [
+        dict(
+            kind,
+            suspicionFileId='%d-%d' % (number, k),
+            detectionId='D%d' % number,
+            fileSize=100 * number + k,
+            hashScanResult='malware',
+            modifyTime=1721740066493,
+        )
+        for k, kind in enumerate(kinds[: number % 4])
+    ]
 
 
 EXPECTED_QUARANTINED = {0: [], 1: [True], 2: [True, False], 3: [True, False, True]}
 
 
-@pytest.mark.parametrize('module, path, key', [
-    (detection_info, '/api/v1/detections', 'detections'),
-    (excepted_detection_info, '/api/v1/exceptions', 'excepted_detections'),
-])
+@pytest.mark.parametrize(
+    'module, path, key',
+    [
+        (detection_info, '/api/v1/detections', 'detections'),
+        (excepted_detection_info, '/api/v1/exceptions', 'excepted_detections'),
+    ],
+)
 def test_suspicious_objects_one_get_per_record_in_order(env, capsys, module, path, key):
     numbers = list(range(9))
     records = [{'detectionId': 'D%d' % n} for n in numbers]
     object_paths = ['%s/D%d/suspicious-objects' % (path, n) for n in numbers]
     # the first records answer slowest, so the answers arrive out of order
-    session = ApiSession(lists={path: records}, results=dict((p, objects_of(n)) for p, n in zip(object_paths, numbers)),
-                         delays=dict((p, 0.02 * (len(numbers) - n)) for p, n in zip(object_paths, numbers)))
+    session = ApiSession(
+        lists={path: records},
+        results=dict((p, objects_of(n)) for p, n in zip(object_paths, numbers)),
+        delays=dict((p, 0.02 * (len(numbers) - n)) for p, n in zip(object_paths, numbers)),
+    )
     result = run(module, dict(AUTH, suspicious_objects=True), session, env, capsys)
     assert 'failed' not in result
     assert [r['detection_id'] for r in result[key]] == ['D%d' % n for n in numbers]
@@ -476,10 +542,13 @@ def test_suspicious_objects_one_get_per_record_in_order(env, capsys, module, pat
     assert 2 <= session.max_in_flight <= 4
 
 
-@pytest.mark.parametrize('module, path, key', [
-    (detection_info, '/api/v1/detections', 'detections'),
-    (excepted_detection_info, '/api/v1/exceptions', 'excepted_detections'),
-])
+@pytest.mark.parametrize(
+    'module, path, key',
+    [
+        (detection_info, '/api/v1/detections', 'detections'),
+        (excepted_detection_info, '/api/v1/exceptions', 'excepted_detections'),
+    ],
+)
 def test_no_lookups_without_suspicious_objects(env, capsys, module, path, key):
     session = ApiSession(lists={path: [{'detectionId': 'D1'}]})
     result = run(module, AUTH, session, env, capsys)
@@ -487,17 +556,21 @@ def test_no_lookups_without_suspicious_objects(env, capsys, module, path, key):
     assert [c.path for c in session.calls] == [path]
 
 
-@pytest.mark.parametrize('module, path, operation', [
-    (detection_info, '/api/v1/detections', 'GetWebshellSuspiciousObject'),
-    (excepted_detection_info, '/api/v1/exceptions', 'GetExceptedWebshellSuspiciousObject'),
-])
+@pytest.mark.parametrize(
+    'module, path, operation',
+    [
+        (detection_info, '/api/v1/detections', 'GetWebshellSuspiciousObject'),
+        (excepted_detection_info, '/api/v1/exceptions', 'GetExceptedWebshellSuspiciousObject'),
+    ],
+)
 def test_suspicious_object_error_fails_the_module_in_one_line(env, capsys, module, path, operation):
     records = [{'detectionId': 'D%d' % n} for n in range(6)]
     bad = '%s/D3/suspicious-objects' % path
-    session = ApiSession(lists={path: records},
-                         results=dict(('%s/D%d/suspicious-objects' % (path, n), []) for n in range(6)),
-                         answers={bad: Response(200, {'success': False, 'code': 8004, 'message': 'no such detection',
-                                                      'result': None})})
+    session = ApiSession(
+        lists={path: records},
+        results=dict(('%s/D%d/suspicious-objects' % (path, n), []) for n in range(6)),
+        answers={bad: Response(200, {'success': False, 'code': 8004, 'message': 'no such detection', 'result': None})},
+    )
     result = run(module, dict(AUTH, suspicious_objects=True), session, env, capsys)
     assert result['failed'] is True and result['error']['kind'] == 'api'
     assert '\n' not in result['msg'] and operation in result['msg'] and 'GET ' + bad in result['msg']
@@ -507,21 +580,24 @@ def test_suspicious_object_error_fails_the_module_in_one_line(env, capsys, modul
 
 
 def test_suspicious_object_permission_error_names_the_permission(env, capsys):
-    session = ApiSession(lists={'/api/v1/detections': [{'detectionId': 'D1'}]},
-                         answers={'/api/v1/detections/D1/suspicious-objects':
-                                  Response(401, {'error': {'errorCode': '210', 'message': 'Permission Denied'}})})
+    session = ApiSession(
+        lists={'/api/v1/detections': [{'detectionId': 'D1'}]},
+        answers={'/api/v1/detections/D1/suspicious-objects': Response(401, {'error': {'errorCode': '210', 'message': 'Permission Denied'}})},
+    )
     result = run(detection_info, dict(AUTH, suspicious_objects=True), session, env, capsys)
     assert result['failed'] is True and result['error']['kind'] == 'permission' and 'Permission denied' in result['msg']
 
 
 # ---- exception_rule_info: live or deleted ---------------------------------------------------------
 
+
 def test_deleted_switches_to_the_deleted_rules(env, capsys):
     rule = {'exceptedRuleId': '9', 'isDeleted': True, 'deletedTime': 1721740066493}
     session = ApiSession(lists={'/api/v1/deleted-exception-rules': [rule]})
     result = run(exception_rule_info, dict(AUTH, deleted=True), session, env, capsys)
-    assert result['exception_rules'] == [{'excepted_rule_id': '9', 'is_deleted': True, 'deleted_time': 1721740066493,
-                                          'deleted_time_iso': '2024-07-23T13:07:46.493Z'}]
+    assert result['exception_rules'] == [
+        {'excepted_rule_id': '9', 'is_deleted': True, 'deleted_time': 1721740066493, 'deleted_time_iso': '2024-07-23T13:07:46.493Z'}
+    ]
     assert [(c.method, c.path) for c in session.calls] == [('GET', '/api/v1/deleted-exception-rules')]
 
 
@@ -545,15 +621,27 @@ def test_empty_deletion_window_without_deleted_is_no_filter(env, capsys):
 INTERVAL_PATH = '/api/v1/alarm/interval'
 
 
-@pytest.mark.parametrize('answer, expected', [
-    ({'id': 5, 'interval': 600000, 'platform': 'VPC', 'isDeleted': False, 'createTime': 1721740066493},
-     {'id': '5', 'interval_ms': 600000, 'interval_name': 'ten_min', 'platform': 'VPC', 'is_deleted': False,
-      'create_time': 1721740066493, 'create_time_iso': '2024-07-23T13:07:46.493Z'}),
-    ([{'id': 5, 'interval': 86400000}], {'id': '5', 'interval_ms': 86400000, 'interval_name': 'twenty_four_hour'}),
-    ({'interval': 45000}, {'interval_ms': 45000, 'interval_name': None}),
-    (None, None),
-    ([], None),
-])
+@pytest.mark.parametrize(
+    'answer, expected',
+    [
+        (
+            {'id': 5, 'interval': 600000, 'platform': 'VPC', 'isDeleted': False, 'createTime': 1721740066493},
+            {
+                'id': '5',
+                'interval_ms': 600000,
+                'interval_name': 'ten_min',
+                'platform': 'VPC',
+                'is_deleted': False,
+                'create_time': 1721740066493,
+                'create_time_iso': '2024-07-23T13:07:46.493Z',
+            },
+        ),
+        ([{'id': 5, 'interval': 86400000}], {'id': '5', 'interval_ms': 86400000, 'interval_name': 'twenty_four_hour'}),
+        ({'interval': 45000}, {'interval_ms': 45000, 'interval_name': None}),
+        (None, None),
+        ([], None),
+    ],
+)
 def test_notification_interval_shapes(env, capsys, answer, expected):
     session = ApiSession(results={INTERVAL_PATH: answer})
     result = run(notification_interval_info, AUTH, session, env, capsys)
@@ -563,8 +651,7 @@ def test_notification_interval_shapes(env, capsys, answer, expected):
 
 
 def test_notification_interval_several_records_warn(env, capsys):
-    session = ApiSession(results={INTERVAL_PATH: [{'id': 1, 'interval': 60000, 'isDeleted': True},
-                                                  {'id': 2, 'interval': 3600000, 'isDeleted': False}]})
+    session = ApiSession(results={INTERVAL_PATH: [{'id': 1, 'interval': 60000, 'isDeleted': True}, {'id': 2, 'interval': 3600000, 'isDeleted': False}]})
     result = run(notification_interval_info, AUTH, session, env, capsys)
     assert result['notification_interval']['id'] == '2' and result['notification_interval']['interval_name'] == 'one_hour'
     warnings = warnings_of(result)
@@ -579,6 +666,7 @@ def test_notification_interval_malformed(env, capsys, answer):
 
 
 # ---- where the keys come from, seen from the requests ---------------------------------------------
+
 
 def signed_by(call, access_key, secret_key):
     """Whether the call carries ``access_key`` and a valid signature made with ``secret_key``."""
@@ -608,8 +696,7 @@ def test_keys_from_the_environment(env, capsys):
 
 
 def test_keys_from_the_default_file_under_home(env, capsys):
-    write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure',
-                    '[DEFAULT]\nncloud_access_key_id = FILE-AK\nncloud_secret_access_key = %s\n' % SECRET)
+    write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure', '[DEFAULT]\nncloud_access_key_id = FILE-AK\nncloud_secret_access_key = %s\n' % SECRET)
     session = interval_session()
     result = run(notification_interval_info, {'endpoint': ENDPOINT}, session, env, capsys)
     assert 'failed' not in result and 'warnings' not in result
@@ -617,17 +704,18 @@ def test_keys_from_the_default_file_under_home(env, capsys):
 
 
 def test_keys_from_a_named_file_and_profile(env, capsys, tmp_path):
-    path = write_configure(tmp_path / 'wbd.conf', '[DEFAULT]\nncloud_access_key_id = DEF-AK\nncloud_secret_access_key = x\n'
-                                                  '[audit]\nncloud_access_key_id = AUDIT-AK\nncloud_secret_access_key = %s\n'
-                                                  % SECRET)
+    path = write_configure(
+        tmp_path / 'wbd.conf',
+        '[DEFAULT]\nncloud_access_key_id = DEF-AK\nncloud_secret_access_key = x\n'
+        '[audit]\nncloud_access_key_id = AUDIT-AK\nncloud_secret_access_key = %s\n' % SECRET,
+    )
     session = interval_session()
     run(notification_interval_info, {'endpoint': ENDPOINT, 'credentials_file': path, 'profile': 'audit'}, session, env, capsys)
     assert signed_by(session.calls[0], 'AUDIT-AK', SECRET)
 
 
 def test_option_beats_environment_beats_file_per_key(env, capsys):
-    write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure',
-                    'ncloud_access_key_id = FILE-AK\nncloud_secret_access_key = file-secret\n')
+    write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure', 'ncloud_access_key_id = FILE-AK\nncloud_secret_access_key = file-secret\n')
     env.setenv('NCLOUD_ACCESS_KEY', 'ENV-AK')
     session = interval_session()
     run(notification_interval_info, {'endpoint': ENDPOINT, 'secret_key': SECRET}, session, env, capsys)
@@ -647,8 +735,9 @@ def test_note_when_profile_is_set_but_options_win(env, capsys):
 
 
 def test_insecure_file_fails_without_showing_the_secret(env, capsys):
-    path = write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure',
-                           'ncloud_access_key_id = FILE-AK\nncloud_secret_access_key = %s\n' % SECRET, 0o644)
+    path = write_configure(
+        Path(os.environ['HOME']) / '.ncloud' / 'configure', 'ncloud_access_key_id = FILE-AK\nncloud_secret_access_key = %s\n' % SECRET, 0o644
+    )
     session = interval_session()
     result = run(notification_interval_info, {'endpoint': ENDPOINT}, session, env, capsys)  # run() asserts SECRET is absent
     assert result['failed'] is True and 'chmod 600 %s' % path in result['msg'] and '\n' not in result['msg']
@@ -658,26 +747,26 @@ def test_insecure_file_fails_without_showing_the_secret(env, capsys):
 def test_missing_credentials_name_the_file_too(env, capsys):
     result = run(notification_interval_info, {'endpoint': ENDPOINT}, interval_session(), env, capsys)
     assert result['failed'] is True and result['error']['kind'] == 'configuration'
-    assert 'ncloud_access_key_id and ncloud_secret_access_key in the credentials file %s' % (
-        Path(os.environ['HOME']) / '.ncloud' / 'configure') in result['msg']
+    assert (
+        'ncloud_access_key_id and ncloud_secret_access_key in the credentials file %s' % (Path(os.environ['HOME']) / '.ncloud' / 'configure') in result['msg']
+    )
 
 
 def test_secret_from_environment_or_file_is_masked_when_echoed(env, capsys):
     echo = {'detectionId': 'D1', 'memo': 'pasted by mistake: %s' % SECRET}
     env.setenv('NCLOUD_SECRET_ACCESS_KEY', SECRET)
-    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'},
-                 ApiSession(lists={'/api/v1/detections': [echo]}), env, capsys)
+    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'}, ApiSession(lists={'/api/v1/detections': [echo]}), env, capsys)
     assert result['detections'][0]['detection_id'] == 'D1'  # run() asserts SECRET is nowhere in the output
     env.delenv('NCLOUD_SECRET_ACCESS_KEY')
     write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure', 'ncloud_secret_access_key = %s\n' % SECRET)
     answer = Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed for %s' % SECRET}})
-    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'},
-                 ApiSession(answers={'/api/v1/detections': answer}), env, capsys)
+    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'}, ApiSession(answers={'/api/v1/detections': answer}), env, capsys)
     assert result['failed'] is True and 'Authentication failed' in result['msg']
 
 
 def test_list_argument_specs():
     from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import detection_argument_spec, list_argument_spec
+
     spec = detection_argument_spec()
     assert spec['page_size'] == {'type': 'int', 'default': 100} and spec['max_results'] == {'type': 'int'}
     assert spec['suspicious_objects'] == {'type': 'bool', 'default': False}
@@ -689,6 +778,7 @@ def test_list_argument_specs():
 
 
 # ---- completeness (issue 14) -------------------------------------------------------------------------------------
+
 
 class QuirkySession(ApiSession):
     """The paged lists of ApiSession from a server with one of the behaviours the API docs leave open: ``cap`` records
@@ -707,13 +797,12 @@ class QuirkySession(ApiSession):
         items = self.lists[call.path]
         served = min(size, self.cap or size)
         page = index - self.base
-        content = [] if page < 0 else items[page * size:page * size + served]
+        content = [] if page < 0 else items[page * size : page * size + served]
         if index in self.null_pages:
             content = None
         total = len(items) if self.total is None else self.total
         number = (lambda n: '%d' % n) if self.text else (lambda n: n)
-        return ok({'content': content, 'totalCount': number(total), 'totalPages': number(-(-total // size)),
-                   'pageSize': number(size), 'pageIndex': index})
+        return ok({'content': content, 'totalCount': number(total), 'totalPages': number(-(-total // size)), 'pageSize': number(size), 'pageIndex': index})
 
 
 DETECTIONS_PATH = '/api/v1/detections'
@@ -723,8 +812,11 @@ def detections(n):
     return [{'detectionId': '%022d' % (5000 + i), 'detectTime': 1721740066493 + i} for i in range(n)]
 
 
-@pytest.mark.parametrize('quirks', [dict(cap=50), dict(base=1), dict(total=200), dict(text=True), dict(cap=30, base=1)],
-                         ids=['capped-asked-offsets', 'one-based', 'low-total', 'text-totals', 'capped-one-based'])
+@pytest.mark.parametrize(
+    'quirks',
+    [dict(cap=50), dict(base=1), dict(total=200), dict(text=True), dict(cap=30, base=1)],
+    ids=['capped-asked-offsets', 'one-based', 'low-total', 'text-totals', 'capped-one-based'],
+)
 def test_quirky_servers_give_every_detection_and_the_evidence(env, capsys, quirks):
     items = detections(237)
     session = QuirkySession({DETECTIONS_PATH: items}, **quirks)
@@ -777,10 +869,28 @@ def test_every_list_module_carries_complete_and_completeness(env, capsys, module
     session = ApiSession(lists={path: id_list(25, api_id)})
     result = run(module, dict(AUTH, page_size=10, **extra), session, env, capsys)
     assert result['complete'] is True and result['completeness']['records_delivered'] == 25
-    assert sorted(result['completeness']) == sorted([
-        'complete', 'operation', 'pages_requested', 'page_size_asked', 'page_size_served', 'page_size_used',
-        'page_size_echoed', 'page_base', 'total_announced', 'total_first_announced', 'total_pages_announced',
-        'records_delivered', 'passes', 'null_pages', 'stop_reason', 'truncated', 'problems', 'notes'])
+    assert sorted(result['completeness']) == sorted(
+        [
+            'complete',
+            'operation',
+            'pages_requested',
+            'page_size_asked',
+            'page_size_served',
+            'page_size_used',
+            'page_size_echoed',
+            'page_base',
+            'total_announced',
+            'total_first_announced',
+            'total_pages_announced',
+            'records_delivered',
+            'passes',
+            'null_pages',
+            'stop_reason',
+            'truncated',
+            'problems',
+            'notes',
+        ]
+    )
 
 
 def test_times_in_seconds_are_converted_with_one_warning(env, capsys):
@@ -792,14 +902,13 @@ def test_times_in_seconds_are_converted_with_one_warning(env, capsys):
 
 
 def test_the_audit_path_reads_partial_lists_and_accepts_allow_partial(env):
-    from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import (
-        ControllerModule, WbdModule, controller_params, detection_argument_spec)
     from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTIONS
+    from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import ControllerModule, WbdModule, controller_params, detection_argument_spec
+
     params = controller_params(detection_argument_spec(), dict(AUTH, page_size=25, allow_partial='yes'))
     assert params['allow_partial'] is True
     warnings = []
-    wbd = WbdModule(module=ControllerModule(controller_params(detection_argument_spec(), dict(AUTH, page_size=25)),
-                                            warnings.append))
+    wbd = WbdModule(module=ControllerModule(controller_params(detection_argument_spec(), dict(AUTH, page_size=25)), warnings.append))
     session = QuirkySession({DETECTIONS_PATH: detections(60)}, total=90)
     env.setattr(client_mod.WbdClient, '_new_session', staticmethod(lambda pool_size: session))
     result = wbd.collect(lambda w: w.list_result('detections', DETECTIONS, collect=True, allow_partial=True))

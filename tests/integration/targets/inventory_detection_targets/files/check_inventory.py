@@ -22,10 +22,18 @@ import sys
 import urllib.request
 
 FIELDS = {
-    'instanceNo': 'wbd_instance_no', 'serverName': 'wbd_server_name', 'serverImageName': 'wbd_server_image_name',
-    'serverStatus': 'wbd_server_status', 'serverType': 'wbd_server_type', 'serverEnvType': 'wbd_server_env_type',
-    'ipAddress': 'wbd_ip_address', 'agentStatus': 'wbd_agent_status', 'serverGroupId': 'wbd_server_group_id',
-    'serverGroupName': 'wbd_server_group_name', 'platform': 'wbd_platform', 'memo': 'wbd_memo',
+    'instanceNo': 'wbd_instance_no',
+    'serverName': 'wbd_server_name',
+    'serverImageName': 'wbd_server_image_name',
+    'serverStatus': 'wbd_server_status',
+    'serverType': 'wbd_server_type',
+    'serverEnvType': 'wbd_server_env_type',
+    'ipAddress': 'wbd_ip_address',
+    'agentStatus': 'wbd_agent_status',
+    'serverGroupId': 'wbd_server_group_id',
+    'serverGroupName': 'wbd_server_group_name',
+    'platform': 'wbd_platform',
+    'memo': 'wbd_memo',
 }
 WAS_FIELDS = {'wasType': 'was_type', 'webRootPath': 'web_root_path', 'fileUploadPath': 'file_upload_path'}
 
@@ -72,8 +80,7 @@ def expected_groups(records):
     groups = {}
     for server in records:
         name = server['serverName']
-        for group in ('wbd_agent_' + server['agentStatus'], safe('wbd_group_' + server['serverGroupName']),
-                      safe('image_' + server['serverImageName'])):
+        for group in ('wbd_agent_' + server['agentStatus'], safe('wbd_group_' + server['serverGroupName']), safe('image_' + server['serverImageName'])):
             groups.setdefault(group, []).append(name)
         if server['agentStatus'] != 'enable':
             groups.setdefault('unprotected', []).append(name)
@@ -104,10 +111,11 @@ def cmd_list(base, path):
     got_groups = listed_groups(listing)
     check(got_groups == want_groups, 'groups differ:\n got %r\nwant %r' % (sorted(got_groups), sorted(want_groups)))
     statuses = sorted(set(s['agentStatus'] for s in records))
-    print('ok   --list: %d hosts = %d sandbox targets, vars of every host, %d groups (agent %s; %d server groups; image_*; '
-          'unprotected), ansible_host and protected composed'
-          % (len(hostvars), len(records), len(got_groups), '/'.join(statuses),
-             len(set(s['serverGroupName'] for s in records))))
+    print(
+        'ok   --list: %d hosts = %d sandbox targets, vars of every host, %d groups (agent %s; %d server groups; image_*; '
+        'unprotected), ansible_host and protected composed'
+        % (len(hostvars), len(records), len(got_groups), '/'.join(statuses), len(set(s['serverGroupName'] for s in records)))
+    )
 
 
 def cmd_graph(base, path):
@@ -132,8 +140,10 @@ def cmd_host(base, path, name):
     want.update(ansible_host=server[0]['ipAddress'], protected=server[0]['agentStatus'] == 'enable')
     got = load(path)
     check(got == want, '--host %s: %r != %r' % (name, got, want))
-    print('ok   --host %s: instance %s, %s, agent %s, group %s'
-          % (name, got['wbd_instance_no'], got['wbd_ip_address'], got['wbd_agent_status'], got['wbd_server_group_name']))
+    print(
+        'ok   --host %s: instance %s, %s, agent %s, group %s'
+        % (name, got['wbd_instance_no'], got['wbd_ip_address'], got['wbd_agent_status'], got['wbd_server_group_name'])
+    )
 
 
 def cmd_subset(base, path, status, group):
@@ -142,10 +152,11 @@ def cmd_subset(base, path, status, group):
     check(want and got == want, 'filtered inventory %r != %r' % (got, want))
     stats = fetch(base, '/__sandbox/stats')
     bodies = [r['body'] for r in stats['requests'] if r['operation'] == 'POST /api/v1/servers']
-    check(bodies and all(b.get('agentStatus') == [status] and b.get('serverGroupName') == group for b in bodies),
-          'the filters were not sent as a SearchDetectionTarget body: %r' % bodies)
-    print('ok   filters: agent_status [%s] + server_group_name %s sent as POST /api/v1/servers, %d hosts as expected'
-          % (status, group, len(got)))
+    check(
+        bodies and all(b.get('agentStatus') == [status] and b.get('serverGroupName') == group for b in bodies),
+        'the filters were not sent as a SearchDetectionTarget body: %r' % bodies,
+    )
+    print('ok   filters: agent_status [%s] + server_group_name %s sent as POST /api/v1/servers, %d hosts as expected' % (status, group, len(got)))
 
 
 def cmd_audit(base, list_path, report_path):
@@ -156,16 +167,19 @@ def cmd_audit(base, list_path, report_path):
     check(sorted(hosts) == sorted(hostvars), 'the audit covered other hosts than the inventory')
     check(report['summary']['targets'] == len(records) == len(hosts), 'summary %r' % report['summary'])
     for name, entry in hosts.items():
-        check(entry['matched_by'] == 'instance_no' and entry['target']
-              and entry['target']['instance_no'] == hostvars[name]['wbd_instance_no'],
-              'host %s matched %r to %r' % (name, entry['matched_by'], entry['target']))
+        check(
+            entry['matched_by'] == 'instance_no' and entry['target'] and entry['target']['instance_no'] == hostvars[name]['wbd_instance_no'],
+            'host %s matched %r to %r' % (name, entry['matched_by'], entry['target']),
+        )
     unregistered = [f for f in report['findings'] if f['kind'] == 'not_registered']
     check(not unregistered, 'hosts reported not registered: %r' % unregistered)
     unprotected = sorted(n for n, e in hosts.items() if e['status'] == 'unprotected')
     want = sorted(s['ipAddress'] for s in records if s['agentStatus'] != 'enable')
     check(unprotected == want, 'unprotected hosts %r != servers without an enabled agent %r' % (unprotected, want))
-    print('ok   audit: %d hosts named by IP, every one matched to its own target by instance_no, none "not registered", '
-          '%d unprotected = the servers whose agent is not enable' % (len(hosts), len(unprotected)))
+    print(
+        'ok   audit: %d hosts named by IP, every one matched to its own target by instance_no, none "not registered", '
+        '%d unprotected = the servers whose agent is not enable' % (len(hosts), len(unprotected))
+    )
 
 
 def cmd_requests(base):
@@ -173,8 +187,7 @@ def cmd_requests(base):
     print(counts.get('GET /api/v1/servers', 0) + counts.get('POST /api/v1/servers', 0))
 
 
-COMMANDS = {'list': cmd_list, 'graph': cmd_graph, 'host': cmd_host, 'subset': cmd_subset, 'audit': cmd_audit,
-            'requests': cmd_requests}
+COMMANDS = {'list': cmd_list, 'graph': cmd_graph, 'host': cmd_host, 'subset': cmd_subset, 'audit': cmd_audit, 'requests': cmd_requests}
 
 if __name__ == '__main__':
     if len(sys.argv) < 3 or sys.argv[1] not in COMMANDS:

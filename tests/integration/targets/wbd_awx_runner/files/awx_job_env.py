@@ -31,7 +31,7 @@ def main(argv):
     rest = argv[3:]
     extra = []
     if '--' in rest:
-        rest, extra = rest[:rest.index('--')], rest[rest.index('--') + 1:]
+        rest, extra = rest[: rest.index('--')], rest[rest.index('--') + 1 :]
     inputs = pairs(rest)
     defined = set(field['id'] for field in credential_type['inputs']['fields'])
     unknown = sorted(set(inputs) - defined)
@@ -44,8 +44,7 @@ def main(argv):
         return 2
     namespace = dict((name, value) for name, value in inputs.items() if value)
     env = ImmutableSandboxedEnvironment()
-    envvars = dict((name, env.from_string(template).render(**namespace))
-                   for name, template in credential_type['injectors']['env'].items())
+    envvars = dict((name, env.from_string(template).render(**namespace)) for name, template in credential_type['injectors']['env'].items())
     envvars.update(pairs(extra))
     # It holds the secret key: readable by its owner only, as AWX keeps a job's private data directory.
     with os.fdopen(os.open(argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:

@@ -69,8 +69,11 @@ def check_status(artifacts):
 
 
 def check_collection_source(job_events, collection_dir):
-    ours = [e['event_data'] for e in job_events if e['event'] == 'playbook_on_task_start'
-            and (e['event_data'].get('resolved_action', '').startswith('ncloud.wbd.') or e['event_data'].get('role'))]
+    ours = [
+        e['event_data']
+        for e in job_events
+        if e['event'] == 'playbook_on_task_start' and (e['event_data'].get('resolved_action', '').startswith('ncloud.wbd.') or e['event_data'].get('role'))
+    ]
     actions = set(data.get('resolved_action') for data in ours)
     if 'ncloud.wbd.audit_evaluate' not in actions or 'ncloud.wbd.audit_report' not in actions:
         fail('the audit and report tasks did not run: %s' % sorted(actions))
@@ -107,8 +110,9 @@ def check_stats(job_events, record, hosts):
 def check_reports(job_events, report_dir, collection_dir):
     with open(os.path.join(collection_dir, 'roles', 'webshell_report', 'defaults', 'main.yml')) as handle:
         formats = yaml.safe_load(handle)['webshell_report_formats']
-    written = [e['event_data']['res'] for e in job_events if e['event'] == 'runner_on_ok'
-               and e['event_data'].get('resolved_action') == 'ncloud.wbd.audit_report']
+    written = [
+        e['event_data']['res'] for e in job_events if e['event'] == 'runner_on_ok' and e['event_data'].get('resolved_action') == 'ncloud.wbd.audit_report'
+    ]
     if len(written) != 1:
         fail('%d successful audit_report results' % len(written))
     latest = written[0]['latest']
@@ -124,7 +128,7 @@ def check_secret(secret, artifacts, report_dir, outputs):
     needle = secret.encode()
     holders = []
     for top in (artifacts, report_dir):
-        for base, dirs, files in os.walk(top):
+        for base, _dirs, files in os.walk(top):
             holders.extend(os.path.join(base, name) for name in files if needle in read(os.path.join(base, name)))
     holders.extend(path for path in outputs if needle in read(path))
     command = os.path.join(artifacts, COMMAND_FILE)
@@ -153,11 +157,12 @@ def main(argv):
     summary = check_stats(job_events, record, inventory_hosts(inventory))
     in_command = check_secret(os.environ['WBD_CHECK_SECRET'], artifacts, report_dir, argv[6:])
     print('ok   job successful, %d events; %d tasks of the collection, all from %s' % (len(job_events), tasks, collection_dir))
-    print('ok   playbook_on_stats artifact_data = the report: %d hosts, %d unprotected, %d unreviewed, %d findings'
-          % (summary['hosts'], summary['unprotected'], summary['unreviewed'], summary['findings']))
+    print(
+        'ok   playbook_on_stats artifact_data = the report: %d hosts, %d unprotected, %d unreviewed, %d findings'
+        % (summary['hosts'], summary['unprotected'], summary['unreviewed'], summary['findings'])
+    )
     print('ok   reports %s in %s, from %s' % (', '.join(sorted(latest)), report_dir, endpoint))
-    print('ok   secret key in no event, output or report (only in ansible-runner\'s %s record: %s)'
-          % (COMMAND_FILE, 'yes, mode 0600' if in_command else 'no'))
+    print('ok   secret key in no event, output or report (only in ansible-runner\'s %s record: %s)' % (COMMAND_FILE, 'yes, mode 0600' if in_command else 'no'))
     return 0
 
 

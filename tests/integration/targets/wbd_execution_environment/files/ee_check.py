@@ -3,20 +3,20 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Steps and checks of the wbd_execution_environment target (see runme.sh).
 
-    python ee_check.py definition EXAMPLE TARBALL OUT
-        Write OUT: the example definition EXAMPLE (docs/awx/execution-environment.yml) installing TARBALL instead of
-        the collection from Galaxy, through additional_build_files, as the example's comments say.
-    python ee_check.py context CONTEXT TARBALL LOCAL_REQUIREMENTS
-        Check the build context ansible-builder created: the galaxy stage copies _build to the path the requirements
-        name and installs from them, the builder stage introspects the installed collections and assembles their
-        requirements, the final stage installs them; the requirements name a tarball in the context identical to
-        TARBALL. Writes LOCAL_REQUIREMENTS: the same requirements with the in-image path mapped to CONTEXT, to run
-        the galaxy stage's install outside a container.
-    python ee_check.py introspect COLLECTION BUILD_OUTPUT PIP_FILE BINDEP_FILE CLI_OUTPUT
-        Check what the builder stage's introspection (BUILD_OUTPUT, with the files it wrote, PIP_FILE and
-        BINDEP_FILE) and `ansible-builder introspect --sanitize` (CLI_OUTPUT) found in the installed collection
-        COLLECTION: exactly the requirements of its requirements.txt and bindep.txt (the files its
-        meta/execution-environment.yml names), among them requests.
+python ee_check.py definition EXAMPLE TARBALL OUT
+    Write OUT: the example definition EXAMPLE (docs/awx/execution-environment.yml) installing TARBALL instead of
+    the collection from Galaxy, through additional_build_files, as the example's comments say.
+python ee_check.py context CONTEXT TARBALL LOCAL_REQUIREMENTS
+    Check the build context ansible-builder created: the galaxy stage copies _build to the path the requirements
+    name and installs from them, the builder stage introspects the installed collections and assembles their
+    requirements, the final stage installs them; the requirements name a tarball in the context identical to
+    TARBALL. Writes LOCAL_REQUIREMENTS: the same requirements with the in-image path mapped to CONTEXT, to run
+    the galaxy stage's install outside a container.
+python ee_check.py introspect COLLECTION BUILD_OUTPUT PIP_FILE BINDEP_FILE CLI_OUTPUT
+    Check what the builder stage's introspection (BUILD_OUTPUT, with the files it wrote, PIP_FILE and
+    BINDEP_FILE) and `ansible-builder introspect --sanitize` (CLI_OUTPUT) found in the installed collection
+    COLLECTION: exactly the requirements of its requirements.txt and bindep.txt (the files its
+    meta/execution-environment.yml names), among them requests.
 """
 
 import filecmp
@@ -85,8 +85,11 @@ def context(ctx, tarball, local_requirements):
     expect(galaxy, r'^RUN .*ansible-galaxy collection install .*-r requirements\.yml', 'install the galaxy requirements')
     builder = stage(containerfile, 'builder')
     expect(builder, r'^COPY --from=galaxy /usr/share/ansible /usr/share/ansible$', 'give the builder the installed collections')
-    expect(builder, r'^RUN .*introspect\.py introspect .*--write-bindep=/tmp/src/bindep\.txt --write-pip=/tmp/src/requirements\.txt',
-           'introspect the installed collections')
+    expect(
+        builder,
+        r'^RUN .*introspect\.py introspect .*--write-bindep=/tmp/src/bindep\.txt --write-pip=/tmp/src/requirements\.txt',
+        'introspect the installed collections',
+    )
     expect(builder, r'^RUN /output/scripts/assemble$', 'assemble the introspected requirements')
     final = stage(containerfile, 'final')
     expect(final, r'^COPY --from=builder /output/ /output/$', 'take the assembled requirements into the final image')
@@ -96,7 +99,7 @@ def context(ctx, tarball, local_requirements):
     entries = requirements['collections']
     if len(entries) != 1 or entries[0].get('type') != 'file' or not entries[0]['name'].startswith('/build/'):
         fail('the context requirements are not the one tarball under /build: %s' % entries)
-    in_context = os.path.join(build_dir, entries[0]['name'][len('/build/'):])
+    in_context = os.path.join(build_dir, entries[0]['name'][len('/build/') :])
     if not os.path.isfile(in_context) or not filecmp.cmp(in_context, tarball, shallow=False):
         fail('%s (%s in the image) is not the built tarball' % (in_context, entries[0]['name']))
     for script in ('introspect.py', 'assemble', 'install-from-bindep'):
@@ -113,7 +116,7 @@ def introspected(output):
     if '\n---\n' not in '\n' + text:
         fail('%s holds no introspection result:\n%s' % (output, text))
     try:
-        return yaml.safe_load(text[text.index('---'):]) or {}
+        return yaml.safe_load(text[text.index('---') :]) or {}
     except yaml.YAMLError as exc:
         fail('%s: the introspection result is not YAML (%s):\n%s' % (output, exc, text))
 
@@ -146,8 +149,10 @@ def introspect(collection, build_output, pip_file, bindep_file, cli_output):
             written = [line.strip() for line in handle if line.strip()]
         if written != want[key]:
             fail('%s holds %s, not %s' % (path, written, want[key]))
-    print('ok   introspection (build step and CLI) found exactly the collection\'s requirements: %s; system: %s'
-          % ('; '.join(line.split('  #')[0] for line in want['python']), '; '.join(line.split('  #')[0] for line in want['system'])))
+    print(
+        'ok   introspection (build step and CLI) found exactly the collection\'s requirements: %s; system: %s'
+        % ('; '.join(line.split('  #')[0] for line in want['python']), '; '.join(line.split('  #')[0] for line in want['system']))
+    )
 
 
 def main(argv):

@@ -26,17 +26,62 @@ CSV_TRIGGERS = ('=', '+', '-', '@', '\t', '\r')
 # Characters XML 1.0 does not allow at all.
 XML_FORBIDDEN = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 # The tags the report itself uses; anything else in the page came from the data.
-REPORT_TAGS = {'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'header', 'h1', 'h2', 'p', 'dl', 'dt', 'dd',
-               'section', 'div', 'span', 'svg', 'line', 'text', 'g', 'rect', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
-               'br', 'footer', 'i', 'script'}
-DETECTION_FIELDS = {
-    'hostName': 'host_name', 'serverName': 'server_name', 'privateIPofServer': 'private_ip', 'containerName': 'container_name',
-    'processName': 'process_name', 'processArg': 'process_arg', 'executor': 'executor', 'processNameOfParent': 'parent_process_name',
-    'processArgOfParent': 'parent_process_arg', 'executorOfParent': 'parent_executor', 'command': 'command', 'memo': 'memo',
+REPORT_TAGS = {
+    'html',
+    'head',
+    'meta',
+    'title',
+    'style',
+    'body',
+    'main',
+    'header',
+    'h1',
+    'h2',
+    'p',
+    'dl',
+    'dt',
+    'dd',
+    'section',
+    'div',
+    'span',
+    'svg',
+    'line',
+    'text',
+    'g',
+    'rect',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'br',
+    'footer',
+    'i',
+    'script',
 }
-RULE_FIELDS = {'processName': 'process_name', 'processArg': 'process_arg', 'executor': 'executor',
-               'processNameOfParent': 'parent_process_name', 'processArgOfParent': 'parent_process_arg',
-               'executorOfParent': 'parent_executor'}
+DETECTION_FIELDS = {
+    'hostName': 'host_name',
+    'serverName': 'server_name',
+    'privateIPofServer': 'private_ip',
+    'containerName': 'container_name',
+    'processName': 'process_name',
+    'processArg': 'process_arg',
+    'executor': 'executor',
+    'processNameOfParent': 'parent_process_name',
+    'processArgOfParent': 'parent_process_arg',
+    'executorOfParent': 'parent_executor',
+    'command': 'command',
+    'memo': 'memo',
+}
+RULE_FIELDS = {
+    'processName': 'process_name',
+    'processArg': 'process_arg',
+    'executor': 'executor',
+    'processNameOfParent': 'parent_process_name',
+    'processArgOfParent': 'parent_process_arg',
+    'executorOfParent': 'parent_executor',
+}
 CHECKS = []
 
 
@@ -76,6 +121,7 @@ def strings(value):
 
 # ---- HTML --------------------------------------------------------------------------------------
 
+
 class TagCollector(html.parser.HTMLParser):
     """Tags, attributes and script elements of a page, as an HTML parser sees them."""
 
@@ -106,8 +152,12 @@ def check_markup(text, where):
     check(not foreign, '%s: only the report\'s own tags' % where, 'foreign tags %s' % foreign)
     handlers = sorted(set(name for _tag, attrs in page.tags for name, _value in attrs if name.startswith('on')))
     check(not handlers, '%s: no event-handler attribute' % where, 'found %s' % handlers)
-    urls = [(tag, name, value) for tag, attrs in page.tags for name, value in attrs
-            if name in ('href', 'src', 'action', 'data', 'formaction', 'xlink:href', 'srcdoc')]
+    urls = [
+        (tag, name, value)
+        for tag, attrs in page.tags
+        for name, value in attrs
+        if name in ('href', 'src', 'action', 'data', 'formaction', 'xlink:href', 'srcdoc')
+    ]
     check(not urls, '%s: no URL attribute at all' % where, 'found %s' % urls[:5])
     scripts = [tag for tag, _attrs in page.tags if tag == 'script']
     check(len(scripts) == 1, '%s: exactly one script element (the report\'s)' % where, 'found %d' % len(scripts))
@@ -158,8 +208,11 @@ def check_html(html_path, screenshot_sh, work, live_payloads):
     # The checker sees script that runs, and CSP blocking it.
     dom, console = rendered['control-live-payloads']
     seen = markers_in(dom, console)
-    check(seen == ['DOM', 'body attribute', 'console'], 'control: live payloads without CSP are detected in DOM, body attribute and console',
-          'detected only in %s' % seen)
+    check(
+        seen == ['DOM', 'body attribute', 'console'],
+        'control: live payloads without CSP are detected in DOM, body attribute and console',
+        'detected only in %s' % seen,
+    )
     dom, console = rendered['control-live-payloads-csp']
     check(CSP_VIOLATION in console, 'control: live payloads under the CSP are detected as CSP violations', console[-500:])
     check(not markers_in(dom, console), 'control: the CSP blocks them')
@@ -168,14 +221,13 @@ def check_html(html_path, screenshot_sh, work, live_payloads):
         seen = markers_in(dom, console)
         check(not seen, '%s: no data script ran (no marker in DOM, body or console)' % name, 'markers in %s' % seen)
         body = dict(page_structure(dom).body_attrs)
-        check(body.get('data-sort-ready') == '1', '%s: the report\'s own script ran (body data-sort-ready="1")' % name,
-              'body attributes %s' % body)
+        check(body.get('data-sort-ready') == '1', '%s: the report\'s own script ran (body data-sort-ready="1")' % name, 'body attributes %s' % body)
         check_markup(dom, '%s DOM' % name)
-    check(CSP_VIOLATION not in rendered['report'][1], 'report: no Content-Security-Policy violation in the console',
-          rendered['report'][1][:800])
+    check(CSP_VIOLATION not in rendered['report'][1], 'report: no Content-Security-Policy violation in the console', rendered['report'][1][:800])
 
 
 # ---- other formats -----------------------------------------------------------------------------
+
 
 def check_csv(path, record, hosts):
     with open(path, encoding='utf-8', newline='') as handle:
@@ -190,8 +242,11 @@ def check_csv(path, record, hosts):
     cells = set(row[column] for row in rows[1:] if row[header.index('scope')] == 'host')
     check(all(record['hosts'][name]['reasons'] for name in hosts), 'csv: every host has host findings (the data makes all fail)')
     want = set(("'" + name) if name.startswith(CSV_TRIGGERS) else name for name in hosts)
-    check(cells == want, 'csv: the host column holds every hostile host name (prefixed where needed)',
-          'missing %r, extra %r' % (sorted(want - cells)[:3], sorted(cells - want)[:3]))
+    check(
+        cells == want,
+        'csv: the host column holds every hostile host name (prefixed where needed)',
+        'missing %r, extra %r' % (sorted(want - cells)[:3], sorted(cells - want)[:3]),
+    )
     return rows
 
 
@@ -221,8 +276,10 @@ def check_junit(path, record, hosts):
     unmatched = [h for h in hosts if not any(same_but_replaced(h, c) for c in cases)]
     check(not unmatched, 'junit: every host name survives, forbidden characters replaced by U+FFFD', repr(unmatched[:3]))
     texts = [f.get('message') or '' for f in root.iter('failure')] + [f.text or '' for f in root.iter('failure')]
-    check(any(']]>' in t for t in texts) and any('<script>' in t for t in texts) and any('&' in t for t in texts),
-          'junit: ]]>, <script> and & survive as text in failures')
+    check(
+        any(']]>' in t for t in texts) and any('<script>' in t for t in texts) and any('&' in t for t in texts),
+        'junit: ]]>, <script> and & survive as text in failures',
+    )
     total = sum(int(s.get('tests')) for s in suites.values())
     check(total == int(root.get('tests')) == sum(1 for _c in root.iter('testcase')), 'junit: the counts add up')
 
@@ -230,26 +287,37 @@ def check_junit(path, record, hosts):
 def check_markdown(path):
     text = read(path)
     check('<' not in text, 'markdown: no raw < (no HTML a ticket system could render)')
-    bad = sorted(set('U+%04X' % ord(c) for c in text if (ord(c) < 32 and c != '\n') or 0x7f <= ord(c) <= 0x9f
-                     or c in '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c'))
+    bad = sorted(
+        set(
+            'U+%04X' % ord(c)
+            for c in text
+            if (ord(c) < 32 and c != '\n') or 0x7F <= ord(c) <= 0x9F or c in '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c'
+        )
+    )
     check(not bad, 'markdown: no control or bidi characters', ', '.join(bad))
 
 
 # ---- the JSON record ---------------------------------------------------------------------------
 
+
 def check_record(record, fixture, hosts):
     check(sorted(record['hosts']) == sorted(hosts), 'json: the hosts are the inventory\'s, names unchanged')
     detections = dict((d['detection_id'], d) for h in record['hosts'].values() for d in h['detections'])
     detections.update((d['detection_id'], d) for d in record['unmatched_detections'])
-    check(sorted(detections) == sorted(d['detectionId'] for d in fixture['detections']), 'json: every detection, none dropped',
-          '%d of %d' % (len(detections), len(fixture['detections'])))
+    check(
+        sorted(detections) == sorted(d['detectionId'] for d in fixture['detections']),
+        'json: every detection, none dropped',
+        '%d of %d' % (len(detections), len(fixture['detections'])),
+    )
     compared = 0
     for raw in fixture['detections']:
         got = detections[raw['detectionId']]
         for camel, snake in DETECTION_FIELDS.items():
             if got[snake] != raw[camel]:
-                fail('json: detection fields hold the original strings', '%s %s: %r... != %r...'
-                     % (raw['detectionId'], snake, ('%s' % got[snake])[:80], raw[camel][:80]))
+                fail(
+                    'json: detection fields hold the original strings',
+                    '%s %s: %r... != %r...' % (raw['detectionId'], snake, ('%s' % got[snake])[:80], raw[camel][:80]),
+                )
             compared += 1
         files = [(f['file_origin_name'], f['weight']) for f in got['suspicion_files']]
         if files != [(f['fileOriginName'], f['weight']) for f in raw['suspicionFiles']]:
@@ -293,26 +361,35 @@ def main(argv):
     hosts = dict((name, hvars.get('webshell_audit_instance_no')) for name, hvars in inventory['all']['hosts'].items())
     canary = os.environ['WBD_HOSTILE_CANARY']
     data_strings = list(strings(fixture)) + list(strings(inventory))
-    check(not any(m in s for s in data_strings + [fixture_text] for m in MARKERS + (canary, '40002')),
-          'the data holds no run marker, canary or template result itself')
+    check(
+        not any(m in s for s in data_strings + [fixture_text] for m in MARKERS + (canary, '40002')),
+        'the data holds no run marker, canary or template result itself',
+    )
 
     from make_hostile_fixture import SCRIPT_PAYLOADS  # pylint: disable=import-outside-toplevel
+
     record = json.loads(read(os.path.join(reports, 'webshell-audit-latest.json')))
     check_record(record, fixture, hosts)
-    outputs = dict((name, read(os.path.join(reports, 'webshell-audit-latest.' + ext), 'rb').decode('utf-8'))
-                   for name, ext in (('json', 'json'), ('csv', 'csv'), ('html', 'html'), ('junit', 'junit.xml'), ('md', 'md')))
+    outputs = dict(
+        (name, read(os.path.join(reports, 'webshell-audit-latest.' + ext), 'rb').decode('utf-8'))
+        for name, ext in (('json', 'json'), ('csv', 'csv'), ('html', 'html'), ('junit', 'junit.xml'), ('md', 'md'))
+    )
     outputs['playbook output'] = read(playbook_log, 'rb').decode('utf-8', 'replace')
     for name, text in outputs.items():
-        check(canary not in text and '40002' not in text and 'WBDPWN' not in text,
-              '%s: no template was evaluated, no lookup ran (canary, 40000 + 2, pipe marker absent)' % name)
+        check(
+            canary not in text and '40002' not in text and 'WBDPWN' not in text,
+            '%s: no template was evaluated, no lookup ran (canary, 40000 + 2, pipe marker absent)' % name,
+        )
     check_csv(os.path.join(reports, 'webshell-audit-latest.csv'), record, hosts)
     check_junit(os.path.join(reports, 'webshell-audit-latest.junit.xml'), record, list(hosts))
     check_markdown(os.path.join(reports, 'webshell-audit-latest.md'))
     check_html(os.path.join(reports, 'webshell-audit-latest.html'), screenshot_sh, work, [text for _tag, text in SCRIPT_PAYLOADS])
     # Last, as they depend on the failure policy having failed the hosts (runme.sh checks that separately).
     check('red\ufffd[31m' in outputs['playbook output'], 'playbook output: the policy failures quote the ANSI-laden server name')
-    check('\x1b' not in outputs['playbook output'] and '\x9b' not in outputs['playbook output'],
-          'playbook output: no terminal escape sequence from the data (the failure reasons are cleaned)')
+    check(
+        '\x1b' not in outputs['playbook output'] and '\x9b' not in outputs['playbook output'],
+        'playbook output: no terminal escape sequence from the data (the failure reasons are cleaned)',
+    )
     print('%d checks passed' % len(CHECKS))
     return 0
 

@@ -88,7 +88,7 @@ TEXT_PAYLOADS = [
     ('format', '%s %d %(host)s %n {0} {host} {{}} %%'),
     ('markdown', '[click](javascript:alert(1)) ![i](http://example.invalid/x.png) | a | b | `code` **b** <u>u</u> ~~s~~ \\|'),
     ('traversal', '../../../../etc/passwd\\..\\..\\windows\\win.ini'),
-    ('unicode', 'zero\u200bwidth e\u0301\u0301\u0301 \U0001F4A9 \uff1cscript\uff1e \u3008x\u3009 \u00a0nbsp'),
+    ('unicode', 'zero\u200bwidth e\u0301\u0301\u0301 \U0001f4a9 \uff1cscript\uff1e \u3008x\u3009 \u00a0nbsp'),
 ]
 
 S, C, T = dict(SCRIPT_PAYLOADS), dict(CSV_PAYLOADS), dict(TEXT_PAYLOADS)
@@ -104,8 +104,7 @@ def pick(n, offset=0):
 
 def mixed(n):
     """A script payload, a CSV payload and a text payload in one value (the script one first, so cut cells keep it)."""
-    return '%s %s %s' % (SCRIPT_PAYLOADS[n % len(SCRIPT_PAYLOADS)][1], CSV_PAYLOADS[n % len(CSV_PAYLOADS)][1],
-                         TEXT_PAYLOADS[n % len(TEXT_PAYLOADS)][1])
+    return '%s %s %s' % (SCRIPT_PAYLOADS[n % len(SCRIPT_PAYLOADS)][1], CSV_PAYLOADS[n % len(CSV_PAYLOADS)][1], TEXT_PAYLOADS[n % len(TEXT_PAYLOADS)][1])
 
 
 # Inventory host names Ansible accepts ('[' would start a host range, ':' a port); matched by instance number.
@@ -129,16 +128,18 @@ HOSTS = [
 def servers():
     out = []
     for n, (_host, instance) in enumerate(h for h in HOSTS if h[1]):
-        out.append({
-            'instanceNo': instance,
-            'serverName': BIG if n == 2 else T['ansi'] + S['attr_sq'] if n == 1 else pick(n, 1),
-            'serverGroupId': '4000000%d' % (n % 3),
-            'serverGroupName': pick(n, 2),
-            'ipAddress': '10.9.0.%d' % (n + 1),
-            'memo': pick(n, 3),
-            'agentStatus': '<svg onload="%s">' % js('agent_status') if n == 1 else 'enable',
-            'wasConfigList': [{'webRootPath': pick(n, 4), 'fileUploadPath': pick(n, 5)}],
-        })
+        out.append(
+            {
+                'instanceNo': instance,
+                'serverName': BIG if n == 2 else T['ansi'] + S['attr_sq'] if n == 1 else pick(n, 1),
+                'serverGroupId': '4000000%d' % (n % 3),
+                'serverGroupName': pick(n, 2),
+                'ipAddress': '10.9.0.%d' % (n + 1),
+                'memo': pick(n, 3),
+                'agentStatus': '<svg onload="%s">' % js('agent_status') if n == 1 else 'enable',
+                'wasConfigList': [{'webRootPath': pick(n, 4), 'fileUploadPath': pick(n, 5)}],
+            }
+        )
     # Registered but in no inventory: the target of the over-broad rule (which must not make an inventory host compliant).
     out.append({'instanceNo': '30000099', 'serverName': S['details'], 'serverGroupName': C['csv_at'], 'ipAddress': '10.9.0.99'})
     return out
@@ -163,17 +164,18 @@ def detection(n, instance, server_name, *, age, big=False, confirmed=False, pref
         'executorOfParent': pick(n, 10),
         'memo': BIG if big else pick(n, 11),
         'uid': pick(n, 12),
-        'suspicionFiles': [{
-            'suspicionFileId': '%s%03d' % ('2026110100000000006', n),
-            'fileOriginName': BIG if big else pick(n, 13) + T['rtl_file'],
-            'fileOwner': pick(n, 14),
-            'weight': 95 if n % 2 == 0 else 40,
-            'hashScanResult': 'malware' if n % 3 == 0 else 'notMalware',
-            'status': 'detected',
-            'memo': pick(n, 15),
-        }],
-        'suspicionIps': [{'suspicionIpId': '%s%03d' % ('2026110100000000007', n), 'suspicionIp': '203.0.113.%d' % (n % 250 + 1),
-                          'country': pick(n, 16)}],
+        'suspicionFiles': [
+            {
+                'suspicionFileId': '%s%03d' % ('2026110100000000006', n),
+                'fileOriginName': BIG if big else pick(n, 13) + T['rtl_file'],
+                'fileOwner': pick(n, 14),
+                'weight': 95 if n % 2 == 0 else 40,
+                'hashScanResult': 'malware' if n % 3 == 0 else 'notMalware',
+                'status': 'detected',
+                'memo': pick(n, 15),
+            }
+        ],
+        'suspicionIps': [{'suspicionIpId': '%s%03d' % ('2026110100000000007', n), 'suspicionIp': '203.0.113.%d' % (n % 250 + 1), 'country': pick(n, 16)}],
     }
 
 
@@ -184,8 +186,7 @@ def detections(registered):
     for n in range(count):
         server = registered[n % len(registered)]
         name = server['serverName'] if n % 4 and server['serverName'] is not BIG else pick(n, 17)
-        out.append(detection(n, server['instanceNo'], name,
-                             age='-%dh' % (n + 1), big=(n == 5), confirmed=(n % 11 == 10)))
+        out.append(detection(n, server['instanceNo'], name, age='-%dh' % (n + 1), big=(n == 5), confirmed=(n % 11 == 10)))
     # From a server that is not a detection target: unmatched, named in the findings and the HTML.
     for n in range(count, count + 4):
         out.append(detection(n, '39999999', mixed(n), age='-%dm' % (n + 1)))
@@ -196,31 +197,70 @@ def exceptions(registered):
     registered = [s for s in registered if s['instanceNo'] != '30000099']
     out = []
     for n in range(3):
-        record = detection(900 + n, registered[n]['instanceNo'], pick(n, 20), age='-%dh' % (n + 2),
-                           prefix='2026110100000000008')
+        record = detection(900 + n, registered[n]['instanceNo'], pick(n, 20), age='-%dh' % (n + 2), prefix='2026110100000000008')
         record['processName'] = '/usr/bin/' + S['script']
         out.append(record)
     return out
 
 
 def rules():
-    conditions = [('processName', 'START', '/usr/bin/' + S['script']), ('processArg', 'END', S['img_onerror']),
-                  ('executor', 'EQUAL', C['csv_eq']), ('processNameOfParent', 'START', T['xml_cdata_end']),
-                  ('processArgOfParent', 'EQUAL', T['newlines']), ('executorOfParent', 'END', S['svg_breakout'])]
-    out = [
-        {'exceptedRuleId': '2026110100000000009001', 'exceptedRuleName': S['svg_onload'], 'createdTime': '-30d',
-         'exceptTargetType': 'everyServer', 'processName': conditions[0][2], 'processNameCondition': 'START',
-         'memo': pick(1, 18)},
-        {'exceptedRuleId': '2026110100000000009002', 'exceptedRuleName': mixed(3), 'createdTime': '-20d',
-         'exceptTargetType': 'server', 'exceptTarget': '30000099', 'exceptTargetName': S['svg_animate'], 'memo': pick(2, 18)},
-        {'exceptedRuleId': '2026110100000000009003', 'exceptedRuleName': T['controls'] + C['csv_plus'], 'createdTime': '-10d',
-         'exceptTargetType': 'serverGroup', 'exceptTarget': '49999999', 'exceptTargetName': S['svg_foreign'] + T['rtl'],
-         'groupIsDeleted': True, 'processName': S['attr_dq'], 'processNameCondition': 'EQUAL'},
-        {'exceptedRuleId': '2026110100000000009004', 'exceptedRuleName': BIG, 'createdTime': '-5d', 'disabled': True,
-         'exceptTargetType': 'server', 'exceptTarget': '30000002', 'processName': 'sh', 'processNameCondition': 'END'},
+    conditions = [
+        ('processName', 'START', '/usr/bin/' + S['script']),
+        ('processArg', 'END', S['img_onerror']),
+        ('executor', 'EQUAL', C['csv_eq']),
+        ('processNameOfParent', 'START', T['xml_cdata_end']),
+        ('processArgOfParent', 'EQUAL', T['newlines']),
+        ('executorOfParent', 'END', S['svg_breakout']),
     ]
-    six = {'exceptedRuleId': '2026110100000000009005', 'exceptedRuleName': T['jinja'], 'createdTime': '-3d',
-           'exceptTargetType': 'serverGroup', 'exceptTarget': '40000001', 'exceptTargetName': pick(5, 19)}
+    out = [
+        {
+            'exceptedRuleId': '2026110100000000009001',
+            'exceptedRuleName': S['svg_onload'],
+            'createdTime': '-30d',
+            'exceptTargetType': 'everyServer',
+            'processName': conditions[0][2],
+            'processNameCondition': 'START',
+            'memo': pick(1, 18),
+        },
+        {
+            'exceptedRuleId': '2026110100000000009002',
+            'exceptedRuleName': mixed(3),
+            'createdTime': '-20d',
+            'exceptTargetType': 'server',
+            'exceptTarget': '30000099',
+            'exceptTargetName': S['svg_animate'],
+            'memo': pick(2, 18),
+        },
+        {
+            'exceptedRuleId': '2026110100000000009003',
+            'exceptedRuleName': T['controls'] + C['csv_plus'],
+            'createdTime': '-10d',
+            'exceptTargetType': 'serverGroup',
+            'exceptTarget': '49999999',
+            'exceptTargetName': S['svg_foreign'] + T['rtl'],
+            'groupIsDeleted': True,
+            'processName': S['attr_dq'],
+            'processNameCondition': 'EQUAL',
+        },
+        {
+            'exceptedRuleId': '2026110100000000009004',
+            'exceptedRuleName': BIG,
+            'createdTime': '-5d',
+            'disabled': True,
+            'exceptTargetType': 'server',
+            'exceptTarget': '30000002',
+            'processName': 'sh',
+            'processNameCondition': 'END',
+        },
+    ]
+    six = {
+        'exceptedRuleId': '2026110100000000009005',
+        'exceptedRuleName': T['jinja'],
+        'createdTime': '-3d',
+        'exceptTargetType': 'serverGroup',
+        'exceptTarget': '40000001',
+        'exceptTargetName': pick(5, 19),
+    }
     for field, condition, value in conditions:
         six[field], six[field + 'Condition'] = value, condition
     out.append(six)
@@ -230,23 +270,28 @@ def rules():
 def build():
     registered = servers()
     fixture = {
-        '_about': ('Hostile audit dataset (generated by tests/integration/targets/wbd_hostile_reports/files/make_hostile_fixture.py; '
-                   'edit that script, not this file). Every text field that reaches a report carries script, SVG, javascript: URL, '
-                   'CSV formula, XML-breaking, control, noncharacter, bidi, template and 100 kB payloads (no lone surrogates: the '
-                   'sandbox cannot serve them yet). A payload '
-                   'that runs leaves the marker WBD+PWN (joined) in document.title or the console, or a data-+wbdpwn body attribute; '
-                   'the joined markers occur nowhere in this file.'),
+        '_about': (
+            'Hostile audit dataset (generated by tests/integration/targets/wbd_hostile_reports/files/make_hostile_fixture.py; '
+            'edit that script, not this file). Every text field that reaches a report carries script, SVG, javascript: URL, '
+            'CSV formula, XML-breaking, control, noncharacter, bidi, template and 100 kB payloads (no lone surrogates: the '
+            'sandbox cannot serve them yet). A payload '
+            'that runs leaves the marker WBD+PWN (joined) in document.title or the console, or a data-+wbdpwn body attribute; '
+            'the joined markers occur nowhere in this file.'
+        ),
         'servers': registered,
         'detections': detections(registered),
         'exceptions': exceptions(registered),
         'exception-rules': rules(),
-        'deleted-exception-rules': [{'exceptedRuleId': '2026110100000000009006', 'exceptedRuleName': S['svg_script'],
-                                     'createdTime': '-40d', 'deletedTime': '-20d'}],
+        'deleted-exception-rules': [
+            {'exceptedRuleId': '2026110100000000009006', 'exceptedRuleName': S['svg_script'], 'createdTime': '-40d', 'deletedTime': '-20d'}
+        ],
     }
-    inventory = {'all': {
-        'vars': {'ansible_connection': 'local'},
-        'hosts': dict((name, {'webshell_audit_instance_no': instance} if instance else {}) for name, instance in HOSTS),
-    }}
+    inventory = {
+        'all': {
+            'vars': {'ansible_connection': 'local'},
+            'hosts': dict((name, {'webshell_audit_instance_no': instance} if instance else {}) for name, instance in HOSTS),
+        }
+    }
     return fixture, inventory
 
 

@@ -74,7 +74,7 @@ def inventory(base, out):
     names = list(hosts)
     for number in (1, 2):
         with open(os.path.join(out, 'slice-%d.hosts' % number), 'w', encoding='utf-8') as handle:
-            handle.write(''.join(name + '\n' for name in names[number - 1::2]))
+            handle.write(''.join(name + '\n' for name in names[number - 1 :: 2]))
     # One absolute window start for every run, so runs minutes apart still see the same detections.
     anchor = get('%s/__sandbox/config' % base)['anchor_ms']
     start = (anchor - 7 * 86400 * 1000) // 1000 * 1000
@@ -82,8 +82,10 @@ def inventory(base, out):
         handle.write('%d\n' % start)
     server_names = set(s['serverName'] for s in servers) | set(d['serverName'] for d in detections)
     save(os.path.join(out, 'server_names.json'), sorted(server_names))
-    print('ok   inventory of %d hosts (%d registered servers, %d unregistered, 1 unknown); slices of %d and %d hosts'
-          % (len(names), len(servers), 2, len(names[0::2]), len(names[1::2])))
+    print(
+        'ok   inventory of %d hosts (%d registered servers, %d unregistered, 1 unknown); slices of %d and %d hosts'
+        % (len(names), len(servers), 2, len(names[0::2]), len(names[1::2]))
+    )
 
 
 def expected_pages(base, out):
@@ -108,10 +110,13 @@ def requests(base, out, names):
     missing = sorted(op for op in pages if first['by_operation'].get(op, 0) < pages[op])
     total, floor = first['requests_total'], sum(pages.values())
     if missing or not floor <= total <= floor + EXTRA_REQUESTS or set(first['by_operation']) != set(pages):
-        sys.exit('expected the pages of the four lists (%s, %d requests) plus at most %d, got %d: %s'
-                 % (pages, floor, EXTRA_REQUESTS, total, first['by_operation']))
-    print('ok   each of the runs %s made the same %d API requests (%d pages of the lists: %s)'
-          % (', '.join(names), total, floor, ', '.join('%s %d' % item for item in sorted(first['by_operation'].items()))))
+        sys.exit(
+            'expected the pages of the four lists (%s, %d requests) plus at most %d, got %d: %s' % (pages, floor, EXTRA_REQUESTS, total, first['by_operation'])
+        )
+    print(
+        'ok   each of the runs %s made the same %d API requests (%d pages of the lists: %s)'
+        % (', '.join(names), total, floor, ', '.join('%s %d' % item for item in sorted(first['by_operation'].items())))
+    )
 
 
 def host_only_names(out, names):
@@ -152,8 +157,10 @@ def slice_check(out, number, reports):
     absent = [name for name in mine if 'name="%s"' % name not in junit]
     if absent:
         sys.exit('slice %d: the JUnit report has no test case for %s' % (number, ', '.join(absent)))
-    print('ok   slice %d: its record lists exactly its %d hosts (limit %s); no report names any of the other slice\'s %d '
-          'inventory-only host names' % (number, len(mine), scope['limit'], len(foreign)))
+    print(
+        'ok   slice %d: its record lists exactly its %d hosts (limit %s); no report names any of the other slice\'s %d '
+        'inventory-only host names' % (number, len(mine), scope['limit'], len(foreign))
+    )
 
 
 def blank_clock(path, started):
@@ -180,15 +187,15 @@ def same(unsliced_dir, merged_dir):
         detail = sorted(k for k in merged['run'] if merged['run'].get(k) != unsliced['run'].get(k)) if 'run' in diff else []
         sys.exit('the merged record differs from the unsliced one in %s %s' % (', '.join(diff), detail))
     summary = merged['summary']
-    print('ok   the merged JSON record equals the unsliced run\'s but for run.started_at_* and run.merged_slices '
-          '(content_digest %s..., %d hosts, %d findings)' % (merged['content_digest'][:12], summary['hosts'], summary['findings']))
+    print(
+        'ok   the merged JSON record equals the unsliced run\'s but for run.started_at_* and run.merged_slices '
+        '(content_digest %s..., %d hosts, %d findings)' % (merged['content_digest'][:12], summary['hosts'], summary['findings'])
+    )
     for fmt in ('csv', 'junit.xml', 'md'):
-        texts = [blank_clock(os.path.join(d, 'webshell-audit-latest.%s' % fmt), clocks[id(r)])
-                 for d, r in ((unsliced_dir, unsliced), (merged_dir, merged))]
+        texts = [blank_clock(os.path.join(d, 'webshell-audit-latest.%s' % fmt), clocks[id(r)]) for d, r in ((unsliced_dir, unsliced), (merged_dir, merged))]
         if texts[0] != texts[1]:
             sys.exit('the merged %s report differs from the unsliced one beyond the run start time' % fmt)
-    print('ok   the merged CSV, JUnit XML and Markdown reports are the unsliced run\'s byte for byte once the run start '
-          'time is blanked')
+    print('ok   the merged CSV, JUnit XML and Markdown reports are the unsliced run\'s byte for byte once the run start time is blanked')
 
 
 def main(argv):

@@ -40,8 +40,19 @@ COMBINATIONS = (
 )
 RULE_IDS = {'rule-null-start': '2015010100000000000001', 'rule-empty-end': '2015010100000000000002', 'rule-blank-equal': '2015010100000000000003'}
 # Summary keys about hosts and detections: what a rule-* quirk (one more rule, and its finding) must leave alone.
-HOST_SUMMARY = ('hosts', 'targets', 'detections', 'covered_detections', 'unreviewed_detections', 'unmatched_detections', 'compliant',
-                'unprotected', 'unreviewed', 'unknown', 'complete')
+HOST_SUMMARY = (
+    'hosts',
+    'targets',
+    'detections',
+    'covered_detections',
+    'unreviewed_detections',
+    'unmatched_detections',
+    'compliant',
+    'unprotected',
+    'unreviewed',
+    'unknown',
+    'complete',
+)
 FAIL_LINE = re.compile(r'^fatal: |FAILED!')
 ERROR_LINE = re.compile(r'^(\[ERROR\]|ERROR!)')
 RECAP = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)')
@@ -67,6 +78,7 @@ class Env(object):
         self.here = os.path.dirname(os.path.abspath(__file__))
         sys.path.insert(0, os.path.join(args.collection, 'tests', 'sandbox'))
         import wbd_sandbox  # pylint: disable=import-outside-toplevel
+
         self.wbd_sandbox = wbd_sandbox
         anchor = int(time.time() * 1000)
         self.sandboxes = []
@@ -87,14 +99,22 @@ class Env(object):
 
     def playbook(self, name, argv, endpoint, extra_env=None):
         """Run ``ansible-playbook argv``; return (rc, output). Output kept in OUT/logs/NAME.log."""
-        env = dict(os.environ, NCLOUD_WBD_ENDPOINT=endpoint, NCLOUD_ACCESS_KEY=ACCESS, NCLOUD_SECRET_KEY=SECRET, ANSIBLE_NOCOLOR='1',
-                   ANSIBLE_FORCE_COLOR='0', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
-                   ANSIBLE_PIPELINING='1', JUNIT_OUTPUT_DIR=os.path.join(self.out, 'junit-runs'))
+        env = dict(
+            os.environ,
+            NCLOUD_WBD_ENDPOINT=endpoint,
+            NCLOUD_ACCESS_KEY=ACCESS,
+            NCLOUD_SECRET_KEY=SECRET,
+            ANSIBLE_NOCOLOR='1',
+            ANSIBLE_FORCE_COLOR='0',
+            ANSIBLE_LOCALHOST_WARNING='false',
+            ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+            ANSIBLE_PIPELINING='1',
+            JUNIT_OUTPUT_DIR=os.path.join(self.out, 'junit-runs'),
+        )
         env.update(extra_env or {})
         command = ['ansible-playbook'] + argv + ['-e', 'ansible_python_interpreter=%s' % self.args.playbook_python]
         try:
-            done = subprocess.run(command, env=env, cwd=self.out, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600,
-                                  check=False)
+            done = subprocess.run(command, env=env, cwd=self.out, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600, check=False)
             rc, output = done.returncode, done.stdout + '\n' + done.stderr
         except subprocess.TimeoutExpired as exc:
             rc, output = -1, '%s\n%s\nTIMEOUT after 600 s' % (exc.stdout or '', exc.stderr or '')
@@ -105,6 +125,7 @@ class Env(object):
 
 
 # ---- one run's outcome -------------------------------------------------------------------------------------------
+
 
 def failure_lines(output):
     """The lines that announce a failure: fatal:/FAILED lines, else [ERROR] lines."""
@@ -208,10 +229,17 @@ def judge_detection_info(rc, output, result, baseline, resolution):
     if set(got) != set(want):
         missing, extra = len(set(want) - set(got)), len(set(got) - set(want))
         return False, 'WRONG: rc 0 with %d of %d detections (%d missing, %d extra), truncated %s' % (
-            len(got), len(want), missing, extra, json.dumps(result.get('truncated')))
+            len(got),
+            len(want),
+            missing,
+            extra,
+            json.dumps(result.get('truncated')),
+        )
     if result.get('truncated') or result.get('complete') is False:
         return False, 'WRONG: rc 0 with every detection but truncated %s, complete %s' % (
-            json.dumps(result.get('truncated')), json.dumps(result.get('complete')))
+            json.dumps(result.get('truncated')),
+            json.dumps(result.get('complete')),
+        )
     for detection_id in sorted(want):
         found = first_difference(normalise(got[detection_id], resolution), normalise(want[detection_id], resolution))
         if found:
@@ -239,7 +267,9 @@ def judge_audit(rc, output, report, baseline, mode):
             return False, 'WRONG: %s' % wrong
         if report is not None and (report.get('completeness') or {}).get('complete') is not False:
             return False, 'WRONG: rc %s but its JSON report is not flagged incomplete (completeness.complete %s)' % (
-                rc, json.dumps((report.get('completeness') or {}).get('complete')))
+                rc,
+                json.dumps((report.get('completeness') or {}).get('complete')),
+            )
         return True, 'failed%s: %s' % (' (report flagged incomplete)' if report else ' (no report)', failure_message(failure_lines(output)[0]))
     if report is None:
         return False, 'WRONG: rc 0 but no JSON report'
@@ -257,14 +287,20 @@ def judge_audit(rc, output, report, baseline, mode):
     if found:
         return False, 'WRONG: rc 0, %s' % found
     for quirk in rules:
-        flagged = [f for f in report.get('findings') or [] if f.get('rule_id') == RULE_IDS[quirk] and f.get('severity') in ('high', 'critical')
-                   and 'ambiguous' in ('%s %s' % (f.get('kind'), f.get('message'))).lower()]
+        flagged = [
+            f
+            for f in report.get('findings') or []
+            if f.get('rule_id') == RULE_IDS[quirk]
+            and f.get('severity') in ('high', 'critical')
+            and 'ambiguous' in ('%s %s' % (f.get('kind'), f.get('message'))).lower()
+        ]
         if not flagged:
             return False, 'WRONG: rc 0, same statuses, but no high finding that rule %s (%s) is ambiguous' % (RULE_IDS[quirk], quirk)
     return True, 'same (%d hosts%s)' % (len(statuses(report)), ', ambiguous rule flagged' if rules else '')
 
 
 # ---- runs --------------------------------------------------------------------------------------------------------
+
 
 class Matrix(object):
     def __init__(self, env):
@@ -291,8 +327,12 @@ class Matrix(object):
         os.makedirs(os.path.dirname(result_file), exist_ok=True)
         if os.path.exists(result_file):
             os.remove(result_file)
-        rc, output = self.env.playbook('di-' + name, [os.path.join(self.env.here, 'detection_info.yml'), '-i', 'localhost,', '-c', 'local',
-                                                      '-e', json.dumps({'wbd_result_file': result_file})], endpoint or url, extra_env)
+        rc, output = self.env.playbook(
+            'di-' + name,
+            [os.path.join(self.env.here, 'detection_info.yml'), '-i', 'localhost,', '-c', 'local', '-e', json.dumps({'wbd_result_file': result_file})],
+            endpoint or url,
+            extra_env,
+        )
         return rc, output, read_json(result_file)
 
     def audit(self, name, url, extra_vars=None, argv=(), inventory=None, endpoint=None, extra_env=None):
@@ -303,8 +343,9 @@ class Matrix(object):
         os.makedirs(report_dir)
         variables = {'webshell_report_dir': report_dir, 'webshell_audit_lookback': self.lookback}
         variables.update(extra_vars or {})
-        rc, output = self.env.playbook('audit-' + name, ['ncloud.wbd.audit', '-i', inventory or self.inventory, '-e', json.dumps(variables)]
-                                       + list(argv), endpoint or url, extra_env)
+        rc, output = self.env.playbook(
+            'audit-' + name, ['ncloud.wbd.audit', '-i', inventory or self.inventory, '-e', json.dumps(variables)] + list(argv), endpoint or url, extra_env
+        )
         return rc, output, read_json(os.path.join(report_dir, 'webshell-audit-latest.json')), report_dir
 
     def requests(self, url):
@@ -327,9 +368,14 @@ class Matrix(object):
             raise SystemExit('FAIL: the quirk-free audit run failed (rc %s): %s' % (rc, output[-2000:]))
         self.baseline_di, self.baseline_audit = result, report
         counts = dict((status, sum(1 for s in statuses(report).values() if s == status)) for status in set(statuses(report).values()))
-        return {'mode': 'quirk-free', 'quirks': [], 'ok': True, 'detection_info': 'baseline: %d detections' % len(result['detections']),
-                'audit': 'baseline: %s' % ', '.join('%d %s' % (n, s) for s, n in sorted(counts.items())),
-                'requests': '%d / %d' % (di_requests, self.requests(url))}
+        return {
+            'mode': 'quirk-free',
+            'quirks': [],
+            'ok': True,
+            'detection_info': 'baseline: %d detections' % len(result['detections']),
+            'audit': 'baseline: %s' % ', '.join('%d %s' % (n, s) for s, n in sorted(counts.items())),
+            'requests': '%d / %d' % (di_requests, self.requests(url)),
+        }
 
     def run_mode(self, mode, url):
         name = mode_name(mode)
@@ -341,8 +387,15 @@ class Matrix(object):
         self.set_quirks(url, mode)
         rc, output, report, dummy = self.audit(name, url)
         audit_ok, audit_text = judge_audit(rc, output, report, self.baseline_audit, mode_quirks(mode))
-        return {'mode': name, 'quirks': mode_quirks(mode), 'options': mode_options(mode), 'ok': di_ok and audit_ok, 'detection_info': di_text,
-                'audit': audit_text, 'requests': '%d / %d' % (di_requests, self.requests(url))}
+        return {
+            'mode': name,
+            'quirks': mode_quirks(mode),
+            'options': mode_options(mode),
+            'ok': di_ok and audit_ok,
+            'detection_info': di_text,
+            'audit': audit_text,
+            'requests': '%d / %d' % (di_requests, self.requests(url)),
+        }
 
 
 def slug(name):
@@ -371,6 +424,7 @@ def mode_name(mode):
 def modes(only):
     # On sys.path once Env has started the sandboxes.
     import sandbox_quirks  # pylint: disable=import-outside-toplevel
+
     every = [(name,) for name in sandbox_quirks.NAMES] + list(COMBINATIONS)
     if only:
         every = [mode for mode in every if any(part in mode_name(mode) for part in only)]
@@ -397,6 +451,7 @@ def run_matrix(matrix, env, every):
 
 # ---- playbook-level regressions -----------------------------------------------------------------------------------
 
+
 def write_inventory(env, name, hosts):
     path = os.path.join(env.out, 'inventory-%s.json' % name)
     with open(path, 'w', encoding='utf-8') as handle:
@@ -417,8 +472,7 @@ def recap(output):
 def case_shared_ip(matrix, env):
     servers = env.control(env.url, '/__sandbox/dataset?resource=servers')['records']
     server = next(s for s in servers if s.get('agentStatus') == 'enable')
-    inventory = write_inventory(env, 'shared-ip', {'shared-ip-a': {'ansible_host': server['ipAddress']},
-                                                   'shared-ip-b': {'ansible_host': server['ipAddress']}})
+    inventory = write_inventory(env, 'shared-ip', {'shared-ip-a': {'ansible_host': server['ipAddress']}, 'shared-ip-b': {'ansible_host': server['ipAddress']}})
     rc, output, report, dummy = matrix.audit('regression-shared-ip', env.url, inventory=inventory)
     if report is None:
         return False, 'rc %s and no report: %s' % (rc, failure_message((failure_lines(output) or ['(no failure line)'])[0]))
@@ -461,8 +515,9 @@ def case_check_mode(matrix, env):
 
 def case_inject_off(matrix, env):
     unreviewed = sorted(name for name, status in statuses(matrix.baseline_audit).items() if status == 'unreviewed')
-    rc, output, dummy, dummy2 = matrix.audit('regression-inject-off', env.url, extra_vars={'webshell_audit_fail_on_unreviewed': True},
-                                             extra_env={'ANSIBLE_INJECT_FACT_VARS': 'false'})
+    rc, output, dummy, dummy2 = matrix.audit(
+        'regression-inject-off', env.url, extra_vars={'webshell_audit_fail_on_unreviewed': True}, extra_env={'ANSIBLE_INJECT_FACT_VARS': 'false'}
+    )
     failed = sorted(host for host, counts in recap(output).items() if counts[3])
     if rc == 0 or not unreviewed or not set(unreviewed) <= set(failed):
         return False, 'rc %s, failed hosts %s, unreviewed hosts %s' % (rc, failed, unreviewed)
@@ -491,7 +546,10 @@ def case_empty_inventory(matrix, env):
     rc2, output2, dummy, dummy2 = matrix.audit('regression-empty-allowed', env.url, inventory=inventory, extra_vars={'wbd_audit_allow_empty': True})
     if rc2 != 0:
         return False, 'refused as it should (%s), but wbd_audit_allow_empty: true gives rc %s: %s' % (
-            message, rc2, failure_message((failure_lines(output2) or [''])[0]))
+            message,
+            rc2,
+            failure_message((failure_lines(output2) or [''])[0]),
+        )
     return True, 'refused: %s; allowed with wbd_audit_allow_empty' % message
 
 
@@ -533,16 +591,22 @@ def run_regressions(matrix, env):
 
 # ---- table --------------------------------------------------------------------------------------------------------
 
+
 def _cell(text):
     return ('%s' % text).replace('|', '\\|')
 
 
 def table(rows, regressions):
-    lines = ['# Quirks matrix (tests/integration/targets/wbd_quirks_matrix)', '',
-             'Each run returns exactly what the quirk-free run returns ("same"), or fails with one clear line and any report '
-             'it wrote flagged incomplete ("failed"); anything else is WRONG. Requests: API requests of the detection_info '
-             'run / of the audit run.', '',
-             '| mode | detection_info | audit | requests | verdict |', '|---|---|---|---|---|']
+    lines = [
+        '# Quirks matrix (tests/integration/targets/wbd_quirks_matrix)',
+        '',
+        'Each run returns exactly what the quirk-free run returns ("same"), or fails with one clear line and any report '
+        'it wrote flagged incomplete ("failed"); anything else is WRONG. Requests: API requests of the detection_info '
+        'run / of the audit run.',
+        '',
+        '| mode | detection_info | audit | requests | verdict |',
+        '|---|---|---|---|---|',
+    ]
     for row in rows:
         verdict = 'ok' if row['ok'] else '**FAIL**'
         lines.append('| %s | %s | %s | %s | %s |' % (_cell(row['mode']), _cell(row['detection_info']), _cell(row['audit']), row['requests'], verdict))

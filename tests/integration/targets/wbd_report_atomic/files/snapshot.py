@@ -23,15 +23,15 @@ def snapshot(directory):
         info = os.lstat(path)
         with open(path, 'rb') as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
-        entries[name] = {'size': info.st_size, 'sha256': digest, 'inode': info.st_ino, 'mtime_ns': info.st_mtime_ns,
-                         'mode': '%o' % info.st_mode}
+        entries[name] = {'size': info.st_size, 'sha256': digest, 'inode': info.st_ino, 'mtime_ns': info.st_mtime_ns, 'mode': '%o' % info.st_mode}
     return entries
 
 
 def main(argv):
     if len(argv) == 3 and argv[1] == 'sizes':
-        sizes = dict((name.split('.', 1)[1], os.path.getsize(os.path.join(argv[2], name)))
-                     for name in os.listdir(argv[2]) if name.startswith('webshell-audit-latest.'))
+        sizes = dict(
+            (name.split('.', 1)[1], os.path.getsize(os.path.join(argv[2], name))) for name in os.listdir(argv[2]) if name.startswith('webshell-audit-latest.')
+        )
         print('%d %d %d' % (sum(sizes.values()), sizes['json'], sizes['html']))
         return 0
     if len(argv) != 4 or argv[1] not in ('save', 'same'):
@@ -46,8 +46,11 @@ def main(argv):
         before = json.load(handle)
     problems = ['new entry %s' % name for name in sorted(set(now) - set(before))]
     problems += ['missing %s' % name for name in sorted(set(before) - set(now))]
-    problems += ['%s: %s changed' % (name, ', '.join(k for k in before[name] if before[name][k] != now[name][k]))
-                 for name in sorted(set(now) & set(before)) if now[name] != before[name]]
+    problems += [
+        '%s: %s changed' % (name, ', '.join(k for k in before[name] if before[name][k] != now[name][k]))
+        for name in sorted(set(now) & set(before))
+        if now[name] != before[name]
+    ]
     for problem in problems:
         print('  %s' % problem)
     return 1 if problems else 0

@@ -52,35 +52,55 @@ def token(prefix, size=12):
 
 
 KEYS = {
-    'access': token('HYGACCESS', 6).upper(), 'secret': token('hyg-secret-'),
-    'limited_access': token('HYGLIMITED', 6).upper(), 'limited_secret': token('hyg-limited-'),
+    'access': token('HYGACCESS', 6).upper(),
+    'secret': token('hyg-secret-'),
+    'limited_access': token('HYGLIMITED', 6).upper(),
+    'limited_secret': token('hyg-limited-'),
     'wrong_secret': token('hyg-wrong-'),
 }
 ALL_SECRETS = (KEYS['secret'], KEYS['limited_secret'], KEYS['wrong_secret'])
-PAIRS = {'full': (KEYS['access'], KEYS['secret']), 'limited': (KEYS['limited_access'], KEYS['limited_secret']),
-         'wrong': (KEYS['access'], KEYS['wrong_secret'])}
+PAIRS = {'full': (KEYS['access'], KEYS['secret']), 'limited': (KEYS['limited_access'], KEYS['limited_secret']), 'wrong': (KEYS['access'], KEYS['wrong_secret'])}
 
 # name, key pair, fault plan, extra variables, expected rc, text the output must show (the error path was taken)
 SCENARIOS = [
     ('success', 'full', None, {}, 0, r'Reports in '),
     ('wrong secret (401)', 'wrong', None, {}, 2, r'Authentication failed'),
     ('no permission (401 code 210)', 'limited', None, {}, 2, r'Permission denied.*210'),
-    ('429 storm beyond the retry budget', 'full', {'queue': [{'kind': '429', 'count': 1000}]}, {'webshell_audit_retries': 1}, 2,
-     r'Rate limit exceeded.*Gave up after 2 attempts'),
-    ('503 beyond the retry budget', 'full', {'queue': [{'kind': '503', 'count': 1000}]}, {'webshell_audit_retries': 1}, 2,
-     r'Gateway error.*HTTP 503.*Gave up after 2 attempts'),
-    ('malformed answer', 'full', {'queue': [{'kind': 'not_json', 'count': 1000}]}, {'webshell_audit_retries': 1}, 2,
-     r'Malformed answer'),
+    (
+        '429 storm beyond the retry budget',
+        'full',
+        {'queue': [{'kind': '429', 'count': 1000}]},
+        {'webshell_audit_retries': 1},
+        2,
+        r'Rate limit exceeded.*Gave up after 2 attempts',
+    ),
+    (
+        '503 beyond the retry budget',
+        'full',
+        {'queue': [{'kind': '503', 'count': 1000}]},
+        {'webshell_audit_retries': 1},
+        2,
+        r'Gateway error.*HTTP 503.*Gave up after 2 attempts',
+    ),
+    ('malformed answer', 'full', {'queue': [{'kind': 'not_json', 'count': 1000}]}, {'webshell_audit_retries': 1}, 2, r'Malformed answer'),
     ('connection refused', 'full', None, {'webshell_audit_retries': 1, '__refused': True}, 2, r'Connection refused'),
-    ('role argument validation (page_size not an int)', 'full', None, {'webshell_audit_page_size': 'abc'}, 2,
-     r'Validation of arguments failed.*webshell_audit_page_size'),
+    (
+        'role argument validation (page_size not an int)',
+        'full',
+        None,
+        {'webshell_audit_page_size': 'abc'},
+        2,
+        r'Validation of arguments failed.*webshell_audit_page_size',
+    ),
     ('bad look-back value', 'full', None, {'webshell_audit_lookback': '7 fortnights'}, 2, r'look-back window'),
 ]
 # Error paths of one source only: name, key pair, how the source is broken, expected rc, text.
 SOURCE_SCENARIOS = {
     'vars': [('secret given as a list (a type the role converts)', 'full', 'secret_as_list', 2, r'Authentication failed')],
-    'file': [('credential file readable by others', 'full', 'file_mode_0644', 2, r'accessible by group or others'),
-             ('credential file with a misspelt secret key name', 'full', 'file_typo', 2, r'Missing WBD API credentials')],
+    'file': [
+        ('credential file readable by others', 'full', 'file_mode_0644', 2, r'accessible by group or others'),
+        ('credential file with a misspelt secret key name', 'full', 'file_typo', 2, r'Missing WBD API credentials'),
+    ],
 }
 SOURCES = ('vars', 'env', 'file', 'home')
 
@@ -100,18 +120,40 @@ def control(url, path, body=None):
 class Sandbox(object):
     def __init__(self, col, work, name):
         self.col, self.port_file = col, os.path.join(work, 'sandbox-%s.port' % name)
-        out = subprocess.run([sys.executable, os.path.join(col, SANDBOX), 'start', '--port-file', self.port_file, '--quiet',
-                              '--lifetime', '900', '--servers', '6', '--detections', '40',
-                              '--access-key', KEYS['access'], '--secret-key', KEYS['secret'],
-                              '--limited-access-key', KEYS['limited_access'], '--limited-secret-key', KEYS['limited_secret']],
-                             capture_output=True, text=True, timeout=60, check=False)
+        out = subprocess.run(
+            [
+                sys.executable,
+                os.path.join(col, SANDBOX),
+                'start',
+                '--port-file',
+                self.port_file,
+                '--quiet',
+                '--lifetime',
+                '900',
+                '--servers',
+                '6',
+                '--detections',
+                '40',
+                '--access-key',
+                KEYS['access'],
+                '--secret-key',
+                KEYS['secret'],
+                '--limited-access-key',
+                KEYS['limited_access'],
+                '--limited-secret-key',
+                KEYS['limited_secret'],
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         if out.returncode != 0:
             raise SystemExit('FAIL: the sandbox did not start: %s%s' % (out.stdout, out.stderr))
         self.url = out.stdout.strip().splitlines()[-1]
 
     def stop(self):
-        subprocess.run([sys.executable, os.path.join(self.col, SANDBOX), 'stop', '--port-file', self.port_file],
-                       capture_output=True, timeout=60, check=False)
+        subprocess.run([sys.executable, os.path.join(self.col, SANDBOX), 'stop', '--port-file', self.port_file], capture_output=True, timeout=60, check=False)
 
 
 def request_uri(entry):
@@ -154,8 +196,7 @@ def write_file(path, text, mode=0o600):
 def prepare(run_dir, source, pair, breakage):
     """The inventory, environment and files of one run; the key pair comes from ``source``."""
     access, secret = PAIRS[pair]
-    env = dict(os.environ, ANSIBLE_DEBUG='1', ANSIBLE_LOG_PATH=os.path.join(run_dir, 'ansible.log'),
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_NOCOLOR='1')
+    env = dict(os.environ, ANSIBLE_DEBUG='1', ANSIBLE_LOG_PATH=os.path.join(run_dir, 'ansible.log'), ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_NOCOLOR='1')
     for name in ('NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY', 'NCLOUD_WBD_ENDPOINT'):
         env.pop(name, None)
     env['HOME'] = os.path.join(run_dir, 'home')  # no stray ~/.ncloud/configure; the home source writes one
@@ -258,8 +299,15 @@ class Runner(object):
             problems.append('LEAK: %s' % '; '.join(leaks[:5]))
         size = sum(len(t) for t in texts.values())
         summary = '%-5s %-52s rc=%d requests=%d signatures=%d tokens=%d scanned=%dkB%s' % (
-            source, name, rc, len(logged), len(signatures) if reached else 0, tokens, size // 1024,
-            ' (%d core module-args debug lines exempt)' % exempt if exempt else '')
+            source,
+            name,
+            rc,
+            len(logged),
+            len(signatures) if reached else 0,
+            tokens,
+            size // 1024,
+            ' (%d core module-args debug lines exempt)' % exempt if exempt else '',
+        )
         self.results.append((source, number, name, problems))
         log(('ok   ' if not problems else 'FAIL ') + summary + ('' if not problems else '\n       ' + '\n       '.join(problems)))
         return not problems
@@ -270,6 +318,7 @@ def signing_module(col):
     if root not in sys.path:
         sys.path.insert(0, root)
     from ansible_collections.ncloud.wbd.plugins.module_utils._api import signing  # pylint: disable=import-outside-toplevel
+
     return signing
 
 
@@ -289,16 +338,16 @@ def controls(sandbox, signing):
     if len(logged) != 2 or not all(e['signature_valid'] for e in logged):
         raise SystemExit('FAIL control: the sandbox did not accept the two signed requests: %s' % logged)
     for (signature, stamp), entry in zip(sent, logged):
-        candidates = candidate_signatures(signing.make_signature, [(entry['method'], request_uri(entry), entry['access_key'])],
-                                          KEYS['secret'], stamp - 1000, stamp + 1000)
+        candidates = candidate_signatures(
+            signing.make_signature, [(entry['method'], request_uri(entry), entry['access_key'])], KEYS['secret'], stamp - 1000, stamp + 1000
+        )
         if signature not in candidates:
             raise SystemExit('FAIL control: the signature sent for %s is not rebuilt from the sandbox log' % request_uri(entry))
     planted = 'x "sig": "%s", %s\n' % (sent[0][0].replace('/', '\\/'), urllib.parse.quote(sent[1][0], safe=''))
     leaks, _count = scan(planted + base64.b64encode(KEYS['wrong_secret'].encode()).decode(), set(s for s, _t in sent))
     if len(leaks) != 3:
         raise SystemExit('FAIL control: the scanner found %s in a text with 2 signatures and 1 secret' % leaks)
-    log('ok   controls: signatures rebuilt from the sandbox log; planted signatures (JSON-escaped, URL-encoded) and '
-        'a base64 secret are found')
+    log('ok   controls: signatures rebuilt from the sandbox log; planted signatures (JSON-escaped, URL-encoded) and a base64 secret are found')
 
 
 def run_source(runner, source, number_base):

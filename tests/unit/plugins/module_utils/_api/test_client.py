@@ -3,6 +3,7 @@
 """The client over a stubbed session: headers, signing per attempt, retries and their budget."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import contextlib
@@ -17,7 +18,6 @@ import threading
 
 import pytest
 import requests
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import errors
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import WbdClient, resolve_endpoint
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import make_signature
@@ -69,8 +69,7 @@ class Clock(object):
 
 def client(session, retries=3, endpoint='http://127.0.0.1:8080', clock=None, **kwargs):
     clock = clock or Clock()
-    return WbdClient(endpoint, KEY, SECRET, retries=retries, session=session, clock=clock, sleep=clock.sleep,
-                     rng=random.Random(0), **kwargs)
+    return WbdClient(endpoint, KEY, SECRET, retries=retries, session=session, clock=clock, sleep=clock.sleep, rng=random.Random(0), **kwargs)
 
 
 def test_headers_and_signature_cover_the_exact_uri_sent():
@@ -128,8 +127,10 @@ def test_deadline_bounds_retries_even_with_a_big_count():
     assert len(session.sent) == 3  # 0s, 100s, 200s; a third wait would cross 250s
 
 
-@pytest.mark.parametrize('status, code, kind', [(401, '200', errors.WbdAuthError), (401, '210', errors.WbdPermissionError),
-                                                (400, '100', errors.WbdGatewayError), (404, '300', errors.WbdGatewayError)])
+@pytest.mark.parametrize(
+    'status, code, kind',
+    [(401, '200', errors.WbdAuthError), (401, '210', errors.WbdPermissionError), (400, '100', errors.WbdGatewayError), (404, '300', errors.WbdGatewayError)],
+)
 def test_client_errors_are_not_retried(status, code, kind):
     session = Session(Response(status, {'error': {'errorCode': code, 'message': 'm'}}))
     with pytest.raises(kind):
@@ -138,16 +139,18 @@ def test_client_errors_are_not_retried(status, code, kind):
 
 
 def test_connection_errors_and_timeouts_are_retried():
-    session = Session(requests.exceptions.ConnectionError('[Errno 111] Connection refused'),
-                      requests.exceptions.ReadTimeout('read timed out'), Response())
+    session = Session(requests.exceptions.ConnectionError('[Errno 111] Connection refused'), requests.exceptions.ReadTimeout('read timed out'), Response())
     c = client(session)
     assert c.request('GET', '/x') == OK['result'] and c.stats['retries'] == 2
 
 
 def test_connection_error_message_is_short_and_actionable():
-    session = Session(requests.exceptions.ConnectionError(
-        "HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded (Caused by NewConnectionError("
-        "'<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused'))"))
+    session = Session(
+        requests.exceptions.ConnectionError(
+            "HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded (Caused by NewConnectionError("
+            "'<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused'))"
+        )
+    )
     with pytest.raises(errors.WbdConnectionError) as exc:
         client(session, retries=0).request('GET', '/x')
     assert '[Errno 111] Connection refused' in str(exc.value) and 'endpoint' in str(exc.value) and '0x7f' not in str(exc.value)
@@ -176,18 +179,21 @@ def test_paginate_get_and_search_bodies():
     assert json.loads(session.sent[-1]['data']) == {'actionStatus': 'blank', 'pageIndex': 0, 'pageSize': 5}
 
 
-@pytest.mark.parametrize('endpoint, base', [
-    ('https://wbd.apigw.ntruss.com/api/v1', 'https://wbd.apigw.ntruss.com'),
-    ('https://wbd.apigw.ntruss.com/api/v1/', 'https://wbd.apigw.ntruss.com'),
-    ('https://wbd.apigw.ntruss.com/api/v1//', 'https://wbd.apigw.ntruss.com'),
-    ('https://proxy.example/wbd/api/v1/', 'https://proxy.example/wbd'),
-    ('http://127.0.0.1:8080/api/v1', 'http://127.0.0.1:8080'),
-    # other paths are kept as they are (a proxy may serve the API under one) and fail loudly if wrong
-    ('https://proxy.example/wbd', 'https://proxy.example/wbd'),
-    ('https://wbd.apigw.ntruss.com/api/v2', 'https://wbd.apigw.ntruss.com/api/v2'),
-    ('https://wbd.apigw.ntruss.com/api', 'https://wbd.apigw.ntruss.com/api'),
-    ('https://wbd.apigw.ntruss.com/xapi/v1', 'https://wbd.apigw.ntruss.com/xapi/v1'),
-])
+@pytest.mark.parametrize(
+    'endpoint, base',
+    [
+        ('https://wbd.apigw.ntruss.com/api/v1', 'https://wbd.apigw.ntruss.com'),
+        ('https://wbd.apigw.ntruss.com/api/v1/', 'https://wbd.apigw.ntruss.com'),
+        ('https://wbd.apigw.ntruss.com/api/v1//', 'https://wbd.apigw.ntruss.com'),
+        ('https://proxy.example/wbd/api/v1/', 'https://proxy.example/wbd'),
+        ('http://127.0.0.1:8080/api/v1', 'http://127.0.0.1:8080'),
+        # other paths are kept as they are (a proxy may serve the API under one) and fail loudly if wrong
+        ('https://proxy.example/wbd', 'https://proxy.example/wbd'),
+        ('https://wbd.apigw.ntruss.com/api/v2', 'https://wbd.apigw.ntruss.com/api/v2'),
+        ('https://wbd.apigw.ntruss.com/api', 'https://wbd.apigw.ntruss.com/api'),
+        ('https://wbd.apigw.ntruss.com/xapi/v1', 'https://wbd.apigw.ntruss.com/xapi/v1'),
+    ],
+)
 def test_endpoint_with_the_api_prefix_means_the_same_base(endpoint, base):
     assert resolve_endpoint(endpoint, 'gov') == base
 
@@ -200,8 +206,7 @@ def test_requests_carry_the_api_prefix_once(endpoint):
     for sent in session.sent:
         assert sent['url'] == 'https://wbd.apigw.ntruss.com/api/v1/detections?pageIndex=0&pageSize=5'
         h = sent['headers']
-        assert h['x-ncp-apigw-signature-v2'] == make_signature(SECRET, 'GET', '/api/v1/detections?pageIndex=0&pageSize=5',
-                                                               h['x-ncp-apigw-timestamp'], KEY)
+        assert h['x-ncp-apigw-signature-v2'] == make_signature(SECRET, 'GET', '/api/v1/detections?pageIndex=0&pageSize=5', h['x-ncp-apigw-timestamp'], KEY)
 
 
 def test_a_wrong_endpoint_path_is_named_in_the_404():
@@ -240,8 +245,7 @@ def test_signature_echoed_by_a_proxy_never_reaches_the_message():
 
 
 def test_concurrent_client_throttles_as_a_whole_and_sizes_its_pool():
-    session = Session(Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}}, headers={'Retry-After': '0'}),
-                      Response())
+    session = Session(Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}}, headers={'Retry-After': '0'}), Response())
     c = client(session, concurrency=4)
     c.request('GET', '/api/v1/detections')
     assert c.gate.throttled == 1 and c.gate.lowest == 2 and c.stats == {'requests': 2, 'retries': 1}
@@ -289,6 +293,7 @@ def test_environment_settings_are_read_once_for_the_origin(monkeypatch, tmp_path
 
 # ---- protocol mismatch, against real local servers ------------------------------------------------
 
+
 class _Ok(http.server.BaseHTTPRequestHandler):
     """A plain WBD-like answer to everything."""
 
@@ -308,8 +313,10 @@ class _NginxTlsPort(_Ok):
     """What nginx answers a plain-HTTP request on its HTTPS port (its error_page 497)."""
 
     def do_GET(self):
-        body = (b'<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n'
-                b'<center><h1>400 Bad Request</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
+        body = (
+            b'<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n'
+            b'<center><h1>400 Bad Request</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n'
+        )
         self.send_response(400)
         self.send_header('Content-Type', 'text/html')
         self.send_header('Content-Length', str(len(body)))
@@ -343,9 +350,31 @@ def tls_context(tmp_path_factory):
         pytest.skip('the openssl command is needed to make a certificate')
     directory = tmp_path_factory.mktemp('tls')
     cert, key = str(directory / 'cert.pem'), str(directory / 'key.pem')
-    subprocess.run([openssl, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=127.0.0.1',
-                    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
-                   stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=60)
+    subprocess.run(
+        [
+            openssl,
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-sha256',
+            '-days',
+            '2',
+            '-subj',
+            '/CN=127.0.0.1',
+            '-addext',
+            'subjectAltName=IP:127.0.0.1',
+            '-keyout',
+            key,
+            '-out',
+            cert,
+        ],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     return context, cert
@@ -397,8 +426,10 @@ def test_nginx_answer_on_its_https_port_is_named():
             c.request('GET', '/api/v1/detections', operation='GetWebshell')
     message = one_line_without_secret(str(exc.value))
     assert exc.value.kind == 'connection' and not exc.value.retryable and exc.value.status == 400 and c.stats['requests'] == 1
-    assert message.startswith('Protocol mismatch: WBD API GetWebshell (GET /api/v1/detections) answered HTTP 400, an HTML page '
-                              'titled "400 The plain HTTP request was sent to HTTPS port"')
+    assert message.startswith(
+        'Protocol mismatch: WBD API GetWebshell (GET /api/v1/detections) answered HTTP 400, an HTML page '
+        'titled "400 The plain HTTP request was sent to HTTPS port"'
+    )
     assert 'use https:// in endpoint' in message
 
 
@@ -413,6 +444,7 @@ def test_tls_alert_to_a_plain_http_request_is_named():
         with conn:
             conn.recv(65536)
             conn.sendall(b'\x15\x03\x01\x00\x02\x02\x46')  # alert, fatal, protocol_version
+
     thread = threading.Thread(target=answer)
     thread.daemon = True
     thread.start()
@@ -445,6 +477,7 @@ def test_a_reset_from_a_plain_http_port_stays_a_retryable_connection_error():
                 return
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\x01\x00\x00\x00\x00\x00\x00\x00')  # close = RST
             conn.close()
+
     thread = threading.Thread(target=reset_everything)
     thread.daemon = True
     thread.start()
@@ -472,19 +505,26 @@ def test_other_tls_failures_keep_their_own_advice():
     assert str(exc.value).startswith('TLS verification failed') and 'ca_path' in str(exc.value)
 
 
-@pytest.mark.parametrize('text', ['[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)',
-                                  '[SSL: RECORD_LAYER_FAILURE] record layer failure (_ssl.c:1010)',
-                                  '[SSL: PACKET_LENGTH_TOO_LONG] packet length too long (_ssl.c:1123)',
-                                  '[SSL: UNKNOWN_PROTOCOL] unknown protocol (_ssl.c:600)'])
+@pytest.mark.parametrize(
+    'text',
+    [
+        '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)',
+        '[SSL: RECORD_LAYER_FAILURE] record layer failure (_ssl.c:1010)',
+        '[SSL: PACKET_LENGTH_TOO_LONG] packet length too long (_ssl.c:1123)',
+        '[SSL: UNKNOWN_PROTOCOL] unknown protocol (_ssl.c:600)',
+    ],
+)
 def test_every_openssl_wording_of_a_plain_http_answer(text):
-    session = Session(requests.exceptions.SSLError("HTTPSConnectionPool(host='h', port=80): Max retries exceeded (Caused by "
-                                                   "SSLError(SSLError(1, '%s')))" % text))
+    session = Session(
+        requests.exceptions.SSLError("HTTPSConnectionPool(host='h', port=80): Max retries exceeded (Caused by SSLError(SSLError(1, '%s')))" % text)
+    )
     with pytest.raises(errors.WbdTlsError) as exc:
         client(session, endpoint='https://h:80').request('GET', '/x')
     assert 'answered in plain HTTP' in str(exc.value) and text.split(']')[0] + ']' in str(exc.value)
 
 
 # ---- which credential source a 401 names ----------------------------------------------------------
+
 
 def test_a_401_names_the_credential_source_and_never_the_secret():
     source = 'the access key (AKEX..., 20 characters) came from environment variable NCLOUD_ACCESS_KEY, the secret key too'
@@ -503,6 +543,7 @@ def test_a_401_names_the_credential_source_and_never_the_secret():
 def test_credential_sources_from_resolve_reach_the_401(tmp_path, monkeypatch):
     """The wiring module.py and inventory_source.py use: resolve_credentials' sources.description into WbdClient."""
     from ansible_collections.ncloud.wbd.plugins.module_utils._api.credentials import resolve_credentials
+
     monkeypatch.setenv('HOME', str(tmp_path))
     path = tmp_path / 'configure'
     path.write_text('[ci]\nncloud_access_key_id = NCPAK0123456789ABCDEF\nncloud_secret_access_key = %s\n' % SECRET)
@@ -513,6 +554,5 @@ def test_credential_sources_from_resolve_reach_the_401(tmp_path, monkeypatch):
     with pytest.raises(errors.WbdAuthError) as exc:
         c.request('GET', '/api/v1/detections', operation='GetWebshell')
     message = one_line_without_secret(str(exc.value))
-    assert ('where they came from: the access key (NCPA..., 21 characters) came from credentials file %s, profile [ci], '
-            'the secret key too;' % path) in message
+    assert ('where they came from: the access key (NCPA..., 21 characters) came from credentials file %s, profile [ci], the secret key too;' % path) in message
     assert access_key not in message

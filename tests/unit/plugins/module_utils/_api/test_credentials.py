@@ -4,13 +4,13 @@
 precedence option > environment > file per key, and no secret in any error message."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import errno
 import os
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import credentials as cred
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.credentials import (
     parse_configure,
@@ -44,16 +44,19 @@ def config_error(func, *args):
 
 # ---- parse_configure ------------------------------------------------------------------------------
 
+
 def test_parse_skips_comments_blank_lines_and_non_assignments():
-    text = '\n'.join([
-        '# a comment = not a key',
-        '; another = comment',
-        '',
-        '   ',
-        '   # indented comment',
-        'just some words',
-        'ncloud_access_key_id=AK1',
-    ])
+    text = '\n'.join(
+        [
+            '# a comment = not a key',
+            '; another = comment',
+            '',
+            '   ',
+            '   # indented comment',
+            'just some words',
+            'ncloud_access_key_id=AK1',
+        ]
+    )
     assert parse_configure(text) == {None: {'ncloud_access_key_id': 'AK1'}}
 
 
@@ -73,10 +76,7 @@ def test_parse_lowercases_key_names_not_values():
 
 
 def test_parse_sections_and_top_level():
-    text = ('ncloud_access_key_id = TOP\n'
-            '[DEFAULT]\nncloud_access_key_id = DEF\n'
-            '[ prod ]\nncloud_access_key_id = PROD\nncloud_secret_access_key = PSK\n'
-            '[empty]\n')
+    text = 'ncloud_access_key_id = TOP\n[DEFAULT]\nncloud_access_key_id = DEF\n[ prod ]\nncloud_access_key_id = PROD\nncloud_secret_access_key = PSK\n[empty]\n'
     assert parse_configure(text) == {
         None: {'ncloud_access_key_id': 'TOP'},
         'DEFAULT': {'ncloud_access_key_id': 'DEF'},
@@ -86,9 +86,7 @@ def test_parse_sections_and_top_level():
 
 
 def test_parse_last_value_wins_within_a_section():
-    text = ('[prod]\nncloud_access_key_id = OLD\nncloud_access_key_id = NEW\n'
-            '[other]\nncloud_access_key_id = OTHER\n'
-            '[prod]\nncloud_secret_access_key = SK\n')
+    text = '[prod]\nncloud_access_key_id = OLD\nncloud_access_key_id = NEW\n[other]\nncloud_access_key_id = OTHER\n[prod]\nncloud_secret_access_key = SK\n'
     sections = parse_configure(text)
     assert sections['prod'] == {'ncloud_access_key_id': 'NEW', 'ncloud_secret_access_key': 'SK'}
     assert sections['other'] == {'ncloud_access_key_id': 'OTHER'}
@@ -115,8 +113,7 @@ def test_pick_named_profile():
 
 def test_unknown_profile_names_the_file_and_lists_the_profiles():
     message = config_error(pick_profile, SECTIONS, 'production', '/home/u/.ncloud/configure')
-    assert message == ('Profile "production" is not in the credentials file /home/u/.ncloud/configure '
-                       '(its profiles: DEFAULT, prod, staging).')
+    assert message == ('Profile "production" is not in the credentials file /home/u/.ncloud/configure (its profiles: DEFAULT, prod, staging).')
 
 
 def test_profile_in_a_file_without_sections():
@@ -126,8 +123,7 @@ def test_profile_in_a_file_without_sections():
 
 def test_no_profile_merges_top_level_and_default_in_any_case():
     for name in ('DEFAULT', 'default', 'Default'):
-        sections = {None: {'ncloud_access_key_id': 'TOP'}, name: {'ncloud_secret_access_key': 'SK'},
-                    'prod': {'ncloud_access_key_id': 'PROD'}}
+        sections = {None: {'ncloud_access_key_id': 'TOP'}, name: {'ncloud_secret_access_key': 'SK'}, 'prod': {'ncloud_access_key_id': 'PROD'}}
         assert pick_profile(sections, None, '/f') == {'ncloud_access_key_id': 'TOP', 'ncloud_secret_access_key': 'SK'}
 
 
@@ -142,8 +138,7 @@ def test_no_profile_uses_the_only_section():
 def test_no_profile_and_several_sections_without_default_is_an_error_listing_them():
     sections = {None: {}, 'b': {'ncloud_access_key_id': 'B'}, 'a': {'ncloud_access_key_id': 'A'}}
     message = config_error(pick_profile, sections, None, '/f')
-    assert message == ('The credentials file /f has no keys outside a profile or in [DEFAULT]; set the profile option '
-                       '(its profiles: a, b).')
+    assert message == ('The credentials file /f has no keys outside a profile or in [DEFAULT]; set the profile option (its profiles: a, b).')
 
 
 def test_empty_default_and_one_other_profile_asks_for_the_profile():
@@ -165,6 +160,7 @@ def test_empty_file_gives_no_keys():
 
 
 # ---- read_credentials_file: the file checks -------------------------------------------------------
+
 
 def test_good_file(tmp_path):
     path = write(tmp_path, GOOD)
@@ -283,6 +279,7 @@ def test_empty_values_and_unrelated_keys_are_not_keys(tmp_path):
 
 # ---- no secret in any error message ---------------------------------------------------------------
 
+
 def secret_file_variants(tmp_path):
     """(path, profile, required) of files holding FILE_SECRET that every fail somehow."""
     body = GOOD + '[other]\nncloud_secret_access_key = %s\n' % OTHER_SECRET
@@ -305,17 +302,16 @@ def test_resolve_errors_never_show_the_secret(tmp_path):
     for path, profile, dummy in secret_file_variants(tmp_path):
         config_error(resolve_credentials, {'credentials_file': path, 'profile': profile}, {})
     # keys misspelt, a line without "=", the secret only under another profile: "missing", never the value
-    misspelt = write(tmp_path, 'ncloud_access_key_id = AK\nncloud_secret_key = %s\nncloud_secret_access_key %s\n'
-                     % (FILE_SECRET, FILE_SECRET), name='misspelt')
+    misspelt = write(tmp_path, 'ncloud_access_key_id = AK\nncloud_secret_key = %s\nncloud_secret_access_key %s\n' % (FILE_SECRET, FILE_SECRET), name='misspelt')
     message = config_error(resolve_credentials, {'credentials_file': misspelt}, {})
     assert 'Missing WBD API credentials' in message and 'ncloud_secret_access_key' in message
-    split = write(tmp_path, '[prod]\nncloud_access_key_id = AK\n[other]\nncloud_secret_access_key = %s\n' % OTHER_SECRET,
-                  name='split')
+    split = write(tmp_path, '[prod]\nncloud_access_key_id = AK\n[other]\nncloud_secret_access_key = %s\n' % OTHER_SECRET, name='split')
     message = config_error(resolve_credentials, {'credentials_file': split, 'profile': 'prod'}, {})
     assert 'under [prod]' in message
 
 
 # ---- resolve_credentials: precedence per key ------------------------------------------------------
+
 
 class FakeFile(object):
     """Stands in for read_credentials_file and records how it was called."""
@@ -335,32 +331,52 @@ ENV_SECOND = {'NCLOUD_ACCESS_KEY_ID': 'ENV2-AK', 'NCLOUD_SECRET_ACCESS_KEY': 'EN
 FILE_SRC = 'credentials file %s'
 
 
-@pytest.mark.parametrize('params, environ, want_ak, want_sk, reads_file', [
-    # both keys from one place
-    (OPT, {}, ('OPT-AK', 'option access_key'), ('OPT-SK', 'option secret_key'), False),
-    ({}, ENV_FIRST, ('ENV1-AK', 'environment variable NCLOUD_ACCESS_KEY'),
-     ('ENV1-SK', 'environment variable NCLOUD_SECRET_KEY'), False),
-    ({}, ENV_SECOND, ('ENV2-AK', 'environment variable NCLOUD_ACCESS_KEY_ID'),
-     ('ENV2-SK', 'environment variable NCLOUD_SECRET_ACCESS_KEY'), False),
-    ({}, {}, ('FILE-AK', FILE_SRC), ('FILE-SK', FILE_SRC), True),
-    # option beats both environment variables and the file
-    (OPT, dict(ENV_FIRST, **ENV_SECOND), ('OPT-AK', 'option access_key'), ('OPT-SK', 'option secret_key'), False),
-    # the first environment variable beats the second
-    ({}, dict(ENV_FIRST, **ENV_SECOND), ('ENV1-AK', 'environment variable NCLOUD_ACCESS_KEY'),
-     ('ENV1-SK', 'environment variable NCLOUD_SECRET_KEY'), False),
-    # per key: each from its own best place
-    ({'access_key': 'OPT-AK'}, {'NCLOUD_SECRET_ACCESS_KEY': 'ENV2-SK', 'NCLOUD_ACCESS_KEY': 'ENV1-AK'},
-     ('OPT-AK', 'option access_key'), ('ENV2-SK', 'environment variable NCLOUD_SECRET_ACCESS_KEY'), False),
-    ({'secret_key': 'OPT-SK'}, {'NCLOUD_ACCESS_KEY_ID': 'ENV2-AK'},
-     ('ENV2-AK', 'environment variable NCLOUD_ACCESS_KEY_ID'), ('OPT-SK', 'option secret_key'), False),
-    ({'access_key': 'OPT-AK'}, {}, ('OPT-AK', 'option access_key'), ('FILE-SK', FILE_SRC), True),
-    ({}, {'NCLOUD_SECRET_KEY': 'ENV1-SK'}, ('FILE-AK', FILE_SRC), ('ENV1-SK', 'environment variable NCLOUD_SECRET_KEY'), True),
-    # empty strings count as unset, in options and in the environment
-    ({'access_key': '', 'secret_key': ''}, {'NCLOUD_ACCESS_KEY': '', 'NCLOUD_ACCESS_KEY_ID': 'ENV2-AK',
-                                            'NCLOUD_SECRET_KEY': '', 'NCLOUD_SECRET_ACCESS_KEY': ''},
-     ('ENV2-AK', 'environment variable NCLOUD_ACCESS_KEY_ID'), ('FILE-SK', FILE_SRC), True),
-    ({'access_key': None, 'secret_key': None}, {}, ('FILE-AK', FILE_SRC), ('FILE-SK', FILE_SRC), True),
-])
+@pytest.mark.parametrize(
+    'params, environ, want_ak, want_sk, reads_file',
+    [
+        # both keys from one place
+        (OPT, {}, ('OPT-AK', 'option access_key'), ('OPT-SK', 'option secret_key'), False),
+        ({}, ENV_FIRST, ('ENV1-AK', 'environment variable NCLOUD_ACCESS_KEY'), ('ENV1-SK', 'environment variable NCLOUD_SECRET_KEY'), False),
+        ({}, ENV_SECOND, ('ENV2-AK', 'environment variable NCLOUD_ACCESS_KEY_ID'), ('ENV2-SK', 'environment variable NCLOUD_SECRET_ACCESS_KEY'), False),
+        ({}, {}, ('FILE-AK', FILE_SRC), ('FILE-SK', FILE_SRC), True),
+        # option beats both environment variables and the file
+        (OPT, dict(ENV_FIRST, **ENV_SECOND), ('OPT-AK', 'option access_key'), ('OPT-SK', 'option secret_key'), False),
+        # the first environment variable beats the second
+        (
+            {},
+            dict(ENV_FIRST, **ENV_SECOND),
+            ('ENV1-AK', 'environment variable NCLOUD_ACCESS_KEY'),
+            ('ENV1-SK', 'environment variable NCLOUD_SECRET_KEY'),
+            False,
+        ),
+        # per key: each from its own best place
+        (
+            {'access_key': 'OPT-AK'},
+            {'NCLOUD_SECRET_ACCESS_KEY': 'ENV2-SK', 'NCLOUD_ACCESS_KEY': 'ENV1-AK'},
+            ('OPT-AK', 'option access_key'),
+            ('ENV2-SK', 'environment variable NCLOUD_SECRET_ACCESS_KEY'),
+            False,
+        ),
+        (
+            {'secret_key': 'OPT-SK'},
+            {'NCLOUD_ACCESS_KEY_ID': 'ENV2-AK'},
+            ('ENV2-AK', 'environment variable NCLOUD_ACCESS_KEY_ID'),
+            ('OPT-SK', 'option secret_key'),
+            False,
+        ),
+        ({'access_key': 'OPT-AK'}, {}, ('OPT-AK', 'option access_key'), ('FILE-SK', FILE_SRC), True),
+        ({}, {'NCLOUD_SECRET_KEY': 'ENV1-SK'}, ('FILE-AK', FILE_SRC), ('ENV1-SK', 'environment variable NCLOUD_SECRET_KEY'), True),
+        # empty strings count as unset, in options and in the environment
+        (
+            {'access_key': '', 'secret_key': ''},
+            {'NCLOUD_ACCESS_KEY': '', 'NCLOUD_ACCESS_KEY_ID': 'ENV2-AK', 'NCLOUD_SECRET_KEY': '', 'NCLOUD_SECRET_ACCESS_KEY': ''},
+            ('ENV2-AK', 'environment variable NCLOUD_ACCESS_KEY_ID'),
+            ('FILE-SK', FILE_SRC),
+            True,
+        ),
+        ({'access_key': None, 'secret_key': None}, {}, ('FILE-AK', FILE_SRC), ('FILE-SK', FILE_SRC), True),
+    ],
+)
 def test_precedence_per_key(monkeypatch, tmp_path, params, environ, want_ak, want_sk, reads_file):
     monkeypatch.setenv('HOME', str(tmp_path))
     default = str(tmp_path / '.ncloud' / 'configure')
@@ -388,13 +404,24 @@ def test_explicit_file_and_profile_make_the_file_required(tmp_path, monkeypatch)
     assert (path, bool(profile), required) == (str(tmp_path / '.ncloud' / 'configure'), False, False)
 
 
-@pytest.mark.parametrize('params, environ, path_shown, sources_shown', [
-    (dict(OPT, profile='prod'), {}, '~/.ncloud/configure (profile prod)', 'option access_key and option secret_key'),
-    (dict(credentials_file='/etc/wbd/configure'), ENV_SECOND, '/etc/wbd/configure',
-     'environment variable NCLOUD_ACCESS_KEY_ID and environment variable NCLOUD_SECRET_ACCESS_KEY'),
-    (dict(credentials_file='/etc/wbd/configure', profile='ci', secret_key='OPT-SK'), ENV_FIRST,
-     '/etc/wbd/configure (profile ci)', 'environment variable NCLOUD_ACCESS_KEY and option secret_key'),
-])
+@pytest.mark.parametrize(
+    'params, environ, path_shown, sources_shown',
+    [
+        (dict(OPT, profile='prod'), {}, '~/.ncloud/configure (profile prod)', 'option access_key and option secret_key'),
+        (
+            dict(credentials_file='/etc/wbd/configure'),
+            ENV_SECOND,
+            '/etc/wbd/configure',
+            'environment variable NCLOUD_ACCESS_KEY_ID and environment variable NCLOUD_SECRET_ACCESS_KEY',
+        ),
+        (
+            dict(credentials_file='/etc/wbd/configure', profile='ci', secret_key='OPT-SK'),
+            ENV_FIRST,
+            '/etc/wbd/configure (profile ci)',
+            'environment variable NCLOUD_ACCESS_KEY and option secret_key',
+        ),
+    ],
+)
 def test_note_when_the_named_file_or_profile_is_not_read(tmp_path, monkeypatch, params, environ, path_shown, sources_shown):
     monkeypatch.setenv('HOME', str(tmp_path))
     fake = FakeFile()
@@ -402,8 +429,9 @@ def test_note_when_the_named_file_or_profile_is_not_read(tmp_path, monkeypatch, 
     assert fake.calls == []
     assert len(notes) == 1
     expected_path = path_shown.replace('~', str(tmp_path))
-    assert notes[0] == ('The credentials file %s was not read: access_key and secret_key come from %s, which take '
-                        'precedence over the file.' % (expected_path, sources_shown))
+    assert notes[0] == (
+        'The credentials file %s was not read: access_key and secret_key come from %s, which take precedence over the file.' % (expected_path, sources_shown)
+    )
     assert 'OPT-SK' not in notes[0] and 'ENV1-SK' not in notes[0] and 'ENV2-SK' not in notes[0]
 
 
@@ -418,17 +446,21 @@ def test_missing_both_names_options_environment_and_file(tmp_path, monkeypatch):
     assert message == (
         'Missing WBD API credentials: set access_key (or environment variable NCLOUD_ACCESS_KEY / NCLOUD_ACCESS_KEY_ID) '
         'and secret_key (or environment variable NCLOUD_SECRET_KEY / NCLOUD_SECRET_ACCESS_KEY), or put '
-        'ncloud_access_key_id and ncloud_secret_access_key in the credentials file %s.' % (tmp_path / '.ncloud' / 'configure'))
+        'ncloud_access_key_id and ncloud_secret_access_key in the credentials file %s.' % (tmp_path / '.ncloud' / 'configure')
+    )
 
 
 def test_missing_one_names_only_that_one_and_the_profile():
-    message = config_error(resolve_credentials, {'access_key': 'OPT-AK', 'credentials_file': '/c', 'profile': 'prod'}, {},
-                           FakeFile({'access_key': 'FILE-AK'}))
-    assert message == ('Missing WBD API credentials: set secret_key (or environment variable NCLOUD_SECRET_KEY / '
-                       'NCLOUD_SECRET_ACCESS_KEY), or put ncloud_secret_access_key in the credentials file /c under [prod].')
+    message = config_error(resolve_credentials, {'access_key': 'OPT-AK', 'credentials_file': '/c', 'profile': 'prod'}, {}, FakeFile({'access_key': 'FILE-AK'}))
+    assert message == (
+        'Missing WBD API credentials: set secret_key (or environment variable NCLOUD_SECRET_KEY / '
+        'NCLOUD_SECRET_ACCESS_KEY), or put ncloud_secret_access_key in the credentials file /c under [prod].'
+    )
     message = config_error(resolve_credentials, {}, {'NCLOUD_SECRET_KEY': 'ENV1-SK'}, FakeFile({'secret_key': 'x'}))
-    assert 'set access_key (or environment variable NCLOUD_ACCESS_KEY / NCLOUD_ACCESS_KEY_ID), or put ncloud_access_key_id ' \
-           'in' in message and 'secret_key' not in message
+    assert (
+        'set access_key (or environment variable NCLOUD_ACCESS_KEY / NCLOUD_ACCESS_KEY_ID), or put ncloud_access_key_id in' in message
+        and 'secret_key' not in message
+    )
 
 
 def test_file_errors_pass_through_resolve(tmp_path, monkeypatch):
@@ -464,18 +496,33 @@ def test_no_file_at_all_is_the_missing_credentials_error(tmp_path, monkeypatch):
 LONG_AK = 'NCPAK0123456789ABCDEF'  # 21 characters
 
 
-@pytest.mark.parametrize('params, environ, description', [
-    ({'access_key': LONG_AK, 'secret_key': 'OPT-SK'}, {},
-     'the access key (NCPA..., 21 characters) came from option access_key, the secret key from option secret_key'),
-    ({}, {'NCLOUD_ACCESS_KEY': LONG_AK, 'NCLOUD_SECRET_KEY': 'ENV1-SK'},
-     'the access key (NCPA..., 21 characters) came from environment variable NCLOUD_ACCESS_KEY, '
-     'the secret key from environment variable NCLOUD_SECRET_KEY'),
-    ({}, {'NCLOUD_ACCESS_KEY_ID': LONG_AK, 'NCLOUD_SECRET_KEY': 'ENV1-SK'},
-     'the access key (NCPA..., 21 characters) came from environment variable NCLOUD_ACCESS_KEY_ID, '
-     'the secret key from environment variable NCLOUD_SECRET_KEY'),
-    ({'secret_key': 'OPT-SK'}, {'NCLOUD_ACCESS_KEY': 'SHORT-AK'},  # a short key is not shown at all, only its length
-     'the access key (8 characters) came from environment variable NCLOUD_ACCESS_KEY, the secret key from option secret_key'),
-])
+@pytest.mark.parametrize(
+    'params, environ, description',
+    [
+        (
+            {'access_key': LONG_AK, 'secret_key': 'OPT-SK'},
+            {},
+            'the access key (NCPA..., 21 characters) came from option access_key, the secret key from option secret_key',
+        ),
+        (
+            {},
+            {'NCLOUD_ACCESS_KEY': LONG_AK, 'NCLOUD_SECRET_KEY': 'ENV1-SK'},
+            'the access key (NCPA..., 21 characters) came from environment variable NCLOUD_ACCESS_KEY, '
+            'the secret key from environment variable NCLOUD_SECRET_KEY',
+        ),
+        (
+            {},
+            {'NCLOUD_ACCESS_KEY_ID': LONG_AK, 'NCLOUD_SECRET_KEY': 'ENV1-SK'},
+            'the access key (NCPA..., 21 characters) came from environment variable NCLOUD_ACCESS_KEY_ID, '
+            'the secret key from environment variable NCLOUD_SECRET_KEY',
+        ),
+        (
+            {'secret_key': 'OPT-SK'},
+            {'NCLOUD_ACCESS_KEY': 'SHORT-AK'},  # a short key is not shown at all, only its length
+            'the access key (8 characters) came from environment variable NCLOUD_ACCESS_KEY, the secret key from option secret_key',
+        ),
+    ],
+)
 def test_description_names_option_or_environment_variable(params, environ, description):
     dummy, secret_key, sources, dummy = resolve_credentials(params, environ, FakeFile())
     assert sources.description == description
@@ -483,22 +530,25 @@ def test_description_names_option_or_environment_variable(params, environ, descr
     assert cred.credential_source(params, environ, FakeFile()) == description
 
 
-@pytest.mark.parametrize('text, profile, where', [
-    (GOOD, None, 'no profile (the keys outside any section or in [DEFAULT])'),
-    ('ncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, FILE_SECRET), None,
-     'no profile (the keys outside any section or in [DEFAULT])'),
-    ('[prod]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, FILE_SECRET), None,
-     'profile [prod], its only section'),
-    (GOOD + '[Prod]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, OTHER_SECRET), 'prod',
-     'profile [Prod]'),
-])
+@pytest.mark.parametrize(
+    'text, profile, where',
+    [
+        (GOOD, None, 'no profile (the keys outside any section or in [DEFAULT])'),
+        (
+            'ncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, FILE_SECRET),
+            None,
+            'no profile (the keys outside any section or in [DEFAULT])',
+        ),
+        ('[prod]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, FILE_SECRET), None, 'profile [prod], its only section'),
+        (GOOD + '[Prod]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (LONG_AK, OTHER_SECRET), 'prod', 'profile [Prod]'),
+    ],
+)
 def test_description_names_the_file_and_its_profile(tmp_path, monkeypatch, text, profile, where):
     monkeypatch.setenv('HOME', str(tmp_path))
     path = write(tmp_path, text)
     access_key, secret_key, sources, dummy = resolve_credentials({'credentials_file': path, 'profile': profile}, {})
     assert sources == {'access_key': 'credentials file %s' % path, 'secret_key': 'credentials file %s' % path}  # unchanged
-    assert sources.description == 'the access key (%s) came from credentials file %s, %s, the secret key too' % (
-        cred.key_hint(access_key), path, where)
+    assert sources.description == 'the access key (%s) came from credentials file %s, %s, the secret key too' % (cred.key_hint(access_key), path, where)
     for secret in (FILE_SECRET, OTHER_SECRET, secret_key):
         assert secret not in sources.description
     keys = read_credentials_file(path, profile)
@@ -509,17 +559,20 @@ def test_description_of_keys_from_two_places(tmp_path, monkeypatch):
     monkeypatch.setenv('HOME', str(tmp_path))
     path = write(tmp_path, GOOD)
     dummy, dummy, sources, dummy = resolve_credentials({'credentials_file': path}, {'NCLOUD_SECRET_ACCESS_KEY': 'ENV2-SK'})
-    assert sources.description == ('the access key (6 characters) came from credentials file %s, no profile (the keys '
-                                   'outside any section or in [DEFAULT]), the secret key from environment variable '
-                                   'NCLOUD_SECRET_ACCESS_KEY' % path)
+    assert sources.description == (
+        'the access key (6 characters) came from credentials file %s, no profile (the keys '
+        'outside any section or in [DEFAULT]), the secret key from environment variable '
+        'NCLOUD_SECRET_ACCESS_KEY' % path
+    )
     # a stand-in reader without sections still gets the profile it was asked for
     dummy, dummy, sources, dummy = resolve_credentials({'profile': 'ci', 'access_key': LONG_AK}, {}, FakeFile())
-    assert sources.description.endswith('the secret key from credentials file %s, profile [ci]'
-                                        % (tmp_path / '.ncloud' / 'configure'))
+    assert sources.description.endswith('the secret key from credentials file %s, profile [ci]' % (tmp_path / '.ncloud' / 'configure'))
     assert 'FILE-SK' not in sources.description
 
 
-@pytest.mark.parametrize('key, hint', [(LONG_AK, 'NCPA..., 21 characters'), ('A' * 12, 'AAAA..., 12 characters'),
-                                       ('A' * 11, '11 characters'), ('', '0 characters'), (None, '0 characters')])
+@pytest.mark.parametrize(
+    'key, hint',
+    [(LONG_AK, 'NCPA..., 21 characters'), ('A' * 12, 'AAAA..., 12 characters'), ('A' * 11, '11 characters'), ('', '0 characters'), (None, '0 characters')],
+)
 def test_key_hint_shows_at_most_four_characters(key, hint):
     assert cred.key_hint(key) == hint

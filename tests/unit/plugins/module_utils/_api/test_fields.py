@@ -2,12 +2,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import datetime
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import (
     DETECTION,
@@ -24,15 +24,46 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import (
 )
 
 SEED_DETECTION = {
-    'detectionId': 2024072323595700000436, 'instanceNo': '25****97', 'hostName': 'h', 'serverName': 's', 'containerName': '',
-    'privateIPofServer': '10.0.0.1', 'command': 'c', 'processName': 'p', 'processArg': 'pa', 'processId': 41,
-    'executor': 'DefaultAppPool', 'processIdOfParent': '1', 'processNameOfParent': 'w3wp.exe', 'processArgOfParent': 'ppa',
-    'executorOfParent': 'DefaultAppPool', 'uid': '33', 'euid': '33', 'gid': '33', 'egid': '33', 'actionStatus': 'confirmed',
-    'actionTime': 1721742708822, 'detectTime': 1721740066493, 'collectTime': 1721740067452, 'lastUpdatedTime': None,
-    'isChecked': True, 'memberNo': 2600090, 'detectionRuleId': '2024072318114600000013', 'osType': 'LINUX',
-    'suspicionFiles': [{'suspicionFileId': '2024072323595800000443', 'fileOriginName': '/var/www/x.php', 'fileOwner': 'S-1-5-32-544',
-                        'weight': 29, 'accessTime': 1721742550000, 'modifyTime': 1721742550000, 'changeTime': 1721742542000,
-                        'detectionId': '2024072323595700000436'}],
+    'detectionId': 2024072323595700000436,
+    'instanceNo': '25****97',
+    'hostName': 'h',
+    'serverName': 's',
+    'containerName': '',
+    'privateIPofServer': '10.0.0.1',
+    'command': 'c',
+    'processName': 'p',
+    'processArg': 'pa',
+    'processId': 41,
+    'executor': 'DefaultAppPool',
+    'processIdOfParent': '1',
+    'processNameOfParent': 'w3wp.exe',
+    'processArgOfParent': 'ppa',
+    'executorOfParent': 'DefaultAppPool',
+    'uid': '33',
+    'euid': '33',
+    'gid': '33',
+    'egid': '33',
+    'actionStatus': 'confirmed',
+    'actionTime': 1721742708822,
+    'detectTime': 1721740066493,
+    'collectTime': 1721740067452,
+    'lastUpdatedTime': None,
+    'isChecked': True,
+    'memberNo': 2600090,
+    'detectionRuleId': '2024072318114600000013',
+    'osType': 'LINUX',
+    'suspicionFiles': [
+        {
+            'suspicionFileId': '2024072323595800000443',
+            'fileOriginName': '/var/www/x.php',
+            'fileOwner': 'S-1-5-32-544',
+            'weight': 29,
+            'accessTime': 1721742550000,
+            'modifyTime': 1721742550000,
+            'changeTime': 1721742542000,
+            'detectionId': '2024072323595700000436',
+        }
+    ],
     'suspicionIps': [{'suspicionIpId': '1', 'detectionId': '2', 'suspicionIp': '203.0.113.9', 'country': 'KR', 'platform': 'VPC'}],
     'newFieldFromApi': 'kept',
 }
@@ -47,8 +78,7 @@ def test_detection_is_mapped_by_hand():
     assert d['detect_time'] == 1721740066493 and d['detect_time_iso'] == '2024-07-23T13:07:46.493Z'
     assert d['last_updated_time'] is None and d['last_updated_time_iso'] is None
     assert d['suspicion_files'][0]['weight'] == 29 and d['suspicion_files'][0]['access_time_iso'] == '2024-07-23T13:49:10.000Z'
-    assert d['suspicion_ips'][0] == {'suspicion_ip_id': '1', 'detection_id': '2', 'suspicion_ip': '203.0.113.9',
-                                     'country': 'KR', 'platform': 'VPC'}
+    assert d['suspicion_ips'][0] == {'suspicion_ip_id': '1', 'detection_id': '2', 'suspicion_ip': '203.0.113.9', 'country': 'KR', 'platform': 'VPC'}
     assert d['new_field_from_api'] == 'kept'
     assert len(d) == len(SEED_DETECTION) + 4  # every field kept, plus four ISO twins
 
@@ -64,8 +94,20 @@ def test_null_documented_strings_stay_none_and_null_lists_become_empty():
     nulls['detectionId'] = '2024072323595700000436'
     d = normalize(nulls, DETECTION)
     assert d['suspicion_files'] == [] and d['suspicion_ips'] == []
-    for name in ('server_name', 'host_name', 'process_arg', 'command', 'private_ip', 'instance_no', 'process_id',
-                 'member_no', 'detect_time', 'detect_time_iso', 'is_checked', 'new_field_from_api'):
+    for name in (
+        'server_name',
+        'host_name',
+        'process_arg',
+        'command',
+        'private_ip',
+        'instance_no',
+        'process_id',
+        'member_no',
+        'detect_time',
+        'detect_time_iso',
+        'is_checked',
+        'new_field_from_api',
+    ):
         assert d[name] is None, name
     assert len(d) == len(SEED_DETECTION) + 4
 
@@ -86,16 +128,30 @@ def test_hostile_and_huge_text_passes_unchanged():
 
 
 def test_exception_rule_conditions():
-    r = normalize({'exceptedRuleId': '2024080714042400000006', 'processNameOfParentCondition': 'START', 'groupIsDeleted': None,
-                   'createdTime': 1723007064480, 'deletedTime': None}, EXCEPTION_RULE)
-    assert r == {'excepted_rule_id': '2024080714042400000006', 'parent_process_name_condition': 'START', 'group_is_deleted': None,
-                 'created_time': 1723007064480, 'created_time_iso': '2024-08-07T05:04:24.480Z',
-                 'deleted_time': None, 'deleted_time_iso': None}
+    r = normalize(
+        {
+            'exceptedRuleId': '2024080714042400000006',
+            'processNameOfParentCondition': 'START',
+            'groupIsDeleted': None,
+            'createdTime': 1723007064480,
+            'deletedTime': None,
+        },
+        EXCEPTION_RULE,
+    )
+    assert r == {
+        'excepted_rule_id': '2024080714042400000006',
+        'parent_process_name_condition': 'START',
+        'group_is_deleted': None,
+        'created_time': 1723007064480,
+        'created_time_iso': '2024-08-07T05:04:24.480Z',
+        'deleted_time': None,
+        'deleted_time_iso': None,
+    }
 
 
 def test_iso8601_edges():
     assert iso8601(0) == '1970-01-01T00:00:00.000Z'
-    assert iso8601(True) is None and iso8601('1') is None and iso8601(10 ** 20) is None
+    assert iso8601(True) is None and iso8601('1') is None and iso8601(10**20) is None
 
 
 def test_generic_snake():
@@ -115,52 +171,84 @@ def test_plausible_since_is_2015_in_utc():
     assert iso8601(PLAUSIBLE_SINCE_MS) == '2015-01-01T00:00:00.000Z'
 
 
-@pytest.mark.parametrize('value, ms, form', [
-    (T, T, None),  # what the docs promise: no conversion
-    (T // 1000, T - 493, 'int-s'),
-    (T * 1000 + 999, T, 'int-us'),  # below a millisecond: rounded down
-    (T * 1000000 + 999999, T, 'int-ns'),
-    (float(T), T, 'float-ms'),
-    (T + 0.9, T, 'float-ms'),
-    (T / 1000.0, T, 'float-s'),  # 1721740066.493: the decimal digits as sent, not the binary float's
-    (1721740066.4939, T, 'float-s'),
-    (str(T), T, 'text-ms'),
-    (' %d ' % T, T, 'text-ms'),
-    ('1721740066', T - 493, 'text-s'),
-    ('1721740066.493', T, 'text-s'),
-    ('+1721740066493', T, 'text-ms'),
-    ('1.721740066493e12', T, 'text-ms'),
-    ('1721740066493000', T, 'text-us'),
-    ('1721740066493000000', T, 'text-ns'),
-    (T_ISO, T, 'iso'),
-    ('2024-07-23t13:07:46.493z', T, 'iso'),
-    ('2024-07-23T22:07:46.493+09:00', T, 'iso'),
-    ('2024-07-23T22:07:46.493+0900', T, 'iso'),
-    ('2024-07-23T22:07:46.493+09', T, 'iso'),
-    ('2024-07-23T08:37:46.493-04:30', T, 'iso'),
-    ('2024-07-23 13:07:46,493Z', T, 'iso'),
-    ('2024-07-23T13:07:46.4939999Z', T, 'iso'),  # fraction beyond ms: cut, not rounded up
-    ('2024-07-23T13:07:46.4Z', T - 93, 'iso'),
-    ('2024-07-23T13:07:46Z', T - 493, 'iso'),
-    ('2024-07-23T13:07Z', T - 46493, 'iso'),
-    ('2024-07-23T13:07:46.493', T, 'iso-no-offset'),  # read as UTC, and said so
-    ('2024-07-23', T - (13 * 3600 + 7 * 60 + 46) * 1000 - 493, 'iso-no-offset'),
-    ('2024-02-29T00:00:00Z', 1709164800000, 'iso'),
-    (0, 0, None),  # 0 is 0 in every unit: no conversion (and implausible, see below)
-    (-1, -1000, 'int-s'),
-])
+@pytest.mark.parametrize(
+    'value, ms, form',
+    [
+        (T, T, None),  # what the docs promise: no conversion
+        (T // 1000, T - 493, 'int-s'),
+        (T * 1000 + 999, T, 'int-us'),  # below a millisecond: rounded down
+        (T * 1000000 + 999999, T, 'int-ns'),
+        (float(T), T, 'float-ms'),
+        (T + 0.9, T, 'float-ms'),
+        (T / 1000.0, T, 'float-s'),  # 1721740066.493: the decimal digits as sent, not the binary float's
+        (1721740066.4939, T, 'float-s'),
+        (str(T), T, 'text-ms'),
+        (' %d ' % T, T, 'text-ms'),
+        ('1721740066', T - 493, 'text-s'),
+        ('1721740066.493', T, 'text-s'),
+        ('+1721740066493', T, 'text-ms'),
+        ('1.721740066493e12', T, 'text-ms'),
+        ('1721740066493000', T, 'text-us'),
+        ('1721740066493000000', T, 'text-ns'),
+        (T_ISO, T, 'iso'),
+        ('2024-07-23t13:07:46.493z', T, 'iso'),
+        ('2024-07-23T22:07:46.493+09:00', T, 'iso'),
+        ('2024-07-23T22:07:46.493+0900', T, 'iso'),
+        ('2024-07-23T22:07:46.493+09', T, 'iso'),
+        ('2024-07-23T08:37:46.493-04:30', T, 'iso'),
+        ('2024-07-23 13:07:46,493Z', T, 'iso'),
+        ('2024-07-23T13:07:46.4939999Z', T, 'iso'),  # fraction beyond ms: cut, not rounded up
+        ('2024-07-23T13:07:46.4Z', T - 93, 'iso'),
+        ('2024-07-23T13:07:46Z', T - 493, 'iso'),
+        ('2024-07-23T13:07Z', T - 46493, 'iso'),
+        ('2024-07-23T13:07:46.493', T, 'iso-no-offset'),  # read as UTC, and said so
+        ('2024-07-23', T - (13 * 3600 + 7 * 60 + 46) * 1000 - 493, 'iso-no-offset'),
+        ('2024-02-29T00:00:00Z', 1709164800000, 'iso'),
+        (0, 0, None),  # 0 is 0 in every unit: no conversion (and implausible, see below)
+        (-1, -1000, 'int-s'),
+    ],
+)
 def test_read_time_forms(value, ms, form):
     assert read_time(value) == (ms, form)
 
 
-@pytest.mark.parametrize('value', [
-    True, False,  # booleans are never times
-    'abc', '', '   ', 'now', '2024-07-23T', '2024-7-23', '2024-02-30T00:00:00Z', '2024-07-23T24:00:00Z',
-    '2024-07-23T13:60:00Z', '2024-07-23T13:07:61Z', '2024-07-23T13:07:46+24:00', '2024-07-23T13:07:46+09:60',
-    '20240723T130746Z', '1721740066493ms', '0x1A', '1_721_740_066_493', 'nan', 'inf', '1e400', '9' * 5000,
-    float('nan'), float('inf'), -float('inf'), 1.5e300, 10 ** 40, -(10 ** 40), 10 ** 1000,
-    [T], {'ms': T}, '\u0661\u0662\u0663',  # Arabic-Indic digits are not ASCII digits
-])
+@pytest.mark.parametrize(
+    'value',
+    [
+        True,
+        False,  # booleans are never times
+        'abc',
+        '',
+        '   ',
+        'now',
+        '2024-07-23T',
+        '2024-7-23',
+        '2024-02-30T00:00:00Z',
+        '2024-07-23T24:00:00Z',
+        '2024-07-23T13:60:00Z',
+        '2024-07-23T13:07:61Z',
+        '2024-07-23T13:07:46+24:00',
+        '2024-07-23T13:07:46+09:60',
+        '20240723T130746Z',
+        '1721740066493ms',
+        '0x1A',
+        '1_721_740_066_493',
+        'nan',
+        'inf',
+        '1e400',
+        '9' * 5000,
+        float('nan'),
+        float('inf'),
+        -float('inf'),
+        1.5e300,
+        10**40,
+        -(10**40),
+        10**1000,
+        [T],
+        {'ms': T},
+        '\u0661\u0662\u0663',  # Arabic-Indic digits are not ASCII digits
+    ],
+)
 def test_read_time_unreadable(value):
     assert read_time(value) == (None, fields.UNREADABLE)
 
@@ -169,44 +257,60 @@ def test_read_time_null_is_no_time_not_a_problem():
     assert read_time(None) == (None, None)
 
 
-@pytest.mark.parametrize('value, problem', [
-    (T, None),
-    (PLAUSIBLE_SINCE_MS, None),
-    (NOW + fields.DAY_MS, None),
-    (PLAUSIBLE_SINCE_MS - 1, 'before 2015: 2014-12-31T23:59:59.999Z'),
-    (T // 1000, 'before 2015: 1970-01-20T22:15:40.066Z'),  # seconds read as milliseconds
-    (NOW + fields.DAY_MS + 1, 'more than a day in the future: 2024-07-24T14:07:46.494Z'),
-    (10 ** 40, 'not a readable time: 1%s' % ('0' * 36 + '...')),  # no date: what normalize keeps as sent
-    (-(10 ** 17), 'not a readable time: -100000000000000000'),  # before the year 1
-    (253402300799999, 'more than a day in the future: 9999-12-31T23:59:59.999Z'),
-    (None, 'no time (null)'),
-    ('abc', "not a readable time: 'abc'"),
-    (T_ISO, "not a readable time: '%s'" % T_ISO),  # not converted yet: normalize does that
-    (float(T), 'not a readable time: 1721740066493.0'),
-    (True, 'not a readable time: True'),
-    ('x\x1b[31m\u202e' + 'y' * 100, "not a readable time: 'x [31m %s...'" % ('y' * 30)),  # one short, clean line
-])
+@pytest.mark.parametrize(
+    'value, problem',
+    [
+        (T, None),
+        (PLAUSIBLE_SINCE_MS, None),
+        (NOW + fields.DAY_MS, None),
+        (PLAUSIBLE_SINCE_MS - 1, 'before 2015: 2014-12-31T23:59:59.999Z'),
+        (T // 1000, 'before 2015: 1970-01-20T22:15:40.066Z'),  # seconds read as milliseconds
+        (NOW + fields.DAY_MS + 1, 'more than a day in the future: 2024-07-24T14:07:46.494Z'),
+        (10**40, 'not a readable time: 1%s' % ('0' * 36 + '...')),  # no date: what normalize keeps as sent
+        (-(10**17), 'not a readable time: -100000000000000000'),  # before the year 1
+        (253402300799999, 'more than a day in the future: 9999-12-31T23:59:59.999Z'),
+        (None, 'no time (null)'),
+        ('abc', "not a readable time: 'abc'"),
+        (T_ISO, "not a readable time: '%s'" % T_ISO),  # not converted yet: normalize does that
+        (float(T), 'not a readable time: 1721740066493.0'),
+        (True, 'not a readable time: True'),
+        ('x\x1b[31m\u202e' + 'y' * 100, "not a readable time: 'x [31m %s...'" % ('y' * 30)),  # one short, clean line
+    ],
+)
 def test_time_problem(value, problem):
     assert time_problem(value, NOW) == problem
 
 
 def test_time_problem_without_a_clock_checks_only_the_past():
-    assert time_problem(10 ** 14 - 1, None) is None and time_problem(1, None).startswith('before 2015')
+    assert time_problem(10**14 - 1, None) is None and time_problem(1, None).startswith('before 2015')
 
 
 def test_seconds_are_no_longer_read_as_milliseconds():
     # Regression, issue 14 item 3: detectTime in epoch seconds became 1970 and every detection fell outside the window.
     d = normalize({'detectTime': 1721740066, 'collectTime': '2024-07-23T13:07:47Z', 'actionTime': str(T)}, DETECTION)
-    assert d == {'detect_time': T - 493, 'detect_time_iso': '2024-07-23T13:07:46.000Z',
-                 'collect_time': T + 507, 'collect_time_iso': '2024-07-23T13:07:47.000Z',
-                 'action_time': T, 'action_time_iso': T_ISO}
+    assert d == {
+        'detect_time': T - 493,
+        'detect_time_iso': '2024-07-23T13:07:46.000Z',
+        'collect_time': T + 507,
+        'collect_time_iso': '2024-07-23T13:07:47.000Z',
+        'action_time': T,
+        'action_time_iso': T_ISO,
+    }
     assert time_problem(d['detect_time'], NOW) is None
 
 
 def test_unreadable_times_stay_as_sent_with_a_null_twin():
     d = normalize({'detectTime': 'yesterday', 'actionTime': True, 'collectTime': {'t': 1}, 'lastUpdatedTime': None}, DETECTION)
-    assert d == {'detect_time': 'yesterday', 'detect_time_iso': None, 'action_time': True, 'action_time_iso': None,
-                 'collect_time': {'t': 1}, 'collect_time_iso': None, 'last_updated_time': None, 'last_updated_time_iso': None}
+    assert d == {
+        'detect_time': 'yesterday',
+        'detect_time_iso': None,
+        'action_time': True,
+        'action_time_iso': None,
+        'collect_time': {'t': 1},
+        'collect_time_iso': None,
+        'last_updated_time': None,
+        'last_updated_time_iso': None,
+    }
 
 
 def test_implausible_times_are_converted_and_noted():
@@ -215,7 +319,10 @@ def test_implausible_times_are_converted_and_noted():
     assert d['detect_time'] == 5000 and d['detect_time_iso'] == '1970-01-01T00:00:05.000Z'
     assert d['action_time'] == NOW + 2 * fields.DAY_MS and d['collect_time'] == 1300000000000  # kept as converted
     assert [(e['field'], e['kind'], e['count']) for e in notes.problems()] == [
-        ('actionTime', 'future', 1), ('collectTime', 'early', 1), ('detectTime', 'early', 1)]
+        ('actionTime', 'future', 1),
+        ('collectTime', 'early', 1),
+        ('detectTime', 'early', 1),
+    ]
 
 
 def test_plain_plausible_milliseconds_leave_no_note():
@@ -232,14 +339,12 @@ def test_the_same_result_with_or_without_notes():
 
 def test_time_notes_messages_one_line_per_field_and_kind():
     notes = TimeNotes(now_ms=NOW)
-    records = [{'detectTime': T // 1000 + n, 'collectTime': '2024-07-23T13:07:46', 'suspicionFiles': [{'accessTime': T * 1000}]}
-               for n in range(237)]
+    records = [{'detectTime': T // 1000 + n, 'collectTime': '2024-07-23T13:07:46', 'suspicionFiles': [{'accessTime': T * 1000}]} for n in range(237)]
     records.append({'detectTime': 'soon', 'actionTime': 7, 'collectTime': T + 90 * fields.DAY_MS})
     for record in records:
         normalize(record, DETECTION, notes)
     assert notes.messages('GetWebshell') == [
-        'GetWebshell: actionTime came as epoch seconds in 1 record (e.g. 7 -> 1970-01-01T00:00:07.000Z); converted to epoch '
-        'milliseconds.',
+        'GetWebshell: actionTime came as epoch seconds in 1 record (e.g. 7 -> 1970-01-01T00:00:07.000Z); converted to epoch milliseconds.',
         'GetWebshell: actionTime lies before 2015 in 1 record (e.g. 7 -> 1970-01-01T00:00:07.000Z): a data problem (a wrong '
         'clock or time unit on the server); such times cannot be trusted.',
         'GetWebshell: collectTime came as ISO 8601 text without a UTC offset in 237 records (e.g. \'2024-07-23T13:07:46\' -> '
@@ -247,8 +352,7 @@ def test_time_notes_messages_one_line_per_field_and_kind():
         'GetWebshell: collectTime lies more than a day in the future (after 2024-07-24T14:07:46.493Z) in 1 record (e.g. '
         '1729516066493 -> 2024-10-21T13:07:46.493Z): a data problem (a wrong clock or time unit on the server); such times '
         'cannot be trusted.',
-        'GetWebshell: detectTime came as epoch seconds in 237 records (e.g. 1721740066 -> 2024-07-23T13:07:46.000Z); '
-        'converted to epoch milliseconds.',
+        'GetWebshell: detectTime came as epoch seconds in 237 records (e.g. 1721740066 -> 2024-07-23T13:07:46.000Z); converted to epoch milliseconds.',
         "GetWebshell: detectTime is not a readable time in 1 record (e.g. 'soon'): a data problem; the value is kept as sent, "
         'with no ISO time, so those records cannot be placed in time. Check what the server sends.',
         'GetWebshell: suspicionFiles[].accessTime came as epoch microseconds in 237 records (e.g. 1721740066493000 -> '
@@ -271,11 +375,13 @@ def test_time_notes_of_a_suspicious_object_list():
     assert o['quarantine_time'] == T and o['quarantine_time_iso'] == T_ISO
     assert notes.messages('GetWebshellSuspiciousObject') == [
         "GetWebshellSuspiciousObject: quarantineTime came as numeric text in epoch milliseconds in 1 record (e.g. "
-        "'1721740066493' -> 2024-07-23T13:07:46.493Z); converted to epoch milliseconds."]
+        "'1721740066493' -> 2024-07-23T13:07:46.493Z); converted to epoch milliseconds."
+    ]
 
 
 def test_time_notes_default_clock_is_now():
     import time
+
     before = int(time.time() * 1000)
     notes = TimeNotes()
     assert before <= notes.now_ms <= int(time.time() * 1000) and notes.until_ms == notes.now_ms + fields.DAY_MS

@@ -8,13 +8,13 @@ The expected API fields and millisecond values below are written out by hand (ti
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import calendar
 import datetime
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import filters
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import filters_argument_spec, parse_time, search_body
@@ -36,59 +36,66 @@ def test_hand_computed_anchor():
 
 # ---- parse_time: accepted forms -----------------------------------------------------------------
 
-@pytest.mark.parametrize('value, expected', [
-    # date only: midnight UTC
-    ('2024-07-01', JULY_1),
-    ('1970-01-01', 0),
-    ('2024-02-29', utc_ms(2024, 2, 29)),
-    # date and time without offset: UTC
-    ('2024-07-01T09:30:00', utc_ms(2024, 7, 1, 9, 30)),
-    ('2024-07-01T09:30', utc_ms(2024, 7, 1, 9, 30)),
-    ('2024-07-01 09:30:00', utc_ms(2024, 7, 1, 9, 30)),
-    # Z, upper and lower case
-    ('2024-07-01T00:00:00Z', JULY_1),
-    ('2024-07-01T00:00:00z', JULY_1),
-    ('2024-07-01T23:59:59Z', utc_ms(2024, 7, 1, 23, 59, 59)),
-    # offsets: +09:00 (KST) is nine hours earlier in UTC, -05:30 five and a half hours later
-    ('2024-07-01T09:30:00+09:00', utc_ms(2024, 7, 1, 0, 30)),
-    ('2024-07-01T00:00:00+09:00', utc_ms(2024, 6, 30, 15)),
-    ('2024-07-01T09:30:00-05:30', utc_ms(2024, 7, 1, 15, 0)),
-    ('2024-07-01T00:00:00+00:00', JULY_1),
-    ('2024-07-01T09:30:00+0900', utc_ms(2024, 7, 1, 0, 30)),
-    ('2024-07-01T09:30:00+09', utc_ms(2024, 7, 1, 0, 30)),
-    # fractional seconds: milliseconds kept, anything finer dropped
-    ('2024-07-01T00:00:00.123Z', JULY_1 + 123),
-    ('2024-07-01T00:00:00.123456Z', JULY_1 + 123),
-    ('2024-07-01T00:00:00.999999Z', JULY_1 + 999),
-    ('2024-07-01T00:00:00.5+09:00', utc_ms(2024, 6, 30, 15) + 500),
-    ('2024-07-01T12:34:56.789', utc_ms(2024, 7, 1, 12, 34, 56, 789)),
-    # surrounding spaces
-    ('  2024-07-01T00:00:00Z  ', JULY_1),
-    # epoch milliseconds: ints, digit strings, floats (truncated)
-    (JULY_1, JULY_1),
-    ('1719792000000', JULY_1),
-    (' 1719792000000 ', JULY_1),
-    (1719792000000.9, JULY_1),
-    (10 ** 12, 10 ** 12),
-    # forms Python 3.10's datetime.fromisoformat refuses but 3.11 takes: the parser must not depend on the version
-    ('2024-07-01T00:00:00.5+09', utc_ms(2024, 6, 30, 15) + 500),
-    ('2024-07-01T09:30:00,250Z', utc_ms(2024, 7, 1, 9, 30) + 250),
-])
+
+@pytest.mark.parametrize(
+    'value, expected',
+    [
+        # date only: midnight UTC
+        ('2024-07-01', JULY_1),
+        ('1970-01-01', 0),
+        ('2024-02-29', utc_ms(2024, 2, 29)),
+        # date and time without offset: UTC
+        ('2024-07-01T09:30:00', utc_ms(2024, 7, 1, 9, 30)),
+        ('2024-07-01T09:30', utc_ms(2024, 7, 1, 9, 30)),
+        ('2024-07-01 09:30:00', utc_ms(2024, 7, 1, 9, 30)),
+        # Z, upper and lower case
+        ('2024-07-01T00:00:00Z', JULY_1),
+        ('2024-07-01T00:00:00z', JULY_1),
+        ('2024-07-01T23:59:59Z', utc_ms(2024, 7, 1, 23, 59, 59)),
+        # offsets: +09:00 (KST) is nine hours earlier in UTC, -05:30 five and a half hours later
+        ('2024-07-01T09:30:00+09:00', utc_ms(2024, 7, 1, 0, 30)),
+        ('2024-07-01T00:00:00+09:00', utc_ms(2024, 6, 30, 15)),
+        ('2024-07-01T09:30:00-05:30', utc_ms(2024, 7, 1, 15, 0)),
+        ('2024-07-01T00:00:00+00:00', JULY_1),
+        ('2024-07-01T09:30:00+0900', utc_ms(2024, 7, 1, 0, 30)),
+        ('2024-07-01T09:30:00+09', utc_ms(2024, 7, 1, 0, 30)),
+        # fractional seconds: milliseconds kept, anything finer dropped
+        ('2024-07-01T00:00:00.123Z', JULY_1 + 123),
+        ('2024-07-01T00:00:00.123456Z', JULY_1 + 123),
+        ('2024-07-01T00:00:00.999999Z', JULY_1 + 999),
+        ('2024-07-01T00:00:00.5+09:00', utc_ms(2024, 6, 30, 15) + 500),
+        ('2024-07-01T12:34:56.789', utc_ms(2024, 7, 1, 12, 34, 56, 789)),
+        # surrounding spaces
+        ('  2024-07-01T00:00:00Z  ', JULY_1),
+        # epoch milliseconds: ints, digit strings, floats (truncated)
+        (JULY_1, JULY_1),
+        ('1719792000000', JULY_1),
+        (' 1719792000000 ', JULY_1),
+        (1719792000000.9, JULY_1),
+        (10**12, 10**12),
+        # forms Python 3.10's datetime.fromisoformat refuses but 3.11 takes: the parser must not depend on the version
+        ('2024-07-01T00:00:00.5+09', utc_ms(2024, 6, 30, 15) + 500),
+        ('2024-07-01T09:30:00,250Z', utc_ms(2024, 7, 1, 9, 30) + 250),
+    ],
+)
 def test_parse_time_accepts(value, expected):
     assert parse_time(value, NOW, 'since') == expected
 
 
-@pytest.mark.parametrize('value, age_ms', [
-    ('30s', 30 * SECOND),
-    ('30m', 30 * MINUTE),
-    ('12h', 12 * HOUR),
-    ('7d', 7 * DAY),
-    ('2w', 2 * WEEK),
-    ('0s', 0),
-    ('90m', 90 * MINUTE),
-    (' 7d ', 7 * DAY),
-    ('7 d', 7 * DAY),
-])
+@pytest.mark.parametrize(
+    'value, age_ms',
+    [
+        ('30s', 30 * SECOND),
+        ('30m', 30 * MINUTE),
+        ('12h', 12 * HOUR),
+        ('7d', 7 * DAY),
+        ('2w', 2 * WEEK),
+        ('0s', 0),
+        ('90m', 90 * MINUTE),
+        (' 7d ', 7 * DAY),
+        ('7 d', 7 * DAY),
+    ],
+)
 def test_parse_time_relative_ages_count_back_from_the_injected_now(value, age_ms):
     assert parse_time(value, NOW, 'since') == NOW - age_ms
     assert parse_time(value, NOW + 1234, 'since') == NOW + 1234 - age_ms
@@ -127,13 +134,16 @@ def test_parse_time_rejects_booleans(value):
     assert 'got a boolean' in rejected(value)
 
 
-@pytest.mark.parametrize('value, shown', [
-    (-1, '-1 ms'),
-    (-JULY_1, '-%d ms' % JULY_1),
-    ('1969-12-31T23:59:59Z', '-1000 ms'),
-    ('1970-01-01T08:59:59+09:00', '-1000 ms'),
-    (-0.5 - 1, '-1 ms'),
-])
+@pytest.mark.parametrize(
+    'value, shown',
+    [
+        (-1, '-1 ms'),
+        (-JULY_1, '-%d ms' % JULY_1),
+        ('1969-12-31T23:59:59Z', '-1000 ms'),
+        ('1970-01-01T08:59:59+09:00', '-1000 ms'),
+        (-0.5 - 1, '-1 ms'),
+    ],
+)
 def test_parse_time_rejects_times_before_1970(value, shown):
     message = rejected(value)
     assert 'before 1970' in message and shown in message
@@ -144,10 +154,32 @@ def test_parse_time_rejects_an_age_reaching_before_1970():
     assert 'before 1970' in message and '-%d ms' % WEEK in message
 
 
-@pytest.mark.parametrize('value', [
-    'yesterday', 'now', '7y', '7 days', '7d ago', '-7d', '-1', '+5', '2024-13-01', '2024-07-32', '2024-07-01T25:00:00',
-    '2024/07/01', '01.07.2024', '1719792000000.5', 'Z', 'z', '12:00', '', '   ', 'd', '1e12',
-])
+@pytest.mark.parametrize(
+    'value',
+    [
+        'yesterday',
+        'now',
+        '7y',
+        '7 days',
+        '7d ago',
+        '-7d',
+        '-1',
+        '+5',
+        '2024-13-01',
+        '2024-07-32',
+        '2024-07-01T25:00:00',
+        '2024/07/01',
+        '01.07.2024',
+        '1719792000000.5',
+        'Z',
+        'z',
+        '12:00',
+        '',
+        '   ',
+        'd',
+        '1e12',
+    ],
+)
 def test_parse_time_rejects_garbage_and_quotes_it(value):
     message = rejected(value)
     assert 'got "%s"' % value.strip() in message
@@ -187,26 +219,35 @@ PROCESS = {
     'parent_process_arg': ('processArgOfParent', '-DFOREGROUND', '-DFOREGROUND'),
     'parent_executor': ('executorOfParent', 'root', 'root'),
 }
-DETECTION_TABLE = dict(PROCESS, **{
-    'action_status': ('actionStatus', 'confirmed', 'confirmed'),
-    'since': ('detectTimeFrom', TIME_IN, TIME_OUT),
-    'until': ('detectTimeTo', LATER_IN, LATER_OUT),
-    'host_name': ('hostName', 'web01', 'web01'),
-    'server_name': ('serverName', 'web-prd-001', 'web-prd-001'),
-    'private_ip': ('privateIPofServer', '10.0.0.7', '10.0.0.7'),
-    'suspicious_ip': ('suspiciousIP', '203.0.113.45', '203.0.113.45'),
-    'memo': ('memo', 'checked by ops', 'checked by ops'),
-})
-EXCEPTION_RULE_TABLE = dict(PROCESS, **{
-    'name': ('exceptedRuleName', 'php maintenance', 'php maintenance'),
-    'target': ('exceptTarget', '25000097', '25000097'),
-    'created_since': ('createdTimeFrom', TIME_IN, TIME_OUT),
-    'created_until': ('createdTimeTo', LATER_IN, LATER_OUT),
-})
-DELETED_EXCEPTION_RULE_TABLE = dict(EXCEPTION_RULE_TABLE, **{
-    'deleted_since': ('deletedTimeFrom', '1719792000000', JULY_1),
-    'deleted_until': ('deletedTimeTo', JULY_1 + 1, JULY_1 + 1),
-})
+DETECTION_TABLE = dict(
+    PROCESS,
+    **{
+        'action_status': ('actionStatus', 'confirmed', 'confirmed'),
+        'since': ('detectTimeFrom', TIME_IN, TIME_OUT),
+        'until': ('detectTimeTo', LATER_IN, LATER_OUT),
+        'host_name': ('hostName', 'web01', 'web01'),
+        'server_name': ('serverName', 'web-prd-001', 'web-prd-001'),
+        'private_ip': ('privateIPofServer', '10.0.0.7', '10.0.0.7'),
+        'suspicious_ip': ('suspiciousIP', '203.0.113.45', '203.0.113.45'),
+        'memo': ('memo', 'checked by ops', 'checked by ops'),
+    },
+)
+EXCEPTION_RULE_TABLE = dict(
+    PROCESS,
+    **{
+        'name': ('exceptedRuleName', 'php maintenance', 'php maintenance'),
+        'target': ('exceptTarget', '25000097', '25000097'),
+        'created_since': ('createdTimeFrom', TIME_IN, TIME_OUT),
+        'created_until': ('createdTimeTo', LATER_IN, LATER_OUT),
+    },
+)
+DELETED_EXCEPTION_RULE_TABLE = dict(
+    EXCEPTION_RULE_TABLE,
+    **{
+        'deleted_since': ('deletedTimeFrom', '1719792000000', JULY_1),
+        'deleted_until': ('deletedTimeTo', JULY_1 + 1, JULY_1 + 1),
+    },
+)
 DETECTION_TARGET_TABLE = {
     'agent_status': ('agentStatus', ['enable', 'down'], ['enable', 'down']),
     'server_name': ('serverName', 'web-prd-001', 'web-prd-001'),
@@ -273,7 +314,7 @@ def test_empty_string_and_list_count_as_unset(unset):
     assert search_body(filters.DETECTION_TARGET, {'agent_status': unset, 'server_name': unset}, NOW) is None
 
 
-@pytest.mark.parametrize('value', [0, '0', 1719792000, '1719792000', '20240701', 10 ** 12 - 1])
+@pytest.mark.parametrize('value', [0, '0', 1719792000, '1719792000', '20240701', 10**12 - 1])
 def test_parse_time_rejects_numbers_that_look_like_seconds_or_compact_dates(value):
     message = rejected(value)
     assert 'looks like epoch seconds or a compact date' in message and str(value) in message
@@ -342,15 +383,17 @@ def test_window_order_is_checked_across_formats():
     with pytest.raises(WbdConfigError) as info:
         search_body(filters.DETECTION, {'since': '1h', 'until': '2d'}, NOW)
     assert 'since (1h) is later than until (2d)' in str(info.value)
-    assert search_body(filters.DETECTION, {'since': '2d', 'until': '1h'}, NOW) == {
-        'detectTimeFrom': NOW - 2 * DAY, 'detectTimeTo': NOW - HOUR}
+    assert search_body(filters.DETECTION, {'since': '2d', 'until': '1h'}, NOW) == {'detectTimeFrom': NOW - 2 * DAY, 'detectTimeTo': NOW - HOUR}
 
 
 def test_windows_are_independent():
     # created window fine, deleted window reversed: only the deleted pair is named
     with pytest.raises(WbdConfigError) as info:
-        search_body(filters.DELETED_EXCEPTION_RULE, {'created_since': '2024-07-01', 'created_until': '2024-07-02',
-                                                     'deleted_since': '2024-07-05', 'deleted_until': '2024-07-04'}, NOW)
+        search_body(
+            filters.DELETED_EXCEPTION_RULE,
+            {'created_since': '2024-07-01', 'created_until': '2024-07-02', 'deleted_since': '2024-07-05', 'deleted_until': '2024-07-04'},
+            NOW,
+        )
     assert str(info.value).startswith('deleted_since (2024-07-05) is later than deleted_until (2024-07-04)')
     # a since of one window later than the until of the other is no error
     body = search_body(filters.DELETED_EXCEPTION_RULE, {'created_since': '2024-07-05', 'deleted_until': '2024-07-04'}, NOW)
@@ -363,13 +406,25 @@ def test_one_sided_window_is_fine():
 
 # ---- argument specs ---------------------------------------------------------------------------------
 
+
 def test_detection_argument_spec_kinds():
     spec = filters_argument_spec(filters.DETECTION)
     assert spec['action_status']['type'] == 'str'
     assert sorted(spec['action_status']['choices']) == ['confirmed', 'unconfirmed']
     assert spec['since'] == {'type': 'raw'} and spec['until'] == {'type': 'raw'}
-    for option in ('host_name', 'server_name', 'private_ip', 'suspicious_ip', 'memo', 'process_name', 'process_arg',
-                   'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor'):
+    for option in (
+        'host_name',
+        'server_name',
+        'private_ip',
+        'suspicious_ip',
+        'memo',
+        'process_name',
+        'process_arg',
+        'executor',
+        'parent_process_name',
+        'parent_process_arg',
+        'parent_executor',
+    ):
         assert spec[option] == {'type': 'str'}, option
 
 
@@ -391,8 +446,7 @@ def test_detection_target_argument_spec_list_of_choices():
 def test_quarantine_argument_spec_kinds():
     spec = filters_argument_spec(filters.QUARANTINE)
     assert spec['since'] == {'type': 'raw'} and spec['until'] == {'type': 'raw'}
-    assert all(spec[o] == {'type': 'str'} for o in ('file_origin_name', 'file_owner', 'host_name', 'server_name',
-                                                    'quarantine_file_name', 'memo'))
+    assert all(spec[o] == {'type': 'str'} for o in ('file_origin_name', 'file_owner', 'host_name', 'server_name', 'quarantine_file_name', 'memo'))
 
 
 def test_argument_spec_is_a_fresh_copy():

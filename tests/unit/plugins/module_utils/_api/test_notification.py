@@ -3,22 +3,39 @@
 """GetNotificationInterval answers: an object or an array, null or empty, several records, malformed ones."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdMalformedResponseError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.notification import INTERVAL_NAMES, interval_record
 
 # The names UpdateNotificationInterval takes and the milliseconds GetNotificationInterval reports (wbd-api.md 7.2).
 MINUTE = 60000
 EXPECTED_NAMES = {
-    'one_min': MINUTE, 'two_min': 2 * MINUTE, 'three_min': 3 * MINUTE, 'four_min': 4 * MINUTE, 'five_min': 5 * MINUTE,
-    'ten_min': 10 * MINUTE, 'thirty_min': 30 * MINUTE, 'one_hour': 60 * MINUTE, 'three_hour': 3 * 60 * MINUTE,
-    'six_hour': 6 * 60 * MINUTE, 'twelve_hour': 12 * 60 * MINUTE, 'twenty_four_hour': 24 * 60 * MINUTE,
+    'one_min': MINUTE,
+    'two_min': 2 * MINUTE,
+    'three_min': 3 * MINUTE,
+    'four_min': 4 * MINUTE,
+    'five_min': 5 * MINUTE,
+    'ten_min': 10 * MINUTE,
+    'thirty_min': 30 * MINUTE,
+    'one_hour': 60 * MINUTE,
+    'three_hour': 3 * 60 * MINUTE,
+    'six_hour': 6 * 60 * MINUTE,
+    'twelve_hour': 12 * 60 * MINUTE,
+    'twenty_four_hour': 24 * 60 * MINUTE,
 }
-RECORD = {'id': 17, 'memberNo': '27****48', 'interval': 600000, 'lastSendNotificationTime': 1721740066493,
-          'createTime': 0, 'lastUpdatedTime': None, 'platform': 'VPC', 'isDeleted': False}
+RECORD = {
+    'id': 17,
+    'memberNo': '27****48',
+    'interval': 600000,
+    'lastSendNotificationTime': 1721740066493,
+    'createTime': 0,
+    'lastUpdatedTime': None,
+    'platform': 'VPC',
+    'isDeleted': False,
+}
 
 
 def recorder():
@@ -27,6 +44,7 @@ def recorder():
 
     def warn(message):
         seen.append(message)
+
     warn.seen = seen
     return warn
 
@@ -39,11 +57,18 @@ def test_object_result_is_normalised():
     warn = recorder()
     record = interval_record(dict(RECORD), warn)
     assert record == {
-        'id': '17', 'member_no': '27****48', 'interval_ms': 600000, 'interval_name': 'ten_min',
-        'last_send_notification_time': 1721740066493, 'last_send_notification_time_iso': '2024-07-23T13:07:46.493Z',
-        'create_time': 0, 'create_time_iso': '1970-01-01T00:00:00.000Z',
-        'last_updated_time': None, 'last_updated_time_iso': None,
-        'platform': 'VPC', 'is_deleted': False,
+        'id': '17',
+        'member_no': '27****48',
+        'interval_ms': 600000,
+        'interval_name': 'ten_min',
+        'last_send_notification_time': 1721740066493,
+        'last_send_notification_time_iso': '2024-07-23T13:07:46.493Z',
+        'create_time': 0,
+        'create_time_iso': '1970-01-01T00:00:00.000Z',
+        'last_updated_time': None,
+        'last_updated_time_iso': None,
+        'platform': 'VPC',
+        'is_deleted': False,
     }
     # The documented example's createTime 0 is 1970: kept, and said to be a data problem (one line per field).
     assert len(warn.seen) == 1 and warn.seen[0].startswith('GetNotificationInterval: createTime lies before 2015 in 1 record')
@@ -103,9 +128,7 @@ def test_no_setting_is_none(result):
 
 def test_several_records_take_the_first_live_one_and_warn():
     warn = recorder()
-    records = [{'id': 1, 'interval': MINUTE, 'isDeleted': True},
-               {'id': 2, 'interval': 5 * MINUTE, 'isDeleted': False},
-               {'id': 3, 'interval': 10 * MINUTE}]
+    records = [{'id': 1, 'interval': MINUTE, 'isDeleted': True}, {'id': 2, 'interval': 5 * MINUTE, 'isDeleted': False}, {'id': 3, 'interval': 10 * MINUTE}]
     record = interval_record(records, warn)
     assert record['id'] == '2' and record['interval_name'] == 'five_min'
     assert len(warn.seen) == 1 and 'returned 3 records' in warn.seen[0] and 'not deleted' in warn.seen[0]
@@ -145,16 +168,19 @@ def test_list_with_something_other_than_objects(result):
     assert 'other than objects' in malformed(result)
 
 
-@pytest.mark.parametrize('record, type_name', [
-    ({'id': 1}, 'NoneType'),
-    ({'interval': None}, 'NoneType'),
-    ({'interval': 'ten_min'}, 'str'),
-    ({'interval': ''}, 'str'),
-    ({'interval': '-600000'}, 'str'),
-    ({'interval': True}, 'bool'),
-    ({'interval': [600000]}, 'list'),
-    ({'interval': {'ms': 600000}}, 'dict'),
-])
+@pytest.mark.parametrize(
+    'record, type_name',
+    [
+        ({'id': 1}, 'NoneType'),
+        ({'interval': None}, 'NoneType'),
+        ({'interval': 'ten_min'}, 'str'),
+        ({'interval': ''}, 'str'),
+        ({'interval': '-600000'}, 'str'),
+        ({'interval': True}, 'bool'),
+        ({'interval': [600000]}, 'list'),
+        ({'interval': {'ms': 600000}}, 'dict'),
+    ],
+)
 def test_record_without_a_numeric_interval(record, type_name):
     message = malformed(record)
     assert 'numeric "interval"' in message and '(got %s)' % type_name in message

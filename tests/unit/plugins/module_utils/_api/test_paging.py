@@ -3,13 +3,13 @@
 """The page walk gets every record exactly once, whatever the server's paging quirks, and always stops."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import threading
 import time
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdMalformedResponseError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.paging import Pager, parse_page
 
@@ -28,8 +28,20 @@ class FakeApi(object):
     always / the first time only; ``text``: numbers as text; ``bare``: a bare array.
     """
 
-    def __init__(self, items, max_size=None, one_based=False, total=None, total_pages=True, offsets='served', echo='served',
-                 null_pages=(), null_once=(), text=False, bare=False):
+    def __init__(
+        self,
+        items,
+        max_size=None,
+        one_based=False,
+        total=None,
+        total_pages=True,
+        offsets='served',
+        echo='served',
+        null_pages=(),
+        null_once=(),
+        text=False,
+        bare=False,
+    ):
         self.items = items
         self.max_size = max_size
         self.one_based = 'dup' if one_based is True else one_based
@@ -55,7 +67,7 @@ class FakeApi(object):
             if self.one_based == 'empty' and index == 0:
                 page = None
         start = None if page is None else page * (served if self.offsets == 'served' else size)
-        content = [] if start is None else self.items[start:start + served]
+        content = [] if start is None else self.items[start : start + served]
         if index in self.null_pages or index in self.null_once:
             self.null_once.discard(index)
             content = None
@@ -183,7 +195,7 @@ def test_null_end_of_list_within_the_totals_is_complete():
 
 
 def test_inflated_total_is_incomplete():
-    api = FakeApi(records(30), total=10 ** 9)
+    api = FakeApi(records(30), total=10**9)
     ids, state, warnings = walk(api, 10)
     assert ids == ids_of(30) and state.stop_reason == 'empty page' and not state.complete
     assert any('announced 1000000000 records' in p and 'delivered 30' in p for p in evidence(state)['problems'])
@@ -220,7 +232,8 @@ def test_totals_as_text_are_numbers():
 
 def test_unreadable_total_is_a_problem():
     def api(index, size):
-        return {'content': records(5)[index * size:(index + 1) * size], 'totalCount': 'many', 'pageSize': size}
+        return {'content': records(5)[index * size : (index + 1) * size], 'totalCount': 'many', 'pageSize': size}
+
     ids, state, dummy = walk(api, 10)
     assert len(ids) == 5 and not state.complete
     assert any('totalCount was not a number' in p for p in evidence(state)['problems'])
@@ -229,6 +242,7 @@ def test_unreadable_total_is_a_problem():
 def test_server_repeating_the_same_page_stops_incomplete():
     def api(index, size):
         return {'content': records(10), 'totalCount': 1000, 'pageSize': 10}
+
     ids, state, warnings = walk(api, 10)
     assert len(ids) == 10 and state.stop_reason == 'repeated pages' and not state.complete
     assert any('ignore pageIndex' in p for p in evidence(state)['problems'])
@@ -237,6 +251,7 @@ def test_server_repeating_the_same_page_stops_incomplete():
 def test_endless_fresh_records_hit_the_page_limit():
     def api(index, size):
         return {'content': [{'id': '%d-%d' % (index, i)} for i in range(size)], 'totalCount': 20, 'pageSize': size}
+
     ids, state, warnings = walk(api, 10)
     # pages keep coming full: the low total does not stop the walk, the page limit does
     assert state.stop_reason == 'page limit' and len(ids) == 10 * state.page_limit() and not state.complete
@@ -244,6 +259,7 @@ def test_endless_fresh_records_hit_the_page_limit():
 
     def growing(index, size):
         return {'content': [{'id': '%d-%d' % (index, i)} for i in range(size)], 'totalCount': 20 + 10 * (index + 1), 'pageSize': size}
+
     ids, state, warnings = walk(growing, 10)
     assert state.stop_reason == 'page limit' and not state.complete
     assert any('changed from' in w for w in warnings)
@@ -254,7 +270,8 @@ def test_total_change_restarts_once_and_then_is_a_problem():
     totals = iter([100, 101, 102, 102, 102, 102, 102, 102])
 
     def api(index, size):
-        return {'content': records(100)[index * 25:(index + 1) * 25], 'totalCount': next(totals), 'pageSize': size}
+        return {'content': records(100)[index * 25 : (index + 1) * 25], 'totalCount': next(totals), 'pageSize': size}
+
     ids, state, warnings = walk(api, 25)
     assert ids == ids_of(100)
     assert len([w for w in warnings if 'changed from' in w]) == 1 and not state.complete
@@ -296,6 +313,7 @@ def test_bare_array_result_is_a_page():
     def api(index, size):
         calls.append((index, size))
         return {0: records(3)}.get(index, [])
+
     ids, state, dummy = walk(api, 10)
     # A bare array echoes no page size, so a short first page may be the server's cap: one more request, at the size
     # served, settles it.
@@ -309,6 +327,7 @@ def test_bare_array_empty_list_asks_page_1_too():
     def api(index, size):
         calls.append(index)
         return []
+
     ids, state, dummy = walk(api, 10)
     assert ids == [] and calls == [0, 1] and state.complete
 
@@ -329,7 +348,8 @@ def bare_array_api(items, cap):
     def api(index, size):
         calls.append((index, size))
         served = min(size, cap)
-        return items[index * served:(index + 1) * served]
+        return items[index * served : (index + 1) * served]
+
     return api, calls
 
 
@@ -377,7 +397,7 @@ QUIRKS = [
     dict(max_size=7),
     dict(one_based=True),
     dict(total_pages=False),
-    dict(total=10 ** 6),
+    dict(total=10**6),
     dict(total=5),
 ]
 
@@ -456,7 +476,7 @@ def test_a_failing_page_stops_the_walk_and_aborts_retries_elsewhere():
         asked.append(index)
         if index == 3:
             raise WbdMalformedResponseError('page 3 is broken')
-        return {'content': records(5000)[index * size:(index + 1) * size], 'totalCount': 5000, 'pageSize': size}
+        return {'content': records(5000)[index * size : (index + 1) * size], 'totalCount': 5000, 'pageSize': size}
 
     pager = Pager(fetch, 'id', 50, concurrency=4, on_error=lambda: aborted.append(True))
     with pytest.raises(WbdMalformedResponseError, match='page 3'):
@@ -481,10 +501,19 @@ def test_records_added_while_paging_give_no_duplicates_and_a_second_pass():
     assert state.total == 260 and any('changed from 200 to 260' in w for w in warnings) and state.complete
 
 
-@pytest.mark.parametrize('quirks', [dict(max_size=7, offsets='asked', echo='asked'), dict(one_based='empty'),
-                                    dict(one_based='dup', max_size=20), dict(total=40), dict(null_once={2}),
-                                    dict(total=10 ** 4), dict(text=True, max_size=9, echo='none')],
-                         ids=['capped-asked', 'one-based-empty', 'one-based-dup-capped', 'low', 'null-once', 'inflated', 'text'])
+@pytest.mark.parametrize(
+    'quirks',
+    [
+        dict(max_size=7, offsets='asked', echo='asked'),
+        dict(one_based='empty'),
+        dict(one_based='dup', max_size=20),
+        dict(total=40),
+        dict(null_once={2}),
+        dict(total=10**4),
+        dict(text=True, max_size=9, echo='none'),
+    ],
+    ids=['capped-asked', 'one-based-empty', 'one-based-dup-capped', 'low', 'null-once', 'inflated', 'text'],
+)
 @pytest.mark.parametrize('concurrency', [1, 3, 8])
 def test_concurrent_walk_of_quirky_servers_matches_the_sequential_one(quirks, concurrency):
     seq_ids, seq_state, dummy = walk(FakeApi(records(333), **quirks), 50)
@@ -503,6 +532,7 @@ def test_max_items_plans_only_the_pages_it_needs():
 
 # ---- combinations the property tests found (issue 14) -------------------------------------------------------------
 
+
 def test_a_page_count_that_changes_at_the_same_size_restarts_the_walk():
     # A record added at the head while the total stays put (clamped at 0 by a lying server): totalPages still tells.
     rows = records(1)
@@ -512,8 +542,9 @@ def test_a_page_count_that_changes_at_the_same_size_restarts_the_walk():
         asked.append(index)
         if len(asked) == 2:
             rows.insert(0, {'id': 'new'})
-        content = rows[index * size:(index + 1) * size]
+        content = rows[index * size : (index + 1) * size]
         return {'content': content, 'totalCount': 0, 'totalPages': -(-len(rows) // size), 'pageSize': size}
+
     ids, state, warnings = walk(api, 1)
     assert 'new' in ids and any('page count changed from 1 to 2' in w for w in warnings)
 
@@ -524,6 +555,7 @@ def test_null_and_empty_list_answers_for_empty_pages_disagree():
     def api(index, size):
         calls.append(index)
         return {0: records(10), 1: None}.get(index, [])
+
     ids, state, dummy = walk(api, 10)
     assert len(ids) == 10 and not state.complete
     assert any('content null but page 2 as an empty list' in p for p in evidence(state)['problems'])
@@ -531,7 +563,8 @@ def test_null_and_empty_list_answers_for_empty_pages_disagree():
 
 def test_a_page_count_the_pages_proved_low_is_ignored():
     def api(index, size):
-        return {'content': records(13)[index * size:index * size + 12], 'totalCount': 12, 'totalPages': 0, 'pageSize': size}
+        return {'content': records(13)[index * size : index * size + 12], 'totalCount': 12, 'totalPages': 0, 'pageSize': size}
+
     # The total (12) equals the short page, but totalPages 0 is proved wrong by page 0: no total is trusted, and the
     # next page, asked at the size served, finds the 13th record.
     ids, state, dummy = walk(api, 13)

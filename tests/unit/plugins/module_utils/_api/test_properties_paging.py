@@ -16,17 +16,17 @@ behaviours are benign it delivers every record, in order, complete, with few req
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
 import json
 
-from hypothesis import example, given
-from hypothesis import strategies as st
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import paging
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.paging import Pager, PageState
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import examples, regression_examples
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 WHERE = 'GetWebshell'
 ENOUGH = 5000  # pages: a walk of a finite model server that gets here does not terminate
@@ -37,35 +37,72 @@ class Server(object):
     with ``null_once`` (a page answered null the first time only) or ``grow_after`` (rows added at the head after
     that many requests)."""
 
-    OPTIONS = ('shape', 'base', 'base_mode', 'clamp', 'offsets', 'total', 'total_delta', 'pages', 'pages_delta', 'echo',
-               'ignore_index', 'null_empty', 'null_once', 'null_always', 'numbers_as_text', 'grow_after', 'grow_by')
+    OPTIONS = (
+        'shape',
+        'base',
+        'base_mode',
+        'clamp',
+        'offsets',
+        'total',
+        'total_delta',
+        'pages',
+        'pages_delta',
+        'echo',
+        'ignore_index',
+        'null_empty',
+        'null_once',
+        'null_always',
+        'numbers_as_text',
+        'grow_after',
+        'grow_by',
+    )
 
-    def __init__(self, rows, shape='paged', base=0, base_mode='dup', clamp=None, offsets='served', total='honest',
-                 total_delta=0, pages='honest', pages_delta=0, echo='served', ignore_index=False, null_empty=False,
-                 null_once=(), null_always=(), numbers_as_text=False, grow_after=None, grow_by=0):
+    def __init__(
+        self,
+        rows,
+        shape='paged',
+        base=0,
+        base_mode='dup',
+        clamp=None,
+        offsets='served',
+        total='honest',
+        total_delta=0,
+        pages='honest',
+        pages_delta=0,
+        echo='served',
+        ignore_index=False,
+        null_empty=False,
+        null_once=(),
+        null_always=(),
+        numbers_as_text=False,
+        grow_after=None,
+        grow_by=0,
+    ):
         self.rows = rows
-        self.shape = shape              # 'paged' object or 'bare' array
-        self.base = base                # 1: pages numbered from 1
-        self.base_mode = base_mode      # with base 1, pageIndex 0 is 'dup' (page 1 again) or 'empty'
-        self.clamp = clamp              # the largest page the server serves, whatever was asked
-        self.offsets = offsets          # a page starts at page * 'served' size or page * 'asked' size
-        self.total = total              # totalCount: 'honest' | 'none' | 'offset' (off by total_delta) | 'changing'
+        self.shape = shape  # 'paged' object or 'bare' array
+        self.base = base  # 1: pages numbered from 1
+        self.base_mode = base_mode  # with base 1, pageIndex 0 is 'dup' (page 1 again) or 'empty'
+        self.clamp = clamp  # the largest page the server serves, whatever was asked
+        self.offsets = offsets  # a page starts at page * 'served' size or page * 'asked' size
+        self.total = total  # totalCount: 'honest' | 'none' | 'offset' (off by total_delta) | 'changing'
         self.total_delta = total_delta
-        self.pages = pages              # totalPages: 'honest' | 'none' | 'offset' (off by pages_delta)
+        self.pages = pages  # totalPages: 'honest' | 'none' | 'offset' (off by pages_delta)
         self.pages_delta = pages_delta
-        self.echo = echo                # pageSize: 'served' | 'requested' | 'none' | 'zero'
+        self.echo = echo  # pageSize: 'served' | 'requested' | 'none' | 'zero'
         self.ignore_index = ignore_index
-        self.null_empty = null_empty    # an empty page is null instead of []
-        self.null_once = set(null_once)      # these pageIndex values answer content null the first time
+        self.null_empty = null_empty  # an empty page is null instead of []
+        self.null_once = set(null_once)  # these pageIndex values answer content null the first time
         self.null_always = set(null_always)  # these pageIndex values always answer content null (records lost)
         self.numbers_as_text = numbers_as_text
-        self.grow_after = grow_after    # after this many requests, grow_by new rows appear at the head
+        self.grow_after = grow_after  # after this many requests, grow_by new rows appear at the head
         self.grow_by = grow_by
         self.requests = 0
 
     def __repr__(self):
-        return 'Server(%r, %s)' % (self.rows if len(self.rows) <= 40 else '<%d rows>' % len(self.rows),
-                                   ', '.join('%s=%r' % (o, getattr(self, o)) for o in self.OPTIONS))
+        return 'Server(%r, %s)' % (
+            self.rows if len(self.rows) <= 40 else '<%d rows>' % len(self.rows),
+            ', '.join('%s=%r' % (o, getattr(self, o)) for o in self.OPTIONS),
+        )
 
     def served(self, size):
         return min(size, self.clamp or size)
@@ -82,7 +119,7 @@ class Server(object):
         else:
             page = max(index - self.base, 0)
         start = page * (served if self.offsets == 'served' else size)
-        return self.rows[start:start + served]
+        return self.rows[start : start + served]
 
     def __call__(self, index, size):
         self.requests += 1
@@ -152,7 +189,7 @@ def walk(server, page_size, max_items=None):
 # ---- strategies -----------------------------------------------------------------------------------
 
 BOOLS = st.booleans()
-NUMBERS = st.integers(0, 10 ** 6)  # taken modulo what is needed
+NUMBERS = st.integers(0, 10**6)  # taken modulo what is needed
 ROW_COUNTS = st.integers(0, 120)
 IDLESS = st.lists(NUMBERS, max_size=4)
 COPIES = st.lists(st.tuples(NUMBERS, st.integers(1, 12)), max_size=6)
@@ -198,18 +235,33 @@ def servers(draw, benign=False, **fixed):
     """A model server; ``benign``: behaviours that lose nothing (cap, either offset convention, honest echoes,
     either base, null for empty pages or once, text numbers, bare arrays, honest or absent totals)."""
     rows = draw(datasets())
-    kwargs = dict(shape=draw(SHAPES), base=draw(BASES), base_mode=draw(BASE_MODES), clamp=draw(CLAMPS),
-                  offsets=draw(OFFSETS), null_empty=draw(BOOLS), null_once=draw(PAGE_SETS), numbers_as_text=draw(ONE_IN_TEN))
+    kwargs = dict(
+        shape=draw(SHAPES),
+        base=draw(BASES),
+        base_mode=draw(BASE_MODES),
+        clamp=draw(CLAMPS),
+        offsets=draw(OFFSETS),
+        null_empty=draw(BOOLS),
+        null_once=draw(PAGE_SETS),
+        numbers_as_text=draw(ONE_IN_TEN),
+    )
     if benign:
         kwargs.update(total=draw(HONEST_TOTALS), pages=draw(HONEST_TOTALS), echo=draw(HONEST_ECHOES))
     else:
         if draw(BOOLS):
             rows = with_duplicates(rows, draw(COPIES))
         grow_after = draw(GROWTH)
-        kwargs.update(total=draw(TOTALS), total_delta=draw(TOTAL_DELTAS), pages=draw(PAGE_COUNTS),
-                      pages_delta=draw(PAGE_DELTAS), echo=draw(ECHOES), ignore_index=draw(ONE_IN_TEN),
-                      null_always=draw(PAGE_SETS) if draw(ONE_IN_TEN) else (), grow_after=grow_after,
-                      grow_by=draw(st.integers(1, 15)) if grow_after is not None else 0)
+        kwargs.update(
+            total=draw(TOTALS),
+            total_delta=draw(TOTAL_DELTAS),
+            pages=draw(PAGE_COUNTS),
+            pages_delta=draw(PAGE_DELTAS),
+            echo=draw(ECHOES),
+            ignore_index=draw(ONE_IN_TEN),
+            null_always=draw(PAGE_SETS) if draw(ONE_IN_TEN) else (),
+            grow_after=grow_after,
+            grow_by=draw(st.integers(1, 15)) if grow_after is not None else 0,
+        )
     kwargs.update(fixed)
     return Server(rows, **kwargs)
 
@@ -219,6 +271,7 @@ MAX_ITEMS = st.one_of(st.none(), st.none(), st.integers(0, 130))
 
 
 # ---- properties ---------------------------------------------------------------------------------------
+
 
 def indistinguishable(server, out, asked):
     """Whether every answer the walk got is what an honest server holding only ``out`` would have answered."""
@@ -261,9 +314,12 @@ def check_any_server(server, page_size, max_items, out, state, warnings, asked):
     assert evidence['complete'] == state.complete == (not evidence['problems'] and not state.truncated)
     if state.complete:
         if not set(key(r) for r in final) <= set(keys):
-            assert indistinguishable(server, out, asked), (
-                'complete=True but %d of %d records missing (stop reason %r, evidence %r)'
-                % (len(set(key(r) for r in final) - set(keys)), len(final), state.stop_reason, evidence))
+            assert indistinguishable(server, out, asked), 'complete=True but %d of %d records missing (stop reason %r, evidence %r)' % (
+                len(set(key(r) for r in final) - set(keys)),
+                len(final),
+                state.stop_reason,
+                evidence,
+            )
         elif state.generation == 1 and server.grow_after is None:
             assert out == final  # in the server's order
     for problem in evidence['problems']:
@@ -276,14 +332,15 @@ def state_rows_before_growth(server):
 
 @examples(1500)
 @given(server=servers(), page_size=PAGE_SIZES, max_items=MAX_ITEMS)
-@example(server=Server([{'id': str(i)} for i in range(30)], total='offset', total_delta=10 ** 6), page_size=10, max_items=None)
+@example(server=Server([{'id': str(i)} for i in range(30)], total='offset', total_delta=10**6), page_size=10, max_items=None)
 @example(server=Server([{'id': str(i)} for i in range(30)], ignore_index=True), page_size=10, max_items=None)
-@example(server=Server([{'id': str(i)} for i in range(25)], clamp=10, echo='requested', total='none'), page_size=20,
-         max_items=None)
-@example(server=Server([{'id': str(i)} for i in range(237)], clamp=20, offsets='asked', echo='requested', total='offset',
-                       total_delta=-217, pages='none'), page_size=100, max_items=None)
-@example(server=Server([{'id': str(i)} for i in range(60)], null_always={1}, total='offset', total_delta=-10),
-         page_size=10, max_items=None)
+@example(server=Server([{'id': str(i)} for i in range(25)], clamp=10, echo='requested', total='none'), page_size=20, max_items=None)
+@example(
+    server=Server([{'id': str(i)} for i in range(237)], clamp=20, offsets='asked', echo='requested', total='offset', total_delta=-217, pages='none'),
+    page_size=100,
+    max_items=None,
+)
+@example(server=Server([{'id': str(i)} for i in range(60)], null_always={1}, total='offset', total_delta=-10), page_size=10, max_items=None)
 @example(server=Server([{'id': str(i)} for i in range(60)], grow_after=2, grow_by=5), page_size=10, max_items=None)
 def test_the_walk_delivers_every_record_or_says_it_did_not(server, page_size, max_items):
     out, state, warnings, asked = walk(server, page_size, max_items)
@@ -308,16 +365,16 @@ def benign_walk_is_exact(server, page_size, max_items):
 @example(server=Server([{'id': str(i)} for i in range(25)], shape='bare', clamp=10), page_size=20, max_items=20)
 @example(server=Server([{'id': str(i)} for i in range(20)], shape='bare', clamp=10), page_size=20, max_items=20)
 @example(server=Server([{'id': str(i)} for i in range(250)], base=1, pages='none'), page_size=100, max_items=None)
-@example(server=Server([{'id': str(i)} for i in range(237)], base=1, base_mode='empty', clamp=20, offsets='asked',
-                       echo='requested'), page_size=100, max_items=None)
+@example(
+    server=Server([{'id': str(i)} for i in range(237)], base=1, base_mode='empty', clamp=20, offsets='asked', echo='requested'), page_size=100, max_items=None
+)
 @example(server=Server([{'id': str(i)} for i in range(25)], base=1, total='none'), page_size=10, max_items=None)
 def test_a_benign_server_gives_exactly_its_records(server, page_size, max_items):
     benign_walk_is_exact(server, page_size, max_items)
 
 
 @examples(600)
-@given(server=servers(benign=True, shape='paged', base=0, null_empty=False, null_once=(), total='honest'),
-       page_size=PAGE_SIZES)
+@given(server=servers(benign=True, shape='paged', base=0, null_empty=False, null_once=(), total='honest'), page_size=PAGE_SIZES)
 def test_an_honest_server_costs_at_most_one_extra_request(server, page_size):
     """Today's count: the pages the records fill at the size served; one more only when the last is exactly full."""
     asked = benign_walk_is_exact(server, page_size, None)
@@ -329,8 +386,7 @@ def test_an_honest_server_costs_at_most_one_extra_request(server, page_size):
 
 
 @regression_examples(300)
-@given(server=servers(benign=True, shape='paged', total='honest', base=0), page_size=st.integers(10, 30),
-       data=st.data())
+@given(server=servers(benign=True, shape='paged', total='honest', base=0), page_size=st.integers(10, 30), data=st.data())
 @example(server=Server([{'id': str(i)} for i in range(1000)], clamp=20), page_size=100, data=None)
 def test_a_server_clamping_the_page_size_hard(server, page_size, data):
     if data is not None:
@@ -344,22 +400,35 @@ def test_a_server_clamping_the_page_size_hard(server, page_size, data):
 def test_pager_yields_what_the_page_state_walk_yields(server, page_size, max_items, concurrency):
     twin = copy.deepcopy(server)
     warnings = []
-    pager = Pager(server, 'id', page_size, max_items=max_items, warn=warnings.append, where=WHERE,
-                  concurrency=1 if server.null_once or server.grow_after is not None else concurrency)
+    pager = Pager(
+        server,
+        'id',
+        page_size,
+        max_items=max_items,
+        warn=warnings.append,
+        where=WHERE,
+        concurrency=1 if server.null_once or server.grow_after is not None else concurrency,
+    )
     out = list(pager)
     expected, state, expected_warnings, dummy = walk(twin, page_size, max_items)
     assert out == expected
     assert pager.completeness()['problems'] == state.completeness()['problems']
     assert (pager.state.truncated, pager.state.stop_reason, pager.state.total, pager.state.complete) == (
-        state.truncated, state.stop_reason, state.total, state.complete)
+        state.truncated,
+        state.stop_reason,
+        state.total,
+        state.complete,
+    )
     assert warnings == expected_warnings
 
 
 @examples(300)
-@given(page_size=PAGE_SIZES, first_total=st.integers(0, 200), growth=st.integers(0, 50), paged=st.booleans(),
-       max_items=st.one_of(st.none(), st.integers(0, 10000)))
+@given(
+    page_size=PAGE_SIZES, first_total=st.integers(0, 200), growth=st.integers(0, 50), paged=st.booleans(), max_items=st.one_of(st.none(), st.integers(0, 10000))
+)
 def test_a_server_that_never_runs_out_is_stopped_at_the_page_limit(page_size, first_total, growth, paged, max_items):
     """Fresh records on every page and a total that stays or keeps growing: the walk stops, incomplete."""
+
     def endless(index, size):
         content = [{'id': '%d-%d' % (index, i)} for i in range(size)]
         if not paged:

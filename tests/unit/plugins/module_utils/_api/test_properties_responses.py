@@ -10,6 +10,7 @@ and 10), not with the module's helpers.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import datetime
@@ -20,20 +21,18 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
-
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import errors
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import errors, fields
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.responses import RequestInfo, parse_response
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import (
     JSON_SCALARS,
     examples,
     hostile_text,
-    regression_examples,
     json_bytes,
     json_values,
+    regression_examples,
 )
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 # Header values that no message may ever show: only Location and Content-Type are quoted in messages.
 SECRET = 'S3CR3T-do-not-show-0f9e8d7c'
@@ -50,8 +49,9 @@ MAX_YEAR = 9999
 
 
 def info():
-    request = RequestInfo('GET', '/api/v1/detections?pageIndex=0&pageSize=100', operation='GetWebshell',
-                          permission='View/getWebShellEvents', signed_at=1763700000.0)
+    request = RequestInfo(
+        'GET', '/api/v1/detections?pageIndex=0&pageSize=100', operation='GetWebshell', permission='View/getWebShellEvents', signed_at=1763700000.0
+    )
     request.signatures.append(SIGNATURE)
     return request
 
@@ -59,9 +59,9 @@ def info():
 # ---- strategies -----------------------------------------------------------------------------------
 
 STATUS = st.one_of(
-    st.sampled_from([200, 201, 204, 206, 299, 300, 301, 302, 304, 307, 399, 400, 401, 403, 404, 405, 409, 413, 429,
-                     500, 501, 502, 503, 504, 505, 599]),
-    st.integers(min_value=0, max_value=999))
+    st.sampled_from([200, 201, 204, 206, 299, 300, 301, 302, 304, 307, 399, 400, 401, 403, 404, 405, 409, 413, 429, 500, 501, 502, 503, 504, 505, 599]),
+    st.integers(min_value=0, max_value=999),
+)
 
 NOT_2XX = st.integers(100, 999).filter(lambda s: not 200 <= s < 300)
 
@@ -73,47 +73,69 @@ def http_dates(years):
     """RFC 7231 dates, some of them odd (day 0 or 40, hour 29, two-digit or far years, other zones)."""
     return st.builds(
         lambda day, mday, month, year, h, m, s, zone: '%s, %02d %s %d %02d:%02d:%02d %s' % (day, mday, month, year, h, m, s, zone),
-        st.sampled_from(DAYS), st.integers(0, 40), st.sampled_from(MONTHS), years, st.integers(0, 29),
-        st.integers(0, 61), st.integers(0, 61), st.sampled_from(['GMT', 'UTC', '+0900', '-0000', 'EST', '']))
+        st.sampled_from(DAYS),
+        st.integers(0, 40),
+        st.sampled_from(MONTHS),
+        years,
+        st.integers(0, 29),
+        st.integers(0, 61),
+        st.integers(0, 61),
+        st.sampled_from(['GMT', 'UTC', '+0900', '-0000', 'EST', '']),
+    )
 
 
 # requests hands over header values decoded as ISO-8859-1, so they hold code points below 256 only
 HEADER_TEXT = hostile_text().map(lambda text: ''.join(c for c in text if ord(c) < 256))
 DATE = st.one_of(http_dates(st.integers(0, MAX_YEAR)), HEADER_TEXT)
 RETRY_AFTER = st.one_of(
-    st.integers(-10, 10 ** 7).map(str), st.floats().map(repr),
+    st.integers(-10, 10**7).map(str),
+    st.floats().map(repr),
     st.sampled_from(['', ' ', 'nan', '-nan', 'inf', '-inf', 'Infinity', '1e999', '0x10', '1_000', ' 7 ']),
-    http_dates(st.integers(0, MAX_YEAR)), HEADER_TEXT)
-HEADERS = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
-    'Date': DATE, 'date': DATE,
-    'Retry-After': RETRY_AFTER, 'retry-after': RETRY_AFTER,
-    'Content-Type': st.one_of(st.sampled_from(['application/json', 'text/html; charset=utf-8']), HEADER_TEXT),
-    'content-type': HEADER_TEXT,
-    'Location': st.one_of(st.just('https://login.example/'), HEADER_TEXT),
-    'location': HEADER_TEXT,
-    'Set-Cookie': st.just('session=%s; HttpOnly' % SECRET),
-    'x-ncp-iam-access-key': st.just(SECRET),
-    'x-ncp-apigw-signature-v2': st.just(SECRET),
-    'Authorization': st.just('Bearer %s' % SECRET),
-    'X-Debug': st.just(SECRET),
-}))
+    http_dates(st.integers(0, MAX_YEAR)),
+    HEADER_TEXT,
+)
+HEADERS = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            'Date': DATE,
+            'date': DATE,
+            'Retry-After': RETRY_AFTER,
+            'retry-after': RETRY_AFTER,
+            'Content-Type': st.one_of(st.sampled_from(['application/json', 'text/html; charset=utf-8']), HEADER_TEXT),
+            'content-type': HEADER_TEXT,
+            'Location': st.one_of(st.just('https://login.example/'), HEADER_TEXT),
+            'location': HEADER_TEXT,
+            'Set-Cookie': st.just('session=%s; HttpOnly' % SECRET),
+            'x-ncp-iam-access-key': st.just(SECRET),
+            'x-ncp-apigw-signature-v2': st.just(SECRET),
+            'Authorization': st.just('Bearer %s' % SECRET),
+            'X-Debug': st.just(SECRET),
+        },
+    ),
+)
 
-CODES = st.one_of(st.sampled_from([0, 400, 8004, 8008, '400', '210', 210, ' 210 ', '\x00210', '200', '410', '500', None]),
-                  JSON_SCALARS)
-MESSAGES = st.one_of(st.sampled_from(['success', 'Platform must be not null.', 'Permission Denied', 'Throttle Limited']),
-                     hostile_text(), JSON_SCALARS)
-ENVELOPES = st.fixed_dictionaries({}, optional={
-    'success': st.one_of(st.booleans(), JSON_SCALARS, json_values(3)),
-    'code': st.one_of(CODES, json_values(3)),
-    'message': MESSAGES,
-    'result': json_values(),
-    'requestId': hostile_text(),
-})
-SUCCESS_ENVELOPES = st.fixed_dictionaries({'success': st.just(True), 'result': json_values()},
-                                          optional={'code': CODES, 'message': MESSAGES})
+CODES = st.one_of(st.sampled_from([0, 400, 8004, 8008, '400', '210', 210, ' 210 ', '\x00210', '200', '410', '500', None]), JSON_SCALARS)
+MESSAGES = st.one_of(st.sampled_from(['success', 'Platform must be not null.', 'Permission Denied', 'Throttle Limited']), hostile_text(), JSON_SCALARS)
+ENVELOPES = st.fixed_dictionaries(
+    {},
+    optional={
+        'success': st.one_of(st.booleans(), JSON_SCALARS, json_values(3)),
+        'code': st.one_of(CODES, json_values(3)),
+        'message': MESSAGES,
+        'result': json_values(),
+        'requestId': hostile_text(),
+    },
+)
+SUCCESS_ENVELOPES = st.fixed_dictionaries({'success': st.just(True), 'result': json_values()}, optional={'code': CODES, 'message': MESSAGES})
 GATEWAY_ERRORS = st.builds(
     lambda code, message, wrapped, code_key: {'error': {code_key: code, 'message': message}} if wrapped else {code_key: code, 'message': message},
-    CODES, MESSAGES, st.booleans(), st.sampled_from(['errorCode', 'code']))
+    CODES,
+    MESSAGES,
+    st.booleans(),
+    st.sampled_from(['errorCode', 'code']),
+)
 
 
 DEPTHS = st.integers(0, MAX_DEPTH)
@@ -127,7 +149,7 @@ def nested(inner):
 
 def cut(values):
     """A JSON body cut short, as a dropped connection leaves it."""
-    return st.builds(lambda body, fraction: body[:int(len(body) * fraction)], values.map(json_bytes), FRACTIONS)
+    return st.builds(lambda body, fraction: body[: int(len(body) * fraction)], values.map(json_bytes), FRACTIONS)
 
 
 def html_page(title, text):
@@ -136,18 +158,19 @@ def html_page(title, text):
 
 BODIES = st.one_of(
     st.builds(json_bytes, st.one_of(ENVELOPES, SUCCESS_ENVELOPES, GATEWAY_ERRORS, json_values()), st.booleans()),
-    st.builds(json_bytes, st.one_of(nested(json_values(4)).map(lambda value: {'success': True, 'result': value}),
-                                    nested(GATEWAY_ERRORS), nested(JSON_SCALARS))),
+    st.builds(
+        json_bytes, st.one_of(nested(json_values(4)).map(lambda value: {'success': True, 'result': value}), nested(GATEWAY_ERRORS), nested(JSON_SCALARS))
+    ),
     cut(st.one_of(ENVELOPES, GATEWAY_ERRORS)),
     st.builds(html_page, hostile_text(), hostile_text()),
-    st.builds(lambda pad, body: pad + body, st.sampled_from([b' ', b'\n\t', b'\xef\xbb\xbf', b'\x0c']),
-              st.builds(json_bytes, SUCCESS_ENVELOPES)),
+    st.builds(lambda pad, body: pad + body, st.sampled_from([b' ', b'\n\t', b'\xef\xbb\xbf', b'\x0c']), st.builds(json_bytes, SUCCESS_ENVELOPES)),
     st.binary(max_size=200),
     st.just(b''),
 )
 
 
 # ---- the reference ----------------------------------------------------------------------------------
+
 
 def decoded(body, errors_mode='strict'):
     """The JSON value of a body, or ValueError when it is no JSON (not UTF-8, or not parseable)."""
@@ -217,6 +240,7 @@ def same_json(a, b):
 
 # ---- parse_response ---------------------------------------------------------------------------------
 
+
 @examples(2000)
 @given(status=STATUS, headers=HEADERS, body=BODIES)
 @example(status=401, headers={'Date': 'Mon, 01 Jan 2024 00:00:00 GMT'}, body=b'{"error":{"errorCode":" 210","message":"x"}}')
@@ -271,9 +295,9 @@ def test_retry_flag_follows_the_status(status, headers, body):
 
 # ---- known bugs: typed errors are promised here too --------------------------------------------------
 
+
 @regression_examples(200)
-@given(status=NOT_2XX, name=st.sampled_from(['Date', 'Retry-After']),
-       date=http_dates(st.integers(MAX_YEAR + 1, 10 ** 6)))
+@given(status=NOT_2XX, name=st.sampled_from(['Date', 'Retry-After']), date=http_dates(st.integers(MAX_YEAR + 1, 10**6)))
 @example(status=500, name='Date', date='Mon, 01 Jan 10000 00:00:00 GMT')
 def test_far_future_http_dates_give_typed_errors(status, name, date):
     headers = {name: date}
@@ -314,23 +338,42 @@ def test_messages_hold_no_arabic_letter_mark(status, before, after):
 # ---- fields.normalize ---------------------------------------------------------------------------------
 
 MAPS = {
-    'DETECTION': fields.DETECTION, 'SUSPICION_FILE': fields.SUSPICION_FILE, 'SUSPICION_IP': fields.SUSPICION_IP,
-    'EXCEPTION_RULE': fields.EXCEPTION_RULE, 'DETECTION_TARGET': fields.DETECTION_TARGET, 'WAS_CONFIG': fields.WAS_CONFIG,
-    'SUSPICIOUS_OBJECT': fields.SUSPICIOUS_OBJECT, 'NOTIFICATION_INTERVAL': fields.NOTIFICATION_INTERVAL,
+    'DETECTION': fields.DETECTION,
+    'SUSPICION_FILE': fields.SUSPICION_FILE,
+    'SUSPICION_IP': fields.SUSPICION_IP,
+    'EXCEPTION_RULE': fields.EXCEPTION_RULE,
+    'DETECTION_TARGET': fields.DETECTION_TARGET,
+    'WAS_CONFIG': fields.WAS_CONFIG,
+    'SUSPICIOUS_OBJECT': fields.SUSPICIOUS_OBJECT,
+    'NOTIFICATION_INTERVAL': fields.NOTIFICATION_INTERVAL,
 }
-TIMES = st.one_of(st.integers(-(10 ** 16), 10 ** 16), st.integers(), st.floats(), st.sampled_from([0, 1721740066493, -1, 2 ** 63]),
-                  # the units a server may really use: seconds, milliseconds, microseconds, nanoseconds of 2015-2035
-                  st.sampled_from([1, 1000, 10 ** 6, 10 ** 9]).flatmap(lambda per_s: st.integers(1420070400 * per_s, 2051222400 * per_s)),
-                  st.floats(1420070400.0, 2051222400.0))
+TIMES = st.one_of(
+    st.integers(-(10**16), 10**16),
+    st.integers(),
+    st.floats(),
+    st.sampled_from([0, 1721740066493, -1, 2**63]),
+    # the units a server may really use: seconds, milliseconds, microseconds, nanoseconds of 2015-2035
+    st.sampled_from([1, 1000, 10**6, 10**9]).flatmap(lambda per_s: st.integers(1420070400 * per_s, 2051222400 * per_s)),
+    st.floats(1420070400.0, 2051222400.0),
+)
 # ISO 8601 as servers write it: T, t or blank, seconds and a fraction of any length or not, Z, an offset or none.
 ISO_TIMES = st.builds(
-    lambda moment, clock, fraction, sep, zone: moment.strftime('%Y-%m-%d') if clock == 'date' else
-    '%04d-%s%s%s%s%s' % (moment.year, moment.strftime('%m-%d'), sep, moment.strftime(clock), '.' + fraction if fraction and clock.endswith('S') else '', zone),
+    lambda moment, clock, fraction, sep, zone: (
+        moment.strftime('%Y-%m-%d')
+        if clock == 'date'
+        else '%04d-%s%s%s%s%s'
+        % (moment.year, moment.strftime('%m-%d'), sep, moment.strftime(clock), '.' + fraction if fraction and clock.endswith('S') else '', zone)
+    ),
     st.datetimes(min_value=datetime.datetime(1, 1, 2), max_value=datetime.datetime(9999, 12, 30)),
-    st.sampled_from(['%H:%M:%S', '%H:%M:%S', '%H:%M', 'date']), st.text('0123456789', max_size=9),
-    st.sampled_from(['T', 'T', 't', ' ']), st.sampled_from(['', 'Z', 'Z', 'z', '+09:00', '-0430', '+05', '+23:59', '-00:00', ' Z', '+24:00']))
-NUMERIC_TEXT = st.one_of(TIMES.filter(lambda v: not isinstance(v, float) or math.isfinite(v)).map(repr),
-                         st.tuples(st.sampled_from(['', ' ', '+', '-']), st.integers(0, 10 ** 20)).map(lambda t: '%s%d' % t))
+    st.sampled_from(['%H:%M:%S', '%H:%M:%S', '%H:%M', 'date']),
+    st.text('0123456789', max_size=9),
+    st.sampled_from(['T', 'T', 't', ' ']),
+    st.sampled_from(['', 'Z', 'Z', 'z', '+09:00', '-0430', '+05', '+23:59', '-00:00', ' Z', '+24:00']),
+)
+NUMERIC_TEXT = st.one_of(
+    TIMES.filter(lambda v: not isinstance(v, float) or math.isfinite(v)).map(repr),
+    st.tuples(st.sampled_from(['', ' ', '+', '-']), st.integers(0, 10**20)).map(lambda t: '%s%d' % t),
+)
 ISO = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z$')
 
 
@@ -353,8 +396,7 @@ def documented_value(fmap, key, depth):
     if key in fmap.nested:
         slot = (id(fmap), key)
         if slot not in _NESTED:
-            _NESTED[slot] = st.one_of(st.lists(st.one_of(api_records(fmap.nested[key], depth + 1), JSON_SCALARS), max_size=3),
-                                      JSON_SCALARS)
+            _NESTED[slot] = st.one_of(st.lists(st.one_of(api_records(fmap.nested[key], depth + 1), JSON_SCALARS), max_size=3), JSON_SCALARS)
         return _NESTED[slot]
     if key in fmap.times:
         return TIME_VALUES
@@ -390,23 +432,32 @@ def reference_iso(value):
         moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=int(value))
     except OverflowError:
         return None
-    return '%04d-%02d-%02dT%02d:%02d:%02d.%03dZ' % (moment.year, moment.month, moment.day, moment.hour, moment.minute,
-                                                    moment.second, moment.microsecond // 1000)
+    return '%04d-%02d-%02dT%02d:%02d:%02d.%03dZ' % (
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond // 1000,
+    )
 
 
 RAW = 'kept as sent'
 REF_NUMBER = re.compile(r'[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?')
-REF_ISO = re.compile(r'([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
-                     r'\s*(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?')
+REF_ISO = re.compile(
+    r'([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
+    r'\s*(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?'
+)
 UTC_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def ref_number_ms(number):
     """Epoch ms of a number (a Fraction) by its magnitude: < 1e11 seconds, < 1e14 ms, < 1e17 us, else ns."""
     size = abs(number)
-    if size >= 10 ** 30:
+    if size >= 10**30:
         return RAW
-    scale = 1000 if size < 10 ** 11 else 1 if size < 10 ** 14 else fractions.Fraction(1, 1000) if size < 10 ** 17 else fractions.Fraction(1, 10 ** 6)
+    scale = 1000 if size < 10**11 else 1 if size < 10**14 else fractions.Fraction(1, 1000) if size < 10**17 else fractions.Fraction(1, 10**6)
     return math.floor(number * scale)
 
 
@@ -416,8 +467,9 @@ def ref_iso_ms(match):
         zone = datetime.timezone((-1 if sign == '-' else 1) * datetime.timedelta(hours=int(off_h or 0), minutes=int(off_m or 0)))
         if off_m is not None and int(off_m) > 59:
             return RAW
-        moment = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
-                                   int((fraction or '')[:3].ljust(3, '0')) * 1000, tzinfo=zone)
+        moment = datetime.datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), int((fraction or '')[:3].ljust(3, '0')) * 1000, tzinfo=zone
+        )
     except ValueError:
         return RAW
     return (moment - UTC_EPOCH) // datetime.timedelta(milliseconds=1)
@@ -509,9 +561,10 @@ def test_time_notes_count_what_normalize_did(values, now):
 
 
 @examples(1000)
-@given(record=st.dictionaries(st.one_of(st.sampled_from(sorted(fields.DETECTION.names)), st.text(max_size=10)),
-                              SOME_VALUE, max_size=8),
-       map_name=st.sampled_from(sorted(MAPS)))
+@given(
+    record=st.dictionaries(st.one_of(st.sampled_from(sorted(fields.DETECTION.names)), st.text(max_size=10)), SOME_VALUE, max_size=8),
+    map_name=st.sampled_from(sorted(MAPS)),
+)
 def test_normalize_never_raises_on_any_json_object(record, map_name):
     out = fields.normalize(record, MAPS[map_name])
     assert isinstance(out, dict) and len(out) <= 2 * len(record)
@@ -530,8 +583,9 @@ def test_iso8601_round_trips_every_millisecond_of_years_1000_to_9999(ms):
 
 
 # (map, documented key, our name) where an undocumented key spelled like our name is a different key
-COLLIDING = [(m, key, MAPS[m].names[key]) for m in sorted(MAPS) for key in sorted(MAPS[m].names)
-             if MAPS[m].names[key] != key and MAPS[m].names[key] not in MAPS[m].names]
+COLLIDING = [
+    (m, key, MAPS[m].names[key]) for m in sorted(MAPS) for key in sorted(MAPS[m].names) if MAPS[m].names[key] != key and MAPS[m].names[key] not in MAPS[m].names
+]
 
 
 @examples(100)

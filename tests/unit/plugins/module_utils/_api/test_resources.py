@@ -3,21 +3,24 @@
 """The list resources: paths and the per-record suspicious-object path."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import resources
 
 
-@pytest.mark.parametrize('resource, path', [
-    (resources.DETECTIONS, '/api/v1/detections'),
-    (resources.EXCEPTED_DETECTIONS, '/api/v1/exceptions'),
-    (resources.EXCEPTION_RULES, '/api/v1/exception-rules'),
-    (resources.DELETED_EXCEPTION_RULES, '/api/v1/deleted-exception-rules'),
-    (resources.DETECTION_TARGETS, '/api/v1/servers'),
-    (resources.QUARANTINES, '/api/v1/quarantines'),
-])
+@pytest.mark.parametrize(
+    'resource, path',
+    [
+        (resources.DETECTIONS, '/api/v1/detections'),
+        (resources.EXCEPTED_DETECTIONS, '/api/v1/exceptions'),
+        (resources.EXCEPTION_RULES, '/api/v1/exception-rules'),
+        (resources.DELETED_EXCEPTION_RULES, '/api/v1/deleted-exception-rules'),
+        (resources.DETECTION_TARGETS, '/api/v1/servers'),
+        (resources.QUARANTINES, '/api/v1/quarantines'),
+    ],
+)
 def test_paths_follow_the_api_notes(resource, path):
     assert resource.path == path
 

@@ -3,15 +3,14 @@
 """Every answer the API can give maps to the result or to one typed, actionable error."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import email.utils
 import json
 
 import pytest
-
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import errors
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import responses
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import errors, responses
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.responses import RequestInfo, parse_response
 
 NOW = 1763700000.0
@@ -26,8 +25,9 @@ def fresh_warnings():
 
 
 def info(signed_at=NOW, warn=None):
-    return RequestInfo('GET', '/api/v1/detections?pageIndex=0&pageSize=100', operation='GetWebshell',
-                       permission='View/getWebShellEvents', signed_at=signed_at, warn=warn)
+    return RequestInfo(
+        'GET', '/api/v1/detections?pageIndex=0&pageSize=100', operation='GetWebshell', permission='View/getWebShellEvents', signed_at=signed_at, warn=warn
+    )
 
 
 def body(obj):
@@ -152,7 +152,7 @@ def test_invalid_utf8_warning_goes_to_the_module_result_by_default(monkeypatch):
 def test_invalid_utf8_in_a_cut_off_body_is_still_a_cut_off_body():
     warnings = []
     full = '{"success": true, "result": {"content": [{"memo": "\uc545\uc131"}]}}'.encode('utf-8')
-    cut = full[:full.index('\uc545'.encode('utf-8')) + 1]  # in the middle of a 3-byte character
+    cut = full[: full.index('\uc545'.encode('utf-8')) + 1]  # in the middle of a 3-byte character
     with pytest.raises(errors.WbdMalformedResponseError) as exc:
         parse_response(200, {}, cut, info(warn=warnings.append))
     assert exc.value.retryable and 'cut off' in exc.value.message and warnings == []
@@ -198,13 +198,11 @@ def test_server_text_is_cleaned_to_one_safe_line():
     assert len(err.message) < 700
 
 
-SOURCE = ('the access key (NCPA..., 21 characters) came from credentials file /home/u/.ncloud/configure, profile [prod], '
-          'the secret key too')
+SOURCE = 'the access key (NCPA..., 21 characters) came from credentials file /home/u/.ncloud/configure, profile [prod], the secret key too'
 
 
 def with_source(uri='/api/v1/detections?pageIndex=0&pageSize=100'):
-    return RequestInfo('GET', uri, operation='GetWebshell', permission='View/getWebShellEvents', signed_at=NOW,
-                       credential_source=SOURCE)
+    return RequestInfo('GET', uri, operation='GetWebshell', permission='View/getWebShellEvents', signed_at=NOW, credential_source=SOURCE)
 
 
 def test_authentication_failure_names_where_the_keys_came_from():
@@ -214,7 +212,8 @@ def test_authentication_failure_names_where_the_keys_came_from():
         'Authentication failed: WBD API GetWebshell (GET /api/v1/detections?pageIndex=0&pageSize=100) answered HTTP 401, '
         'gateway error 200 (Authentication Failed). The access key is unknown or the signature does not match: check '
         'access_key and secret_key where they came from: %s; the clock looks fine (within 0 s of the API\'s), so the key '
-        'pair is the likely cause.' % SOURCE)
+        'pair is the likely cause.' % SOURCE
+    )
 
 
 def test_permission_denied_names_where_the_key_came_from_too():
@@ -229,11 +228,14 @@ def test_source_text_is_kept_to_one_line():
     assert '\n' not in message and '\x1b' not in message and 'where they came from: from somewhere' in message
 
 
-@pytest.mark.parametrize('uri, hint', [
-    ('/api/v1/detections', 'the endpoint does not serve this WBD operation: check that endpoint/site point at the WBD API'),
-    ('/v1/api/v1/detections?pageIndex=0', "the endpoint's path /v1 is put before every operation path (/api/v1/...)"),
-    ('/api/v1/api/v1/detections', "the endpoint's path /api/v1 is put before every operation path (/api/v1/...)"),
-])
+@pytest.mark.parametrize(
+    'uri, hint',
+    [
+        ('/api/v1/detections', 'the endpoint does not serve this WBD operation: check that endpoint/site point at the WBD API'),
+        ('/v1/api/v1/detections?pageIndex=0', "the endpoint's path /v1 is put before every operation path (/api/v1/...)"),
+        ('/api/v1/api/v1/detections', "the endpoint's path /api/v1 is put before every operation path (/api/v1/...)"),
+    ],
+)
 def test_not_found_says_what_path_was_wrong(uri, hint):
     err = raised(404, gateway('300', 'Not Found Exception'), None, with_source(uri))
     assert isinstance(err, errors.WbdGatewayError) and not err.retryable
@@ -241,12 +243,15 @@ def test_not_found_says_what_path_was_wrong(uri, hint):
     assert hint in err.message and '\n' not in err.message
 
 
-@pytest.mark.parametrize('page', [
-    b'<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body>nginx</body></html>',
-    b'<html><head><title>400 Bad Request</title></head><body><p>Your browser sent a request that this server could not '
-    b'understand.<br />Reason: You\'re speaking plain HTTP to an SSL-enabled server port.<br /></p></body></html>',
-    b'Client sent an HTTP request to an HTTPS server.\n',
-])
+@pytest.mark.parametrize(
+    'page',
+    [
+        b'<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body>nginx</body></html>',
+        b'<html><head><title>400 Bad Request</title></head><body><p>Your browser sent a request that this server could not '
+        b'understand.<br />Reason: You\'re speaking plain HTTP to an SSL-enabled server port.<br /></p></body></html>',
+        b'Client sent an HTTP request to an HTTPS server.\n',
+    ],
+)
 def test_plain_http_to_an_https_port_is_named(page):
     err = raised(400, page, {'Content-Type': 'text/html'})
     assert isinstance(err, errors.WbdConnectionError) and err.kind == 'connection' and not err.retryable

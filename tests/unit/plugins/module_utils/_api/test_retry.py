@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import random
@@ -25,7 +26,7 @@ def test_full_jitter_stays_within_exponential_cap():
     for attempt in range(8):
         for dummy in range(200):
             delay = backoff_delay(attempt, rng)
-            assert 0 <= delay <= min(30.0, 2 ** attempt)
+            assert 0 <= delay <= min(30.0, 2**attempt)
 
 
 def test_jitter_spreads_out():

@@ -3,10 +3,10 @@
 """Signature v2 against the test vectors of wbd-api.md section 9.3."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import (
     make_signature,
     request_target,
@@ -19,14 +19,17 @@ SECRET = 'ncp_iam_EXAMPLESECRETKEY0123456789'
 TS = '1718000000000'
 
 
-@pytest.mark.parametrize('method, uri, expected', [
-    ('GET', '/api/v1/detections?pageIndex=0&pageSize=20', '0R37Ii+kwZsUyrbt3ytwM2HWGGAO09kPbV8pCxj3138='),
-    ('GET', '/api/v1/alarm/interval', 'rC6nHdTbDT41xauR3+ZB0+1z8V8OfjhBHRESAEojcMM='),
-    ('POST', '/api/v1/servers', 'W8HZCVmL/VSjI+mwFP6TnumeAltuGhCXtOXyK+iz6mo='),
-    ('GET', '/api/v1/servers?pageIndex=0&pageSize=100', 'eOUkq3K5Qzjt83jWFSuROXJCdtP8wgTdZKjWACkZ+8g='),
-    ('GET', '/api/v1/detections?pageSize=20&pageIndex=0', 'ImbGWUovgBJmfENSOVIXfC/n/Jv3LzDI1RY46D0Q9Wo='),
-    ('GET', '/api/v1/alarm/interval?', 'ptIeK8YUwWlYobw6R+41+RmnGPhKwgiCKxG1XAb0u1s='),
-])
+@pytest.mark.parametrize(
+    'method, uri, expected',
+    [
+        ('GET', '/api/v1/detections?pageIndex=0&pageSize=20', '0R37Ii+kwZsUyrbt3ytwM2HWGGAO09kPbV8pCxj3138='),
+        ('GET', '/api/v1/alarm/interval', 'rC6nHdTbDT41xauR3+ZB0+1z8V8OfjhBHRESAEojcMM='),
+        ('POST', '/api/v1/servers', 'W8HZCVmL/VSjI+mwFP6TnumeAltuGhCXtOXyK+iz6mo='),
+        ('GET', '/api/v1/servers?pageIndex=0&pageSize=100', 'eOUkq3K5Qzjt83jWFSuROXJCdtP8wgTdZKjWACkZ+8g='),
+        ('GET', '/api/v1/detections?pageSize=20&pageIndex=0', 'ImbGWUovgBJmfENSOVIXfC/n/Jv3LzDI1RY46D0Q9Wo='),
+        ('GET', '/api/v1/alarm/interval?', 'ptIeK8YUwWlYobw6R+41+RmnGPhKwgiCKxG1XAb0u1s='),
+    ],
+)
 def test_documented_vectors(method, uri, expected):
     assert make_signature(SECRET, method, uri, TS, KEY) == expected
 

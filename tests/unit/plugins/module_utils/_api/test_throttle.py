@@ -3,6 +3,7 @@
 """The adaptive gate: halves on throttling, pauses every worker, recovers on success."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import threading

@@ -8,10 +8,10 @@ is never guessed: a later key may pick one of those hosts, otherwise the match i
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
     DEFAULT_MATCH_KEYS,
     MATCH_KEYS,
@@ -28,8 +28,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
 
 def host(name, **values):
     """A host as webshell_audit_hosts returns it; unset keys are empty."""
-    out = {'name': name, 'instance_no': None, 'inventory_hostname': name, 'ansible_host': None,
-           'host_name': [], 'server_name': None, 'private_ip': []}
+    out = {'name': name, 'instance_no': None, 'inventory_hostname': name, 'ansible_host': None, 'host_name': [], 'server_name': None, 'private_ip': []}
     out.update(values)
     return out
 
@@ -40,6 +39,7 @@ def test_default_keys_are_documented_order():
 
 
 # ---- check_keys --------------------------------------------------------------------------------
+
 
 def test_check_keys_accepts_known_keys_and_returns_a_list():
     assert check_keys(('private_ip', 'instance_no')) == ['private_ip', 'instance_no']
@@ -84,6 +84,7 @@ def test_match_error_is_a_value_error():
 
 # ---- each key ----------------------------------------------------------------------------------
 
+
 def test_instance_no():
     index = HostIndex([host('web-1', instance_no='12345678'), host('web-2', instance_no='87654321')])
     assert index.match({'instance_no': '87654321'}) == ('web-2', 'instance_no')
@@ -112,12 +113,15 @@ def test_inventory_hostname_defaults_to_the_name():
     assert index.match({'server_name': 'WEB-1'}) == ('web-1', 'inventory_hostname')
 
 
-@pytest.mark.parametrize('field, value', [
-    ('private_ip', '10.0.1.15'),
-    ('server_name', 'web-prd-001'),
-    ('host_name', 'web-prd-001'),
-    ('server_name', 'WEB-PRD-001'),
-])
+@pytest.mark.parametrize(
+    'field, value',
+    [
+        ('private_ip', '10.0.1.15'),
+        ('server_name', 'web-prd-001'),
+        ('host_name', 'web-prd-001'),
+        ('server_name', 'WEB-PRD-001'),
+    ],
+)
 def test_ansible_host_against_ip_and_names(field, value):
     index = HostIndex([host('a', ansible_host='10.0.1.15'), host('b', ansible_host='web-prd-001')], ['ansible_host'])
     expected = 'a' if field == 'private_ip' else 'b'
@@ -125,8 +129,7 @@ def test_ansible_host_against_ip_and_names(field, value):
 
 
 def test_host_name_from_facts_list():
-    index = HostIndex([host('a', host_name=['web-prd-001', 'web-prd-001.example.com']), host('b', host_name=['db-1'])],
-                      ['host_name'])
+    index = HostIndex([host('a', host_name=['web-prd-001', 'web-prd-001.example.com']), host('b', host_name=['db-1'])], ['host_name'])
     assert index.match({'host_name': 'web-prd-001.example.com'}) == ('a', 'host_name')
     assert index.match({'host_name': 'WEB-PRD-001'}) == ('a', 'host_name')
     assert index.match({'server_name': 'db-1'}) == ('b', 'host_name')  # host_name also compares server_name
@@ -140,16 +143,14 @@ def test_server_name_var_only_against_server_name():
 
 
 def test_private_ip_list():
-    index = HostIndex([host('a', private_ip=['10.0.1.15', '192.168.0.4']), host('b', private_ip=['10.0.1.16'])],
-                      ['private_ip'])
+    index = HostIndex([host('a', private_ip=['10.0.1.15', '192.168.0.4']), host('b', private_ip=['10.0.1.16'])], ['private_ip'])
     assert index.match({'private_ip': '192.168.0.4'}) == ('a', 'private_ip')
     assert index.match({'private_ip': '10.0.1.16'}) == ('b', 'private_ip')
     assert index.match({'server_name': '10.0.1.16'}) == (None, None)
 
 
 def test_values_are_trimmed_and_blanks_ignored():
-    index = HostIndex([host('a', server_name=' web-1 '), host('b', server_name=''), host('c', server_name=None),
-                       host('d', server_name=True)], ['server_name'])
+    index = HostIndex([host('a', server_name=' web-1 '), host('b', server_name=''), host('c', server_name=None), host('d', server_name=True)], ['server_name'])
     assert index.match({'server_name': 'web-1'}) == ('a', 'server_name')
     assert index.match({'server_name': ''}) == (None, None)
     assert index.match({'server_name': '   '}) == (None, None)
@@ -178,6 +179,7 @@ def test_only_the_chosen_keys_are_used():
 
 # ---- key order ---------------------------------------------------------------------------------
 
+
 def test_earlier_key_wins_over_a_later_key_matching_another_host():
     hosts = [host('a', instance_no='111'), host('web-x')]
     record = {'instance_no': '111', 'server_name': 'web-x'}
@@ -198,6 +200,7 @@ def test_later_key_used_when_earlier_has_no_match():
 
 
 # ---- ambiguity ---------------------------------------------------------------------------------
+
 
 def test_shared_value_is_skipped_and_next_key_matches():
     hosts = [host('a', ansible_host='10.0.0.5'), host('b', ansible_host='10.0.0.5', server_name='srv-b')]
@@ -235,7 +238,8 @@ def test_two_hosts_sharing_a_registered_servers_ip_are_reported_not_skipped():
     found, ambiguous = place_targets(index, [{'instance_no': '7', 'server_name': 'srv-7', 'ip_address': '10.0.0.5'}])
     assert found == {}
     assert [(t['instance_no'], shared) for t, shared in ambiguous] == [
-        ('7', {'key': 'private_ip', 'field': 'private_ip', 'value': '10.0.0.5', 'hosts': ['a', 'b']})]
+        ('7', {'key': 'private_ip', 'field': 'private_ip', 'value': '10.0.0.5', 'hosts': ['a', 'b']})
+    ]
     # the server's detections are ambiguous too, through its target, even without fields of their own that match
     assert place_detection(index, {'instance_no': '7'}, {}, {'7': ambiguous[0][1]}) == (None, None, ambiguous[0][1])
     # unless their own fields name one of the hosts
@@ -257,6 +261,7 @@ def test_same_value_under_two_keys_of_different_hosts_is_not_ambiguous():
 
 
 # ---- targets -----------------------------------------------------------------------------------
+
 
 def test_target_as_record_maps_ip_address():
     target = {'instance_no': '1', 'ip_address': '10.0.0.1'}
@@ -298,6 +303,7 @@ def test_match_targets_several_hosts_and_unmatched_targets():
 
 
 # ---- detections --------------------------------------------------------------------------------
+
 
 def test_detection_through_its_servers_target_first():
     index = HostIndex([host('web-1'), host('web-2')])

@@ -11,6 +11,7 @@ run cannot see, slices cut by --limit over one inventory, and completeness acros
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -18,15 +19,13 @@ import json
 import random
 
 import pytest
-
-from hypothesis import given
-from hypothesis import strategies as st
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import MergeError, account_digest, merge_records
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_reports
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import examples
+from hypothesis import given
+from hypothesis import strategies as st
 
 NOW = 1795253400000  # 2026-11-21T09:30:00Z
 SECOND, DAY = 1000, 86400 * 1000
@@ -35,21 +34,37 @@ ENDPOINT = 'https://wbd.apigw.ntruss.com'
 
 
 def host(name, **values):
-    out = {'name': name, 'instance_no': None, 'inventory_hostname': name, 'ansible_host': None,
-           'host_name': [], 'server_name': None, 'private_ip': []}
+    out = {'name': name, 'instance_no': None, 'inventory_hostname': name, 'ansible_host': None, 'host_name': [], 'server_name': None, 'private_ip': []}
     out.update(values)
     return out
 
 
 def target(instance_no, server_name, agent_status, group, ip):
-    return {'instance_no': instance_no, 'server_name': server_name, 'agent_status': agent_status, 'server_group_id': group,
-            'server_group_name': 'group-%s' % group, 'ip_address': ip, 'server_image_name': 'ubuntu', 'platform': 'VPC'}
+    return {
+        'instance_no': instance_no,
+        'server_name': server_name,
+        'agent_status': agent_status,
+        'server_group_id': group,
+        'server_group_name': 'group-%s' % group,
+        'ip_address': ip,
+        'server_image_name': 'ubuntu',
+        'platform': 'VPC',
+    }
 
 
 def rule(rule_id, target_type='everyServer', target_id=None, disabled=False, group_is_deleted=None, **conditions):
-    out = {'excepted_rule_id': rule_id, 'excepted_rule_name': 'rule-%s' % rule_id, 'except_target_type': target_type,
-           'except_target': target_id, 'except_target_name': None, 'disabled': disabled, 'is_deleted': False,
-           'deleted_time': None, 'group_is_deleted': group_is_deleted, 'created_time_iso': '2026-01-01T00:00:00.000Z'}
+    out = {
+        'excepted_rule_id': rule_id,
+        'excepted_rule_name': 'rule-%s' % rule_id,
+        'except_target_type': target_type,
+        'except_target': target_id,
+        'except_target_name': None,
+        'disabled': disabled,
+        'is_deleted': False,
+        'deleted_time': None,
+        'group_is_deleted': group_is_deleted,
+        'created_time_iso': '2026-01-01T00:00:00.000Z',
+    }
     for field in FIELDS:
         out[field], out[field + '_condition'] = conditions.get(field, ('NOT_USE', ''))[::-1]
     return out
@@ -60,19 +75,40 @@ def detection(rng, did, server, when):
     files, objects = [], []
     for number in range(rng.randint(0, 3)):
         fid = '%s-f%d' % (did, number)
-        files.append({'suspicion_file_id': fid, 'file_origin_name': '/var/www/up/f%d.php' % number,
-                      'weight': rng.choice([5, 40, 79, 80, 95]), 'file_owner': 'www-data'})
-        objects.append({'suspicion_file_id': fid, 'sha1': '%040x' % rng.getrandbits(160),
-                        'hash_scan_result': rng.choice(['malware', 'notMalware', None]), 'quarantined': rng.random() < 0.4})
+        files.append(
+            {'suspicion_file_id': fid, 'file_origin_name': '/var/www/up/f%d.php' % number, 'weight': rng.choice([5, 40, 79, 80, 95]), 'file_owner': 'www-data'}
+        )
+        objects.append(
+            {
+                'suspicion_file_id': fid,
+                'sha1': '%040x' % rng.getrandbits(160),
+                'hash_scan_result': rng.choice(['malware', 'notMalware', None]),
+                'quarantined': rng.random() < 0.4,
+            }
+        )
     process = rng.choice(['/usr/bin/php', '/bin/sh', '/usr/bin/python3', 'cmd.exe'])
-    return {'detection_id': did, 'instance_no': instance_no, 'detect_time': when,
-            'detect_time_iso': None if when is None else 'iso-%d' % when,
-            'action_status': rng.choice(['confirmed', 'blank', 'blank']), 'server_name': server_name,
-            'host_name': server_name, 'private_ip': ip, 'container_name': None, 'process_name': process,
-            'process_arg': '-r phpinfo();', 'executor': rng.choice(['www-data', 'apache', 'root']),
-            'parent_process_name': '/usr/sbin/apache2', 'parent_process_arg': '-k start', 'parent_executor': 'root',
-            'command': process + ' -r', 'memo': None, 'suspicion_files': files, 'suspicion_ips': [],
-            'suspicious_objects': objects if rng.random() < 0.7 else None}
+    return {
+        'detection_id': did,
+        'instance_no': instance_no,
+        'detect_time': when,
+        'detect_time_iso': None if when is None else 'iso-%d' % when,
+        'action_status': rng.choice(['confirmed', 'blank', 'blank']),
+        'server_name': server_name,
+        'host_name': server_name,
+        'private_ip': ip,
+        'container_name': None,
+        'process_name': process,
+        'process_arg': '-r phpinfo();',
+        'executor': rng.choice(['www-data', 'apache', 'root']),
+        'parent_process_name': '/usr/sbin/apache2',
+        'parent_process_arg': '-k start',
+        'parent_executor': 'root',
+        'command': process + ' -r',
+        'memo': None,
+        'suspicion_files': files,
+        'suspicion_ips': [],
+        'suspicious_objects': objects if rng.random() < 0.7 else None,
+    }
 
 
 def account(seed, size=24):
@@ -83,8 +119,7 @@ def account(seed, size=24):
         instance_no, name, ip = '%08d' % (10000000 + 7919 * i), 'web-%s-%03d' % (rng.choice(['prd', 'stg']), i), '10.0.%d.%d' % (i // 200, 10 + i % 200)
         kind = i % 6
         if kind != 4:
-            targets.append(target(instance_no, name, rng.choice(['enable'] * 4 + ['disable', 'notInstalled', 'error']),
-                                  rng.choice(['G1', 'G2', 'G3']), ip))
+            targets.append(target(instance_no, name, rng.choice(['enable'] * 4 + ['disable', 'notInstalled', 'error']), rng.choice(['G1', 'G2', 'G3']), ip))
         if kind == 0:
             hosts.append(host('app-%02d' % i, instance_no=instance_no))
         elif kind in (1, 4):  # by inventory_hostname; kind 4 is not registered, its detections still match by name
@@ -103,28 +138,34 @@ def account(seed, size=24):
         when = None if rng.random() < 0.03 else NOW - age
         detections.append(detection(rng, '2026%018d' % number, rng.choice(servers), when))
     detections.sort(key=lambda d: -(d['detect_time'] or 0))
-    rules = [rule('R1', process_name=('START', '/usr/bin/php'), executor=('EQUAL', 'www-data')),
-             rule('R2', 'serverGroup', 'G2', executor=('EQUAL', 'apache'), parent_executor=('EQUAL', 'root')),
-             rule('R3', 'server', rng.choice(targets)['instance_no']),
-             rule('R4', process_name=('END', 'sh')),
-             rule('R5', disabled=True, process_name=('EQUAL', 'cmd.exe')),
-             rule('R6', 'serverGroup', 'G9', group_is_deleted=True, executor=('EQUAL', 'root'), process_name=('START', '/bin'))]
+    rules = [
+        rule('R1', process_name=('START', '/usr/bin/php'), executor=('EQUAL', 'www-data')),
+        rule('R2', 'serverGroup', 'G2', executor=('EQUAL', 'apache'), parent_executor=('EQUAL', 'root')),
+        rule('R3', 'server', rng.choice(targets)['instance_no']),
+        rule('R4', process_name=('END', 'sh')),
+        rule('R5', disabled=True, process_name=('EQUAL', 'cmd.exe')),
+        rule('R6', 'serverGroup', 'G9', group_is_deleted=True, executor=('EQUAL', 'root'), process_name=('START', '/bin')),
+    ]
     rules = [r for r in rules if r['excepted_rule_id'] == 'R3' or rng.random() < 0.8]
-    excepted = [dict(detection(rng, '2025%018d' % n, rng.choice(servers), NOW - rng.randint(SECOND, 9 * DAY)),
-                     process_name='/usr/bin/php', executor='www-data') for n in range(rng.randint(0, 6))]
+    excepted = [
+        dict(detection(rng, '2025%018d' % n, rng.choice(servers), NOW - rng.randint(SECOND, 9 * DAY)), process_name='/usr/bin/php', executor='www-data')
+        for n in range(rng.randint(0, 6))
+    ]
     return hosts, targets, detections, rules, excepted
 
 
 def run_of(hosts, limit=None, endpoint=ENDPOINT):
     names = sorted(h['name'] for h in hosts)
-    return {'endpoint': endpoint, 'play': 'Audit webshell protection with NAVER Cloud WBD',
-            'inventory_scope': {'hosts': names, 'count': len(names), 'limit': limit}}
+    return {
+        'endpoint': endpoint,
+        'play': 'Audit webshell protection with NAVER Cloud WBD',
+        'inventory_scope': {'hosts': names, 'count': len(names), 'limit': limit},
+    }
 
 
 def audit(data, hosts, now_ms=NOW, policy=None, limit=None, endpoint=ENDPOINT):
     dummy, targets, detections, rules, excepted = copy.deepcopy(data)
-    return evaluate(copy.deepcopy(hosts), targets, detections, rules, excepted=excepted, policy=policy, now_ms=now_ms,
-                    run=run_of(hosts, limit, endpoint))
+    return evaluate(copy.deepcopy(hosts), targets, detections, rules, excepted=excepted, policy=policy, now_ms=now_ms, run=run_of(hosts, limit, endpoint))
 
 
 def as_file(record):
@@ -134,9 +175,10 @@ def as_file(record):
 
 def sliced(data, parts, policy=None, first_at=NOW):
     """One record per slice: slice j starts j seconds after ``first_at`` and, when there are several, has its own --limit."""
-    return [as_file(audit(data, part, now_ms=first_at + j * SECOND, policy=policy,
-                          limit=','.join(h['name'] for h in part) if len(parts) > 1 else None))
-            for j, part in enumerate(parts)]
+    return [
+        as_file(audit(data, part, now_ms=first_at + j * SECOND, policy=policy, limit=','.join(h['name'] for h in part) if len(parts) > 1 else None))
+        for j, part in enumerate(parts)
+    ]
 
 
 def mod_slices(hosts, count):
@@ -163,6 +205,7 @@ def check_equal(merged, full):
 
 # ---- merge(slices) == the unsliced run --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('count', [2, 3])
 @pytest.mark.parametrize('seed', [1, 2, 3])
 def test_merging_awx_slices_gives_the_unsliced_record(seed, count):
@@ -183,7 +226,7 @@ def test_merging_awx_slices_gives_the_unsliced_record(seed, count):
 
 
 @examples(40)
-@given(seed=st.integers(min_value=0, max_value=10 ** 6), count=st.integers(min_value=1, max_value=5), data=st.data())
+@given(seed=st.integers(min_value=0, max_value=10**6), count=st.integers(min_value=1, max_value=5), data=st.data())
 def test_any_partition_merges_to_the_unsliced_record_in_any_order(seed, count, data):
     dataset = account(seed, size=data.draw(st.integers(min_value=6, max_value=30)))
     hosts = dataset[0]
@@ -241,6 +284,7 @@ def test_every_slice_has_the_same_account_digest_and_only_its_hosts():
 
 # ---- refusals ---------------------------------------------------------------------------------------------
 
+
 def two_slices(seed=2, **options):
     data = account(seed)
     return data, sliced(data, mod_slices(data[0], 2), **options)
@@ -248,7 +292,7 @@ def two_slices(seed=2, **options):
 
 def refused(records, *patterns, **options):
     with pytest.raises(MergeError) as err:
-        merge_records(records, ['a.json', 'b.json', 'c.json'][:len(records)], **options)
+        merge_records(records, ['a.json', 'b.json', 'c.json'][: len(records)], **options)
     message = str(err.value)
     assert '\n' not in message
     for pattern in patterns:
@@ -264,11 +308,14 @@ def test_refuses_slices_with_another_policy_or_endpoint():
     refused([one, other], 'differ in endpoint', 'fin-ntruss')
 
 
-@pytest.mark.parametrize('path, value, part', [
-    (('run', 'collection_version'), '9.9.9', 'collection version'),
-    (('run', 'play'), 'Another play', 'run metadata'),
-    (('summary', 'targets'), 999, 'account counts'),
-])
+@pytest.mark.parametrize(
+    'path, value, part',
+    [
+        (('run', 'collection_version'), '9.9.9', 'collection version'),
+        (('run', 'play'), 'Another play', 'run metadata'),
+        (('summary', 'targets'), 999, 'account counts'),
+    ],
+)
 def test_refuses_slices_of_another_collection_play_or_account(path, value, part):
     dummy, (one, two) = two_slices()
     two[path[0]][path[1]] = value
@@ -298,20 +345,23 @@ def test_refuses_one_host_with_two_results():
     refused([one, two], 'host %s is in a.json and in b.json with different results' % name)
 
 
-@pytest.mark.parametrize('mangle, message', [
-    (lambda r: [], 'a.json is not an audit record this merge can read: the audit record must be a mapping'),
-    (lambda r: dict(r, schema_version=1), 'unsupported audit record schema_version 1'),
-    (lambda r: dict((k, v) for k, v in r.items() if k != 'completeness'), 'completeness'),
-    (lambda r: dict((k, v) for k, v in r.items() if k != 'scope'), 'no scope section'),
-    (lambda r: dict(r, ambiguous_detections=None), 'no ambiguous_detections list'),
-    (lambda r: dict(r, generator='someone'), 'not written by ncloud.wbd.webshell_audit'),
-    (lambda r: dict((k, v) for k, v in r.items() if k != 'findings'), "no 'findings' key"),
-    (lambda r: dict(r, run={'started_at_iso': 'x'}), 'its run has no policy or no started_at_ms'),
-    (lambda r: dict(r, summary={}), 'its summary has no detections'),
-    (lambda r: dict(r, findings=[dict(r['findings'][0], kind='new_kind')]), "finding of kind 'new_kind'"),
-    (lambda r: dict(r, unmatched_detections=r['unmatched_detections'] * 2), 'a detection ID appears twice'),
-    (lambda r: dict(r, unmatched_detections=[dict(r['unmatched_detections'][0], detection_id=None)]), 'no detection_id'),
-])
+@pytest.mark.parametrize(
+    'mangle, message',
+    [
+        (lambda r: [], 'a.json is not an audit record this merge can read: the audit record must be a mapping'),
+        (lambda r: dict(r, schema_version=1), 'unsupported audit record schema_version 1'),
+        (lambda r: dict((k, v) for k, v in r.items() if k != 'completeness'), 'completeness'),
+        (lambda r: dict((k, v) for k, v in r.items() if k != 'scope'), 'no scope section'),
+        (lambda r: dict(r, ambiguous_detections=None), 'no ambiguous_detections list'),
+        (lambda r: dict(r, generator='someone'), 'not written by ncloud.wbd.webshell_audit'),
+        (lambda r: dict((k, v) for k, v in r.items() if k != 'findings'), "no 'findings' key"),
+        (lambda r: dict(r, run={'started_at_iso': 'x'}), 'its run has no policy or no started_at_ms'),
+        (lambda r: dict(r, summary={}), 'its summary has no detections'),
+        (lambda r: dict(r, findings=[dict(r['findings'][0], kind='new_kind')]), "finding of kind 'new_kind'"),
+        (lambda r: dict(r, unmatched_detections=r['unmatched_detections'] * 2), 'a detection ID appears twice'),
+        (lambda r: dict(r, unmatched_detections=[dict(r['unmatched_detections'][0], detection_id=None)]), 'no detection_id'),
+    ],
+)
 def test_refuses_what_is_not_a_slice_record(mangle, message):
     dummy, (one, two) = two_slices()
     refused([mangle(copy.deepcopy(one)), two], message)
@@ -352,8 +402,11 @@ def test_a_match_value_shared_across_slices_is_refused():
     # a slice each: each slice sees one host with that address and matches it
     slices = sliced(data, [[hosts[0], hosts[2]], [hosts[1]]])
     assert slices[0]['hosts']['x']['target'] and slices[1]['hosts']['y']['target']
-    refused(slices, 'hosts x (a.json, matched by ansible_host) and y (b.json, matched by ansible_host) both matched '
-                    'WBD server (detection target) instance 11111111', 'webshell_audit_instance_no')
+    refused(
+        slices,
+        'hosts x (a.json, matched by ansible_host) and y (b.json, matched by ansible_host) both matched WBD server (detection target) instance 11111111',
+        'webshell_audit_instance_no',
+    )
 
 
 def test_one_server_matched_by_different_keys_in_two_slices_is_refused():
@@ -379,8 +432,7 @@ def test_a_value_shared_inside_one_slice_is_seen_by_the_merge_now():
     data = (hosts, [TARGET], [], [], [])
     slices = sliced(data, [[hosts[0]], hosts[1:]])
     assert slices[1]['completeness']['problems'][0]['kind'] == 'ambiguous_match'
-    refused(slices, 'the hosts sharing ansible_host 10.0.0.5 (y, y2) (b.json', 'host x (a.json, matched by ansible_host)',
-            'instance 11111111')
+    refused(slices, 'the hosts sharing ansible_host 10.0.0.5 (y, y2) (b.json', 'host x (a.json, matched by ansible_host)', 'instance 11111111')
     assert audit(data, hosts)['hosts']['x']['status'] == 'unknown'
 
 
@@ -395,20 +447,51 @@ def test_slices_cut_by_limit_over_one_inventory_merge_to_the_unsliced_record(see
     for j, part in enumerate(parts):
         dummy, targets, detections, rules, excepted = copy.deepcopy(data)
         others = [h for h in hosts if h not in part]
-        slices.append(as_file(evaluate(copy.deepcopy(part), targets, detections, rules, excepted=excepted, now_ms=NOW + j * SECOND,
-                                       run=run_of(part, limit=','.join(h['name'] for h in part)), others=copy.deepcopy(others))))
+        slices.append(
+            as_file(
+                evaluate(
+                    copy.deepcopy(part),
+                    targets,
+                    detections,
+                    rules,
+                    excepted=excepted,
+                    now_ms=NOW + j * SECOND,
+                    run=run_of(part, limit=','.join(h['name'] for h in part)),
+                    others=copy.deepcopy(others),
+                )
+            )
+        )
     assert all(s['summary']['out_of_scope_detections'] > 0 and s['scope']['servers'] for s in slices)
     full = audit(data, hosts)
     merged = merge_records(slices)
     assert merged['scope'] == full['scope'] and merged['summary'] == full['summary']
     assert merged['completeness'] == full['completeness']
     # a part of the inventory no slice audited stays out of scope in the merge, as in one run over the others
-    partial_run = as_file(evaluate(copy.deepcopy(hosts[1:]), *copy.deepcopy(data[1:4]), excepted=copy.deepcopy(data[4]), now_ms=NOW,
-                                   run=run_of(hosts[1:]), others=copy.deepcopy(hosts[:1])))
+    partial_run = as_file(
+        evaluate(
+            copy.deepcopy(hosts[1:]),
+            *copy.deepcopy(data[1:4]),
+            excepted=copy.deepcopy(data[4]),
+            now_ms=NOW,
+            run=run_of(hosts[1:]),
+            others=copy.deepcopy(hosts[:1]),
+        )
+    )
     rest = [[h for h in part if h is not hosts[0]] for part in parts]
-    sliced_rest = [as_file(evaluate(copy.deepcopy(part), *copy.deepcopy(data[1:4]), excepted=copy.deepcopy(data[4]), now_ms=NOW + j * SECOND,
-                                    run=run_of(part), others=copy.deepcopy([h for h in hosts if h not in part])))
-                   for j, part in enumerate(rest) if part]
+    sliced_rest = [
+        as_file(
+            evaluate(
+                copy.deepcopy(part),
+                *copy.deepcopy(data[1:4]),
+                excepted=copy.deepcopy(data[4]),
+                now_ms=NOW + j * SECOND,
+                run=run_of(part),
+                others=copy.deepcopy([h for h in hosts if h not in part]),
+            )
+        )
+        for j, part in enumerate(rest)
+        if part
+    ]
     assert merge_records(sliced_rest)['content_digest'] == partial_run['content_digest']
     assert merged['content_digest'] == full['content_digest']
     check_equal(dict(merged, run=dict(merged['run'], inventory_scope=full['run']['inventory_scope'])), full)
@@ -423,8 +506,9 @@ def test_the_merge_is_complete_only_when_every_slice_is():
     for j, part in enumerate(parts):
         dummy, targets, detections, rules, excepted = copy.deepcopy(data)
         lists = {'detections': partial if j == 1 else {'complete': True, 'operation': 'GetWebshell', 'problems': []}}
-        slices.append(as_file(evaluate(copy.deepcopy(part), targets, detections, rules, excepted=excepted, now_ms=NOW + j * SECOND,
-                                       run=run_of(part), lists=lists)))
+        slices.append(
+            as_file(evaluate(copy.deepcopy(part), targets, detections, rules, excepted=excepted, now_ms=NOW + j * SECOND, run=run_of(part), lists=lists))
+        )
     assert slices[0]['summary']['complete'] is not False or slices[0]['completeness']['problems']
     merged = merge_records(slices)
     assert merged['summary']['complete'] is False and merged['completeness']['lists']['detections'] == partial

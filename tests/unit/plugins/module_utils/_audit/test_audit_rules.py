@@ -9,16 +9,13 @@ API notes, not with the module's helpers.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
 import tempfile
 
 import pytest
-from hypothesis import given, settings, HealthCheck
-from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit import rules as audit_rules
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     ambiguous_conditions,
@@ -32,6 +29,9 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     rule_summary,
     target_matches,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 # Hypothesis keeps caches in ./.hypothesis, which the collection build would pack: keep them out of the repo.
 if not os.environ.get('HYPOTHESIS_STORAGE_DIRECTORY'):
@@ -53,9 +53,17 @@ DETECTION = {
 
 def rule(rule_id='R1', target_type='everyServer', target=None, **conditions):
     """A normalised rule; ``conditions`` maps field -> (condition, value); other fields NOT_USE with ''."""
-    out = {'excepted_rule_id': rule_id, 'excepted_rule_name': 'rule-%s' % rule_id, 'except_target_type': target_type,
-           'except_target': target, 'except_target_name': None, 'disabled': False, 'is_deleted': False,
-           'deleted_time': None, 'group_is_deleted': None}
+    out = {
+        'excepted_rule_id': rule_id,
+        'excepted_rule_name': 'rule-%s' % rule_id,
+        'except_target_type': target_type,
+        'except_target': target,
+        'except_target_name': None,
+        'disabled': False,
+        'is_deleted': False,
+        'deleted_time': None,
+        'group_is_deleted': None,
+    }
     for field in FIELDS:
         condition, value = conditions.get(field, ('NOT_USE', ''))
         out[field] = value
@@ -69,43 +77,50 @@ def test_rule_fields_are_the_six_documented_ones():
 
 # ---- field_matches: one condition --------------------------------------------------------------
 
-@pytest.mark.parametrize('condition, expected, actual, result', [
-    ('EQUAL', '/usr/bin/php', '/usr/bin/php', True),
-    ('EQUAL', '/usr/bin/php', '/usr/bin/php8', False),
-    ('EQUAL', '/usr/bin/php', '/usr/bin/ph', False),
-    ('EQUAL', '/usr/bin/php', 'x/usr/bin/php', False),
-    ('EQUAL', '/usr/bin/PHP', '/usr/bin/php', False),  # case-sensitive
-    ('EQUAL', 'www-data', 'WWW-DATA', False),
-    ('EQUAL', 'php', ' php', False),  # no trimming
-    ('START', '/usr/bin/', '/usr/bin/php', True),
-    ('START', '/usr/bin/php', '/usr/bin/php', True),  # a value is a prefix of itself
-    ('START', '/usr/bin/php', '/usr/bin/ph', False),
-    ('START', '/USR/', '/usr/bin/php', False),
-    ('START', 'bin', '/usr/bin/php', False),  # inside, not at the start
-    ('END', '/php', '/usr/bin/php', True),
-    ('END', '/usr/bin/php', '/usr/bin/php', True),
-    ('END', '/usr/bin', '/usr/bin/php', False),
-    ('END', 'PHP', '/usr/bin/php', False),
-    ('NOT_USE', 'anything', 'other', True),
-    ('NOT_USE', '', None, True),
-    ('NOT_USE', None, None, True),
-    ('BOGUS', '/usr/bin/php', '/usr/bin/php', False),  # unknown never matches, even on equal values
-    ('CONTAINS', 'bin', '/usr/bin/php', False),
-    ('CONTAIN', 'bin', '/usr/bin/php', False),  # not documented: unknown, even with a value
-    ('', '', '', False),
-    (None, None, None, False),
-])
+
+@pytest.mark.parametrize(
+    'condition, expected, actual, result',
+    [
+        ('EQUAL', '/usr/bin/php', '/usr/bin/php', True),
+        ('EQUAL', '/usr/bin/php', '/usr/bin/php8', False),
+        ('EQUAL', '/usr/bin/php', '/usr/bin/ph', False),
+        ('EQUAL', '/usr/bin/php', 'x/usr/bin/php', False),
+        ('EQUAL', '/usr/bin/PHP', '/usr/bin/php', False),  # case-sensitive
+        ('EQUAL', 'www-data', 'WWW-DATA', False),
+        ('EQUAL', 'php', ' php', False),  # no trimming
+        ('START', '/usr/bin/', '/usr/bin/php', True),
+        ('START', '/usr/bin/php', '/usr/bin/php', True),  # a value is a prefix of itself
+        ('START', '/usr/bin/php', '/usr/bin/ph', False),
+        ('START', '/USR/', '/usr/bin/php', False),
+        ('START', 'bin', '/usr/bin/php', False),  # inside, not at the start
+        ('END', '/php', '/usr/bin/php', True),
+        ('END', '/usr/bin/php', '/usr/bin/php', True),
+        ('END', '/usr/bin', '/usr/bin/php', False),
+        ('END', 'PHP', '/usr/bin/php', False),
+        ('NOT_USE', 'anything', 'other', True),
+        ('NOT_USE', '', None, True),
+        ('NOT_USE', None, None, True),
+        ('BOGUS', '/usr/bin/php', '/usr/bin/php', False),  # unknown never matches, even on equal values
+        ('CONTAINS', 'bin', '/usr/bin/php', False),
+        ('CONTAIN', 'bin', '/usr/bin/php', False),  # not documented: unknown, even with a value
+        ('', '', '', False),
+        (None, None, None, False),
+    ],
+)
 def test_field_matches(condition, expected, actual, result):
     assert field_matches(condition, expected, actual) is result
 
 
-@pytest.mark.parametrize('condition, expected, actual, result', [
-    # a None detection value is read as empty text
-    ('EQUAL', 'php', None, False),
-    ('START', 'php', None, False),
-    ('END', 'php', None, False),
-    ('NOT_USE', 'php', None, True),
-])
+@pytest.mark.parametrize(
+    'condition, expected, actual, result',
+    [
+        # a None detection value is read as empty text
+        ('EQUAL', 'php', None, False),
+        ('START', 'php', None, False),
+        ('END', 'php', None, False),
+        ('NOT_USE', 'php', None, True),
+    ],
+)
 def test_field_matches_none_values(condition, expected, actual, result):
     assert field_matches(condition, expected, actual) is result
 
@@ -123,16 +138,19 @@ def test_a_comparing_condition_without_a_value_never_matches(condition, blank, a
     assert field_matches(condition, blank, actual) is False
 
 
-@pytest.mark.parametrize('condition, value, ambiguous', [
-    ('NOT_USE', None, False),  # leaves the field out on purpose: no value is needed
-    ('NOT_USE', '', False),
-    ('EQUAL', 'php', False),
-    ('START', ' php', False),  # a value with blanks around it is still a value
-    ('END', 0, False),  # compared as text: '0'
-    ('EQUAL', False, False),
-    ('BOGUS', '', False),  # unknown: never matches anyway, but not a blank comparison we can name
-    ('CONTAINS', None, False),
-])
+@pytest.mark.parametrize(
+    'condition, value, ambiguous',
+    [
+        ('NOT_USE', None, False),  # leaves the field out on purpose: no value is needed
+        ('NOT_USE', '', False),
+        ('EQUAL', 'php', False),
+        ('START', ' php', False),  # a value with blanks around it is still a value
+        ('END', 0, False),  # compared as text: '0'
+        ('EQUAL', False, False),
+        ('BOGUS', '', False),  # unknown: never matches anyway, but not a blank comparison we can name
+        ('CONTAINS', None, False),
+    ],
+)
 def test_what_is_not_ambiguous(condition, value, ambiguous):
     assert is_ambiguous(condition, value) is ambiguous
 
@@ -145,17 +163,21 @@ def test_field_matches_non_text_values_compare_as_text():
 
 # ---- condition_of ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('stored, expected', [
-    ('EQUAL', 'EQUAL'),
-    ('START', 'START'),
-    ('END', 'END'),
-    ('NOT_USE', 'NOT_USE'),
-    ('equal', 'EQUAL'),
-    (' start ', 'START'),
-    (None, 'NOT_USE'),
-    ('', 'NOT_USE'),
-    ('SOMETHING', 'SOMETHING'),
-])
+
+@pytest.mark.parametrize(
+    'stored, expected',
+    [
+        ('EQUAL', 'EQUAL'),
+        ('START', 'START'),
+        ('END', 'END'),
+        ('NOT_USE', 'NOT_USE'),
+        ('equal', 'EQUAL'),
+        (' start ', 'START'),
+        (None, 'NOT_USE'),
+        ('', 'NOT_USE'),
+        ('SOMETHING', 'SOMETHING'),
+    ],
+)
 def test_condition_of(stored, expected):
     assert condition_of({'process_name_condition': stored}, 'process_name') == expected
 
@@ -183,6 +205,7 @@ def test_unknown_condition_defeats_the_rule():
 
 # ---- conditions_match: the six fields AND-ed ---------------------------------------------------
 
+
 def test_all_not_use_matches_everything():
     r = rule()
     assert conditions_match(r, DETECTION) is True
@@ -190,9 +213,14 @@ def test_all_not_use_matches_everything():
 
 
 def test_every_field_agreeing_matches():
-    r = rule(process_name=('EQUAL', '/usr/bin/php'), process_arg=('START', '-r '), executor=('EQUAL', 'www-data'),
-             parent_process_name=('END', 'apache2'), parent_process_arg=('EQUAL', '-k start'),
-             parent_executor=('START', 'ro'))
+    r = rule(
+        process_name=('EQUAL', '/usr/bin/php'),
+        process_arg=('START', '-r '),
+        executor=('EQUAL', 'www-data'),
+        parent_process_name=('END', 'apache2'),
+        parent_process_arg=('EQUAL', '-k start'),
+        parent_executor=('START', 'ro'),
+    )
     assert conditions_match(r, DETECTION) is True
     assert compared_fields(r) == 6
 
@@ -200,8 +228,11 @@ def test_every_field_agreeing_matches():
 @pytest.mark.parametrize('failing', FIELDS)
 def test_one_failing_field_defeats_the_rule(failing):
     good = {
-        'process_name': ('EQUAL', '/usr/bin/php'), 'process_arg': ('START', '-r '), 'executor': ('EQUAL', 'www-data'),
-        'parent_process_name': ('END', 'apache2'), 'parent_process_arg': ('EQUAL', '-k start'),
+        'process_name': ('EQUAL', '/usr/bin/php'),
+        'process_arg': ('START', '-r '),
+        'executor': ('EQUAL', 'www-data'),
+        'parent_process_name': ('END', 'apache2'),
+        'parent_process_arg': ('EQUAL', '-k start'),
         'parent_executor': ('START', 'ro'),
     }
     conditions = dict(good)
@@ -232,6 +263,7 @@ def test_rule_on_missing_detection_field():
 
 
 # ---- target_matches ----------------------------------------------------------------------------
+
 
 def test_server_target_by_instance_no():
     r = rule(target_type='server', target='12345678')
@@ -290,14 +322,18 @@ def test_unknown_target_type_never_matches(kind):
 
 # ---- is_active ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('changes, active', [
-    ({}, True),
-    ({'disabled': None, 'is_deleted': None, 'deleted_time': None}, True),
-    ({'disabled': True}, False),
-    ({'is_deleted': True}, False),
-    ({'deleted_time': 1722000000000}, False),
-    ({'group_is_deleted': True}, True),  # still a live rule; the audit reports it separately
-])
+
+@pytest.mark.parametrize(
+    'changes, active',
+    [
+        ({}, True),
+        ({'disabled': None, 'is_deleted': None, 'deleted_time': None}, True),
+        ({'disabled': True}, False),
+        ({'is_deleted': True}, False),
+        ({'deleted_time': 1722000000000}, False),
+        ({'group_is_deleted': True}, True),  # still a live rule; the audit reports it separately
+    ],
+)
 def test_is_active(changes, active):
     r = rule()
     r.update(changes)
@@ -317,6 +353,7 @@ def test_inactive_rules_cover_nothing(changes):
 
 
 # ---- covering_rules ----------------------------------------------------------------------------
+
 
 def test_covering_rules_lists_ids_in_rule_order():
     rules = [
@@ -343,13 +380,17 @@ def test_covering_rules_empty():
 
 # ---- compared_fields ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize('conditions, count', [
-    ({}, 0),
-    ({'process_name': ('EQUAL', 'a')}, 1),
-    ({'process_name': ('START', 'a'), 'parent_executor': ('END', 'b')}, 2),
-    (dict((f, ('EQUAL', 'x')) for f in FIELDS), 6),
-    ({'process_name': ('not_use', 'x')}, 0),  # lower-case NOT_USE is still NOT_USE
-])
+
+@pytest.mark.parametrize(
+    'conditions, count',
+    [
+        ({}, 0),
+        ({'process_name': ('EQUAL', 'a')}, 1),
+        ({'process_name': ('START', 'a'), 'parent_executor': ('END', 'b')}, 2),
+        (dict((f, ('EQUAL', 'x')) for f in FIELDS), 6),
+        ({'process_name': ('not_use', 'x')}, 0),  # lower-case NOT_USE is still NOT_USE
+    ],
+)
 def test_compared_fields(conditions, count):
     assert compared_fields(rule(**conditions)) == count
 
@@ -367,9 +408,11 @@ def test_ambiguous_conditions_do_not_count_as_compared():
 
 # ---- ambiguous_conditions ----------------------------------------------------------------------
 
+
 def test_ambiguous_conditions_names_the_fields_sorted():
-    r = rule(process_name=('START', None), executor=('EQUAL', ''), parent_executor=('END', '  '),
-             process_arg=('EQUAL', 'x'), parent_process_name=('NOT_USE', ''))
+    r = rule(
+        process_name=('START', None), executor=('EQUAL', ''), parent_executor=('END', '  '), process_arg=('EQUAL', 'x'), parent_process_name=('NOT_USE', '')
+    )
     assert ambiguous_conditions(r) == ['executor', 'parent_executor', 'process_name']
 
 
@@ -399,10 +442,12 @@ def test_an_ambiguous_rule_covers_nothing_even_with_every_other_field_agreeing()
 
 # ---- rule_summary ------------------------------------------------------------------------------
 
+
 def test_rule_summary_shape():
     r = rule('2024080714030700000003', 'serverGroup', '1234567', process_name=('START', '/usr/bin/php'))
-    r.update(excepted_rule_name='allow-php-cli', except_target_name='web-prd-group', created_time_iso='2024-08-07T14:03:07.000Z',
-             memo='a note', member_no='26***90')
+    r.update(
+        excepted_rule_name='allow-php-cli', except_target_name='web-prd-group', created_time_iso='2024-08-07T14:03:07.000Z', memo='a note', member_no='26***90'
+    )
     assert rule_summary(r) == {
         'rule_id': '2024080714030700000003',
         'name': 'allow-php-cli',
@@ -426,8 +471,7 @@ def test_rule_summary_shape():
 
 
 def test_rule_summary_of_sparse_rule_has_all_six_conditions():
-    summary = rule_summary({'excepted_rule_id': 'R9', 'disabled': True, 'group_is_deleted': True,
-                            'executor': None, 'executor_condition': 'equal'})
+    summary = rule_summary({'excepted_rule_id': 'R9', 'disabled': True, 'group_is_deleted': True, 'executor': None, 'executor_condition': 'equal'})
     assert sorted(summary['conditions']) == sorted(FIELDS)
     assert summary['conditions']['executor'] == {'condition': 'EQUAL', 'value': ''}
     assert summary['conditions']['process_name'] == {'condition': 'NOT_USE', 'value': ''}
@@ -442,6 +486,7 @@ def test_rule_summary_deleted_rule_is_inactive_but_not_disabled():
 
 
 # ---- property: covering_rules agrees with a plain reference ------------------------------------
+
 
 def reference_covering(rules, detection, group_id):
     """Straight from the API notes (shared/wbd-api.md 5.1), written independently of the module."""
@@ -473,9 +518,9 @@ def reference_covering(rules, detection, group_id):
             elif condition == 'EQUAL':
                 ok = have == want
             elif condition == 'START':
-                ok = have[:len(want)] == want
+                ok = have[: len(want)] == want
             elif condition == 'END':
-                ok = len(have) >= len(want) and have[len(have) - len(want):] == want
+                ok = len(have) >= len(want) and have[len(have) - len(want) :] == want
             else:
                 ok = False
             if not ok:
@@ -495,12 +540,14 @@ CONDITION = st.sampled_from(['EQUAL', 'START', 'END', 'NOT_USE', 'not_use', 'equ
 def rules_strategy(draw):
     out = []
     for n in range(draw(st.integers(min_value=0, max_value=4))):
-        r = {'excepted_rule_id': 'R%d' % n,
-             'except_target_type': draw(st.sampled_from(['server', 'serverGroup', 'everyServer', 'other', None])),
-             'except_target': draw(st.one_of(st.none(), st.just(''), IDS)),
-             'disabled': draw(st.sampled_from([False, True, None])),
-             'is_deleted': draw(st.sampled_from([False, True, None])),
-             'deleted_time': draw(st.sampled_from([None, None, 1722000000000]))}
+        r = {
+            'excepted_rule_id': 'R%d' % n,
+            'except_target_type': draw(st.sampled_from(['server', 'serverGroup', 'everyServer', 'other', None])),
+            'except_target': draw(st.one_of(st.none(), st.just(''), IDS)),
+            'disabled': draw(st.sampled_from([False, True, None])),
+            'is_deleted': draw(st.sampled_from([False, True, None])),
+            'deleted_time': draw(st.sampled_from([None, None, 1722000000000])),
+        }
         for field in FIELDS:
             r[field] = draw(TEXT)
             r[field + '_condition'] = draw(CONDITION)

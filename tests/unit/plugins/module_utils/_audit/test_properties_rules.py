@@ -12,10 +12,8 @@ a whole audit.
 """
 
 from __future__ import absolute_import, division, print_function
-__metaclass__ = type
 
-from hypothesis import given
-from hypothesis import strategies as st
+__metaclass__ = type
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
@@ -30,6 +28,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     target_matches,
 )
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import ANY_CHAR, examples
+from hypothesis import given
+from hypothesis import strategies as st
 
 FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 DAY = 86400000
@@ -37,6 +37,7 @@ NOW = 1795253400000
 
 
 # ---- the reference --------------------------------------------------------------------------------
+
 
 def as_text(value):
     return '' if value is None else str(value)
@@ -65,9 +66,9 @@ def ref_field(condition, want, have):
     if condition == 'EQUAL':
         return have == want
     if condition == 'START':
-        return have[:len(want)] == want
+        return have[: len(want)] == want
     if condition == 'END':
-        return len(have) >= len(want) and have[len(have) - len(want):] == want
+        return len(have) >= len(want) and have[len(have) - len(want) :] == want
     return False
 
 
@@ -91,8 +92,11 @@ def ref_target(rule, instance_no, group_id):
 
 
 def ref_covering(rules, detection, group_id):
-    return [as_text(r.get('excepted_rule_id')) for r in rules
-            if ref_active(r) and ref_target(r, detection.get('instance_no'), group_id) and ref_conditions(r, detection)]
+    return [
+        as_text(r.get('excepted_rule_id'))
+        for r in rules
+        if ref_active(r) and ref_target(r, detection.get('instance_no'), group_id) and ref_conditions(r, detection)
+    ]
 
 
 # ---- strategies -----------------------------------------------------------------------------------
@@ -102,30 +106,77 @@ def ref_covering(rules, detection, group_id):
 # (compared as text), None (empty) and Ellipsis (the key is absent); one value in ten is any text at all.
 # Few, flat choices: a draw costs Hypothesis about as much as the evaluation, so thousands of examples stay quick.
 TINY = sorted(set(a + b + c for a in ['', 'a', 'b', '/'] for b in ['', 'a', 'b', '/'] for c in ['', 'a', 'b', '/']))
-ODD = ['A', 'aA', ' a', 'a ', '\u00df', 'SS', '\u017f', 's', 'e\u0301', '\u00e9', '\ud800', '\x00', '12', None, None, 0, 1, 12,
-       ' ', '\t\n', '\u00a0', '\u2003', '\u200b']  # blanks (ambiguous values) and a zero-width space, which is not blank
+ODD = [
+    'A',
+    'aA',
+    ' a',
+    'a ',
+    '\u00df',
+    'SS',
+    '\u017f',
+    's',
+    'e\u0301',
+    '\u00e9',
+    '\ud800',
+    '\x00',
+    '12',
+    None,
+    None,
+    0,
+    1,
+    12,
+    ' ',
+    '\t\n',
+    '\u00a0',
+    '\u2003',
+    '\u200b',
+]  # blanks (ambiguous values) and a zero-width space, which is not blank
 VALUES = st.one_of([st.sampled_from(TINY + ODD)] * 9 + [st.text(ANY_CHAR, max_size=6)])
 VALUES_OR_ABSENT = st.one_of([st.sampled_from(TINY + ODD + [Ellipsis] * 6)] * 9 + [st.text(ANY_CHAR, max_size=6)])
 CONDITIONS = st.sampled_from(
     ['EQUAL', 'START', 'END', 'NOT_USE'] * 6
-    + ['equal', 'Start', ' end ', 'not_use', '\tEQUAL\n', 'NOT USE', 'CONTAINS', 'CONTAIN', 'contain', 'REGEX', 'EQUALS', '', ' ', None, 0, False,
-       '\u017ftart', 'EQUAL\u00a0'])
+    + [
+        'equal',
+        'Start',
+        ' end ',
+        'not_use',
+        '\tEQUAL\n',
+        'NOT USE',
+        'CONTAINS',
+        'CONTAIN',
+        'contain',
+        'REGEX',
+        'EQUALS',
+        '',
+        ' ',
+        None,
+        0,
+        False,
+        '\u017ftart',
+        'EQUAL\u00a0',
+    ]
+)
 # A field's condition: half of them leave the field out (NOT_USE, spelled some way, or no condition at all), so that
 # rules match often enough for the rest to matter; a few are unknown (never match).
 CONDITIONS_OR_ABSENT = st.sampled_from(
-    ['EQUAL', 'START', 'END'] * 4 + ['equal', 'Start', ' end ', '\u017ftart', 'EQUAL\u00a0']
+    ['EQUAL', 'START', 'END'] * 4
+    + ['equal', 'Start', ' end ', '\u017ftart', 'EQUAL\u00a0']
     + ['NOT USE', 'CONTAINS', 'CONTAIN', 'REGEX']
-    + ['NOT_USE'] * 6 + ['not_use', '', None, 0, False] + [Ellipsis] * 6)
+    + ['NOT_USE'] * 6
+    + ['not_use', '', None, 0, False]
+    + [Ellipsis] * 6
+)
 IDS = st.sampled_from(['1', '2', '3', ' 1', '01', 1, 2, 3])
 MAYBE_ID = st.sampled_from([None, '', '1', '2', '3', ' 1', '01', 1, 2, 3])
-TARGET_TYPES = st.sampled_from(['server', 'serverGroup', 'everyServer', 'server', 'serverGroup', 'everyServer',
-                                'EVERYSERVER', 'group', '', None])
+TARGET_TYPES = st.sampled_from(['server', 'serverGroup', 'everyServer', 'server', 'serverGroup', 'everyServer', 'EVERYSERVER', 'group', '', None])
 FLAGS = st.sampled_from([False, False, False, None, True, 0, 1, '', 'yes'])
 DELETED_TIMES = st.sampled_from([None, None, None, 0, 1722000000000, ''])
-RULE_IDS = st.one_of(st.sampled_from(['R%d' % n for n in range(8)]), st.integers(10 ** 21, 10 ** 22))
+RULE_IDS = st.one_of(st.sampled_from(['R%d' % n for n in range(8)]), st.integers(10**21, 10**22))
 DETECTIONS = st.builds(
     lambda instance, values: dict([('instance_no', instance)] + [(f, v) for f, v in zip(FIELDS, values) if v is not Ellipsis]),
-    MAYBE_ID, st.tuples(*[VALUES_OR_ABSENT for dummy in FIELDS]))
+    MAYBE_ID,
+    st.tuples(*[VALUES_OR_ABSENT for dummy in FIELDS]),
+)
 GROUPS = MAYBE_ID
 # Rules are mostly written from a detection: each value is the detection's own, a prefix or a suffix of it (so that
 # EQUAL, START and END hold often), another value, or absent.
@@ -138,12 +189,16 @@ RULE_SPECS = st.lists(st.tuples(RULE_HEADS, RULE_FIELD_SPECS, st.integers(0, 99)
 def rule_from(head, specs, detection):
     """A rule from its head (ID, target, flags) and, per field, (condition, relation to the detection, cut, other)."""
     rule_id, kind, target, disabled, deleted, deleted_time = head
-    rule = dict(excepted_rule_id=rule_id, except_target_type=kind, except_target=target, disabled=disabled,
-                is_deleted=deleted, deleted_time=deleted_time)
+    rule = dict(excepted_rule_id=rule_id, except_target_type=kind, except_target=target, disabled=disabled, is_deleted=deleted, deleted_time=deleted_time)
     for field, (condition, relation, cut, other) in zip(FIELDS, specs):
         have = as_text(detection.get(field))
-        value = {'same': detection.get(field, Ellipsis), 'prefix': have[:cut], 'suffix': have[len(have) - cut:] if cut else '',
-                 'other': other, 'absent': Ellipsis}[relation]
+        value = {
+            'same': detection.get(field, Ellipsis),
+            'prefix': have[:cut],
+            'suffix': have[len(have) - cut :] if cut else '',
+            'other': other,
+            'absent': Ellipsis,
+        }[relation]
         if value is not Ellipsis:
             rule[field] = value
         if condition is not Ellipsis:
@@ -156,13 +211,14 @@ def rules_for(specs, detections):
     return [rule_from(head, fields, detections[pick % len(detections)] if detections else {}) for head, fields, pick in specs]
 
 
-CASES = st.builds(lambda detection, specs, group_id: (rules_for(specs, [detection]), detection, group_id),
-                  DETECTIONS, RULE_SPECS, GROUPS)
-ONE_RULE_CASES = st.builds(lambda detection, head, fields, group_id: (rule_from(head, fields, detection), detection, group_id),
-                           DETECTIONS, RULE_HEADS, RULE_FIELD_SPECS, GROUPS)
+CASES = st.builds(lambda detection, specs, group_id: (rules_for(specs, [detection]), detection, group_id), DETECTIONS, RULE_SPECS, GROUPS)
+ONE_RULE_CASES = st.builds(
+    lambda detection, head, fields, group_id: (rule_from(head, fields, detection), detection, group_id), DETECTIONS, RULE_HEADS, RULE_FIELD_SPECS, GROUPS
+)
 
 
 # ---- audit_rules --------------------------------------------------------------------------------------
+
 
 @examples(2000)
 @given(case=CASES)
@@ -221,8 +277,11 @@ def test_rule_summary_describes_the_rule(case):
     assert sorted(summary['conditions']) == sorted(FIELDS)
     for field in FIELDS:
         assert summary['conditions'][field] == {'condition': ref_condition(rule, field), 'value': as_text(rule.get(field))}
-    assert summary['compared_fields'] == sum(1 for f in FIELDS if summary['conditions'][f]['condition'] != 'NOT_USE'
-                                             and not ref_ambiguous(summary['conditions'][f]['condition'], summary['conditions'][f]['value']))
+    assert summary['compared_fields'] == sum(
+        1
+        for f in FIELDS
+        if summary['conditions'][f]['condition'] != 'NOT_USE' and not ref_ambiguous(summary['conditions'][f]['condition'], summary['conditions'][f]['value'])
+    )
 
 
 # ---- inside the audit -----------------------------------------------------------------------------
@@ -231,23 +290,37 @@ INSTANCES = ['1001', '1002', '1003', '1004', '1005']
 HOSTS = [{'name': 'host-%d' % n, 'instance_no': instance} for n, instance in enumerate(INSTANCES[:4])]
 
 
-TARGETS = st.lists(st.tuples(st.sampled_from(INSTANCES), st.sampled_from(['enable', 'disable']),
-                             st.sampled_from([None, '1', '2', 3])), unique_by=lambda t: t[0])
-AUDIT_DETECTIONS = st.lists(st.tuples(
-    st.one_of(st.sampled_from(INSTANCES), st.none()), st.tuples(*[VALUES for dummy in FIELDS]),
-    st.one_of(st.integers(0, 10 * DAY), st.none()), st.sampled_from(['blank', 'confirmed', None]),
-    st.lists(st.integers(0, 100), max_size=2)), max_size=10)
+TARGETS = st.lists(
+    st.tuples(st.sampled_from(INSTANCES), st.sampled_from(['enable', 'disable']), st.sampled_from([None, '1', '2', 3])), unique_by=lambda t: t[0]
+)
+AUDIT_DETECTIONS = st.lists(
+    st.tuples(
+        st.one_of(st.sampled_from(INSTANCES), st.none()),
+        st.tuples(*[VALUES for dummy in FIELDS]),
+        st.one_of(st.integers(0, 10 * DAY), st.none()),
+        st.sampled_from(['blank', 'confirmed', None]),
+        st.lists(st.integers(0, 100), max_size=2),
+    ),
+    max_size=10,
+)
 EXCEPTED = st.one_of(st.none(), st.lists(DETECTIONS.map(lambda d: dict(d, detect_time=NOW - DAY)), max_size=4))
 
 
 def audit_case(targets, detections, rules, excepted, min_weight):
     """Targets for some instances (each in a group, or none), detections on any instance, some outside the window."""
-    targets = [{'instance_no': i, 'server_name': 'srv-%s' % i, 'agent_status': agent, 'server_group_id': group}
-               for i, agent, group in targets]
-    detections = [dict(zip(FIELDS, values), detection_id='D%03d' % n, instance_no=instance, action_status=status,
-                       detect_time=None if age is None else NOW - age, server_name=None,
-                       suspicion_files=[{'file_origin_name': '/f%d' % k, 'weight': w} for k, w in enumerate(weights)])
-                  for n, (instance, values, age, status, weights) in enumerate(detections)]
+    targets = [{'instance_no': i, 'server_name': 'srv-%s' % i, 'agent_status': agent, 'server_group_id': group} for i, agent, group in targets]
+    detections = [
+        dict(
+            zip(FIELDS, values),
+            detection_id='D%03d' % n,
+            instance_no=instance,
+            action_status=status,
+            detect_time=None if age is None else NOW - age,
+            server_name=None,
+            suspicion_files=[{'file_origin_name': '/f%d' % k, 'weight': w} for k, w in enumerate(weights)],
+        )
+        for n, (instance, values, age, status, weights) in enumerate(detections)
+    ]
     return targets, detections, rules_for(rules, detections), excepted, min_weight
 
 
@@ -274,23 +347,21 @@ def test_the_audit_applies_the_rules_like_the_reference(case):
         for rule_id in expected:
             covers.setdefault(rule_id, []).append(d['detection_id'])
         heaviest = max([f['weight'] for f in source['suspicion_files']] or [0])
-        assert d['unreviewed'] == (host is not None and source['action_status'] != 'confirmed' and not expected
-                                   and heaviest >= min_weight)
+        assert d['unreviewed'] == (host is not None and source['action_status'] != 'confirmed' and not expected and heaviest >= min_weight)
     # per rule: the detections it covers, and how many excepted detections it accounts for
     assert [r['rule_id'] for r in record['exception_rules']] == [as_text(r['excepted_rule_id']) for r in rules]
-    for summary, rule in zip(record['exception_rules'], rules):
+    for summary in record['exception_rules']:
         assert sorted(summary['covers']) == sorted(covers.get(summary['rule_id'], []))
         if excepted is None:
             assert summary['hides'] is None
         else:
-            assert summary['hides'] == sum(1 for d in excepted
-                                           if summary['rule_id'] in ref_covering(rules, d, group_of.get(d.get('instance_no'))))
+            assert summary['hides'] == sum(1 for d in excepted if summary['rule_id'] in ref_covering(rules, d, group_of.get(d.get('instance_no'))))
     # the counts agree with the lists
     summary = record['summary']
     assert summary['covered_detections'] == sum(1 for dummy, d in placed if d['covered_by'])
     assert summary['unreviewed_detections'] == sum(1 for dummy, d in placed if d['unreviewed'])
     assert summary['active_exception_rules'] == sum(1 for r in rules if ref_active(r))
-    for name, host in record['hosts'].items():
+    for host in record['hosts'].values():
         assert host['status'] in ('unprotected', 'unreviewed', 'unknown', 'compliant')
         if host['status'] == 'compliant':
             assert not any(d['unreviewed'] for d in host['detections'])

@@ -3,15 +3,15 @@
 """Records streamed into the module output: one JSON document, no_log values masked as exit_json would."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import io
 import json
 
 import pytest
-
-from ansible_collections.ncloud.wbd.plugins.module_utils._module import result_stream
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
+from ansible_collections.ncloud.wbd.plugins.module_utils._module import result_stream
 from ansible_collections.ncloud.wbd.plugins.module_utils._module.result_stream import RecordSpool, exit_with_spools
 
 SECRET = 'sec"ret/\u00e9-value'
@@ -37,8 +37,7 @@ def spooled(records, no_log=(), spill_bytes=result_stream.SPILL_BYTES):
 
 @pytest.mark.parametrize('spill', [10, result_stream.SPILL_BYTES], ids=['on disk', 'in memory'])
 def test_a_spool_is_the_json_array_of_its_records(spill):
-    records = [{'id': str(i), 'text': u'caf\u00e9 <b> "q" \u202e \x00', 'n': i, 'none': None, 'nested': [{'a': [1, 2]}]}
-               for i in range(50)]
+    records = [{'id': str(i), 'text': 'caf\u00e9 <b> "q" \u202e \x00', 'n': i, 'none': None, 'nested': [{'a': [1, 2]}]} for i in range(50)]
     text, spool = spooled(records, spill_bytes=spill)
     assert json.loads(text) == records and spool.count == 50
 
@@ -46,13 +45,13 @@ def test_a_spool_is_the_json_array_of_its_records(spill):
 def test_non_ascii_text_survives_chunk_boundaries_when_copied_as_text(monkeypatch):
     # Copied to a text stream in chunks, a multi-byte character can straddle two chunks.
     monkeypatch.setattr(result_stream, 'COPY_CHUNK', 7)
-    records = [{'memo': u'\ud55c\uad6d\uc5b4 \u00e9\u20ac\U0001f600 %d' % i} for i in range(40)]
+    records = [{'memo': '\ud55c\uad6d\uc5b4 \u00e9\u20ac\U0001f600 %d' % i} for i in range(40)]
     text, dummy = spooled(records, spill_bytes=10)
     assert json.loads(text) == records
 
 
 def test_integers_wider_than_64_bits_fall_back_to_the_json_module():
-    records = [{'n': 2 ** 70, 'id': '1'}, {'n': -2 ** 64, 'id': '2'}]
+    records = [{'n': 2**70, 'id': '1'}, {'n': -(2**64), 'id': '2'}]
     text, dummy = spooled(records)
     assert json.loads(text) == records
 

@@ -13,6 +13,7 @@ Markdown tables keep their columns and let no markup through.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import base64
@@ -24,22 +25,32 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-
 from html.parser import HTMLParser
-
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.html import CSP, SCRIPT, STYLE
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import CSV_COLUMNS, render_reports
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import examples, hostile_text
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 HOUR = 3600 * 1000
 NOW = 1795253400000
-FIELDS = ('server_name', 'host_name', 'private_ip', 'container_name', 'process_name', 'process_arg', 'executor',
-          'parent_process_name', 'parent_process_arg', 'parent_executor', 'command', 'memo')
+FIELDS = (
+    'server_name',
+    'host_name',
+    'private_ip',
+    'container_name',
+    'process_name',
+    'process_arg',
+    'executor',
+    'parent_process_name',
+    'parent_process_arg',
+    'parent_executor',
+    'command',
+    'memo',
+)
 RULE_FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 # OWASP CSV injection: a cell starting with one of these is a formula (or gets stripped) in a spreadsheet.
 FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
@@ -47,8 +58,10 @@ SURROGATES = re.compile('[\ud800-\udfff]')
 BIDI = re.compile('[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 # Not in XML 1.0 (C0 controls but TAB LF CR, surrogates, U+FFFE/U+FFFF), plus what HTML calls a parse error
 # (DEL, C1 controls, noncharacters): the reports show U+FFFD there.
-NOT_TEXT = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff%s]' % ''.join(
-    chr(plane * 0x10000 + 0xfffe) + chr(plane * 0x10000 + 0xffff) for plane in range(1, 17)))
+NOT_TEXT = re.compile(
+    '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff%s]'
+    % ''.join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17))
+)
 
 
 def scrubbed(text):
@@ -61,8 +74,7 @@ def xml_text(text):
 
 # ---- the record -----------------------------------------------------------------------------------
 
-SHAPES = st.tuples(st.sampled_from(['enable', 'disable']), st.booleans(), st.sampled_from([10, 90]), st.booleans(),
-                   st.sampled_from(['blank', 'confirmed']))
+SHAPES = st.tuples(st.sampled_from(['enable', 'disable']), st.booleans(), st.sampled_from([10, 90]), st.booleans(), st.sampled_from(['blank', 'confirmed']))
 
 
 def audit_record(text, host_1, host_2, shape):
@@ -70,24 +82,46 @@ def audit_record(text, host_1, host_2, shape):
     unmatched one, an everyServer rule: every field the servers or the account's users control is ``text``."""
     agent, rule_disabled, weight, rule_compares, status = shape
     hosts = [{'name': host_1, 'instance_no': '1001'}, {'name': host_2, 'instance_no': '1002'}]
-    targets = [{'instance_no': '1001', 'server_name': text, 'agent_status': agent, 'server_group_id': 'G1',
-                'server_group_name': text, 'ip_address': text}]
+    targets = [{'instance_no': '1001', 'server_name': text, 'agent_status': agent, 'server_group_id': 'G1', 'server_group_name': text, 'ip_address': text}]
     files = [{'suspicion_file_id': 'F1', 'file_origin_name': text, 'weight': weight}]
     ips = [{'suspicion_ip': text, 'country': text}]
     detections = [
-        dict(dict.fromkeys(FIELDS, text), detection_id=text, instance_no='1001', detect_time=NOW - HOUR,
-             action_status=status, suspicion_files=files, suspicion_ips=ips),
-        dict(dict.fromkeys(FIELDS, text), detection_id='D2', instance_no='1009', detect_time=NOW - 2 * HOUR,
-             action_status='blank', suspicion_files=files, suspicion_ips=ips),
+        dict(
+            dict.fromkeys(FIELDS, text),
+            detection_id=text,
+            instance_no='1001',
+            detect_time=NOW - HOUR,
+            action_status=status,
+            suspicion_files=files,
+            suspicion_ips=ips,
+        ),
+        dict(
+            dict.fromkeys(FIELDS, text),
+            detection_id='D2',
+            instance_no='1009',
+            detect_time=NOW - 2 * HOUR,
+            action_status='blank',
+            suspicion_files=files,
+            suspicion_ips=ips,
+        ),
     ]
-    rule = dict(excepted_rule_id=text, excepted_rule_name=text, except_target_type='everyServer', except_target=None,
-                except_target_name=text, disabled=rule_disabled, is_deleted=False, deleted_time=None, group_is_deleted=False,
-                created_time_iso='2026-01-01T00:00:00.000Z', memo=text)
+    rule = dict(
+        excepted_rule_id=text,
+        excepted_rule_name=text,
+        except_target_type='everyServer',
+        except_target=None,
+        except_target_name=text,
+        disabled=rule_disabled,
+        is_deleted=False,
+        deleted_time=None,
+        group_is_deleted=False,
+        created_time_iso='2026-01-01T00:00:00.000Z',
+        memo=text,
+    )
     for field in RULE_FIELDS:
         rule[field], rule[field + '_condition'] = text, ('START' if rule_compares and field == 'process_name' else 'NOT_USE')
     run = {'endpoint': text, 'inventory_scope': {'hosts': [host_1, host_2], 'count': 2, 'limit': text}}
-    record = evaluate(hosts, targets, detections, [rule], excepted=[], policy={'match_keys': ['instance_no']},
-                      now_ms=NOW, run=run)
+    record = evaluate(hosts, targets, detections, [rule], excepted=[], policy={'match_keys': ['instance_no']}, now_ms=NOW, run=run)
     return prepare_record(record)[0]
 
 
@@ -112,6 +146,7 @@ def with_examples(test):
 
 # ---- the checks, one per format ------------------------------------------------------------------
 
+
 def check_json(record, text, host_1, host_2, data):
     parsed = json.loads(data.decode('utf-8'))
     assert parsed == record
@@ -135,9 +170,9 @@ def check_csv(record, text, host_1, host_2, data):
     rows = list(csv.reader(io.StringIO(data.decode('utf-8'), newline='')))
     assert rows[0] == list(CSV_COLUMNS)
     problems = [] if record['completeness']['complete'] else record['completeness']['problems'] or [None]
-    assert [row[1] for row in rows[1:1 + len(problems)]] == ['completeness'] * len(problems)
-    assert all(cell[:1] not in FORMULA_STARTS for row in rows[1:1 + len(problems)] for cell in row)
-    rows = rows[:1] + rows[1 + len(problems):]
+    assert [row[1] for row in rows[1 : 1 + len(problems)]] == ['completeness'] * len(problems)
+    assert all(cell[:1] not in FORMULA_STARTS for row in rows[1 : 1 + len(problems)] for cell in row)
+    rows = rows[:1] + rows[1 + len(problems) :]
     assert len(rows) == 1 + len(record['findings'])
     started = record['run']['started_at_iso']
     for finding, row in zip(record['findings'], rows[1:]):
@@ -159,6 +194,7 @@ def check_csv(record, text, host_1, host_2, data):
 
 # ---- JUnit XML ----------------------------------------------------------------------------------------
 
+
 def check_junit(record, data):
     root = ET.fromstring(data)  # expat: a conforming XML 1.0 parser, it refuses anything not well-formed
     suites = dict((suite.get('name'), suite) for suite in root.findall('testsuite'))
@@ -173,8 +209,7 @@ def check_junit(record, data):
     failed = [c for c in testcases if c.find('failure') is not None and c.find('error') is None]
     errored = [c for c in testcases if c.find('error') is not None]
     assert int(hosts_suite.get('tests')) == len(record['hosts'])
-    assert int(hosts_suite.get('failures')) == len(failed) == sum(
-        1 for h in record['hosts'].values() if h['status'] not in ('compliant', 'unknown'))
+    assert int(hosts_suite.get('failures')) == len(failed) == sum(1 for h in record['hosts'].values() if h['status'] not in ('compliant', 'unknown'))
     assert int(hosts_suite.get('errors')) == len(errored) == sum(1 for h in record['hosts'].values() if h['status'] == 'unknown')
     account = [f for f in record['findings'] if f['scope'] != 'host']
     assert [c.get('name') for c in account_suite.findall('testcase')] == [xml_text(f['id']) for f in account]
@@ -189,6 +224,7 @@ def check_junit(record, data):
 
 
 # ---- HTML -----------------------------------------------------------------------------------------------
+
 
 class PageParser(HTMLParser):
     """Everything a browser would build from the page: elements with their attributes, scripts, styles, text."""
@@ -269,8 +305,7 @@ def check_html(text, shape, data, incomplete=False):
     # one script, the page's own, allowed by the Content-Security-Policy hash; the page's own style
     assert parser.scripts == [SCRIPT] and parser.styles == [STYLE]
     digest = base64.b64encode(hashlib.sha256(SCRIPT.encode('utf-8')).digest()).decode('ascii')
-    policies = [dict(attrs)['content'] for tag, attrs in parser.elements
-                if tag == 'meta' and dict(attrs).get('http-equiv') == 'Content-Security-Policy']
+    policies = [dict(attrs)['content'] for tag, attrs in parser.elements if tag == 'meta' and dict(attrs).get('http-equiv') == 'Content-Security-Policy']
     assert policies == [CSP] and "script-src 'sha256-%s'" % digest in CSP and "default-src 'none'" in CSP
     # no character HTML forbids, no bidi control left to reorder what the auditor reads
     assert not NOT_TEXT.search(page) and not BIDI.search(page)
@@ -280,6 +315,7 @@ def check_html(text, shape, data, incomplete=False):
 
 
 # ---- Markdown ---------------------------------------------------------------------------------------------
+
 
 def check_markdown(data):
     md = data.decode('utf-8')
@@ -305,13 +341,17 @@ def check_markdown(data):
 
 # ---- the property ---------------------------------------------------------------------------------
 
+
 def made_incomplete(record, text, host):
     """The record with a completeness problem whose message, hosts and evidence are ``text`` (problems quote the data
     they could not read) that makes ``host`` unknown."""
     record = copy.deepcopy(record)
     record['hosts'][scrubbed(host)].update(status='unknown', reasons=['unreadable time: ' + text])
-    record['completeness'] = {'complete': False, 'lists': {}, 'problems': [
-        {'kind': 'unreadable_time', 'message': text, 'hosts': [host], 'evidence': {'value': text, 'detection_id': text}}]}
+    record['completeness'] = {
+        'complete': False,
+        'lists': {},
+        'problems': [{'kind': 'unreadable_time', 'message': text, 'hosts': [host], 'evidence': {'value': text, 'detection_id': text}}],
+    }
     return prepare_record(record)[0]
 
 

@@ -3,6 +3,7 @@
 """Report file names, modes and atomic writes: a failure never leaves a partial file or a stray temp file."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import errno
@@ -10,7 +11,6 @@ import os
 import stat
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import files as report_files
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.files import (
     ReportWriteError,
@@ -64,8 +64,7 @@ def test_check_basename_accepts():
     assert check_basename('prod.webshell-audit_2') == 'prod.webshell-audit_2'
 
 
-@pytest.mark.parametrize('value, mode', [('0600', 0o600), ('600', 0o600), ('0o640', 0o640), ('0644', 0o644), (0o640, 0o640),
-                                         ('0', 0), ('0777', 0o777)])
+@pytest.mark.parametrize('value, mode', [('0600', 0o600), ('600', 0o600), ('0o640', 0o640), ('0644', 0o644), (0o640, 0o640), ('0', 0), ('0777', 0o777)])
 def test_parse_mode(value, mode):
     assert parse_mode(value) == mode
 
@@ -136,8 +135,7 @@ def test_atomic_write_missing_directory(tmp_path):
 def test_write_report_set_writes_then_copies_latest_json_last(tmp_path, monkeypatch):
     written = []
     real = report_files.atomic_write
-    monkeypatch.setattr(report_files, 'atomic_write', lambda path, data, mode: (written.append(os.path.basename(path)),
-                                                                                real(path, data, mode)))
+    monkeypatch.setattr(report_files, 'atomic_write', lambda path, data, mode: (written.append(os.path.basename(path)), real(path, data, mode)))
     files = {'a-1.json': b'{}', 'a-1.html': b'<p>', 'a-1.md': b'#'}
     latest = {'a-1.json': 'a-latest.json', 'a-1.html': 'a-latest.html', 'a-1.md': 'a-latest.md'}
     write_report_set(str(tmp_path), files, 0o600, latest)

@@ -3,6 +3,7 @@
 """The report renderers on a small hand-built audit record, on attacker-controlled text, and at scale."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import base64
@@ -14,11 +15,9 @@ import json
 import re
 import time
 import xml.etree.ElementTree as ET
-
 from html.parser import HTMLParser
 
 import pytest
-
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     SCHEMA_VERSION,
@@ -47,7 +46,11 @@ HOSTILE = [
     '"><img src=x onerror=alert(1)>',
     'javascript:alert(1)',
     "=cmd|' /C calc'!A0",
-    '+1', '-1', '@SUM(1)', '\tleading tab', '\rleading CR',
+    '+1',
+    '-1',
+    '@SUM(1)',
+    '\tleading tab',
+    '\rleading CR',
     'nul\x00 and \x01\x08\x0b\x0c\x1b\x1f\x7f\x85 controls',
     'non\ufffecharacters\uffff',
     'lone \ud800 surrogate',
@@ -64,14 +67,30 @@ def detection(det_id, host, days_ago, text=None, **fields):
     """A <detection> as docs/audit-record.md describes it; ``text`` replaces every server-controlled string."""
     t = T0 - int(days_ago * DAY)
     d = dict(
-        detection_id=det_id, detect_time=t, detect_time_iso=iso8601(t), action_status='blank',
-        instance_no='1000000%s' % det_id[-1], server_name='web-prd-00%s' % det_id[-1], host_name='web-prd-00%s' % det_id[-1],
-        private_ip='10.0.1.1%s' % det_id[-1], container_name='', process_name='/usr/bin/php', process_arg='php -r system($_GET["c"]);',
-        executor='www-data', parent_process_name='/usr/sbin/apache2', parent_process_arg='-k start', parent_executor='root',
-        command='php -r system($_GET["c"]);', memo='',
+        detection_id=det_id,
+        detect_time=t,
+        detect_time_iso=iso8601(t),
+        action_status='blank',
+        instance_no='1000000%s' % det_id[-1],
+        server_name='web-prd-00%s' % det_id[-1],
+        host_name='web-prd-00%s' % det_id[-1],
+        private_ip='10.0.1.1%s' % det_id[-1],
+        container_name='',
+        process_name='/usr/bin/php',
+        process_arg='php -r system($_GET["c"]);',
+        executor='www-data',
+        parent_process_name='/usr/sbin/apache2',
+        parent_process_arg='-k start',
+        parent_executor='root',
+        command='php -r system($_GET["c"]);',
+        memo='',
         suspicion_files=[{'file_origin_name': '/var/www/html/up/cmd.php', 'weight': 90}],
         suspicion_ips=[{'suspicion_ip': '203.0.113.9', 'country': 'KR'}],
-        host=host, matched_by='instance_no' if host else None, max_weight=90, covered_by=[], unreviewed=False,
+        host=host,
+        matched_by='instance_no' if host else None,
+        max_weight=90,
+        covered_by=[],
+        unreviewed=False,
     )
     if text is not None:
         for key in ('server_name', 'host_name', 'process_name', 'process_arg', 'executor', 'parent_process_arg', 'command', 'memo'):
@@ -82,20 +101,41 @@ def detection(det_id, host, days_ago, text=None, **fields):
 
 
 def rule(rule_id, name, target_type, compared, active=True, disabled=False, covers=(), text=None):
-    conditions = dict((f, {'condition': 'NOT_USE', 'value': ''}) for f in (
-        'process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor'))
+    conditions = dict(
+        (f, {'condition': 'NOT_USE', 'value': ''})
+        for f in ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
+    )
     for field, value in compared.items():
         conditions[field] = {'condition': 'START', 'value': value if text is None else text}
-    return dict(rule_id=rule_id, name=name if text is None else text, target_type=target_type, target='1234567',
-                target_name='web-prd-group', active=active, disabled=disabled, group_is_deleted=False,
-                compared_fields=len(compared), conditions=conditions, covers=list(covers), hides=None if disabled else 2,
-                created_time_iso='2026-08-07T05:04:24.480Z')
+    return dict(
+        rule_id=rule_id,
+        name=name if text is None else text,
+        target_type=target_type,
+        target='1234567',
+        target_name='web-prd-group',
+        active=active,
+        disabled=disabled,
+        group_is_deleted=False,
+        compared_fields=len(compared),
+        conditions=conditions,
+        covers=list(covers),
+        hides=None if disabled else 2,
+        created_time_iso='2026-08-07T05:04:24.480Z',
+    )
 
 
 def finding(scope, host, severity, kind, subject, message, rule_id=None, detection_id=None):
-    return dict(id='%s/%s/%s' % (scope, host or subject, kind) if scope == 'host' else 'account/%s/%s' % (kind, subject),
-                scope=scope, host=host, severity=severity, kind=kind, subject=subject, message=message,
-                rule_id=rule_id, detection_id=detection_id)
+    return dict(
+        id='%s/%s/%s' % (scope, host or subject, kind) if scope == 'host' else 'account/%s/%s' % (kind, subject),
+        scope=scope,
+        host=host,
+        severity=severity,
+        kind=kind,
+        subject=subject,
+        message=message,
+        rule_id=rule_id,
+        detection_id=detection_id,
+    )
 
 
 def build_record(text=None):
@@ -112,50 +152,127 @@ def build_record(text=None):
     reason_1 = "agent status is 'disable' on detection target web-prd-001 (instance 10000001)"
     reason_db = 'no detection target matches the host'
     reason_2 = '1 unconfirmed detection in the last 7 days not covered by an active exception rule' + (text or '')
-    target = dict(instance_no='10000001', server_name='web-prd-001', agent_status='disable', server_group_id='1234567',
-                  server_group_name='web-prd-group', ip_address='10.0.1.15')
+    target = dict(
+        instance_no='10000001',
+        server_name='web-prd-001',
+        agent_status='disable',
+        server_group_id='1234567',
+        server_group_name='web-prd-group',
+        ip_address='10.0.1.15',
+    )
     hosts = {
-        'db-1': dict(name='db-1', status='unprotected', reasons=[reason_db], matched_by=None, target=None,
-                     detection_count=0, unreviewed_count=0, covered_count=0, detections=[]),
-        'web-1': dict(name='web-1', status='unprotected', reasons=[reason_1], matched_by='instance_no', target=target,
-                      detection_count=0, unreviewed_count=0, covered_count=0, detections=[]),
-        'web-2': dict(name='web-2', status='unreviewed', reasons=[reason_2], matched_by='private_ip',
-                      target=dict(target, instance_no='10000002', server_name=text or 'web-prd-002', agent_status='enable'),
-                      detection_count=2, unreviewed_count=1, covered_count=1, detections=[d_unrev, d_cov]),
-        'web-3': dict(name='web-3', status='compliant', reasons=[], matched_by='instance_no',
-                      target=dict(target, instance_no='10000003', server_name='web-prd-003', agent_status='enable'),
-                      detection_count=1, unreviewed_count=0, covered_count=0, detections=[d_conf]),
+        'db-1': dict(
+            name='db-1',
+            status='unprotected',
+            reasons=[reason_db],
+            matched_by=None,
+            target=None,
+            detection_count=0,
+            unreviewed_count=0,
+            covered_count=0,
+            detections=[],
+        ),
+        'web-1': dict(
+            name='web-1',
+            status='unprotected',
+            reasons=[reason_1],
+            matched_by='instance_no',
+            target=target,
+            detection_count=0,
+            unreviewed_count=0,
+            covered_count=0,
+            detections=[],
+        ),
+        'web-2': dict(
+            name='web-2',
+            status='unreviewed',
+            reasons=[reason_2],
+            matched_by='private_ip',
+            target=dict(target, instance_no='10000002', server_name=text or 'web-prd-002', agent_status='enable'),
+            detection_count=2,
+            unreviewed_count=1,
+            covered_count=1,
+            detections=[d_unrev, d_cov],
+        ),
+        'web-3': dict(
+            name='web-3',
+            status='compliant',
+            reasons=[],
+            matched_by='instance_no',
+            target=dict(target, instance_no='10000003', server_name='web-prd-003', agent_status='enable'),
+            detection_count=1,
+            unreviewed_count=0,
+            covered_count=0,
+            detections=[d_conf],
+        ),
     }
-    rules = [rule('R1', 'allow-php-cli', 'serverGroup', {'process_name': '/usr/bin/php'}, covers=[d_cov['detection_id']]),
-             rule('R2', 'allow-everything-under-slash', 'everyServer', {'process_name': '/'}, text=text),
-             rule('R3', 'old-rule', 'server', {'executor': 'deploy', 'process_name': '/opt/x'}, active=False, disabled=True)]
+    rules = [
+        rule('R1', 'allow-php-cli', 'serverGroup', {'process_name': '/usr/bin/php'}, covers=[d_cov['detection_id']]),
+        rule('R2', 'allow-everything-under-slash', 'everyServer', {'process_name': '/'}, text=text),
+        rule('R3', 'old-rule', 'server', {'executor': 'deploy', 'process_name': '/opt/x'}, active=False, disabled=True),
+    ]
     findings = [
         finding('host', 'db-1', 'high', 'not_registered', 'db-1', reason_db),
         finding('host', 'web-1', 'high', 'agent_not_enabled', 'web-1', reason_1),
         finding('host', 'web-2', 'high', 'unreviewed_detections', 'web-2', reason_2),
-        finding('account', None, 'medium', 'overbroad_rule', text or 'allow-everything-under-slash',
-                'everyServer rule %s compares only 1 field' % (text or 'allow-everything-under-slash'), rule_id='R2'),
-        finding('account', None, 'medium', 'unmatched_detections', text or 'ghost-001',
-                '1 detection on server %s that no inventory host matches' % (text or 'ghost-001'),
-                detection_id=d_ghost['detection_id']),
+        finding(
+            'account',
+            None,
+            'medium',
+            'overbroad_rule',
+            text or 'allow-everything-under-slash',
+            'everyServer rule %s compares only 1 field' % (text or 'allow-everything-under-slash'),
+            rule_id='R2',
+        ),
+        finding(
+            'account',
+            None,
+            'medium',
+            'unmatched_detections',
+            text or 'ghost-001',
+            '1 detection on server %s that no inventory host matches' % (text or 'ghost-001'),
+            detection_id=d_ghost['detection_id'],
+        ),
         finding('account', None, 'low', 'rule_disabled', 'old-rule', 'exception rule old-rule is disabled', rule_id='R3'),
     ]
     return {
         'schema_version': SCHEMA_VERSION,
         'generator': 'ncloud.wbd.webshell_audit',
         'run': {
-            'started_at_ms': T0, 'started_at_iso': iso8601(T0), 'collection_version': '0.1.0',
+            'started_at_ms': T0,
+            'started_at_iso': iso8601(T0),
+            'collection_version': '0.1.0',
             'endpoint': 'https://wbd.apigw.ntruss.com',
             'inventory_scope': {'hosts': sorted(hosts), 'count': 4, 'limit': None},
-            'policy': {'lookback': '7d', 'window_start_ms': T0 - 7 * DAY, 'window_start_iso': iso8601(T0 - 7 * DAY),
-                       'min_weight': 0, 'high_weight': 80, 'broad_rule_max_conditions': 1,
-                       'match_keys': ['instance_no', 'inventory_hostname', 'private_ip'],
-                       'fail_on_unprotected': False, 'fail_on_unreviewed': False},
+            'policy': {
+                'lookback': '7d',
+                'window_start_ms': T0 - 7 * DAY,
+                'window_start_iso': iso8601(T0 - 7 * DAY),
+                'min_weight': 0,
+                'high_weight': 80,
+                'broad_rule_max_conditions': 1,
+                'match_keys': ['instance_no', 'inventory_hostname', 'private_ip'],
+                'fail_on_unprotected': False,
+                'fail_on_unreviewed': False,
+            },
         },
-        'summary': {'hosts': 4, 'unprotected': 2, 'unknown': 0, 'unreviewed': 1, 'compliant': 1, 'complete': True, 'detections': 4,
-                    'unreviewed_detections': 1, 'covered_detections': 1, 'unmatched_detections': 1, 'targets': 3,
-                    'exception_rules': 3, 'active_exception_rules': 2, 'findings': 6,
-                    'findings_by_severity': {'critical': 0, 'high': 3, 'medium': 2, 'low': 1, 'info': 0}},
+        'summary': {
+            'hosts': 4,
+            'unprotected': 2,
+            'unknown': 0,
+            'unreviewed': 1,
+            'compliant': 1,
+            'complete': True,
+            'detections': 4,
+            'unreviewed_detections': 1,
+            'covered_detections': 1,
+            'unmatched_detections': 1,
+            'targets': 3,
+            'exception_rules': 3,
+            'active_exception_rules': 2,
+            'findings': 6,
+            'findings_by_severity': {'critical': 0, 'high': 3, 'medium': 2, 'low': 1, 'info': 0},
+        },
         'hosts': hosts,
         'unmatched_detections': [d_ghost],
         'exception_rules': rules,
@@ -171,12 +288,24 @@ def build_incomplete_record(text=None):
     web3 = record['hosts']['web-3']
     web3.update(status='unknown', reasons=['detection 2026110100000000000004 has an unreadable detect time' + (text or '')])
     record['summary'].update(unknown=1, compliant=0, complete=False)
-    record['completeness'] = {'complete': False, 'lists': {'detections': {'complete': False}}, 'problems': [
-        {'kind': 'incomplete_list', 'message': 'GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages',
-         'hosts': [], 'evidence': {'operation': 'GetWebshell', 'total_announced': 237, 'records_delivered': 50}},
-        {'kind': 'unreadable_time', 'message': 'detection 2026110100000000000004 has detectTime %r' % (text or 'abc'),
-         'hosts': ['web-3'], 'evidence': {'detection_id': '2026110100000000000004', 'value': text or 'abc'}},
-    ]}
+    record['completeness'] = {
+        'complete': False,
+        'lists': {'detections': {'complete': False}},
+        'problems': [
+            {
+                'kind': 'incomplete_list',
+                'message': 'GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages',
+                'hosts': [],
+                'evidence': {'operation': 'GetWebshell', 'total_announced': 237, 'records_delivered': 50},
+            },
+            {
+                'kind': 'unreadable_time',
+                'message': 'detection 2026110100000000000004 has detectTime %r' % (text or 'abc'),
+                'hosts': ['web-3'],
+                'evidence': {'detection_id': '2026110100000000000004', 'value': text or 'abc'},
+            },
+        ],
+    }
     return record
 
 
@@ -195,6 +324,7 @@ def hostile(request):
 
 class TagBalance(HTMLParser):
     """Fails on any end tag that does not close the innermost open element: escaping never broke the structure."""
+
     VOID = {'meta', 'br', 'rect', 'line', 'link', 'img', 'input'}
 
     def __init__(self):
@@ -238,29 +368,35 @@ def check_html(page):
 
 # ---- record handling ---------------------------------------------------------------------------
 
+
 def test_validate_accepts_the_fixture():
     assert validate_record(build_record())['schema_version'] == SCHEMA_VERSION == 2
     assert validate_record(build_incomplete_record())['completeness']['complete'] is False
 
 
-@pytest.mark.parametrize('change, message', [
-    (lambda r: r.update(schema_version=1), 'unsupported audit record schema_version 1; this collection reads 2'),
-    (lambda r: r.update(schema_version=3), 'unsupported audit record schema_version 3; this collection reads 2'),
-    (lambda r: r.update(schema_version='2'), "unsupported audit record schema_version '2'; this collection reads 2"),
-    (lambda r: r.update(schema_version=True), 'unsupported audit record schema_version True'),
-    (lambda r: r.pop('completeness'), 'has no completeness mapping'),
-    (lambda r: r.update(completeness={'problems': []}), 'completeness.complete must be true or false, got None'),
-    (lambda r: r.update(completeness={'complete': 'yes'}), "completeness.complete must be true or false, got 'yes'"),
-    (lambda r: r.update(completeness={'complete': False, 'problems': {}}), 'completeness.problems must be a list'),
-    (lambda r: r.update(completeness={'complete': False, 'problems': ['x']}), 'entry completeness.problems[0] must be a mapping'),
-    (lambda r: r.update(completeness={'complete': True, 'problems': [{'kind': 'x', 'message': 'y'}]}),
-     'says completeness.complete is true but lists 1 completeness problem(s)'),
-    (lambda r: r.pop('schema_version'), 'has no schema_version'),
-    (lambda r: r.pop('findings'), "has no 'findings' key"),
-    (lambda r: r.update(hosts=[]), "key 'hosts' must be a mapping, got list"),
-    (lambda r: r['findings'].append('x'), 'entry findings[6] must be a mapping'),
-    (lambda r: r['hosts']['web-2']['detections'].append(None), 'hosts.web-2.detections[2]'),
-])
+@pytest.mark.parametrize(
+    'change, message',
+    [
+        (lambda r: r.update(schema_version=1), 'unsupported audit record schema_version 1; this collection reads 2'),
+        (lambda r: r.update(schema_version=3), 'unsupported audit record schema_version 3; this collection reads 2'),
+        (lambda r: r.update(schema_version='2'), "unsupported audit record schema_version '2'; this collection reads 2"),
+        (lambda r: r.update(schema_version=True), 'unsupported audit record schema_version True'),
+        (lambda r: r.pop('completeness'), 'has no completeness mapping'),
+        (lambda r: r.update(completeness={'problems': []}), 'completeness.complete must be true or false, got None'),
+        (lambda r: r.update(completeness={'complete': 'yes'}), "completeness.complete must be true or false, got 'yes'"),
+        (lambda r: r.update(completeness={'complete': False, 'problems': {}}), 'completeness.problems must be a list'),
+        (lambda r: r.update(completeness={'complete': False, 'problems': ['x']}), 'entry completeness.problems[0] must be a mapping'),
+        (
+            lambda r: r.update(completeness={'complete': True, 'problems': [{'kind': 'x', 'message': 'y'}]}),
+            'says completeness.complete is true but lists 1 completeness problem(s)',
+        ),
+        (lambda r: r.pop('schema_version'), 'has no schema_version'),
+        (lambda r: r.pop('findings'), "has no 'findings' key"),
+        (lambda r: r.update(hosts=[]), "key 'hosts' must be a mapping, got list"),
+        (lambda r: r['findings'].append('x'), 'entry findings[6] must be a mapping'),
+        (lambda r: r['hosts']['web-2']['detections'].append(None), 'hosts.web-2.detections[2]'),
+    ],
+)
 def test_validate_names_the_problem(change, message):
     record = build_record()
     change(record)
@@ -292,6 +428,7 @@ def test_prepare_sets_digest_and_scrubs_lone_surrogates():
 
 
 # ---- each renderer on the plain fixture --------------------------------------------------------
+
 
 def test_json_round_trips_and_is_canonical():
     record = prepared()
@@ -327,8 +464,7 @@ def test_junit_counts():
     assert failure.get('type') == 'agent_not_enabled' and failure.get('message').startswith("agent status is 'disable'")
     assert 'severity: high' in failure.text
     names = [c.get('name') for c in account.findall('testcase')]
-    assert names == ['account/overbroad_rule/allow-everything-under-slash', 'account/unmatched_detections/ghost-001',
-                     'account/rule_disabled/old-rule']
+    assert names == ['account/overbroad_rule/allow-everything-under-slash', 'account/unmatched_detections/ghost-001', 'account/rule_disabled/old-rule']
     assert all(c.get('classname') == 'webshell_audit.account' for c in account.findall('testcase'))
 
 
@@ -354,8 +490,17 @@ def test_markdown_sections():
 def test_html_contents():
     page = render_html(prepared())
     check_html(page)
-    for text in ('Webshell audit report', 'https://wbd.apigw.ntruss.com', 'web-prd-group', 'allow-php-cli', 'ghost-001',
-                 'data-sort-ready', 'process_name START &quot;/usr/bin/php&quot;', 'not registered', 'no (disabled)'):
+    for text in (
+        'Webshell audit report',
+        'https://wbd.apigw.ntruss.com',
+        'web-prd-group',
+        'allow-php-cli',
+        'ghost-001',
+        'data-sort-ready',
+        'process_name START &quot;/usr/bin/php&quot;',
+        'not registered',
+        'no (disabled)',
+    ):
         assert text in page, text
     assert page.count('<table class="sortable">') == 4
     assert page.count('<svg ') == 2
@@ -378,6 +523,7 @@ def test_empty_record_renders():
 
 
 # ---- hostile text ------------------------------------------------------------------------------
+
 
 def test_html_escapes_hostile_text(hostile):
     page = render_html(prepared(hostile))
@@ -456,10 +602,13 @@ def test_hostile_host_name():
 
 # ---- scale -------------------------------------------------------------------------------------
 
+
 def test_html_caps_the_detection_table_and_stays_fast():
     record = prepared()
-    many = [detection('2026110100000000%06d' % i, 'web-2', (i % 7000) / 1000.0, unreviewed=(i % 3 == 0),
-                      covered_by=['R1'] if i % 3 == 1 else []) for i in range(100000)]
+    many = [
+        detection('2026110100000000%06d' % i, 'web-2', (i % 7000) / 1000.0, unreviewed=(i % 3 == 0), covered_by=['R1'] if i % 3 == 1 else [])
+        for i in range(100000)
+    ]
     record['hosts']['web-2']['detections'] = many
     started = time.time()
     page = render_html(record, max_detections=2000)
@@ -483,6 +632,7 @@ def test_time_chart_groups_long_windows():
 
 
 # ---- completeness and the unknown status ------------------------------------------------------
+
 
 def test_complete_record_has_no_banner_and_counts_unknown():
     out = dict((fmt, data.decode('utf-8')) for fmt, data in render_reports(prepared()).items())
@@ -528,7 +678,7 @@ def test_html_banner_at_the_top():
     assert '<title>Webshell audit %s (INCOMPLETE)</title>' % iso8601(T0) in page
     banner = page.index('<section class="banner" role="alert">')
     assert page.index('</header>') < banner < page.index('<section class="cards">')
-    section = page[banner:page.index('</section>', banner)]
+    section = page[banner : page.index('</section>', banner)]
     assert 'Incomplete audit: these results may be wrong' in section and '2 problems; 1 host reported' in section
     assert 'GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages' in section
     assert 'hosts: web-3' in section and 'operation=GetWebshell; records_delivered=50; total_announced=237' in section
@@ -541,7 +691,7 @@ def test_html_banner_escapes_hostile_problems(hostile):
     page = render_html(prepared_incomplete(hostile))
     check_html(page)
     if hostile.startswith('<script'):
-        section = page[page.index('<section class="banner"'):]
+        section = page[page.index('<section class="banner"') :]
         assert '&lt;script&gt;alert(1)&lt;/script&gt;' in section
 
 
@@ -585,12 +735,10 @@ def test_csv_completeness_rows_first():
     rows = [dict(zip(CSV_COLUMNS, row)) for row in csv.reader(io.StringIO(render_csv(record), newline=''))][1:]
     assert len(rows) == 2 + len(record['findings'])
     first, second = rows[0], rows[1]
-    assert (first['severity'], first['scope'], first['kind'], first['host'], first['host_status']) == (
-        'high', 'completeness', 'incomplete_list', '', '')
+    assert (first['severity'], first['scope'], first['kind'], first['host'], first['host_status']) == ('high', 'completeness', 'incomplete_list', '', '')
     assert first['message'] == 'GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages'
     assert first['subject'] == 'operation=GetWebshell; records_delivered=50; total_announced=237'
-    assert (second['kind'], second['host'], second['host_status'], second['detection_id']) == (
-        'unreadable_time', 'web-3', 'unknown', '2026110100000000000004')
+    assert (second['kind'], second['host'], second['host_status'], second['detection_id']) == ('unreadable_time', 'web-3', 'unknown', '2026110100000000000004')
     assert rows[2]['scope'] == 'host' and rows[2]['kind'] == 'not_registered'
 
 
