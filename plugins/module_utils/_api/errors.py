@@ -12,20 +12,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
-_CONTROL = re.compile(r'[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
-# Unpaired surrogates (JSON can carry them as escapes) cannot be encoded as UTF-8 anywhere downstream.
-_SURROGATES = re.compile(r'[\ud800-\udfff]')
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import one_line
 
 
 def clean_text(value, limit=200):
     """Server text made safe for a one-line message: no control or bidi characters, bounded length."""
-    text = _SURROGATES.sub('\ufffd', _CONTROL.sub(' ', '%s' % (value,))).strip()
-    text = re.sub(r'\s+', ' ', text)
-    if len(text) > limit:
-        text = text[: limit - 3] + '...'
-    return text
+    return one_line(value, limit)
 
 
 class WbdError(Exception):

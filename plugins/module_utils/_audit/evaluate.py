@@ -16,7 +16,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields as wbd_fields
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
@@ -36,7 +35,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     is_active,
     rule_summary,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import SCHEMA_VERSION, SEVERITIES, content_digest, scrub_surrogates
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import SCHEMA_VERSION, SEVERITIES, content_digest
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import one_line, scrub_surrogates
 
 GENERATOR = 'ncloud.wbd.webshell_audit'
 DEFAULT_POLICY = {
@@ -84,7 +84,6 @@ RANGES = (('min_weight', 0, 100), ('high_weight', 1, 100), ('broad_rule_max_cond
 TARGET_FIELDS = ('instance_no', 'server_name', 'agent_status', 'server_group_id', 'server_group_name', 'ip_address')
 # Long attacker-controlled text is cut in reason sentences (the record keeps it whole in the detection).
 REASON_TEXT_MAX = 120
-_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
 
 
 class AuditInputError(ValueError):
@@ -105,8 +104,7 @@ def window(lookback, now_ms):
 def _short(text):
     """Attacker-controlled text for a sentence: one line, no control characters (reasons reach terminals and
     AWX logs verbatim in failure messages, where an escape sequence could rewrite the screen), cut when long."""
-    text = _CONTROL.sub('\ufffd', ' '.join(('%s' % (text,)).split())) if text is not None else ''
-    return text if len(text) <= REASON_TEXT_MAX else text[: REASON_TEXT_MAX - 1] + '\u2026'
+    return one_line(text, REASON_TEXT_MAX, replacement='\ufffd', ellipsis='\u2026') if text is not None else ''
 
 
 def _plural(count, word):

@@ -15,7 +15,9 @@ __metaclass__ = type
 
 import hashlib
 import json
-import re
+
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import BIDI_RE, XML_FORBIDDEN_RE, scrub_surrogates
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import truncate as _truncate
 
 SCHEMA_VERSION = 2
 FORMATS = ('json', 'csv', 'html', 'junit', 'markdown')
@@ -32,15 +34,6 @@ SEVERITIES = ('critical', 'high', 'medium', 'low', 'info')
 # Worst first: the sort order of every host table. ``unknown`` (a verdict that depends on incomplete or ambiguous data)
 # comes right after ``unprotected`` so that nobody scrolls past it.
 STATUSES = ('unprotected', 'unknown', 'unreviewed', 'compliant')
-
-_SURROGATE = re.compile('[\ud800-\udfff]')
-# Forbidden by XML 1.0 or a parse error in HTML: C0 controls but tab/LF/CR, DEL, C1 controls, surrogates, noncharacters.
-_FORBIDDEN = re.compile(
-    '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff%s]'
-    % ''.join('%s%s' % (chr(plane * 0x10000 + 0xFFFE), chr(plane * 0x10000 + 0xFFFF)) for plane in range(1, 17))
-)
-# Bidirectional controls can make displayed text lie about its order (file.php shown as php.elif); shown as [U+XXXX].
-_BIDI = re.compile('[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 
 
 class RecordError(ValueError):
@@ -60,29 +53,18 @@ def text(value):
 
 def clean(value):
     """``text(value)`` with every character XML 1.0 or HTML forbids replaced by U+FFFD."""
-    return _FORBIDDEN.sub('\ufffd', text(value))
+    return XML_FORBIDDEN_RE.sub('\ufffd', text(value))
 
 
 def truncate(value, limit):
     """At most ``limit`` characters, ending in an ellipsis when cut."""
-    return value if limit is None or len(value) <= limit else value[: max(limit - 1, 0)] + '\u2026'
+    return _truncate(value, limit)
 
 
 def display(value, limit=None):
     """Text for a human reader: cleaned, bidi controls made visible, truncated."""
-    shown = _BIDI.sub(lambda m: '[U+%04X]' % ord(m.group()), clean(value))
+    shown = BIDI_RE.sub(lambda m: '[U+%04X]' % ord(m.group()), clean(value))
     return truncate(shown, limit)
-
-
-def scrub_surrogates(value):
-    """A copy with lone surrogates (not encodable as UTF-8) replaced by U+FFFD, in strings and keys at any depth."""
-    if isinstance(value, str):
-        return _SURROGATE.sub('\ufffd', value)
-    if isinstance(value, dict):
-        return dict((scrub_surrogates(k), scrub_surrogates(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return [scrub_surrogates(item) for item in value]
-    return value
 
 
 def validate_record(record):

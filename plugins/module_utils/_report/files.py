@@ -20,11 +20,13 @@ import re
 import stat
 import tempfile
 
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import BIDI, CONTROLS
+
 # Format name -> file name extension; junit gets a double extension so it is recognisable next to other XML.
 EXTENSIONS = {'json': 'json', 'csv': 'csv', 'html': 'html', 'junit': 'junit.xml', 'markdown': 'md'}
 
 _ISO = re.compile(r'^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-]00:?00)?$')
-_BAD_NAME = re.compile(r'[/\\\x00-\x1f\x7f]')
+_BAD_NAME = re.compile('[/\\\\%s%s]' % (CONTROLS, BIDI))
 
 
 class ReportWriteError(Exception):
