@@ -443,75 +443,84 @@ class PageState(object):
         for name in sorted(self._unreadable):
             self.problems.append('%s: %s was not a number; it was ignored.' % (where, name))
         if self.truncated or self.stop_reason not in ('short page', 'empty page'):
-            return
+            return  # a walk cut short has nothing to compare: its reason is said already
         delivered = len(self.pass_seen)
         pages = self.pages_taken - self._pages_before_pass
-        nulls = (
-            ' (page%s %s came back with content null twice)' % ('s' if len(self.null_pages) > 1 else '', ', '.join('%d' % i for i in self.null_pages))
-            if self.null_pages
-            else ''
-        )
+        nulls = self._nulls_text()
         if self.total is not None:
-            if delivered < self.total:
-                self.problems.append(
-                    '%s announced %s%s but delivered %d after %s%s.'
-                    % (
-                        where,
-                        _plural(self.total, 'record'),
-                        '' if self.total_pages is None else ' in %s' % _plural(self.total_pages, 'page'),
-                        delivered,
-                        _plural(pages, 'page'),
-                        nulls,
-                    )
-                )
-            elif delivered > self.total:
-                if self._repeats:
-                    self.problems.append(
-                        '%s announced %d records and delivered %d, with %d repeated on other pages: the '
-                        'order is not stable between pages, so records may be missing.' % (where, self.total, delivered, self._repeats)
-                    )
-                elif self._pass_nulls:
-                    self.problems.append(
-                        '%s announced %d records and delivered %d%s: with a wrong total, the null page '
-                        'may have lost records.' % (where, self.total, delivered, nulls)
-                    )
-                else:
-                    self.notes.append(
-                        '%s announced %d records but delivered %d, and pages ended with a short or empty '
-                        'one: the total was low.' % (where, self.total, delivered)
-                    )
+            self._total_verdict(where, delivered, pages, nulls)
             if delivered < self.total or self.total_pages is None or self._last_position + 1 >= self.total_pages:
                 return
-        if self.total_pages is not None and self._last_position + 1 > self.total_pages:
-            if self._pass_nulls or self._repeats:
-                self.problems.append(
-                    '%s announced %s but records came on %d%s: with a wrong page count, %s.'
-                    % (
-                        where,
-                        _plural(self.total_pages, 'page'),
-                        self._last_position + 1,
-                        nulls,
-                        'the null page may have lost records' if self._pass_nulls else 'repeated records hide others',
-                    )
-                )
-            else:
-                self.notes.append(
-                    '%s announced %s but records came on %d, and pages ended with a short or empty one: '
-                    'the page count was low.' % (where, _plural(self.total_pages, 'page'), self._last_position + 1)
-                )
+        if self.total_pages is not None and self._page_count_verdict(where, nulls):
             return
-        if self.total_pages is not None and self._last_position + 1 < self.total_pages:
+        self._verdict_without_total(where, pages)  # only a walk without a total gets here
+
+    def _nulls_text(self):
+        """The pages that came back with content null twice, as a message names them (or nothing)."""
+        if not self.null_pages:
+            return ''
+        return ' (page%s %s came back with content null twice)' % ('s' if len(self.null_pages) > 1 else '', ', '.join('%d' % i for i in self.null_pages))
+
+    def _total_verdict(self, where, delivered, pages, nulls):
+        """The records delivered against the announced total: too few is a problem; too many is one only when
+        repeated or null pages may hide records, else the total was merely low."""
+        if delivered < self.total:
             self.problems.append(
-                '%s announced %s but only %d came with records%s.' % (where, _plural(self.total_pages, 'page'), self._last_position + 1, nulls)
+                '%s announced %s%s but delivered %d after %s%s.'
+                % (
+                    where,
+                    _plural(self.total, 'record'),
+                    '' if self.total_pages is None else ' in %s' % _plural(self.total_pages, 'page'),
+                    delivered,
+                    _plural(pages, 'page'),
+                    nulls,
+                )
             )
-            return
+        elif delivered > self.total and self._repeats:
+            self.problems.append(
+                '%s announced %d records and delivered %d, with %d repeated on other pages: the '
+                'order is not stable between pages, so records may be missing.' % (where, self.total, delivered, self._repeats)
+            )
+        elif delivered > self.total and self._pass_nulls:
+            self.problems.append(
+                '%s announced %d records and delivered %d%s: with a wrong total, the null page may have lost records.' % (where, self.total, delivered, nulls)
+            )
+        elif delivered > self.total:
+            self.notes.append(
+                '%s announced %d records but delivered %d, and pages ended with a short or empty one: the total was low.' % (where, self.total, delivered)
+            )
+
+    def _page_count_verdict(self, where, nulls):
+        """The pages that brought records against the announced page count; True when they disagree (said here)."""
+        came = self._last_position + 1
+        if came > self.total_pages and (self._pass_nulls or self._repeats):
+            self.problems.append(
+                '%s announced %s but records came on %d%s: with a wrong page count, %s.'
+                % (
+                    where,
+                    _plural(self.total_pages, 'page'),
+                    came,
+                    nulls,
+                    'the null page may have lost records' if self._pass_nulls else 'repeated records hide others',
+                )
+            )
+        elif came > self.total_pages:
+            self.notes.append(
+                '%s announced %s but records came on %d, and pages ended with a short or empty one: '
+                'the page count was low.' % (where, _plural(self.total_pages, 'page'), came)
+            )
+        elif came < self.total_pages:
+            self.problems.append('%s announced %s but only %d came with records%s.' % (where, _plural(self.total_pages, 'page'), came, nulls))
+        return came != self.total_pages
+
+    def _verdict_without_total(self, where, pages):
+        """No total to compare with: repeated records are a problem; otherwise, without a page count either, note it."""
         if self._repeats:
             self.problems.append(
                 '%s repeated %d records on other pages and announced no total: the order is not stable '
                 'between pages, so records may be missing.' % (where, self._repeats)
             )
-            return
-        if self.total_pages is None:
+        elif self.total_pages is None:
             self.notes.append('%s announced no total; the list ended with a %s after %s.' % (where, self.stop_reason, _plural(pages, 'page')))
 
     @property
