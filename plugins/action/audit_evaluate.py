@@ -8,10 +8,10 @@ the record out of it) makes ansible-core 2.19 copy and inspect every value, whic
 than the audit itself. Here the records stay Python objects from the API to the record; only the
 record and a few small lists leave as the task result.
 
-The four lists are fetched in this worker with the info modules' own code (``WbdModule`` over a
-``ControllerModule``: the same options, validation, environment fallbacks, credentials, paging
-and errors), which spares a module process, its JSON output and ansible-core's parsing of it per
-list. When the task sets ``environment`` (which only a module process would see) or the
+The four lists are fetched in this worker with the info modules' own code (their entries of
+``info_operations.INFO_OPERATIONS`` on a ``connect.Connection``: the same options, validation, environment
+fallbacks, credentials, paging and errors), which spares a module process, its JSON output and ansible-core's
+parsing of it per list. When the task sets ``environment`` (which only a module process would see) or the
 controller's Python lacks requests, the info modules run as modules instead.
 
 Each list is asked for with ``allow_partial: true``: a list whose pages do not add up comes back with
@@ -27,11 +27,10 @@ import time
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-from ansible_collections.ncloud.wbd.plugins.filter.webshell_audit_hosts import host_keys
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import filters as wbd_filters
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import resources
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import HAS_REQUESTS
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import Connection, validate_options
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.info_operations import INFO_OPERATIONS
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import AuditInputError, evaluate, window
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
@@ -41,41 +40,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     incomplete_message,
     role_names,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import (
-    ControllerModule,
-    WbdModule,
-    controller_params,
-    detection_argument_spec,
-    list_argument_spec,
-)
-
-# The lists the audit reads: (the info module's own options, what its main() returns), for the in-worker path.
-LISTS = {
-    'detection_target_info': (
-        lambda: list_argument_spec(wbd_filters.DETECTION_TARGET),
-        lambda wbd: wbd.list_result('detection_targets', resources.DETECTION_TARGETS, collect=True),
-    ),
-    'detection_info': (
-        detection_argument_spec,
-        lambda wbd: wbd.list_result('detections', resources.DETECTIONS, collect=True, with_objects=wbd.params['suspicious_objects']),
-    ),
-    'exception_rule_info': (
-        lambda: list_argument_spec(wbd_filters.EXCEPTION_RULE),
-        lambda wbd: wbd.list_result('exception_rules', resources.EXCEPTION_RULES, collect=True),
-    ),
-    'excepted_detection_info': (
-        detection_argument_spec,
-        lambda wbd: wbd.list_result('excepted_detections', resources.EXCEPTED_DETECTIONS, collect=True, with_objects=wbd.params['suspicious_objects']),
-    ),
-}
-
-
-OPERATIONS = {
-    'detection_target_info': 'GetWebshellTarget',
-    'detection_info': 'GetWebshell',
-    'exception_rule_info': 'GetExceptedRule',
-    'excepted_detection_info': 'GetExceptedWebshell',
-}
+from ansible_collections.ncloud.wbd.plugins.plugin_utils.audit_hosts import HostKeysError, host_keys
 
 
 def list_completeness(module, result):
@@ -85,7 +50,7 @@ def list_completeness(module, result):
         return evidence
     return {
         'complete': False,
-        'operation': OPERATIONS.get(module),
+        'operation': INFO_OPERATIONS[module].operation,
         'problems': [
             'ncloud.wbd.%s returned no completeness evidence, so the list cannot be shown to be whole; update the '
             'collection on the controller so the module and this action match.' % module
@@ -119,13 +84,14 @@ class ActionModule(ActionBase):
     @staticmethod
     def _list_here(module, name, args, key, warnings, lists=None, prefix=None):
         """The info module's work in this worker: the same options, checks, requests and records, no module process."""
-        spec, work = LISTS[module]
-        wbd = None
+        operation = INFO_OPERATIONS[module]
+        connection = None
         try:
-            wbd = WbdModule(module=ControllerModule(controller_params(spec(), args), warnings.append))
-            result = wbd.collect(work)
+            connection = Connection(validate_options(operation.argument_spec(), args), warnings.append)
+            result = connection.run(operation.work)
         except WbdError as err:
-            raise AnsibleActionFail('%s: %s' % (name, role_names(wbd.redact(str(err)) if wbd is not None else '%s' % err, prefix)))
+            message = connection.redact(str(err)) if connection is not None else '%s' % err
+            raise AnsibleActionFail('%s: %s' % (name, role_names(message, prefix)))
         if lists is not None:
             lists[key] = list_completeness(module, result)
         return result[key]
@@ -134,10 +100,13 @@ class ActionModule(ActionBase):
     def _inventory(task_vars, names, args):
         """(play hosts, the inventory's other hosts) with their match keys; the others' servers are out of scope."""
         hostvars = task_vars['hostvars']
-        play = host_keys(hostvars, list(names), instance_no_var=args['instance_no_var'], server_name_var=args['server_name_var'])
-        chosen = set(h['name'] for h in play)
-        rest = [n for n in (task_vars.get('groups') or {}).get('all') or [] if n not in chosen]
-        others = host_keys(hostvars, rest, instance_no_var=args['instance_no_var'], server_name_var=args['server_name_var'])
+        try:
+            play = host_keys(hostvars, list(names), instance_no_var=args['instance_no_var'], server_name_var=args['server_name_var'])
+            chosen = set(h['name'] for h in play)
+            rest = [n for n in (task_vars.get('groups') or {}).get('all') or [] if n not in chosen]
+            others = host_keys(hostvars, rest, instance_no_var=args['instance_no_var'], server_name_var=args['server_name_var'])
+        except HostKeysError as err:
+            raise AnsibleActionFail('audit_evaluate: %s' % (err,))
         return play, others
 
     def run(self, tmp=None, task_vars=None):

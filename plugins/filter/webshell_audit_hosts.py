@@ -77,59 +77,15 @@ _value:
 '''
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_text
+from ansible_collections.ncloud.wbd.plugins.plugin_utils import audit_hosts
 
 
-def _get(mapping, key):
+def host_keys(hostvars, hosts, instance_no_var=audit_hosts.DEFAULT_INSTANCE_NO_VAR, server_name_var=audit_hosts.DEFAULT_SERVER_NAME_VAR):
+    """The filter: ``audit_hosts.host_keys``, its errors as AnsibleFilterError."""
     try:
-        value = mapping[key]
-    except (KeyError, TypeError):
-        return None
-    return None if value is None else value
-
-
-def _host_vars(hostvars, name):
-    """A host's variables, or None when it is not in hostvars.
-
-    The real ``hostvars`` answers an unknown host with an undefined value rather than a KeyError, so ask first.
-    """
-    try:
-        if name not in hostvars:
-            return None
-    except TypeError:
-        return None
-    return _get(hostvars, name)
-
-
-def _text(value):
-    return None if value is None or isinstance(value, (dict, list)) else to_text(value)
-
-
-def host_keys(hostvars, hosts, instance_no_var='webshell_audit_instance_no', server_name_var='webshell_audit_server_name'):
-    """Each host's match-key values, read once so the audit never walks hostvars per record."""
-    if not isinstance(hosts, (list, tuple)):
-        raise AnsibleFilterError('webshell_audit_hosts expects a list of hostnames, got %s.' % type(hosts).__name__)
-    entries = []
-    for name in hosts:
-        name = to_text(name)
-        hvars = _host_vars(hostvars, name)
-        if hvars is None:
-            raise AnsibleFilterError("webshell_audit_hosts: host '%s' is not in the inventory." % name)
-        facts = _get(hvars, 'ansible_facts') or {}
-        default_ip = _get(_get(facts, 'default_ipv4') or {}, 'address')
-        addresses = [default_ip] + list(_get(facts, 'all_ipv4_addresses') or [])
-        entries.append(
-            {
-                'name': name,
-                'instance_no': _text(_get(hvars, instance_no_var)),
-                'inventory_hostname': name,
-                'ansible_host': _text(_get(hvars, 'ansible_host')),
-                'host_name': [to_text(v) for v in (_get(facts, 'hostname'), _get(facts, 'fqdn')) if v],
-                'server_name': _text(_get(hvars, server_name_var)),
-                'private_ip': [to_text(v) for v in dict.fromkeys(addresses) if v],
-            }
-        )
-    return entries
+        return audit_hosts.host_keys(hostvars, hosts, instance_no_var=instance_no_var, server_name_var=server_name_var)
+    except audit_hosts.HostKeysError as err:
+        raise AnsibleFilterError('webshell_audit_hosts: %s' % err)
 
 
 class FilterModule(object):

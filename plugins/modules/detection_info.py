@@ -454,12 +454,11 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTIONS
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, detection_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import run_info_module
 
 
 def main():
-    WbdModule(argument_spec=detection_argument_spec()).run(lambda wbd: wbd.list_result('detections', DETECTIONS, with_objects=wbd.params['suspicious_objects']))
+    run_info_module('detection_info')
 
 
 if __name__ == '__main__':

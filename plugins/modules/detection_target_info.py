@@ -238,13 +238,11 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DETECTION_TARGET
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTION_TARGETS
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import run_info_module
 
 
 def main():
-    WbdModule(argument_spec=list_argument_spec(DETECTION_TARGET)).run(lambda wbd: wbd.list_result('detection_targets', DETECTION_TARGETS))
+    run_info_module('detection_target_info')
 
 
 if __name__ == '__main__':

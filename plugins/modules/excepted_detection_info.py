@@ -425,14 +425,11 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import EXCEPTED_DETECTIONS
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, detection_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import run_info_module
 
 
 def main():
-    WbdModule(argument_spec=detection_argument_spec()).run(
-        lambda wbd: wbd.list_result('excepted_detections', EXCEPTED_DETECTIONS, with_objects=wbd.params['suspicious_objects'])
-    )
+    run_info_module('excepted_detection_info')
 
 
 if __name__ == '__main__':

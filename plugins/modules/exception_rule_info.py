@@ -342,25 +342,11 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DELETED_EXCEPTION_RULE, is_unset
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DELETED_EXCEPTION_RULES, EXCEPTION_RULES
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
-
-
-def list_rules(wbd):
-    if wbd.params['deleted']:
-        return wbd.list_result('exception_rules', DELETED_EXCEPTION_RULES)
-    for option in ('deleted_since', 'deleted_until'):
-        if not is_unset(wbd.params.get(option)):
-            raise WbdConfigError('%s filters deleted rules; set deleted: true to list them.' % option)
-    return wbd.list_result('exception_rules', EXCEPTION_RULES)
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import run_info_module
 
 
 def main():
-    spec = list_argument_spec(DELETED_EXCEPTION_RULE)
-    spec['deleted'] = dict(type='bool', default=False)
-    WbdModule(argument_spec=spec).run(list_rules)
+    run_info_module('exception_rule_info')
 
 
 if __name__ == '__main__':

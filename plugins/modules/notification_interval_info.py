@@ -102,22 +102,11 @@ notification_interval:
       type: bool
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.notification import interval_record
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import (
-    NOTIFICATION_INTERVAL_OP,
-    NOTIFICATION_INTERVAL_PATH,
-    NOTIFICATION_INTERVAL_PERMISSION,
-)
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule
-
-
-def read_interval(wbd):
-    result = wbd.client.request('GET', NOTIFICATION_INTERVAL_PATH, operation=NOTIFICATION_INTERVAL_OP, permission=NOTIFICATION_INTERVAL_PERMISSION)
-    return {'notification_interval': interval_record(result, warn=wbd.warn)}
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import run_info_module
 
 
 def main():
-    WbdModule().run(read_interval)
+    run_info_module('notification_interval_info')
 
 
 if __name__ == '__main__':

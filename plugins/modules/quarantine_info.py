@@ -285,13 +285,11 @@ completeness:
       elements: str
 '''
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import QUARANTINE
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import QUARANTINES
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import WbdModule, list_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import run_info_module
 
 
 def main():
-    WbdModule(argument_spec=list_argument_spec(QUARANTINE)).run(lambda wbd: wbd.list_result('quarantines', QUARANTINES))
+    run_info_module('quarantine_info')
 
 
 if __name__ == '__main__':

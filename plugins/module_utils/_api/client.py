@@ -4,7 +4,7 @@
 """The WBD API client: one requests.Session per module run, a fresh signature on every
 attempt, retries with backoff, typed errors, paging.
 
-Nothing here knows about AnsibleModule; ``module.py`` wires it to one.
+Nothing here knows about AnsibleModule; ``connect.connect`` builds it from options.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -176,6 +176,11 @@ class WbdClient(object):
         }
         self._lock = threading.Lock()
         self.stats = {'requests': 0, 'retries': 0}
+
+    @property
+    def secret_key(self):
+        """The secret key the requests are signed with, for callers that must blank it out of their output."""
+        return self._secret_key
 
     def abort_retries(self):
         """Let requests still in flight on other workers fail at their next retry instead of waiting it out:

@@ -107,6 +107,11 @@ class RecordSpool(object):
             return
         self._write(data, len(records))
 
+    @property
+    def value(self):
+        """What the list result holds under its key: the spool itself, streamed in by ``exit_with_spools``."""
+        return self
+
     def copy_to(self, stream):
         """Write the whole array to ``stream`` (text; its binary buffer when it has one) and release the buffer."""
         self._file.write(b']' if self.count else b'[]')

@@ -9,8 +9,8 @@ __metaclass__ = type
 import pytest
 from ansible.errors import AnsibleActionFail
 from ansible_collections.ncloud.wbd.plugins.action.audit_report import record_in
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import auth_argument_spec
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import AUTH_OPTIONS, audit_evaluate_argument_spec, hosts_failing
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import auth_argument_spec
 
 
 def record(fail_on_unprotected=False, fail_on_unreviewed=False):

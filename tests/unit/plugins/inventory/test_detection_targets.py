@@ -11,10 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 import stat
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import yaml
@@ -37,20 +35,13 @@ from ansible_collections.ncloud.wbd.plugins.doc_fragments import detection_filte
 from ansible_collections.ncloud.wbd.plugins.inventory import detection_targets as plugin_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import client as client_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import ACCESS_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, make_signature
 from ansible_collections.ncloud.wbd.plugins.module_utils._inventory.hosts import assign_hostnames
 
 NAME = 'ncloud.wbd.detection_targets'
 ACCESS = 'UNITACCESSKEY'
 SECRET = 'unit-inventory-secret-never-shown'
 ENDPOINT = 'http://127.0.0.1:1'
-ENV_NAMES = (
-    'NCLOUD_ACCESS_KEY',
-    'NCLOUD_ACCESS_KEY_ID',
-    'NCLOUD_SECRET_KEY',
-    'NCLOUD_SECRET_ACCESS_KEY',
-    'NCLOUD_SITE',
-    'NCLOUD_WBD_ENDPOINT',
+CACHE_ENV_NAMES = (
     'ANSIBLE_INVENTORY_CACHE',
     'ANSIBLE_CACHE_PLUGIN',
     'ANSIBLE_INVENTORY_CACHE_PLUGIN',
@@ -84,49 +75,13 @@ SERVERS = [
 ]
 
 
-class Response(object):
-    def __init__(self, status, payload):
-        self.status_code = status
-        self.content = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        self.headers = {}
+TARGETS_PATH = '/api/v1/servers'
 
 
-class FakeApi(object):
-    """GET/POST /api/v1/servers with paging and the agentStatus/serverGroupName filters; 401 for a bad signature."""
-
-    def __init__(self, servers, keys=None, answer=None):
-        self.servers = servers
-        self.keys = keys if keys is not None else {ACCESS: SECRET}
-        self.answer = answer
-        self.calls = []
-
-    def request(self, method, url, data=None, headers=None, **kwargs):
-        parts = urlsplit(url)
-        uri = parts.path + ('?' + parts.query if parts.query else '')
-        access = headers.get(ACCESS_KEY_HEADER)
-        self.calls.append({'method': method, 'uri': uri, 'access_key': access, 'body': json.loads(data) if data else None})
-        secret = self.keys.get(access)
-        if secret is None or headers.get(SIGNATURE_HEADER) != make_signature(secret, method, uri, headers[TIMESTAMP_HEADER], access):
-            return Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed'}})
-        if self.answer is not None:
-            return Response(200, self.answer)
-        if method == 'GET':
-            query = dict(parse_qsl(parts.query))
-            body = {}
-        else:
-            body = json.loads(data)
-            query = body
-        index, size = int(query['pageIndex']), int(query['pageSize'])
-        records = [s for s in self.servers if not body.get('agentStatus') or s['agentStatus'] in body['agentStatus']]
-        records = [s for s in records if body.get('serverGroupName', '') in s['serverGroupName']]
-        page = records[index * size : (index + 1) * size]
-        return Response(
-            200,
-            {'success': True, 'code': 0, 'message': 'success', 'result': {'content': page, 'totalCount': len(records), 'pageSize': size, 'pageIndex': index}},
-        )
-
-    def close(self):
-        pass
+def search_targets(servers, body):
+    """The agentStatus and serverGroupName filters of SearchDetectionTarget, as the API applies them."""
+    servers = [s for s in servers if not body.get('agentStatus') or s['agentStatus'] in body['agentStatus']]
+    return [s for s in servers if body.get('serverGroupName', '') in s['serverGroupName']]
 
 
 class Recorder(object):
@@ -165,13 +120,18 @@ def documented_options():
 
 
 class Harness(object):
-    def __init__(self, tmp_path, monkeypatch):
+    def __init__(self, tmp_path, monkeypatch, fakes):
         self.tmp_path = tmp_path
         self.monkeypatch = monkeypatch
-        self.api = FakeApi(list(SERVERS))
+        self.fakes = fakes
+        self.api = self.target_api(list(SERVERS))
         monkeypatch.setattr(client_mod.WbdClient, '_new_session', staticmethod(lambda pool_size: self.api))
         C.config.initialize_plugin_configuration_definitions('inventory', NAME, documented_options())
         self.warnings = []
+
+    def target_api(self, servers, **paging):
+        """The WBD API serving ``servers`` as detection targets to requests signed with the unit key pair."""
+        return self.fakes.Api(lists={TARGETS_PATH: servers}, keys={ACCESS: SECRET}, search=search_targets, **paging)
 
     def write(self, config, filename='test.wbd.yml'):
         path = self.tmp_path / filename
@@ -201,13 +161,10 @@ class Harness(object):
 
 
 @pytest.fixture
-def harness(tmp_path, monkeypatch):
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    home = tmp_path / 'home'
-    home.mkdir()
-    monkeypatch.setenv('HOME', str(home))  # never the real ~/.ncloud/configure
-    return Harness(tmp_path, monkeypatch)
+def harness(tmp_path, wbd_env, fakes):
+    for name in CACHE_ENV_NAMES:
+        wbd_env.delenv(name, raising=False)
+    return Harness(tmp_path, wbd_env, fakes)
 
 
 AUTH = {'access_key': ACCESS, 'secret_key': SECRET, 'endpoint': ENDPOINT, 'page_size': 2}
@@ -241,7 +198,7 @@ def test_one_host_per_target_with_prefixed_vars_and_default_groups(harness):
     assert not any(g.startswith('wbd_group_') and 'api-02' in members(inventory, g) for g in inventory.groups)
     # 4 targets, page size 2: the first page, the one its total announces and, the last being exactly full, the
     # (empty) page that proves the end; all plain GETs
-    assert [c['method'] for c in harness.api.calls] == ['GET', 'GET', 'GET']
+    assert [c.method for c in harness.api.calls] == ['GET', 'GET', 'GET']
     assert harness.warnings == []
 
 
@@ -265,7 +222,7 @@ def test_hostname_choice(harness, field, names):
 
 
 def test_shared_names_get_the_instance_number_and_a_warning(harness):
-    harness.api.servers = [
+    harness.api.lists[TARGETS_PATH] = [
         server('2001', 'web', '10.0.0.1'),
         server('2002', 'web', '10.0.0.2', status='down'),
         server('2003', '', '10.0.0.3'),
@@ -284,7 +241,7 @@ def test_shared_names_get_the_instance_number_and_a_warning(harness):
 
 
 def test_shared_names_fail_with_duplicate_hostnames_error(harness):
-    harness.api.servers = [server('2001', 'web', '10.0.0.1'), server('2002', 'web', '10.0.0.2')]
+    harness.api.lists[TARGETS_PATH] = [server('2001', 'web', '10.0.0.1'), server('2002', 'web', '10.0.0.2')]
     with pytest.raises(AnsibleParserError) as caught:
         harness.parse(dict(AUTH, duplicate_hostnames='error'))
     message = '%s' % caught.value
@@ -292,13 +249,13 @@ def test_shared_names_fail_with_duplicate_hostnames_error(harness):
 
 
 def test_shared_ip_addresses_are_kept_apart(harness):
-    harness.api.servers = [server('3001', 'a', '10.9.9.9'), server('3002', 'b', '10.9.9.9')]
+    harness.api.lists[TARGETS_PATH] = [server('3001', 'a', '10.9.9.9'), server('3002', 'b', '10.9.9.9')]
     inventory = harness.parse(dict(AUTH, hostname='ip_address'))
     assert sorted(inventory.hosts) == ['10.9.9.9_3001', '10.9.9.9_3002']
 
 
 def test_api_text_is_never_templated(harness):
-    harness.api.servers = [server('4001', 'web-01', '10.0.0.1', memo='{{ 6 * 7 }}')]
+    harness.api.lists[TARGETS_PATH] = [server('4001', 'web-01', '10.0.0.1', memo='{{ 6 * 7 }}')]
     inventory = harness.parse(AUTH)
     variables = hostvars(inventory, 'web-01')
     assert variables['wbd_memo'] == '{{ 6 * 7 }}'
@@ -343,8 +300,8 @@ def test_strict_fails_on_a_broken_expression_and_lax_skips_it(harness):
 def test_filters_are_sent_as_search(harness):
     inventory = harness.parse(dict(AUTH, agent_status=['notInstalled', 'down'], server_group_name=''))
     assert sorted(inventory.hosts) == ['api-02', 'web-02']
-    assert [c['method'] for c in harness.api.calls] == ['POST', 'POST']  # page 0 exactly full: one confirming page
-    assert harness.api.calls[0]['body'] == {'agentStatus': ['notInstalled', 'down'], 'pageIndex': 0, 'pageSize': 2}
+    assert [c.method for c in harness.api.calls] == ['POST', 'POST']  # page 0 exactly full: one confirming page
+    assert harness.api.calls[0].body == {'agentStatus': ['notInstalled', 'down'], 'pageIndex': 0, 'pageSize': 2}
 
 
 @pytest.mark.parametrize(
@@ -385,7 +342,7 @@ def test_second_parse_is_served_from_the_cache(harness, tmp_path):
     files = list(cache_dir.iterdir())
     assert len(files) == 1 and SECRET not in files[0].read_text()
 
-    harness.api.servers = []  # the API changed, but the cache answers
+    harness.api.lists[TARGETS_PATH] = []  # the API changed, but the cache answers
     second = harness.parse(dict(config, hostname='instance_no'))  # naming is rebuilt from the cached targets
     assert len(harness.api.calls) == fetched
     assert sorted(second.hosts) == ['1001', '1002', '1003', '1004']
@@ -420,7 +377,7 @@ def test_keys_from_the_environment_in_the_modules_order(harness):
     env.setenv('NCLOUD_SECRET_KEY', SECRET)
     env.setenv('NCLOUD_WBD_ENDPOINT', ENDPOINT)
     inventory = harness.parse({})
-    assert len(inventory.hosts) == 4 and harness.api.calls[0]['access_key'] == ACCESS
+    assert len(inventory.hosts) == 4 and harness.api.calls[0].access_key == ACCESS
 
 
 def test_second_environment_names_work_alone(harness):
@@ -434,7 +391,7 @@ def test_inventory_file_option_beats_the_environment(harness):
     harness.monkeypatch.setenv('NCLOUD_SECRET_KEY', 'env-secret')
     harness.api.keys = {ACCESS: SECRET, 'ENVKEY': 'env-secret'}
     harness.parse(AUTH)
-    assert set(c['access_key'] for c in harness.api.calls) == {ACCESS}
+    assert set(c.access_key for c in harness.api.calls) == {ACCESS}
 
 
 def write_configure(home, text, mode=0o600):
@@ -454,7 +411,7 @@ def test_keys_from_the_credentials_file_and_its_profile(harness):
         '[audit]\nncloud_access_key_id = %s\nncloud_secret_access_key = %s\n' % (ACCESS, SECRET),
     )
     assert len(harness.parse({'endpoint': ENDPOINT, 'profile': 'audit'}).hosts) == 4
-    assert harness.api.calls[-1]['access_key'] == ACCESS
+    assert harness.api.calls[-1].access_key == ACCESS
 
 
 def test_environment_keys_win_over_a_named_profile_with_a_note_naming_the_variables(harness):
@@ -507,7 +464,7 @@ def test_wrong_secret_is_one_line_without_the_secret(harness):
     ],
 )
 def test_malformed_answers_are_clean_errors(harness, answer, words):
-    harness.api.answer = answer
+    harness.api.answers = {TARGETS_PATH: harness.fakes.Response(200, answer)}
     with pytest.raises(AnsibleParserError) as caught:
         harness.parse(AUTH)
     message = '%s' % caught.value
@@ -536,41 +493,18 @@ def test_names_from_the_api_lose_control_characters():
 # ---- completeness (issue 14) ---------------------------------------------------------------------------------
 
 
-class QuirkyApi(FakeApi):
-    """The targets from a server that serves at most ``cap`` per page, with offsets from the asked size and the asked
-    size echoed (so page 1 at the asked size would skip records), or that announces ``total``."""
-
-    def __init__(self, servers, cap=None, total=None):
-        super(QuirkyApi, self).__init__(servers)
-        self.cap = cap
-        self.total = total
-
-    def request(self, method, url, data=None, headers=None, **kwargs):
-        answer = FakeApi.request(self, method, url, data, headers, **kwargs)
-        payload = json.loads(answer.content)
-        result = payload.get('result')
-        if isinstance(result, dict):
-            size, index = result['pageSize'], result['pageIndex']
-            served = min(size, self.cap or size)
-            result['content'] = self.servers[index * size : index * size + served]
-            if self.total is not None:
-                result['totalCount'] = self.total
-            answer.content = json.dumps(payload).encode()
-        return answer
-
-
 def many_servers(n):
     return [server('%d' % (2000 + i), 'host-%03d' % i, '10.1.%d.%d' % (i // 200, i % 200)) for i in range(n)]
 
 
 def test_a_capped_server_gives_every_target(harness):
-    harness.api = QuirkyApi(many_servers(23), cap=5)
+    harness.api = harness.target_api(many_servers(23), cap=5)
     inventory = harness.parse(dict(AUTH, page_size=10))
     assert len(inventory.hosts) == 23 and harness.warnings == []
 
 
 def test_an_incomplete_target_list_fails_in_one_line(harness):
-    harness.api = QuirkyApi(many_servers(23), total=40)
+    harness.api = harness.target_api(many_servers(23), total=40)
     with pytest.raises(AnsibleParserError) as caught:
         harness.parse(dict(AUTH, page_size=10))
     message = '%s' % caught.value
@@ -579,7 +513,7 @@ def test_an_incomplete_target_list_fails_in_one_line(harness):
 
 
 def test_allow_partial_accepts_the_incomplete_target_list_with_a_warning(harness):
-    harness.api = QuirkyApi(many_servers(23), total=40)
+    harness.api = harness.target_api(many_servers(23), total=40)
     inventory = harness.parse(dict(AUTH, page_size=10, allow_partial=True))
     assert len(inventory.hosts) == 23
     assert any('announced 40 records' in w and 'allow_partial' in w for w in harness.warnings), harness.warnings

@@ -9,10 +9,8 @@ __metaclass__ = type
 import calendar
 import json
 import os
-import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from ansible.module_utils import basic
@@ -35,43 +33,6 @@ except ImportError:
     module_utils_internal = None
 
 SECRET = 'unit-secret-never-printed'
-
-
-class Response(object):
-    def __init__(self, status, payload, headers=None):
-        self.status_code = status
-        self.content = json.dumps(payload).encode()
-        self.headers = headers or {}
-
-
-class PagedSession(object):
-    """Serves a list as pages for GET ?pageIndex=&pageSize=."""
-
-    def __init__(self, items, status=200, error=None):
-        self.items = items
-        self.status = status
-        self.error = error
-        self.urls = []
-
-    def request(self, method, url, data=None, headers=None, **kwargs):
-        self.urls.append(url)
-        if self.error:
-            return Response(self.status, self.error)
-        query = dict(p.split('=') for p in url.split('?')[1].split('&'))
-        index, size = int(query['pageIndex']), int(query['pageSize'])
-        content = self.items[index * size : (index + 1) * size]
-        return Response(
-            200,
-            {
-                'success': True,
-                'code': 0,
-                'message': 'success',
-                'result': {'content': content, 'totalCount': len(self.items), 'pageSize': size, 'pageIndex': index},
-            },
-        )
-
-    def close(self):
-        pass
 
 
 def set_args(args):
@@ -100,22 +61,17 @@ def run(module, args, session, monkeypatch, capsys):
 
 
 @pytest.fixture
-def env(monkeypatch, tmp_path):
-    """No NCLOUD_* variables, and a HOME of its own, so the real ~/.ncloud/configure is never read."""
-    for name in ('NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY', 'NCLOUD_SITE', 'NCLOUD_WBD_ENDPOINT'):
-        monkeypatch.delenv(name, raising=False)
-    home = tmp_path / 'home'
-    home.mkdir()
-    monkeypatch.setenv('HOME', str(home))
+def env(wbd_env):
+    """The clean environment of ``wbd_env``, and the module warnings of a module process."""
     # AnsibleModule keeps warnings in a process-wide store: start each test with an empty one (a list before
     # ansible-core 2.19, a dict since).
     for name in ('_global_warnings', '_global_deprecations'):
-        monkeypatch.setattr(ansible_warnings, name, type(getattr(ansible_warnings, name))())
+        wbd_env.setattr(ansible_warnings, name, type(getattr(ansible_warnings, name))())
     # Since ansible-core 2.19, importing controller code (as the filter tests do) flags the process as the controller,
     # and AnsibleModule then sends warnings to the display instead of the result: these tests run modules as modules.
     if module_utils_internal is not None and hasattr(module_utils_internal, 'is_controller'):
-        monkeypatch.setattr(module_utils_internal, 'is_controller', False)
-    return monkeypatch
+        wbd_env.setattr(module_utils_internal, 'is_controller', False)
+    return wbd_env
 
 
 def warnings_of(result):
@@ -123,68 +79,60 @@ def warnings_of(result):
     return [w if isinstance(w, str) else repr(w) for w in result.get('warnings', [])]
 
 
-def test_detection_info_lists_all_pages(env, capsys):
+def test_detection_info_lists_all_pages(env, capsys, fakes):
     items = [{'detectionId': '%022d' % i, 'privateIPofServer': '10.0.0.%d' % (i % 250), 'detectTime': 1721740066493} for i in range(25)]
-    session = PagedSession(items)
+    session = fakes.Api(lists={'/api/v1/detections': items})
     result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'endpoint': 'http://127.0.0.1:1', 'page_size': 10}, session, env, capsys)
     assert result['changed'] is False and result['total_count'] == 25
     assert [d['detection_id'] for d in result['detections']] == [i['detectionId'] for i in items]
     assert result['detections'][3]['private_ip'] == '10.0.0.3'
     assert result['detections'][0]['detect_time_iso'] == '2024-07-23T13:07:46.493Z'
-    assert len(session.urls) == 3 and 'ansible_facts' not in result
+    assert len(session.calls) == 3 and 'ansible_facts' not in result
 
 
-def test_env_fallbacks_in_documented_order(env, capsys):
+def test_env_fallbacks_in_documented_order(env, capsys, fakes):
     env.setenv('NCLOUD_ACCESS_KEY_ID', 'second-choice')
     env.setenv('NCLOUD_ACCESS_KEY', 'first-choice')
     env.setenv('NCLOUD_SECRET_ACCESS_KEY', SECRET)
     env.setenv('NCLOUD_WBD_ENDPOINT', 'http://127.0.0.1:2')
-    session = PagedSession([{'exceptedRuleId': '1'}])
+    session = fakes.Api(lists={'/api/v1/exception-rules': [{'exceptedRuleId': '1'}]})
     result = run(exception_rule_info, {}, session, env, capsys)
     assert result['exception_rules'] == [{'excepted_rule_id': '1'}] and result['total_count'] == 1
-    assert session.urls[0].startswith('http://127.0.0.1:2/api/v1/exception-rules?pageIndex=0&pageSize=100')
+    assert session.calls[0].url.startswith('http://127.0.0.1:2/api/v1/exception-rules?pageIndex=0&pageSize=100')
 
 
-def test_missing_credentials_name_option_and_environment(env, capsys):
-    result = run(detection_info, {'endpoint': 'http://127.0.0.1:1'}, PagedSession([]), env, capsys)
+def test_missing_credentials_name_option_and_environment(env, capsys, fakes):
+    result = run(detection_info, {'endpoint': 'http://127.0.0.1:1'}, fakes.Api(), env, capsys)
     assert result['failed'] is True
     assert 'access_key (or environment variable NCLOUD_ACCESS_KEY / NCLOUD_ACCESS_KEY_ID)' in result['msg']
     assert 'secret_key (or environment variable NCLOUD_SECRET_KEY / NCLOUD_SECRET_ACCESS_KEY)' in result['msg']
 
 
-def test_api_error_is_one_line_without_secret(env, capsys):
-    session = PagedSession([], status=401, error={'error': {'errorCode': '200', 'message': 'Authentication Failed'}})
+def test_api_error_is_one_line_without_secret(env, capsys, fakes):
+    session = fakes.Api(answers={'/api/v1/detections': fakes.gateway_error(401, '200', 'Authentication Failed')})
     result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'endpoint': 'http://127.0.0.1:1'}, session, env, capsys)
     assert result['failed'] is True and '\n' not in result['msg']
     assert 'Authentication failed' in result['msg'] and result['error']['kind'] == 'authentication'
 
 
-def test_bad_page_size(env, capsys):
-    result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'page_size': 0}, PagedSession([]), env, capsys)
+def test_bad_page_size(env, capsys, fakes):
+    result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'page_size': 0}, fakes.Api(), env, capsys)
     assert result['failed'] is True and 'page_size must be positive' in result['msg']
 
 
-def test_missing_requests_library_is_named(env, capsys):
+def test_missing_requests_library_is_named(env, capsys, fakes):
     from ansible_collections.ncloud.wbd.plugins.module_utils._module import wbd_module as module_mod
 
     env.setattr(module_mod, 'HAS_REQUESTS', False)
-    result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET}, PagedSession([]), env, capsys)
+    result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET}, fakes.Api(), env, capsys)
     assert result['failed'] is True and 'requests' in result['msg'] and 'Python library' in result['msg']
 
 
-def test_retries_warn_once_and_results_stay_complete(env, capsys):
-    class FlakySession(PagedSession):
-        calls = 0
-
-        def request(self, method, url, data=None, headers=None, **kwargs):
-            self.calls += 1
-            if self.calls in (1, 3):
-                return Response(503, {'error': {'errorCode': '500', 'message': 'Endpoint Error'}})
-            return PagedSession.request(self, method, url, data, headers, **kwargs)
-
+def test_retries_warn_once_and_results_stay_complete(env, capsys, fakes):
     slept = []
     env.setattr(client_mod.time, 'sleep', slept.append)
-    session = FlakySession([{'detectionId': str(i)} for i in range(15)])
+    failed = fakes.gateway_error(503, '500', 'Endpoint Error')
+    session = fakes.Api(lists={'/api/v1/detections': [{'detectionId': str(i)} for i in range(15)]}, by_call={1: failed, 3: failed})
     result = run(detection_info, {'access_key': 'AK', 'secret_key': SECRET, 'page_size': 10}, session, env, capsys)
     assert [d['detection_id'] for d in result['detections']] == [str(i) for i in range(15)]
     warnings = [w if isinstance(w, str) else repr(w) for w in result['warnings']]  # ansible-core 2.19 returns dicts
@@ -200,73 +148,6 @@ AUTH = {'access_key': 'AK', 'secret_key': SECRET, 'endpoint': ENDPOINT}
 
 def utc_ms(year, month, day, hour=0, minute=0):
     return calendar.timegm((year, month, day, hour, minute, 0, 0, 0, 0)) * 1000
-
-
-def ok(result):
-    return Response(200, {'success': True, 'code': 0, 'message': 'success', 'result': result})
-
-
-class Call(object):
-    def __init__(self, method, url, data, headers):
-        parts = urlsplit(url)
-        self.method = method
-        self.uri = url[len(ENDPOINT) :]
-        self.path = parts.path
-        self.query = dict(parse_qsl(parts.query))
-        self.body = None if data is None else json.loads(data)
-        self.headers = dict(headers or {})
-
-    @property
-    def paging(self):
-        """(pageIndex, pageSize) as sent, from the query of a GET or the body of a POST."""
-        source = self.body if self.method == 'POST' else self.query
-        return int(source['pageIndex']), int(source['pageSize'])
-
-
-class ApiSession(object):
-    """A stub of the WBD API: paged lists (GET and POST search alike, filters are not applied), fixed results,
-    and answers forced per path. Records every call; safe to use from the suspicious-object threads."""
-
-    def __init__(self, lists=None, results=None, answers=None, delays=None, shape='paged'):
-        self.lists = lists or {}
-        self.results = results or {}
-        self.answers = answers or {}
-        self.delays = delays or {}
-        self.shape = shape
-        self.calls = []
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self._lock = threading.Lock()
-
-    def request(self, method, url, data=None, headers=None, **kwargs):
-        call = Call(method, url, data, headers)
-        with self._lock:
-            self.calls.append(call)
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            time.sleep(self.delays.get(call.path, 0))
-            return self._answer(call)
-        finally:
-            with self._lock:
-                self.in_flight -= 1
-
-    def _answer(self, call):
-        if call.path in self.answers:
-            return self.answers[call.path]
-        if call.path in self.lists:
-            index, size = call.paging
-            items = self.lists[call.path]
-            page = items[index * size : (index + 1) * size]
-            if self.shape == 'array':
-                return ok(page)
-            return ok({'content': page, 'totalCount': len(items), 'pageSize': size, 'pageIndex': index})
-        if call.path in self.results:
-            return ok(self.results[call.path])
-        return Response(404, {'error': {'errorCode': '300', 'message': 'Not Found Exception'}})
-
-    def close(self):
-        pass
 
 
 # (module, extra options, path, result key, API ID field, our ID field)
@@ -286,9 +167,9 @@ def id_list(n, id_key):
 
 
 @pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
-def test_lists_with_get_without_filters(env, capsys, module, extra, path, key, api_id, our_id):
+def test_lists_with_get_without_filters(env, capsys, module, extra, path, key, api_id, our_id, fakes):
     items = id_list(25, api_id)
-    session = ApiSession(lists={path: items})
+    session = fakes.Api(lists={path: items})
     result = run(module, dict(AUTH, page_size=10, **extra), session, env, capsys)
     assert result['changed'] is False and 'failed' not in result
     assert [r[our_id] for r in result[key]] == [i[api_id] for i in items]
@@ -379,17 +260,17 @@ SEARCH_IDS = [
 
 
 @pytest.mark.parametrize('module, path, options, filters', SEARCHES, ids=SEARCH_IDS)
-def test_filters_post_the_exact_search_body(env, capsys, module, path, options, filters):
+def test_filters_post_the_exact_search_body(env, capsys, module, path, options, filters, fakes):
     items = [{'id': i} for i in range(7)]
-    session = ApiSession(lists={path: items})
+    session = fakes.Api(lists={path: items})
     result = run(module, dict(AUTH, page_size=5, **options), session, env, capsys)
     assert 'failed' not in result and result['total_count'] == 7
     assert [(c.method, c.uri) for c in session.calls] == [('POST', path), ('POST', path)]
     assert [c.body for c in session.calls] == [dict(filters, pageIndex=0, pageSize=5), dict(filters, pageIndex=1, pageSize=5)]
 
 
-def test_relative_since_counts_back_from_the_time_of_the_run(env, capsys):
-    session = ApiSession(lists={'/api/v1/detections': []})
+def test_relative_since_counts_back_from_the_time_of_the_run(env, capsys, fakes):
+    session = fakes.Api(lists={'/api/v1/detections': []})
     before = int(time.time() * 1000)
     run(detection_info, dict(AUTH, since='7d', until='30m'), session, env, capsys)
     after = int(time.time() * 1000)
@@ -407,78 +288,78 @@ def test_relative_since_counts_back_from_the_time_of_the_run(env, capsys):
         ({'since': -5}, 'since lies before 1970'),
     ],
 )
-def test_bad_times_fail_before_any_request(env, capsys, options, message):
-    session = ApiSession(lists={'/api/v1/detections': []})
+def test_bad_times_fail_before_any_request(env, capsys, options, message, fakes):
+    session = fakes.Api(lists={'/api/v1/detections': []})
     result = run(detection_info, dict(AUTH, **options), session, env, capsys)
     assert result['failed'] is True and message in result['msg'] and '\n' not in result['msg']
     assert result['error']['kind'] == 'configuration' and session.calls == []
 
 
 @pytest.mark.parametrize('value', [float('nan'), float('inf')])
-def test_non_finite_since_fails_cleanly(env, capsys, value):
+def test_non_finite_since_fails_cleanly(env, capsys, value, fakes):
     # `since: .nan` / `.inf` (YAML floats) must fail like any bad time, not with a traceback.
-    session = ApiSession(lists={'/api/v1/detections': []})
+    session = fakes.Api(lists={'/api/v1/detections': []})
     result = run(detection_info, dict(AUTH, since=value), session, env, capsys)
     assert result['failed'] is True and 'since' in result['msg'] and session.calls == []
 
 
 @pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
-def test_max_results_cuts_the_list_and_asks_for_small_pages(env, capsys, module, extra, path, key, api_id, our_id):
+def test_max_results_cuts_the_list_and_asks_for_small_pages(env, capsys, module, extra, path, key, api_id, our_id, fakes):
     items = id_list(25, api_id)
     want = [i[api_id] for i in items]
 
-    session = ApiSession(lists={path: items})
+    session = fakes.Api(lists={path: items})
     result = run(module, dict(AUTH, page_size=10, max_results=15, **extra), session, env, capsys)
     assert [r[our_id] for r in result[key]] == want[:15]
     assert result['truncated'] is True and result['total_count'] == 25
     assert [c.paging for c in session.calls] == [(0, 10), (1, 10)]
 
-    session = ApiSession(lists={path: items})
+    session = fakes.Api(lists={path: items})
     result = run(module, dict(AUTH, max_results=5, **extra), session, env, capsys)  # page_size defaults to 100
     assert [r[our_id] for r in result[key]] == want[:5]
     assert result['truncated'] is True and result['total_count'] == 25
     assert [c.paging for c in session.calls] == [(0, 5)]
 
-    session = ApiSession(lists={path: items})
+    session = fakes.Api(lists={path: items})
     result = run(module, dict(AUTH, max_results=40, page_size=20, **extra), session, env, capsys)
     assert [r[our_id] for r in result[key]] == want
     assert result['truncated'] is False and result['total_count'] == 25
     assert [c.paging for c in session.calls] == [(0, 20), (1, 20)]
 
 
-def test_max_results_applies_to_searches_too(env, capsys):
-    session = ApiSession(lists={'/api/v1/quarantines': id_list(25, 'suspicionFileId')})
+def test_max_results_applies_to_searches_too(env, capsys, fakes):
+    session = fakes.Api(lists={'/api/v1/quarantines': id_list(25, 'suspicionFileId')})
     result = run(quarantine_info, dict(AUTH, max_results=3, file_owner='apache'), session, env, capsys)
     assert len(result['quarantines']) == 3 and result['truncated'] is True and result['total_count'] == 25
     assert [c.body for c in session.calls] == [{'fileOwner': 'apache', 'pageIndex': 0, 'pageSize': 3}]
 
 
 @pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
-def test_max_results_zero_gives_only_the_total(env, capsys, module, extra, path, key, api_id, our_id):
-    session = ApiSession(lists={path: id_list(25, api_id)})
+def test_max_results_zero_gives_only_the_total(env, capsys, module, extra, path, key, api_id, our_id, fakes):
+    session = fakes.Api(lists={path: id_list(25, api_id)})
     result = run(module, dict(AUTH, max_results=0, **extra), session, env, capsys)
     assert result[key] == [] and result['truncated'] is True and result['total_count'] == 25
     assert len(session.calls) == 1 and session.calls[0].paging == (0, 1)
 
-    session = ApiSession(lists={path: []})
+    session = fakes.Api(lists={path: []})
     result = run(module, dict(AUTH, max_results=0, **extra), session, env, capsys)
     assert result[key] == [] and result['truncated'] is False and result['total_count'] == 0
 
 
 @pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
-def test_negative_max_results_fails_before_any_request(env, capsys, module, extra, path, key, api_id, our_id):
-    session = ApiSession(lists={path: id_list(3, api_id)})
+def test_negative_max_results_fails_before_any_request(env, capsys, module, extra, path, key, api_id, our_id, fakes):
+    session = fakes.Api(lists={path: id_list(3, api_id)})
     result = run(module, dict(AUTH, max_results=-1, **extra), session, env, capsys)
     assert result['failed'] is True and result['msg'] == 'max_results must be zero or more, got -1.'
     assert session.calls == []
 
 
-def test_bare_array_pages_count_what_was_returned(env, capsys):
+def test_bare_array_pages_count_what_was_returned(env, capsys, fakes):
     items = id_list(25, 'suspicionFileId')
-    session = ApiSession(lists={'/api/v1/quarantines': items}, shape='array')
+    session = fakes.Api(lists={'/api/v1/quarantines': items}, shape='array')
     result = run(quarantine_info, dict(AUTH, page_size=10), session, env, capsys)
     assert len(result['quarantines']) == 25 and result['total_count'] == 25 and result['truncated'] is False
-    session = ApiSession(lists={'/api/v1/quarantines': items}, shape='array')
+    session = fakes.Api(lists={'/api/v1/quarantines': items}, shape='array')
     result = run(quarantine_info, dict(AUTH, page_size=10, max_results=12), session, env, capsys)
     assert len(result['quarantines']) == 12 and result['total_count'] is None and result['truncated'] is True
 
@@ -516,12 +397,12 @@ EXPECTED_QUARANTINED = {0: [], 1: [True], 2: [True, False], 3: [True, False, Tru
         (excepted_detection_info, '/api/v1/exceptions', 'excepted_detections'),
     ],
 )
-def test_suspicious_objects_one_get_per_record_in_order(env, capsys, module, path, key):
+def test_suspicious_objects_one_get_per_record_in_order(env, capsys, module, path, key, fakes):
     numbers = list(range(9))
     records = [{'detectionId': 'D%d' % n} for n in numbers]
     object_paths = ['%s/D%d/suspicious-objects' % (path, n) for n in numbers]
     # the first records answer slowest, so the answers arrive out of order
-    session = ApiSession(
+    session = fakes.Api(
         lists={path: records},
         results=dict((p, objects_of(n)) for p, n in zip(object_paths, numbers)),
         delays=dict((p, 0.02 * (len(numbers) - n)) for p, n in zip(object_paths, numbers)),
@@ -549,8 +430,8 @@ def test_suspicious_objects_one_get_per_record_in_order(env, capsys, module, pat
         (excepted_detection_info, '/api/v1/exceptions', 'excepted_detections'),
     ],
 )
-def test_no_lookups_without_suspicious_objects(env, capsys, module, path, key):
-    session = ApiSession(lists={path: [{'detectionId': 'D1'}]})
+def test_no_lookups_without_suspicious_objects(env, capsys, module, path, key, fakes):
+    session = fakes.Api(lists={path: [{'detectionId': 'D1'}]})
     result = run(module, AUTH, session, env, capsys)
     assert 'suspicious_objects' not in result[key][0]
     assert [c.path for c in session.calls] == [path]
@@ -563,13 +444,13 @@ def test_no_lookups_without_suspicious_objects(env, capsys, module, path, key):
         (excepted_detection_info, '/api/v1/exceptions', 'GetExceptedWebshellSuspiciousObject'),
     ],
 )
-def test_suspicious_object_error_fails_the_module_in_one_line(env, capsys, module, path, operation):
+def test_suspicious_object_error_fails_the_module_in_one_line(env, capsys, module, path, operation, fakes):
     records = [{'detectionId': 'D%d' % n} for n in range(6)]
     bad = '%s/D3/suspicious-objects' % path
-    session = ApiSession(
+    session = fakes.Api(
         lists={path: records},
         results=dict(('%s/D%d/suspicious-objects' % (path, n), []) for n in range(6)),
-        answers={bad: Response(200, {'success': False, 'code': 8004, 'message': 'no such detection', 'result': None})},
+        answers={bad: fakes.Response(200, {'success': False, 'code': 8004, 'message': 'no such detection', 'result': None})},
     )
     result = run(module, dict(AUTH, suspicious_objects=True), session, env, capsys)
     assert result['failed'] is True and result['error']['kind'] == 'api'
@@ -579,10 +460,10 @@ def test_suspicious_object_error_fails_the_module_in_one_line(env, capsys, modul
     assert 'detections' not in result and 'excepted_detections' not in result
 
 
-def test_suspicious_object_permission_error_names_the_permission(env, capsys):
-    session = ApiSession(
+def test_suspicious_object_permission_error_names_the_permission(env, capsys, fakes):
+    session = fakes.Api(
         lists={'/api/v1/detections': [{'detectionId': 'D1'}]},
-        answers={'/api/v1/detections/D1/suspicious-objects': Response(401, {'error': {'errorCode': '210', 'message': 'Permission Denied'}})},
+        answers={'/api/v1/detections/D1/suspicious-objects': fakes.gateway_error(401, '210', 'Permission Denied')},
     )
     result = run(detection_info, dict(AUTH, suspicious_objects=True), session, env, capsys)
     assert result['failed'] is True and result['error']['kind'] == 'permission' and 'Permission denied' in result['msg']
@@ -591,9 +472,9 @@ def test_suspicious_object_permission_error_names_the_permission(env, capsys):
 # ---- exception_rule_info: live or deleted ---------------------------------------------------------
 
 
-def test_deleted_switches_to_the_deleted_rules(env, capsys):
+def test_deleted_switches_to_the_deleted_rules(env, capsys, fakes):
     rule = {'exceptedRuleId': '9', 'isDeleted': True, 'deletedTime': 1721740066493}
-    session = ApiSession(lists={'/api/v1/deleted-exception-rules': [rule]})
+    session = fakes.Api(lists={'/api/v1/deleted-exception-rules': [rule]})
     result = run(exception_rule_info, dict(AUTH, deleted=True), session, env, capsys)
     assert result['exception_rules'] == [
         {'excepted_rule_id': '9', 'is_deleted': True, 'deleted_time': 1721740066493, 'deleted_time_iso': '2024-07-23T13:07:46.493Z'}
@@ -602,15 +483,15 @@ def test_deleted_switches_to_the_deleted_rules(env, capsys):
 
 
 @pytest.mark.parametrize('option', ['deleted_since', 'deleted_until'])
-def test_deletion_window_without_deleted_is_an_error(env, capsys, option):
-    session = ApiSession(lists={'/api/v1/exception-rules': []})
+def test_deletion_window_without_deleted_is_an_error(env, capsys, option, fakes):
+    session = fakes.Api(lists={'/api/v1/exception-rules': []})
     result = run(exception_rule_info, dict(AUTH, **{option: '2024-07-01'}), session, env, capsys)
     assert result['failed'] is True and result['msg'] == '%s filters deleted rules; set deleted: true to list them.' % option
     assert session.calls == []
 
 
-def test_empty_deletion_window_without_deleted_is_no_filter(env, capsys):
-    session = ApiSession(lists={'/api/v1/exception-rules': [{'exceptedRuleId': '1'}]})
+def test_empty_deletion_window_without_deleted_is_no_filter(env, capsys, fakes):
+    session = fakes.Api(lists={'/api/v1/exception-rules': [{'exceptedRuleId': '1'}]})
     result = run(exception_rule_info, dict(AUTH, deleted_since='', deleted_until=''), session, env, capsys)
     assert result['exception_rules'] == [{'excepted_rule_id': '1'}]
     assert [(c.method, c.path) for c in session.calls] == [('GET', '/api/v1/exception-rules')]
@@ -642,16 +523,16 @@ INTERVAL_PATH = '/api/v1/alarm/interval'
         ([], None),
     ],
 )
-def test_notification_interval_shapes(env, capsys, answer, expected):
-    session = ApiSession(results={INTERVAL_PATH: answer})
+def test_notification_interval_shapes(env, capsys, answer, expected, fakes):
+    session = fakes.Api(results={INTERVAL_PATH: answer})
     result = run(notification_interval_info, AUTH, session, env, capsys)
     assert result['changed'] is False and result['notification_interval'] == expected
     assert 'warnings' not in result
     assert [(c.method, c.uri, c.body) for c in session.calls] == [('GET', INTERVAL_PATH, None)]
 
 
-def test_notification_interval_several_records_warn(env, capsys):
-    session = ApiSession(results={INTERVAL_PATH: [{'id': 1, 'interval': 60000, 'isDeleted': True}, {'id': 2, 'interval': 3600000, 'isDeleted': False}]})
+def test_notification_interval_several_records_warn(env, capsys, fakes):
+    session = fakes.Api(results={INTERVAL_PATH: [{'id': 1, 'interval': 60000, 'isDeleted': True}, {'id': 2, 'interval': 3600000, 'isDeleted': False}]})
     result = run(notification_interval_info, AUTH, session, env, capsys)
     assert result['notification_interval']['id'] == '2' and result['notification_interval']['interval_name'] == 'one_hour'
     warnings = warnings_of(result)
@@ -659,8 +540,8 @@ def test_notification_interval_several_records_warn(env, capsys):
 
 
 @pytest.mark.parametrize('answer', ['ten_min', [{'interval': 'soon'}], {'id': 1}, [1, 2]])
-def test_notification_interval_malformed(env, capsys, answer):
-    result = run(notification_interval_info, AUTH, ApiSession(results={INTERVAL_PATH: answer}), env, capsys)
+def test_notification_interval_malformed(env, capsys, answer, fakes):
+    result = run(notification_interval_info, AUTH, fakes.Api(results={INTERVAL_PATH: answer}), env, capsys)
     assert result['failed'] is True and result['error']['kind'] == 'malformed_response'
     assert 'GetNotificationInterval' in result['msg'] and '\n' not in result['msg']
 
@@ -682,51 +563,51 @@ def write_configure(path, text, mode=0o600):
     return str(path)
 
 
-def interval_session():
-    return ApiSession(results={INTERVAL_PATH: {'interval': 60000}})
+def interval_session(fakes):
+    return fakes.Api(results={INTERVAL_PATH: {'interval': 60000}})
 
 
-def test_keys_from_the_environment(env, capsys):
+def test_keys_from_the_environment(env, capsys, fakes):
     env.setenv('NCLOUD_ACCESS_KEY_ID', 'ENV-AK')
     env.setenv('NCLOUD_SECRET_KEY', SECRET)
-    session = interval_session()
+    session = interval_session(fakes)
     result = run(notification_interval_info, {'endpoint': ENDPOINT}, session, env, capsys)
     assert result['notification_interval']['interval_name'] == 'one_min'
     assert signed_by(session.calls[0], 'ENV-AK', SECRET)
 
 
-def test_keys_from_the_default_file_under_home(env, capsys):
+def test_keys_from_the_default_file_under_home(env, capsys, fakes):
     write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure', '[DEFAULT]\nncloud_access_key_id = FILE-AK\nncloud_secret_access_key = %s\n' % SECRET)
-    session = interval_session()
+    session = interval_session(fakes)
     result = run(notification_interval_info, {'endpoint': ENDPOINT}, session, env, capsys)
     assert 'failed' not in result and 'warnings' not in result
     assert signed_by(session.calls[0], 'FILE-AK', SECRET)
 
 
-def test_keys_from_a_named_file_and_profile(env, capsys, tmp_path):
+def test_keys_from_a_named_file_and_profile(env, capsys, tmp_path, fakes):
     path = write_configure(
         tmp_path / 'wbd.conf',
         '[DEFAULT]\nncloud_access_key_id = DEF-AK\nncloud_secret_access_key = x\n'
         '[audit]\nncloud_access_key_id = AUDIT-AK\nncloud_secret_access_key = %s\n' % SECRET,
     )
-    session = interval_session()
+    session = interval_session(fakes)
     run(notification_interval_info, {'endpoint': ENDPOINT, 'credentials_file': path, 'profile': 'audit'}, session, env, capsys)
     assert signed_by(session.calls[0], 'AUDIT-AK', SECRET)
 
 
-def test_option_beats_environment_beats_file_per_key(env, capsys):
+def test_option_beats_environment_beats_file_per_key(env, capsys, fakes):
     write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure', 'ncloud_access_key_id = FILE-AK\nncloud_secret_access_key = file-secret\n')
     env.setenv('NCLOUD_ACCESS_KEY', 'ENV-AK')
-    session = interval_session()
+    session = interval_session(fakes)
     run(notification_interval_info, {'endpoint': ENDPOINT, 'secret_key': SECRET}, session, env, capsys)
     assert signed_by(session.calls[0], 'ENV-AK', SECRET)
-    session = interval_session()
+    session = interval_session(fakes)
     run(notification_interval_info, {'endpoint': ENDPOINT, 'access_key': 'OPT-AK'}, session, env, capsys)
     assert signed_by(session.calls[0], 'OPT-AK', 'file-secret')
 
 
-def test_note_when_profile_is_set_but_options_win(env, capsys):
-    session = interval_session()
+def test_note_when_profile_is_set_but_options_win(env, capsys, fakes):
+    session = interval_session(fakes)
     result = run(notification_interval_info, dict(AUTH, profile='audit'), session, env, capsys)
     warnings = warnings_of(result)
     assert len(warnings) == 1 and '(profile audit) was not read' in warnings[0]
@@ -734,75 +615,37 @@ def test_note_when_profile_is_set_but_options_win(env, capsys):
     assert signed_by(session.calls[0], 'AK', SECRET)
 
 
-def test_insecure_file_fails_without_showing_the_secret(env, capsys):
+def test_insecure_file_fails_without_showing_the_secret(env, capsys, fakes):
     path = write_configure(
         Path(os.environ['HOME']) / '.ncloud' / 'configure', 'ncloud_access_key_id = FILE-AK\nncloud_secret_access_key = %s\n' % SECRET, 0o644
     )
-    session = interval_session()
+    session = interval_session(fakes)
     result = run(notification_interval_info, {'endpoint': ENDPOINT}, session, env, capsys)  # run() asserts SECRET is absent
     assert result['failed'] is True and 'chmod 600 %s' % path in result['msg'] and '\n' not in result['msg']
     assert session.calls == []
 
 
-def test_missing_credentials_name_the_file_too(env, capsys):
-    result = run(notification_interval_info, {'endpoint': ENDPOINT}, interval_session(), env, capsys)
+def test_missing_credentials_name_the_file_too(env, capsys, fakes):
+    result = run(notification_interval_info, {'endpoint': ENDPOINT}, interval_session(fakes), env, capsys)
     assert result['failed'] is True and result['error']['kind'] == 'configuration'
     assert (
         'ncloud_access_key_id and ncloud_secret_access_key in the credentials file %s' % (Path(os.environ['HOME']) / '.ncloud' / 'configure') in result['msg']
     )
 
 
-def test_secret_from_environment_or_file_is_masked_when_echoed(env, capsys):
+def test_secret_from_environment_or_file_is_masked_when_echoed(env, capsys, fakes):
     echo = {'detectionId': 'D1', 'memo': 'pasted by mistake: %s' % SECRET}
     env.setenv('NCLOUD_SECRET_ACCESS_KEY', SECRET)
-    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'}, ApiSession(lists={'/api/v1/detections': [echo]}), env, capsys)
+    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'}, fakes.Api(lists={'/api/v1/detections': [echo]}), env, capsys)
     assert result['detections'][0]['detection_id'] == 'D1'  # run() asserts SECRET is nowhere in the output
     env.delenv('NCLOUD_SECRET_ACCESS_KEY')
     write_configure(Path(os.environ['HOME']) / '.ncloud' / 'configure', 'ncloud_secret_access_key = %s\n' % SECRET)
-    answer = Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed for %s' % SECRET}})
-    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'}, ApiSession(answers={'/api/v1/detections': answer}), env, capsys)
+    answer = fakes.gateway_error(401, '200', 'Authentication Failed for %s' % SECRET)
+    result = run(detection_info, {'endpoint': ENDPOINT, 'access_key': 'AK'}, fakes.Api(answers={'/api/v1/detections': answer}), env, capsys)
     assert result['failed'] is True and 'Authentication failed' in result['msg']
 
 
-def test_list_argument_specs():
-    from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import detection_argument_spec, list_argument_spec
-
-    spec = detection_argument_spec()
-    assert spec['page_size'] == {'type': 'int', 'default': 100} and spec['max_results'] == {'type': 'int'}
-    assert spec['suspicious_objects'] == {'type': 'bool', 'default': False}
-    assert spec['since'] == {'type': 'raw'} and spec['action_status']['choices'] == ['confirmed', 'unconfirmed']
-    assert 'suspicious_objects' not in list_argument_spec()
-    assert sorted(list_argument_spec()) == ['allow_partial', 'concurrency', 'max_results', 'page_size']
-    assert spec['allow_partial'] == {'type': 'bool', 'default': False}
-    assert spec['concurrency'] == {'type': 'int', 'default': 4}
-
-
 # ---- completeness (issue 14) -------------------------------------------------------------------------------------
-
-
-class QuirkySession(ApiSession):
-    """The paged lists of ApiSession from a server with one of the behaviours the API docs leave open: ``cap`` records
-    at most per page, offsets from the asked size and the asked size echoed (so asking at the asked size skips
-    records); ``total`` announced instead of the real count; ``base`` 1 with page 0 empty; ``null_pages`` answered
-    with content null."""
-
-    def __init__(self, lists, cap=None, total=None, base=0, null_pages=(), text=False):
-        super(QuirkySession, self).__init__(lists=lists)
-        self.cap, self.total, self.base, self.null_pages, self.text = cap, total, base, set(null_pages), text
-
-    def _answer(self, call):
-        if call.path not in self.lists:
-            return super(QuirkySession, self)._answer(call)
-        index, size = call.paging
-        items = self.lists[call.path]
-        served = min(size, self.cap or size)
-        page = index - self.base
-        content = [] if page < 0 else items[page * size : page * size + served]
-        if index in self.null_pages:
-            content = None
-        total = len(items) if self.total is None else self.total
-        number = (lambda n: '%d' % n) if self.text else (lambda n: n)
-        return ok({'content': content, 'totalCount': number(total), 'totalPages': number(-(-total // size)), 'pageSize': number(size), 'pageIndex': index})
 
 
 DETECTIONS_PATH = '/api/v1/detections'
@@ -817,9 +660,9 @@ def detections(n):
     [dict(cap=50), dict(base=1), dict(total=200), dict(text=True), dict(cap=30, base=1)],
     ids=['capped-asked-offsets', 'one-based', 'low-total', 'text-totals', 'capped-one-based'],
 )
-def test_quirky_servers_give_every_detection_and_the_evidence(env, capsys, quirks):
+def test_quirky_servers_give_every_detection_and_the_evidence(env, capsys, quirks, fakes):
     items = detections(237)
-    session = QuirkySession({DETECTIONS_PATH: items}, **quirks)
+    session = fakes.Api(lists={DETECTIONS_PATH: items}, total_pages=True, **quirks)
     result = run(detection_info, dict(AUTH, page_size=100), session, env, capsys)
     assert 'failed' not in result, result.get('msg')
     assert [d['detection_id'] for d in result['detections']] == [i['detectionId'] for i in items]
@@ -832,9 +675,9 @@ def test_quirky_servers_give_every_detection_and_the_evidence(env, capsys, quirk
         assert evidence['page_size_served'] == quirks['cap'] and evidence['page_size_used'] == quirks['cap']
 
 
-def test_an_incomplete_list_fails_in_one_line_with_the_evidence(env, capsys):
+def test_an_incomplete_list_fails_in_one_line_with_the_evidence(env, capsys, fakes):
     # Issue 14: 50 of 237 detections, only page 0 requested although totalPages was 3, and only a warning.
-    session = QuirkySession({DETECTIONS_PATH: detections(237)}, null_pages={1, 2, 3, 4, 5})
+    session = fakes.Api(lists={DETECTIONS_PATH: detections(237)}, total_pages=True, null_pages={1, 2, 3, 4, 5})
     result = run(detection_info, dict(AUTH, page_size=100), session, env, capsys)
     assert result['failed'] is True and '\n' not in result['msg'] and result['error']['kind'] == 'incomplete'
     assert result['msg'].startswith('GetWebshell announced 237 records in 3 pages but delivered 100 after')
@@ -842,22 +685,22 @@ def test_an_incomplete_list_fails_in_one_line_with_the_evidence(env, capsys):
     assert result['completeness']['complete'] is False and result['completeness']['null_pages'] == [1, 2]
 
 
-def test_allow_partial_returns_the_partial_list_flagged(env, capsys):
-    session = QuirkySession({DETECTIONS_PATH: detections(60)}, total=90)
+def test_allow_partial_returns_the_partial_list_flagged(env, capsys, fakes):
+    session = fakes.Api(lists={DETECTIONS_PATH: detections(60)}, total_pages=True, total=90)
     result = run(detection_info, dict(AUTH, page_size=25, allow_partial=True), session, env, capsys)
     assert 'failed' not in result and len(result['detections']) == 60 and result['complete'] is False
     assert result['completeness']['problems'] == ['GetWebshell announced 90 records in 4 pages but delivered 60 after 4 pages.']
     assert any('announced 90 records' in w and 'allow_partial' in w for w in warnings_of(result))
 
 
-def test_a_capped_server_names_the_page_size_to_try(env, capsys):
-    session = QuirkySession({DETECTIONS_PATH: detections(60)}, cap=20, total=90)
+def test_a_capped_server_names_the_page_size_to_try(env, capsys, fakes):
+    session = fakes.Api(lists={DETECTIONS_PATH: detections(60)}, total_pages=True, cap=20, total=90)
     result = run(detection_info, dict(AUTH, page_size=100), session, env, capsys)
     assert result['failed'] is True and 'page_size: 20' in result['msg'], result['msg']
 
 
-def test_max_results_is_not_a_failure_but_not_complete(env, capsys):
-    session = ApiSession(lists={DETECTIONS_PATH: detections(25)})
+def test_max_results_is_not_a_failure_but_not_complete(env, capsys, fakes):
+    session = fakes.Api(lists={DETECTIONS_PATH: detections(25)})
     result = run(detection_info, dict(AUTH, page_size=10, max_results=15), session, env, capsys)
     assert 'failed' not in result and result['truncated'] is True and result['complete'] is False
     assert result['completeness']['problems'][0].startswith('max_results 15 cut the list')
@@ -865,8 +708,8 @@ def test_max_results_is_not_a_failure_but_not_complete(env, capsys):
 
 
 @pytest.mark.parametrize('module, extra, path, key, api_id, our_id', LIST_MODULES, ids=LIST_IDS)
-def test_every_list_module_carries_complete_and_completeness(env, capsys, module, extra, path, key, api_id, our_id):
-    session = ApiSession(lists={path: id_list(25, api_id)})
+def test_every_list_module_carries_complete_and_completeness(env, capsys, module, extra, path, key, api_id, our_id, fakes):
+    session = fakes.Api(lists={path: id_list(25, api_id)})
     result = run(module, dict(AUTH, page_size=10, **extra), session, env, capsys)
     assert result['complete'] is True and result['completeness']['records_delivered'] == 25
     assert sorted(result['completeness']) == sorted(
@@ -893,24 +736,19 @@ def test_every_list_module_carries_complete_and_completeness(env, capsys, module
     )
 
 
-def test_times_in_seconds_are_converted_with_one_warning(env, capsys):
+def test_times_in_seconds_are_converted_with_one_warning(env, capsys, fakes):
     items = [{'detectionId': '%022d' % i, 'detectTime': 1721740066 + i} for i in range(30)]
-    result = run(detection_info, dict(AUTH, page_size=10), ApiSession(lists={DETECTIONS_PATH: items}), env, capsys)
+    result = run(detection_info, dict(AUTH, page_size=10), fakes.Api(lists={DETECTIONS_PATH: items}), env, capsys)
     assert result['detections'][0]['detect_time'] == 1721740066000
     lines = [w for w in warnings_of(result) if 'detectTime' in w]
     assert len(lines) == 1 and 'GetWebshell: detectTime came as epoch seconds in 30 records' in lines[0]
 
 
-def test_the_audit_path_reads_partial_lists_and_accepts_allow_partial(env):
-    from ansible_collections.ncloud.wbd.plugins.module_utils._api.resources import DETECTIONS
-    from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import ControllerModule, WbdModule, controller_params, detection_argument_spec
-
-    params = controller_params(detection_argument_spec(), dict(AUTH, page_size=25, allow_partial='yes'))
-    assert params['allow_partial'] is True
-    warnings = []
-    wbd = WbdModule(module=ControllerModule(controller_params(detection_argument_spec(), dict(AUTH, page_size=25)), warnings.append))
-    session = QuirkySession({DETECTIONS_PATH: detections(60)}, total=90)
-    env.setattr(client_mod.WbdClient, '_new_session', staticmethod(lambda pool_size: session))
-    result = wbd.collect(lambda w: w.list_result('detections', DETECTIONS, collect=True, allow_partial=True))
-    assert len(result['detections']) == 60 and result['complete'] is False
-    assert any('announced 90' in w for w in warnings)
+@pytest.mark.parametrize(
+    'module', [detection_info, detection_target_info, excepted_detection_info, exception_rule_info, notification_interval_info, quarantine_info]
+)
+def test_every_info_module_runs_its_own_registry_entry(monkeypatch, module):
+    ran = []
+    monkeypatch.setattr(module, 'run_info_module', ran.append)
+    module.main()
+    assert ran == [module.__name__.rsplit('.', 1)[1]]

@@ -25,14 +25,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.version import COL
 
 KEY = 'AKEXAMPLE'
 SECRET = 'secret-that-must-never-show'
-OK = {'success': True, 'code': 0, 'message': 'success', 'result': {'content': [], 'totalCount': 0}}
-
-
-class Response(object):
-    def __init__(self, status=200, payload=None, headers=None, raw=None):
-        self.status_code = status
-        self.content = raw if raw is not None else json.dumps(OK if payload is None else payload).encode()
-        self.headers = headers or {}
+EMPTY = {'content': [], 'totalCount': 0}  # the result of fakes.Response()
 
 
 class Session(object):
@@ -72,8 +65,8 @@ def client(session, retries=3, endpoint='http://127.0.0.1:8080', clock=None, **k
     return WbdClient(endpoint, KEY, SECRET, retries=retries, session=session, clock=clock, sleep=clock.sleep, rng=random.Random(0), **kwargs)
 
 
-def test_headers_and_signature_cover_the_exact_uri_sent():
-    session = Session(Response())
+def test_headers_and_signature_cover_the_exact_uri_sent(fakes):
+    session = Session(fakes.Response())
     client(session).request('GET', '/api/v1/detections', params=[('pageIndex', 0), ('pageSize', 100)])
     sent = session.sent[0]
     assert sent['url'] == 'http://127.0.0.1:8080/api/v1/detections?pageIndex=0&pageSize=100'
@@ -87,8 +80,8 @@ def test_headers_and_signature_cover_the_exact_uri_sent():
     assert SECRET not in json.dumps(sent)
 
 
-def test_endpoint_path_prefix_is_signed_too():
-    session = Session(Response())
+def test_endpoint_path_prefix_is_signed_too(fakes):
+    session = Session(fakes.Response())
     client(session, endpoint='https://proxy.example/wbd/').request('POST', '/api/v1/servers', body={'pageIndex': 0})
     sent = session.sent[0]
     assert sent['url'] == 'https://proxy.example/wbd/api/v1/servers'
@@ -97,12 +90,12 @@ def test_endpoint_path_prefix_is_signed_too():
     assert h['x-ncp-apigw-signature-v2'] == make_signature(SECRET, 'POST', '/wbd/api/v1/servers', h['x-ncp-apigw-timestamp'], KEY)
 
 
-def test_retries_resign_each_attempt_and_honour_retry_after():
-    throttled = Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}}, {'Retry-After': '2'})
-    session = Session(throttled, Response(503, {'error': {'errorCode': '500', 'message': 'Endpoint Error'}}), Response())
+def test_retries_resign_each_attempt_and_honour_retry_after(fakes):
+    throttled = fakes.Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}}, {'Retry-After': '2'})
+    session = Session(throttled, fakes.Response(503, {'error': {'errorCode': '500', 'message': 'Endpoint Error'}}), fakes.Response())
     clock = Clock()
     c = client(session, clock=clock)
-    assert c.request('GET', '/api/v1/alarm/interval') == OK['result']
+    assert c.request('GET', '/api/v1/alarm/interval') == EMPTY
     stamps = [s['headers']['x-ncp-apigw-timestamp'] for s in session.sent]
     sigs = [s['headers']['x-ncp-apigw-signature-v2'] for s in session.sent]
     assert len(set(stamps)) == 3 and len(set(sigs)) == 3
@@ -110,8 +103,8 @@ def test_retries_resign_each_attempt_and_honour_retry_after():
     assert c.stats == {'requests': 3, 'retries': 2}
 
 
-def test_storm_longer_than_budget_fails_with_attempt_count():
-    throttled = Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}})
+def test_storm_longer_than_budget_fails_with_attempt_count(fakes):
+    throttled = fakes.Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}})
     session = Session(throttled)
     c = client(session, retries=2)
     with pytest.raises(errors.WbdRateLimitError) as exc:
@@ -120,8 +113,8 @@ def test_storm_longer_than_budget_fails_with_attempt_count():
     assert len(session.sent) == 3 and c.stats['retries'] == 2
 
 
-def test_deadline_bounds_retries_even_with_a_big_count():
-    session = Session(Response(429, {'error': {'errorCode': '410', 'message': 'x'}}, {'Retry-After': '100'}))
+def test_deadline_bounds_retries_even_with_a_big_count(fakes):
+    session = Session(fakes.Response(429, {'error': {'errorCode': '410', 'message': 'x'}}, {'Retry-After': '100'}))
     with pytest.raises(errors.WbdRateLimitError):
         client(session, retries=50, deadline=250).request('GET', '/x')
     assert len(session.sent) == 3  # 0s, 100s, 200s; a third wait would cross 250s
@@ -131,17 +124,19 @@ def test_deadline_bounds_retries_even_with_a_big_count():
     'status, code, kind',
     [(401, '200', errors.WbdAuthError), (401, '210', errors.WbdPermissionError), (400, '100', errors.WbdGatewayError), (404, '300', errors.WbdGatewayError)],
 )
-def test_client_errors_are_not_retried(status, code, kind):
-    session = Session(Response(status, {'error': {'errorCode': code, 'message': 'm'}}))
+def test_client_errors_are_not_retried(status, code, kind, fakes):
+    session = Session(fakes.Response(status, {'error': {'errorCode': code, 'message': 'm'}}))
     with pytest.raises(kind):
         client(session).request('GET', '/x')
     assert len(session.sent) == 1
 
 
-def test_connection_errors_and_timeouts_are_retried():
-    session = Session(requests.exceptions.ConnectionError('[Errno 111] Connection refused'), requests.exceptions.ReadTimeout('read timed out'), Response())
+def test_connection_errors_and_timeouts_are_retried(fakes):
+    session = Session(
+        requests.exceptions.ConnectionError('[Errno 111] Connection refused'), requests.exceptions.ReadTimeout('read timed out'), fakes.Response()
+    )
     c = client(session)
-    assert c.request('GET', '/x') == OK['result'] and c.stats['retries'] == 2
+    assert c.request('GET', '/x') == EMPTY and c.stats['retries'] == 2
 
 
 def test_connection_error_message_is_short_and_actionable():
@@ -164,14 +159,14 @@ def test_tls_errors_are_not_retried():
     assert 'ca_path' in str(exc.value) and len(session.sent) == 1
 
 
-def test_verify_follows_ca_path_then_validate_certs():
-    assert client(Session(Response()), ca_path='/etc/ca.pem').verify == '/etc/ca.pem'
-    assert client(Session(Response()), validate_certs=False).verify is False
+def test_verify_follows_ca_path_then_validate_certs(fakes):
+    assert client(Session(fakes.Response()), ca_path='/etc/ca.pem').verify == '/etc/ca.pem'
+    assert client(Session(fakes.Response()), validate_certs=False).verify is False
 
 
-def test_paginate_get_and_search_bodies():
+def test_paginate_get_and_search_bodies(fakes):
     page = {'success': True, 'result': {'content': [{'detectionId': '1'}], 'totalCount': 1, 'pageSize': 5}}
-    session = Session(Response(payload=page))
+    session = Session(fakes.Response(200, page))
     c = client(session)
     assert list(c.paginate('/api/v1/detections', 'detectionId', 5)) == [{'detectionId': '1'}]
     assert session.sent[-1]['url'].endswith('/api/v1/detections?pageIndex=0&pageSize=5')
@@ -199,8 +194,8 @@ def test_endpoint_with_the_api_prefix_means_the_same_base(endpoint, base):
 
 
 @pytest.mark.parametrize('endpoint', ['https://wbd.apigw.ntruss.com/api/v1', 'https://wbd.apigw.ntruss.com/api/v1/'])
-def test_requests_carry_the_api_prefix_once(endpoint):
-    session = Session(Response())
+def test_requests_carry_the_api_prefix_once(endpoint, fakes):
+    session = Session(fakes.Response())
     for c in (client(session, endpoint=resolve_endpoint(endpoint, None)), client(session, endpoint=endpoint)):
         c.request('GET', '/api/v1/detections', params=[('pageIndex', 0), ('pageSize', 5)])
     for sent in session.sent:
@@ -209,8 +204,8 @@ def test_requests_carry_the_api_prefix_once(endpoint):
         assert h['x-ncp-apigw-signature-v2'] == make_signature(SECRET, 'GET', '/api/v1/detections?pageIndex=0&pageSize=5', h['x-ncp-apigw-timestamp'], KEY)
 
 
-def test_a_wrong_endpoint_path_is_named_in_the_404():
-    session = Session(Response(404, {'error': {'errorCode': '300', 'message': 'Not Found Exception'}}))
+def test_a_wrong_endpoint_path_is_named_in_the_404(fakes):
+    session = Session(fakes.Response(404, {'error': {'errorCode': '300', 'message': 'Not Found Exception'}}))
     with pytest.raises(errors.WbdGatewayError) as exc:
         client(session, endpoint='https://wbd.apigw.ntruss.com/v1').request('GET', '/api/v1/detections', operation='GetWebshell')
     message = str(exc.value)
@@ -229,12 +224,12 @@ def test_resolve_endpoint():
             resolve_endpoint(bad, None)
 
 
-def test_signature_echoed_by_a_proxy_never_reaches_the_message():
+def test_signature_echoed_by_a_proxy_never_reaches_the_message(fakes):
     class EchoSession(Session):
         def request(self, method, url, data=None, headers=None, **kwargs):
             self.sent.append(dict(headers=headers))
             page = '<html><head><title>Bad Gateway %s</title></head></html>' % headers['x-ncp-apigw-signature-v2']
-            return Response(502, raw=page.encode())
+            return fakes.Response(502, page.encode())
 
     session = EchoSession(None)
     with pytest.raises(errors.WbdGatewayError) as exc:
@@ -244,19 +239,19 @@ def test_signature_echoed_by_a_proxy_never_reaches_the_message():
         assert sent['headers']['x-ncp-apigw-signature-v2'] not in str(exc.value)
 
 
-def test_concurrent_client_throttles_as_a_whole_and_sizes_its_pool():
-    session = Session(Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}}, headers={'Retry-After': '0'}), Response())
+def test_concurrent_client_throttles_as_a_whole_and_sizes_its_pool(fakes):
+    session = Session(fakes.Response(429, {'error': {'errorCode': '410', 'message': 'Throttle Limited'}}, headers={'Retry-After': '0'}), fakes.Response())
     c = client(session, concurrency=4)
     c.request('GET', '/api/v1/detections')
     assert c.gate.throttled == 1 and c.gate.lowest == 2 and c.stats == {'requests': 2, 'retries': 1}
 
 
-def test_concurrency_one_has_no_gate():
-    assert client(Session(Response())).gate is None
+def test_concurrency_one_has_no_gate(fakes):
+    assert client(Session(fakes.Response())).gate is None
 
 
-def test_abort_retries_makes_the_next_retryable_error_final():
-    session = Session(Response(503, {'error': {'errorCode': '500', 'message': 'Endpoint Error'}}))
+def test_abort_retries_makes_the_next_retryable_error_final(fakes):
+    session = Session(fakes.Response(503, {'error': {'errorCode': '500', 'message': 'Endpoint Error'}}))
     c = client(session, concurrency=2)
     c.abort_retries()
     with pytest.raises(errors.WbdGatewayError):
@@ -298,7 +293,7 @@ class _Ok(http.server.BaseHTTPRequestHandler):
     """A plain WBD-like answer to everything."""
 
     def do_GET(self):
-        body = json.dumps(OK).encode()
+        body = json.dumps({'success': True, 'code': 0, 'message': 'success', 'result': EMPTY}).encode()
         self.send_response(200)
         self.send_header('Content-Type', 'application/json')
         self.send_header('Content-Length', str(len(body)))
@@ -392,7 +387,7 @@ def one_line_without_secret(message):
 
 def test_plain_http_server_behind_an_https_endpoint_is_named():
     with serving(_Ok) as port:
-        assert real_client('http://127.0.0.1:%d' % port).request('GET', '/api/v1/detections') == OK['result']  # it works in HTTP
+        assert real_client('http://127.0.0.1:%d' % port).request('GET', '/api/v1/detections') == EMPTY  # it works in HTTP
         for validate in (True, False):
             c = real_client('https://127.0.0.1:%d' % port, validate_certs=validate)
             with pytest.raises(errors.WbdTlsError) as exc:
@@ -408,7 +403,7 @@ def test_plain_http_server_behind_an_https_endpoint_is_named():
 def test_https_server_behind_a_plain_http_endpoint_is_named(tls_context):
     context, cert = tls_context
     with serving(_Ok, context) as port:
-        assert real_client('https://127.0.0.1:%d' % port, ca_path=cert).request('GET', '/api/v1/detections') == OK['result']
+        assert real_client('https://127.0.0.1:%d' % port, ca_path=cert).request('GET', '/api/v1/detections') == EMPTY
         c = real_client('http://127.0.0.1:%d' % port)
         with pytest.raises(errors.WbdConnectionError) as exc:
             c.request('GET', '/api/v1/detections', operation='GetWebshell')
@@ -526,33 +521,15 @@ def test_every_openssl_wording_of_a_plain_http_answer(text):
 # ---- which credential source a 401 names ----------------------------------------------------------
 
 
-def test_a_401_names_the_credential_source_and_never_the_secret():
+def test_a_401_names_the_credential_source_and_never_the_secret(fakes):
     source = 'the access key (AKEX..., 20 characters) came from environment variable NCLOUD_ACCESS_KEY, the secret key too'
-    session = Session(Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed'}}))
+    session = Session(fakes.Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed'}}))
     with pytest.raises(errors.WbdAuthError) as exc:
         client(session, credential_source=source).request('GET', '/api/v1/detections', operation='GetWebshell')
     message = one_line_without_secret(str(exc.value))
     assert 'check access_key and secret_key where they came from: %s;' % source in message
     assert 'the key pair is the likely cause' in message or 'NTP' in message
-    session = Session(Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed'}}))
+    session = Session(fakes.Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed'}}))
     with pytest.raises(errors.WbdAuthError) as exc:
         client(session).request('GET', '/api/v1/detections')
     assert 'check access_key and secret_key (NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY)' in str(exc.value)
-
-
-def test_credential_sources_from_resolve_reach_the_401(tmp_path, monkeypatch):
-    """The wiring module.py and inventory_source.py use: resolve_credentials' sources.description into WbdClient."""
-    from ansible_collections.ncloud.wbd.plugins.module_utils._api.credentials import resolve_credentials
-
-    monkeypatch.setenv('HOME', str(tmp_path))
-    path = tmp_path / 'configure'
-    path.write_text('[ci]\nncloud_access_key_id = NCPAK0123456789ABCDEF\nncloud_secret_access_key = %s\n' % SECRET)
-    path.chmod(0o600)
-    access_key, secret_key, sources, dummy = resolve_credentials({'credentials_file': str(path), 'profile': 'ci'}, {})
-    session = Session(Response(401, {'error': {'errorCode': '200', 'message': 'Authentication Failed'}}))
-    c = WbdClient('http://127.0.0.1:8080', access_key, secret_key, session=session, credential_source=sources.description)
-    with pytest.raises(errors.WbdAuthError) as exc:
-        c.request('GET', '/api/v1/detections', operation='GetWebshell')
-    message = one_line_without_secret(str(exc.value))
-    assert ('where they came from: the access key (NCPA..., 21 characters) came from credentials file %s, profile [ci], the secret key too;' % path) in message
-    assert access_key not in message

@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Listing one WBD collection: the paging options, the page walk, the records normalised (and given their
+suspicious objects), and the result every list carries, with the evidence of its completeness.
+
+No AnsibleModule here: the modules, the audit action and the inventory plugin list through the same functions.
+Where the records go is the caller's choice (a ``RecordList`` keeps them; the modules stream them out).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdIncompleteError
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import SUSPICIOUS_OBJECT, is_quarantined, normalize
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DETECTION as DETECTION_FILTERS
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import filters_argument_spec, search_body
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.paging import parse_page
+
+# Records normalised (and given their suspicious objects) together before they are handed to the sink.
+BATCH = 200
+# Requests in flight at once by default: enough to hide most of the latency, few enough not to trip the rate limit.
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 32
+# A cut by max_results is asked for: it makes a list incomplete, never a failure.
+_ASKED_CUT = 'max_results '
+PARTIAL_HINT = 'set allow_partial: true to accept partial data'
+
+
+def paging_argument_spec():
+    """Options of the list modules; documented by the ncloud.wbd.paging doc fragment."""
+    return dict(
+        page_size=dict(type='int', default=100),
+        max_results=dict(type='int'),
+        concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
+        allow_partial=dict(type='bool', default=False),
+    )
+
+
+def list_argument_spec(*filter_lists):
+    """Paging options plus the search filters of the given resources."""
+    spec = paging_argument_spec()
+    for search_filters in filter_lists:
+        spec.update(filters_argument_spec(search_filters))
+    return spec
+
+
+def detection_argument_spec():
+    """Options of the modules that list detections (detected or excepted)."""
+    spec = list_argument_spec(DETECTION_FILTERS)
+    spec['suspicious_objects'] = dict(type='bool', default=False)
+    return spec
+
+
+def time_notes(now_ms=None):
+    """The ``fields.TimeNotes`` of one list: its time conversions are warned once per field after the walk."""
+    return fields.TimeNotes(now_ms)
+
+
+def normalize_all(records, fmap, notes):
+    """``records`` normalised with ``fmap``, their time conversions counted in ``notes`` (when there are notes)."""
+    if notes is None:
+        return [normalize(record, fmap) for record in records]
+    return [normalize(record, fmap, notes) for record in records]
+
+
+def blocking_problems(completeness):
+    """The problems that make a list unusable without allow_partial: all but the cut max_results asked for."""
+    return [p for p in completeness['problems'] if not p.startswith(_ASKED_CUT)]
+
+
+def incomplete_message(completeness, hint=PARTIAL_HINT):
+    """The one line of a WbdIncompleteError: the first problem, how many more, and what to try."""
+    problems = blocking_problems(completeness)
+    first = problems[0].rstrip('.') if problems else '%s: the list is incomplete' % completeness['operation']
+    more = ' (and %d more problem%s)' % (len(problems) - 1, '' if len(problems) == 2 else 's') if len(problems) > 1 else ''
+    tries = [hint]
+    served, asked = completeness.get('page_size_served'), completeness.get('page_size_asked')
+    if served and asked and served < asked:
+        tries.append('page_size: %d (the most the API served per page)' % served)
+    elif completeness.get('passes', 1) > 1 or any('changed' in p for p in problems):
+        tries.append('run again when the records stop changing')
+    return '%s%s: the list is incomplete. To go on, %s.' % (first, more, ', or '.join(tries))
+
+
+def warn_completeness(warn, completeness):
+    """Warn each problem of an incomplete list that is used anyway (allow_partial), once."""
+    for problem in blocking_problems(completeness):
+        warn('%s The list is used as it is (allow_partial).' % (problem,))
+
+
+def accept_completeness(completeness, allow_partial, warn, hint=PARTIAL_HINT):
+    """Refuse a list whose pages do not add up (WbdIncompleteError carrying the evidence as ``completeness``), or,
+    with ``allow_partial``, warn its problems: a list that silently misses records would report less than it says."""
+    if not blocking_problems(completeness):
+        return
+    if not allow_partial:
+        err = WbdIncompleteError(incomplete_message(completeness, hint))
+        err.completeness = completeness
+        raise err
+    warn_completeness(warn, completeness)
+
+
+class RecordList(object):
+    """A sink that keeps the records of a list as Python objects (where the modules stream them to their output)."""
+
+    def __init__(self):
+        self.records = []
+
+    def extend(self, records):
+        self.records.extend(records)
+
+    @property
+    def count(self):
+        return len(self.records)
+
+    @property
+    def value(self):
+        """What the list result holds under its key: the records themselves."""
+        return self.records
+
+    def close(self):
+        """Nothing to release; a streaming sink releases its buffer."""
+
+
+def operation_of(resource, filters):
+    """The API operation a listing calls: GET without filters, the POST search with them."""
+    return resource.get_op if filters is None else resource.search_op
+
+
+def walk(client, resource, page_size, filters=None, max_items=None, warn=None):
+    """The page walk of a list resource (iterate it for the raw records; ``.state`` has totals, truncation)."""
+    if max_items is not None:
+        page_size = min(page_size, max(max_items, 1))  # no point fetching a page of 100 for 5 records
+    return client.paginate(
+        resource.path,
+        resource.id_key,
+        page_size,
+        filters=filters,
+        max_items=max_items,
+        warn=warn,
+        operation=operation_of(resource, filters),
+        permission=resource.permission,
+    )
+
+
+def attach_objects(client, records, resource):
+    """Add each record's suspicious objects (``suspicious_objects``), ``client.concurrency`` requests at a time, in
+    order."""
+
+    def fetch(record):
+        result = client.request('GET', resource.objects_path(record['detection_id']), operation=resource.objects_op, permission=resource.permission)
+        objects = [normalize(item, SUSPICIOUS_OBJECT) for item in parse_page(result, resource.objects_op)[0]]
+        for obj in objects:
+            obj['quarantined'] = is_quarantined(obj)
+        return objects
+
+    with ThreadPoolExecutor(max_workers=client.concurrency) as pool:
+        futures = [pool.submit(fetch, record) for record in records]
+        try:
+            for record, future in zip(records, futures):
+                record['suspicious_objects'] = future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return records
+
+
+def _fill(sink, pager, client, resource, with_objects, notes):
+    """Hand the walk's records to ``sink``, normalised (and given their objects) ``BATCH`` at a time."""
+    batch = []
+
+    def flush():
+        batch[:] = normalize_all(batch, resource.field_map, notes)
+        if with_objects:
+            attach_objects(client, batch, resource)
+        sink.extend(batch)
+        del batch[:]
+
+    for record in pager:
+        batch.append(record)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+
+
+def list_result(client, params, warn, key, resource, with_objects=False, sink=None, allow_partial=None, hint=PARTIAL_HINT):
+    """The result of a list: the records under ``key``, the API's ``total_count``, ``truncated``, ``complete`` and
+    its evidence ``completeness`` (see paging.PageState.completeness).
+
+    ``params`` are the list options: ``page_size``, ``max_results`` (a cap), ``allow_partial`` and the filters named
+    by ``resource.filters``. ``with_objects`` adds each record's suspicious objects. The records go to ``sink`` as they
+    arrive (a ``RecordList`` by default; the modules stream them, so a large listing is never held whole). An
+    incomplete list raises WbdIncompleteError unless ``allow_partial`` (the option, or the argument, which wins: the
+    audit reads partial lists and says so); ``hint`` says how to accept it.
+    """
+    now_ms = int(time.time() * 1000)
+    filters = search_body(resource.filters, params, now_ms)
+    operation = operation_of(resource, filters)
+    pager = walk(client, resource, params['page_size'], filters=filters, max_items=params.get('max_results'), warn=warn)
+    sink = RecordList() if sink is None else sink
+    notes = time_notes(now_ms)
+    try:
+        _fill(sink, pager, client, resource, with_objects, notes)
+        for line in notes.messages(operation):
+            warn(line)
+        completeness = pager.completeness(operation)
+        accept_completeness(completeness, params.get('allow_partial') if allow_partial is None else allow_partial, warn, hint)
+    except BaseException:
+        sink.close()
+        raise
+    state = pager.state
+    total = state.total
+    if total is None and not state.truncated and completeness['complete']:
+        total = sink.count  # a bare-array answer has no total, but a complete walk counted everything
+    return {key: sink.value, 'total_count': total, 'truncated': state.truncated, 'complete': completeness['complete'], 'completeness': completeness}
