@@ -18,10 +18,9 @@ import re
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import clean_text
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import MergeError, account_digest, merge_argument_spec, merge_records
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import RecordError
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import load_src
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import RecordError, load_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import one_line
 
 _GLOB = re.compile(r'[*?[]')
 
@@ -58,11 +57,11 @@ def expand_src(items):
 def merge_files(paths, expect=None):
     """(merged record, per-slice summary) for the JSON reports at ``paths``; AnsibleActionFail with one clear line."""
     try:
-        records = [load_src(path) for path in paths]
+        records = [load_record(path) for path in paths]
         record = merge_records(records, labels=paths, expect=expect)
     except (RecordError, MergeError) as err:
         # Host names and IDs in the message come from the slice files: one line, no control or bidi characters.
-        raise AnsibleActionFail('audit_merge: %s' % clean_text(err, 2000))
+        raise AnsibleActionFail('audit_merge: %s' % one_line(err, 2000))
     slices = []
     for path, slice_record in zip(paths, records):
         run = slice_record['run']

@@ -5,7 +5,7 @@
 
 Every error carries a complete one-line message that says what happened and what
 to do. Modules turn them into ``fail_json`` in exactly one place
-(``module.WbdModule.run``).
+(``_module.wbd_module.WbdModule.run``; actions and the inventory plugin have their own).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -514,7 +514,8 @@ DETECTION_TARGET = FieldMap(
     nested={'wasConfigList': WAS_CONFIG},
 )
 
-# GetWebshellSuspiciousObject (wbd-api.md 2.5); GetQuarantine returns the same records plus the quarantine time.
+# GetWebshellSuspiciousObject (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-webshell-getwebshellsuspiciousobject);
+# GetQuarantine returns the same records plus the quarantine time.
 SUSPICIOUS_OBJECT = FieldMap(
     names={
         'suspicionFileId': 'suspicion_file_id',
@@ -563,6 +564,6 @@ NOTIFICATION_INTERVAL = FieldMap(
 def is_quarantined(obj):
     """Whether a normalised suspicious object is quarantined: its status says so, or it carries a quarantine name.
 
-    The docs do not name the status field or its values (wbd-api.md 2.5), so both signs count.
+    The GetWebshellSuspiciousObject page does not name the status field or its values, so both signs count.
     """
     return obj.get('status') == 'quarantined' or bool(obj.get('quarantine_file_name'))

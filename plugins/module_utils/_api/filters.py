@@ -158,7 +158,8 @@ PROCESS_FILTERS = _text(
     ('parent_executor', 'executorOfParent'),
 )
 
-# SearchWebshell and SearchExceptedWebshell (wbd-api.md 2.2, 3.2).
+# SearchWebshell and SearchExceptedWebshell (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-webshell-searchwebshell,
+# https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-exceptedwebshell-searchexceptedwebshell).
 DETECTION = (
     [
         Filter('action_status', 'actionStatus', 'choice', values={'confirmed': 'confirmed', 'unconfirmed': 'blank'}),
@@ -175,7 +176,8 @@ DETECTION = (
     + PROCESS_FILTERS
 )
 
-# SearchExceptionRule (wbd-api.md 5.2); the deleted-rule search adds the deletion window (6.2).
+# SearchExceptionRule; SearchDeletedExceptionRule adds the deletion window
+# (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-deletedexceptionrule-searchdeletedexceptionrule).
 EXCEPTION_RULE = [
     Filter('name', 'exceptedRuleName', aliases=['excepted_rule_name']),
     Filter('target', 'exceptTarget', aliases=['except_target']),
@@ -189,7 +191,7 @@ DELETED_EXCEPTION_RULE = EXCEPTION_RULE + [
 
 AGENT_STATUSES = ('enable', 'disable', 'notInstalled', 'error', 'activating', 'down')
 
-# SearchDetectionTarget (wbd-api.md 7.4).
+# SearchDetectionTarget (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-detectionsetting-searchdetectiontarget).
 DETECTION_TARGET = [
     Filter('agent_status', 'agentStatus', 'list', values=AGENT_STATUSES),
 ] + _text(
@@ -202,7 +204,7 @@ DETECTION_TARGET = [
     ('memo', 'memo'),
 )
 
-# SearchQuarantine (wbd-api.md 4.2).
+# SearchQuarantine (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-quarantine-searchquarantine).
 QUARANTINE = [
     Filter('since', 'quarantineTimeFrom', 'since'),
     Filter('until', 'quarantineTimeTo', 'until'),

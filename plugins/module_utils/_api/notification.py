@@ -2,7 +2,8 @@
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The notification interval: GetNotificationInterval answers in milliseconds, while
-UpdateNotificationInterval takes names such as ``ten_min`` (wbd-api.md 7.1, 7.2).
+UpdateNotificationInterval takes names such as ``ten_min``
+(https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-notification-getnotificationinterval).
 The name <-> milliseconds table is inferred from the names; the docs do not state it."""
 
 from __future__ import absolute_import, division, print_function

@@ -38,7 +38,7 @@ class ListResource(object):
         return '%s/%s/suspicious-objects' % (self.path, quote('%s' % (record_id,), safe=''))
 
 
-# Permission names come from the old-format gov/fin pages (wbd-api.md section 0) and may be dated.
+# Permission names come from the older gov/fin API guides (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector) and may be dated.
 DETECTIONS = ListResource(
     '/api/v1/detections',
     'GetWebshell',

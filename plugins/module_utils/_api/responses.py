@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Turn one HTTP answer into the WBD ``result`` or a typed error. Pure: no network.
 
-Two error layers exist (wbd-api.md section 10): the API gateway answers with a real
+Two error layers exist (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector): the API gateway answers with a real
 HTTP status and ``{"error": {"errorCode", "message"}}``; WBD itself answers HTTP 200
 with ``success: false``. Dispatch on the HTTP status first, because the codes collide
 (gateway errorCode 400 is a quota error, WBD code 400 a missing platform header).

@@ -29,16 +29,15 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
     place_detection,
     place_targets,
 )
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import LISTS, SEVERITIES, seal
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     compared_fields,
     covering_rules,
     is_active,
     rule_summary,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import SCHEMA_VERSION, SEVERITIES, content_digest
-from ansible_collections.ncloud.wbd.plugins.module_utils._text import one_line, scrub_surrogates
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import one_line
 
-GENERATOR = 'ncloud.wbd.webshell_audit'
 DEFAULT_POLICY = {
     'lookback': '7d',
     'min_weight': 0,
@@ -67,8 +66,6 @@ DETECTION_FIELDS = (
     'command',
     'memo',
 )
-# The lists the audit reads, in the order the record and its problems name them.
-LISTS = ('detection_targets', 'detections', 'exception_rules', 'excepted_detections')
 LIST_WORDS = {
     'detection_targets': 'detection target list',
     'detections': 'detection list',
@@ -76,7 +73,6 @@ LIST_WORDS = {
     'excepted_detections': 'excepted detection list',
 }
 PROBLEM_KINDS = ('incomplete_list', 'ambiguous_match', 'unreadable_time', 'implausible_time', 'filter_disagrees')
-STATUSES = ('unprotected', 'unreviewed', 'unknown', 'compliant')
 # Detection IDs named in one problem's evidence at most (the count is always whole).
 ID_CAP = 20
 # Documented ranges of the policy numbers (docs/audit-record.md, the role's argument specs).
@@ -241,63 +237,52 @@ def _rule_label(rule):
 
 def _rule_findings(findings, rules, policy):
     for rule in rules:
-        rid = '%s' % rule.get('excepted_rule_id')
-        label = _rule_label(rule)
-        if not is_active(rule):
-            if rule.get('disabled'):
-                findings.add(
-                    'rule/%s/rule_disabled' % rid,
-                    'rule_disabled',
-                    'low',
-                    '%s is disabled: it silences nothing; delete it or enable it on purpose.' % label,
-                    subject=label,
-                    rule_id=rid,
-                )
-            continue
-        compared = compared_fields(rule)
-        target = rule.get('except_target_type')
-        empty = audit_rules.ambiguous_conditions(rule)
-        if empty:
-            # The audit counts it as covering nothing; the over-broad check below still rates its broadest reading
-            # (compared_fields leaves the empty conditions out), since the service may read them as matching anything.
-            findings.add(
-                'rule/%s/ambiguous_rule' % rid,
-                'ambiguous_rule',
-                'high',
-                '%s compares %s with no value (null or empty): what such a condition matches is not defined, so '
-                'the audit counts the rule as covering no detection (the service may apply it to every one); '
-                'give the value or set the condition to NOT_USE.' % (label, ', '.join(empty)),
-                subject=label,
-                rule_id=rid,
-            )
-        if compared == 0:
-            findings.add(
-                'rule/%s/overbroad_rule' % rid,
-                'overbroad_rule',
-                'high',
-                '%s compares no field (all six conditions NOT_USE): it silences every behaviour on its target '
-                '(%s %s).' % (label, target, _short(rule.get('except_target_name') or rule.get('except_target') or 'every server')),
-                subject=label,
-                rule_id=rid,
-            )
-        elif target == 'everyServer' and compared <= policy['broad_rule_max_conditions']:
-            findings.add(
-                'rule/%s/overbroad_rule' % rid,
-                'overbroad_rule',
-                'medium',
-                '%s applies to every server and compares only %s.' % (label, _plural(compared, 'field')),
-                subject=label,
-                rule_id=rid,
-            )
-        if rule.get('group_is_deleted'):
-            findings.add(
-                'rule/%s/rule_group_deleted' % rid,
-                'rule_group_deleted',
-                'medium',
-                "%s targets server group '%s', which was deleted." % (label, _short(rule.get('except_target_name') or rule.get('except_target'))),
-                subject=label,
-                rule_id=rid,
-            )
+        _findings_of_rule(findings, rule, policy)
+
+
+def _findings_of_rule(findings, rule, policy):
+    """A rule's findings: disabled; or, when active, ambiguous, over-broad and aimed at a deleted group."""
+    rid, label = '%s' % rule.get('excepted_rule_id'), _rule_label(rule)
+
+    def add(kind, severity, message):
+        findings.add('rule/%s/%s' % (rid, kind), kind, severity, message, subject=label, rule_id=rid)
+
+    if not is_active(rule):
+        if rule.get('disabled'):
+            add('rule_disabled', 'low', '%s is disabled: it silences nothing; delete it or enable it on purpose.' % label)
+        return
+    empty = audit_rules.ambiguous_conditions(rule)
+    if empty:
+        # The audit counts it as covering nothing; the over-broad check below still rates its broadest reading
+        # (compared_fields leaves the empty conditions out), since the service may read them as matching anything.
+        add(
+            'ambiguous_rule',
+            'high',
+            '%s compares %s with no value (null or empty): what such a condition matches is not defined, so '
+            'the audit counts the rule as covering no detection (the service may apply it to every one); '
+            'give the value or set the condition to NOT_USE.' % (label, ', '.join(empty)),
+        )
+    broad = _overbroad(rule, label, policy)
+    if broad:
+        add('overbroad_rule', *broad)
+    if rule.get('group_is_deleted'):
+        add(
+            'rule_group_deleted',
+            'medium',
+            "%s targets server group '%s', which was deleted." % (label, _short(rule.get('except_target_name') or rule.get('except_target'))),
+        )
+
+
+def _overbroad(rule, label, policy):
+    """(severity, message) when an active rule silences too much: high when it compares no field, medium when it
+    applies to every server and compares few; None otherwise."""
+    compared, target = compared_fields(rule), rule.get('except_target_type')
+    if compared == 0:
+        where = _short(rule.get('except_target_name') or rule.get('except_target') or 'every server')
+        return 'high', '%s compares no field (all six conditions NOT_USE): it silences every behaviour on its target (%s %s).' % (label, target, where)
+    if target == 'everyServer' and compared <= policy['broad_rule_max_conditions']:
+        return 'medium', '%s applies to every server and compares only %s.' % (label, _plural(compared, 'field'))
+    return None
 
 
 def _detection_findings(findings, detection, policy):
@@ -340,56 +325,80 @@ def _list_words(names):
     return words[0] if len(words) == 1 else '%s and %s' % (', '.join(words[:-1]), words[-1])
 
 
+def _more(count, shown):
+    """' and N more' when only ``shown`` of ``count`` things are named."""
+    return ' and %d more' % (count - shown) if count > shown else ''
+
+
 def _shares_text(shares):
     """'hosts a, b share private_ip '10.0.0.5', which detection target x (instance 1) matches' for each ambiguity."""
     parts = []
     for group in shares:
-        what = ', '.join(group['subjects'][:3]) + (' and %d more' % (len(group['subjects']) - 3) if len(group['subjects']) > 3 else '')
+        what = ', '.join(group['subjects'][:3]) + _more(len(group['subjects']), 3)
         hosts = ', '.join(_short(h) for h in group['hosts'])
         verb = 'matches' if len(group['subjects']) == 1 else 'match'
         parts.append("hosts %s share %s '%s', which %s %s" % (hosts, group['key'], _short(group['value']), what, verb))
     return '; '.join(parts)
 
 
+def _time_examples(detections):
+    """The first three detections with a time problem and their problems, and how many more there are."""
+    shown = ', '.join('%s (%s)' % (d['detection_id'], _short(d['time_problem'])) for d in detections[:3])
+    return shown + _more(len(detections), 3)
+
+
+def _host_finding(findings, name, kind, message):
+    """Every host finding is high: each one alone makes the host's verdict bad or unknown."""
+    findings.add('host/%s/%s' % (name, kind), kind, 'high', message, scope='host', host=name)
+
+
 def _host_reasons(findings, name, entry, policy, doubt):
-    """The host's findings; ``doubt``: what its verdict depends on ({'shares', 'lists', 'times', 'status'})."""
-    target = entry['target']
+    """The host's findings; ``doubt``: what its verdict depends on ({'shares', 'lists', 'times', 'disagrees', 'status'})."""
     if doubt['shares']:
-        findings.add(
-            'host/%s/ambiguous_match' % name,
+        _host_finding(
+            findings,
+            name,
             'ambiguous_match',
-            'high',
             'ambiguous match: %s; the audit cannot tell which host they belong to, so this verdict is unknown. '
             'Give each host a match value of its own (webshell_audit_instance_no is unique per server).' % _shares_text(doubt['shares']),
-            scope='host',
-            host=name,
         )
-    if target is None and doubt['status'] == 'unprotected':
-        findings.add(
-            'host/%s/not_registered' % name,
-            'not_registered',
-            'high',
-            'not registered as a WBD detection target (no target matched by %s).' % ', '.join(policy['match_keys']),
-            scope='host',
-            host=name,
+    _registration_reason(findings, name, entry['target'], policy, doubt['status'])
+    _unreviewed_reason(findings, name, entry, policy)
+    if doubt['times']:
+        _host_finding(
+            findings,
+            name,
+            'time_problem',
+            '%s with an unreadable or implausible time: %s; kept and judged as in the window, but where it falls is not known.'
+            % (_plural(len(doubt['times']), 'detection'), _time_examples(doubt['times'])),
         )
+    if doubt['status'] == 'unknown' and (doubt['lists'] or doubt['disagrees']):
+        _host_finding(findings, name, 'incomplete_data', _incomplete_text(entry['target'], doubt))
+
+
+def _registration_reason(findings, name, target, policy, status):
+    """Not registered (when that is certain) or registered with an agent that does not detect."""
+    if target is None and status == 'unprotected':
+        _host_finding(findings, name, 'not_registered', 'not registered as a WBD detection target (no target matched by %s).' % ', '.join(policy['match_keys']))
     elif target is not None and target.get('agent_status') != 'enable':
-        findings.add(
-            'host/%s/agent_not_enabled' % name,
+        _host_finding(
+            findings,
+            name,
             'agent_not_enabled',
-            'high',
             "agent status is '%s' on detection target %s (instance %s); only an enabled agent detects."
             % (_short(target.get('agent_status')), _short(target.get('server_name')), target.get('instance_no')),
-            scope='host',
-            host=name,
         )
+
+
+def _unreviewed_reason(findings, name, entry, policy):
+    """The host's unreviewed detections, naming the newest (the detections are newest first)."""
     unreviewed = [d for d in entry['detections'] if d['unreviewed']]
     if unreviewed:
         newest = unreviewed[0]
-        findings.add(
-            'host/%s/unreviewed_detections' % name,
+        _host_finding(
+            findings,
+            name,
             'unreviewed_detections',
-            'high',
             '%s %s not covered by an active exception rule (newest %s: %s).'
             % (
                 _plural(len(unreviewed), 'unconfirmed detection'),
@@ -397,38 +406,20 @@ def _host_reasons(findings, name, entry, policy, doubt):
                 newest.get('detect_time_iso'),
                 _short(newest.get('process_name')),
             ),
-            scope='host',
-            host=name,
         )
-    if doubt['times']:
-        shown = ', '.join('%s (%s)' % (d['detection_id'], _short(d['time_problem'])) for d in doubt['times'][:3])
-        findings.add(
-            'host/%s/time_problem' % name,
-            'time_problem',
-            'high',
-            '%s with an unreadable or implausible time: %s%s; kept and judged as in the window, but where it '
-            'falls is not known.'
-            % (_plural(len(doubt['times']), 'detection'), shown, ' and %d more' % (len(doubt['times']) - 3) if len(doubt['times']) > 3 else ''),
-            scope='host',
-            host=name,
-        )
-    if doubt['status'] == 'unknown' and (doubt['lists'] or doubt['disagrees']):
-        missing = (
-            'no detection target matched, and the host may be registered'
-            if target is None and 'detection_targets' in doubt['lists']
-            else 'a record missing from it could change this verdict'
-        )
-        why = ['the %s %s incomplete' % (_list_words(doubt['lists']), 'is' if len(doubt['lists']) == 1 else 'are')] if doubt['lists'] else []
-        if doubt['disagrees']:
-            why.append("the server's detection search returned detections from before the window it was asked for")
-        findings.add(
-            'host/%s/incomplete_data' % name,
-            'incomplete_data',
-            'high',
-            'verdict unknown: %s (see completeness); %s.' % (' and '.join(why), missing),
-            scope='host',
-            host=name,
-        )
+
+
+def _incomplete_text(target, doubt):
+    """Why an unknown verdict hangs on incomplete data: the lists that are incomplete, the time filter, or both."""
+    missing = (
+        'no detection target matched, and the host may be registered'
+        if target is None and 'detection_targets' in doubt['lists']
+        else 'a record missing from it could change this verdict'
+    )
+    why = ['the %s %s incomplete' % (_list_words(doubt['lists']), 'is' if len(doubt['lists']) == 1 else 'are')] if doubt['lists'] else []
+    if doubt['disagrees']:
+        why.append("the server's detection search returned detections from before the window it was asked for")
+    return 'verdict unknown: %s (see completeness); %s.' % (' and '.join(why), missing)
 
 
 def host_status(entry, doubt, incomplete):
@@ -483,7 +474,7 @@ def _ids(detections):
 
 def _names(hosts):
     hosts = sorted(set(h for h in hosts if h is not None))
-    return ', '.join(_short(h) for h in hosts[:10]) + (' and %d more' % (len(hosts) - 10) if len(hosts) > 10 else '') if hosts else 'none'
+    return ', '.join(_short(h) for h in hosts[:10]) + _more(len(hosts), 10) if hosts else 'none'
 
 
 def completeness_problems(lists, entries, placed, ambiguities, window_start_iso):
@@ -492,6 +483,15 @@ def completeness_problems(lists, entries, placed, ambiguities, window_start_iso)
     ``placed``: every detection the record holds (the merge of job slices rebuilds them with this function too);
     ``ambiguities``: the ambiguous-match groups (``{'key', 'value', 'hosts', 'subjects', 'instances', ...}``).
     """
+    problems = _list_problems(lists, entries)
+    problems.extend(_ambiguity_problem(group) for group in ambiguities)
+    problems.extend(_time_problems(placed))
+    problems.extend(_filter_problems(placed, entries, window_start_iso))
+    return problems
+
+
+def _list_problems(lists, entries):
+    """A problem per list whose own evidence says it is incomplete, naming the hosts whose verdicts hang on it."""
     problems = []
     for name in LISTS:
         evidence = lists.get(name)
@@ -508,70 +508,57 @@ def completeness_problems(lists, entries, placed, ambiguities, window_start_iso)
                 % (evidence.get('operation') or name, LIST_WORDS[name], _short(why), _names(hosts)),
             }
         )
-    for group in ambiguities:
-        problems.append(
-            {
-                'kind': 'ambiguous_match',
-                'hosts': list(group['hosts']),
-                'evidence': dict(group),
-                'message': 'ambiguous match: %s; their verdicts are unknown. Give each host a match value of its '
-                'own (webshell_audit_instance_no is unique per server).' % _shares_text([group]),
-            }
-        )
+    return problems
+
+
+def _ambiguity_problem(group):
+    return {
+        'kind': 'ambiguous_match',
+        'hosts': list(group['hosts']),
+        'evidence': dict(group),
+        'message': 'ambiguous match: %s; their verdicts are unknown. Give each host a match value of its '
+        'own (webshell_audit_instance_no is unique per server).' % _shares_text([group]),
+    }
+
+
+def _time_problems(placed):
+    """A problem per kind of time problem (unreadable, implausible) that some detection has."""
+    problems = []
     for kind, words in (('unreadable_time', 'unreadable'), ('implausible_time', 'implausible')):
         found = [d for d in placed if d.get('time_problem') and time_kind(d) == kind]
         if found:
             hosts = sorted(set(h for d in found for h in [d.get('host')] + list(d.get('ambiguous_hosts') or []) if h))
-            shown = ', '.join('%s (%s)' % (d['detection_id'], _short(d['time_problem'])) for d in found[:3])
             problems.append(
                 {
                     'kind': kind,
                     'hosts': hosts,
                     'evidence': _ids(found),
-                    'message': '%s %s an %s time: %s%s; each is kept and judged as in the window, and its '
+                    'message': '%s %s an %s time: %s; each is kept and judged as in the window, and its '
                     'host\'s verdict is unknown unless it is unprotected or unreviewed (hosts: %s).'
-                    % (
-                        _plural(len(found), 'detection'),
-                        'has' if len(found) == 1 else 'have',
-                        words,
-                        shown,
-                        ' and %d more' % (len(found) - 3) if len(found) > 3 else '',
-                        _names(hosts),
-                    ),
+                    % (_plural(len(found), 'detection'), 'has' if len(found) == 1 else 'have', words, _time_examples(found), _names(hosts)),
                 }
             )
-    early = [d for d in placed if d.get('before_window')]
-    if early:
-        hosts = sorted(h for h, e in entries.items() if 'filter_disagrees' in e['doubts'])
-        evidence = dict(_ids(early), window_start_iso=window_start_iso, earliest_iso=min(early, key=lambda d: d['detect_time']).get('detect_time_iso'))
-        problems.append(
-            {
-                'kind': 'filter_disagrees',
-                'hosts': hosts,
-                'evidence': evidence,
-                'message': 'the detection search asked for detections since %s but the server returned %s from '
-                'before it (earliest %s): its time filter and its times disagree, so the detection list '
-                'cannot be trusted whole. They are kept and judged (hosts: %s).'
-                % (window_start_iso, _plural(len(early), 'detection'), evidence['earliest_iso'], _names(hosts)),
-            }
-        )
     return problems
 
 
-def completeness_section(lists, problems):
-    """The record's ``completeness``: complete only when no list says otherwise and nothing was ambiguous."""
-    return {'complete': not problems, 'lists': dict((n, lists[n]) for n in LISTS if lists.get(n) is not None), 'problems': problems}
-
-
-def scope_section(outside):
-    """``scope``: the servers and detections of inventory hosts outside the play (``--limit``): not findings."""
-    servers = [outside[k] for k in sorted(outside)]
-    return {
-        'out_of_scope_servers': len(servers),
-        'out_of_scope_detections': sum(s['detections'] for s in servers),
-        'instance_nos': [s['instance_no'] for s in servers],
-        'servers': servers,
-    }
+def _filter_problems(placed, entries, window_start_iso):
+    """[the filter_disagrees problem] when the server returned detections from before the window asked for, else []."""
+    early = [d for d in placed if d.get('before_window')]
+    if not early:
+        return []
+    hosts = sorted(h for h, e in entries.items() if 'filter_disagrees' in e['doubts'])
+    evidence = dict(_ids(early), window_start_iso=window_start_iso, earliest_iso=min(early, key=lambda d: d['detect_time']).get('detect_time_iso'))
+    return [
+        {
+            'kind': 'filter_disagrees',
+            'hosts': hosts,
+            'evidence': evidence,
+            'message': 'the detection search asked for detections since %s but the server returned %s from '
+            'before it (earliest %s): its time filter and its times disagree, so the detection list '
+            'cannot be trusted whole. They are kept and judged (hosts: %s).'
+            % (window_start_iso, _plural(len(early), 'detection'), evidence['earliest_iso'], _names(hosts)),
+        }
+    ]
 
 
 class _Ambiguity(object):
@@ -621,161 +608,6 @@ def _outside(outside, instance, name, hosts, registered=False, detection=False):
     entry['detections'] += 1 if detection else 0
 
 
-def evaluate(
-    hosts, targets, detections, rules, excepted=None, policy=None, now_ms=None, run=None, lists=None, others=None, searched_since=None, variable_prefix=None
-):
-    """The audit record (docs/audit-record.md) for inventory ``hosts`` and the WBD lists (normalised records).
-
-    ``hosts``: the audited hosts, ``[{'name': inventory_hostname, <match key>: value or list, ...}]``; ``others``:
-    the inventory's other hosts (outside ``--limit``): their servers and detections are out of scope, not findings;
-    ``excepted``: excepted detections (None when not fetched); ``lists``: each list's completeness evidence by list
-    name (a list not given counts as complete: the caller vouches for it); ``searched_since``: the window start the
-    detection search asked the server for (detections before it are then kept and reported, not dropped);
-    ``now_ms``: the run time; ``run``: extra run metadata to keep; ``variable_prefix``: names policy errors after the
-    role's variables.
-    """
-    policy = check_policy(policy, variable_prefix)
-    span = window(policy['lookback'], now_ms)
-    policy.update(window_start_ms=span['window_start_ms'], window_start_iso=span['window_start_iso'])
-    start = span['window_start_ms']
-    lists = dict((n, dict(lists[n])) for n in LISTS if lists and lists.get(n) is not None)
-    play = set(h['name'] for h in hosts)
-    index = HostIndex(list(hosts) + [h for h in others or () if h['name'] not in play], policy['match_keys'])
-    group_of = dict(('%s' % t.get('instance_no'), t.get('server_group_id')) for t in targets)
-    target_of_host, ambiguous_targets = place_targets(index, targets)
-    host_of_instance = dict(('%s' % t.get('instance_no'), (host, key)) for host, (t, key) in target_of_host.items())
-    ambiguity, outside = _Ambiguity(), {}
-    shared_of_instance = {}
-    for target, shared in ambiguous_targets:
-        shared_of_instance['%s' % target.get('instance_no')] = shared
-        if play & set(shared['hosts']):
-            ambiguity.add(shared, _server_label(target), instance=target.get('instance_no'))
-        else:
-            _outside(outside, target.get('instance_no'), target.get('server_name'), shared['hosts'], registered=True)
-    for host, (target, dummy) in target_of_host.items():
-        if host not in play:
-            _outside(outside, target.get('instance_no'), target.get('server_name'), [host], registered=True)
-
-    entries = {}
-    for host in sorted(play):
-        target, key = target_of_host.get(host, (None, None))
-        entries[host] = {
-            'name': host,
-            'status': 'compliant',
-            'reasons': [],
-            'doubts': [],
-            'matched_by': key,
-            'target': dict((f, target.get(f)) for f in TARGET_FIELDS) if target else None,
-            'detections': [],
-        }
-    unmatched, ambiguous, out_of_scope = [], [], []
-    covers = {}
-    for raw in _newest_first(detections):
-        dummy, problem = time_problem(raw, now_ms)
-        early = problem is None and raw['detect_time'] < start
-        if early and searched_since is None:
-            continue  # outside the window: the caller listed more than the window
-        detection = trim_detection(raw)
-        detection['time_problem'], detection['before_window'] = problem, early
-        host, key, shared = place_detection(index, raw, host_of_instance, shared_of_instance)
-        detection['covered_by'] = covering_rules(rules, raw, group_of.get('%s' % raw.get('instance_no')))
-        for rid in detection['covered_by']:
-            covers.setdefault(rid, []).append(detection['detection_id'])
-        mine = host in play
-        detection['host'], detection['matched_by'] = (host, key) if mine else (None, None)
-        counts = detection['max_weight'] >= policy['min_weight']
-        detection['unreviewed'] = bool(mine and detection.get('action_status') != 'confirmed' and not detection['covered_by'] and counts)
-        if mine:
-            entries[host]['detections'].append(detection)
-        elif shared is not None and play & set(shared['hosts']):
-            detection['ambiguous_hosts'] = list(shared['hosts'])
-            ambiguity.add(
-                shared,
-                'detections on server %s (instance %s)' % (_short(raw.get('server_name') or raw.get('host_name')), raw.get('instance_no')),
-                instance=raw.get('instance_no'),
-                detection_id=detection['detection_id'],
-            )
-            ambiguous.append(detection)
-        elif host is not None or shared is not None:
-            detection['outside_hosts'] = [host] if host is not None else list(shared['hosts'])
-            _outside(outside, raw.get('instance_no'), raw.get('server_name'), detection['outside_hosts'], detection=True)
-            out_of_scope.append(detection)
-        else:
-            unmatched.append(detection)
-
-    hides = None
-    if excepted is not None:
-        hides = {}
-        for raw in excepted:
-            if searched_since is not None or time_problem(raw, now_ms)[0] or raw['detect_time'] >= start:
-                for rid in covering_rules(rules, raw, group_of.get('%s' % raw.get('instance_no'))):
-                    hides[rid] = hides.get(rid, 0) + 1
-
-    judged = [d for e in entries.values() for d in e['detections']] + unmatched + ambiguous
-    every = judged + out_of_scope
-    incomplete = _incomplete(lists)
-    # The server returned detections from before the window it was asked for: its time filter cannot be trusted,
-    # so the detection list cannot be shown to be whole either.
-    disagrees = any(d['before_window'] for d in every)
-    findings = Findings()
-    for name, entry in entries.items():
-        doubt = {'shares': ambiguity.of_host(name), 'times': [d for d in entry['detections'] if d['time_problem']], 'lists': incomplete, 'disagrees': disagrees}
-        doubt['status'] = entry['status'] = host_status(entry, doubt, incomplete)
-        entry['doubts'] = host_doubts(entry, doubt, incomplete)
-        _host_reasons(findings, name, entry, policy, doubt)
-    for detection in judged:
-        _detection_findings(findings, detection, policy)
-    server_findings(findings, unmatched)
-    _rule_findings(findings, rules, policy)
-    ordered = findings.sorted()
-
-    by_host = {}  # one pass over the findings, not one per host
-    for finding in ordered:
-        if finding['scope'] == 'host':
-            by_host.setdefault(finding['host'], []).append(finding)
-    for name, entry in entries.items():
-        entry['reasons'] = [f['message'] for f in by_host.get(name, [])]
-        count_detections(entry)
-
-    rule_records = []
-    for rule in rules:
-        summary = rule_summary(rule)
-        summary['covers'] = covers.get(summary['rule_id'], [])
-        summary['hides'] = None if hides is None else hides.get(summary['rule_id'], 0)
-        rule_records.append(summary)
-
-    problems = completeness_problems(lists, entries, every, ambiguity.ordered(), span['window_start_iso'])
-    run_meta = dict(collection_version=COLLECTION_VERSION)
-    run_meta.update(run or {})
-    run_meta.update(started_at_ms=now_ms, started_at_iso=span['now_iso'], policy=policy)
-    record = {
-        'schema_version': SCHEMA_VERSION,
-        'generator': GENERATOR,
-        'run': run_meta,
-        'summary': summarise(
-            entries,
-            every,
-            unmatched,
-            ambiguous,
-            out_of_scope,
-            ordered,
-            problems,
-            targets=len(targets),
-            exception_rules=len(rules),
-            active_exception_rules=sum(1 for r in rules if is_active(r)),
-        ),
-        'completeness': completeness_section(lists, problems),
-        'scope': scope_section(outside),
-        'hosts': entries,
-        'unmatched_detections': unmatched,
-        'ambiguous_detections': ambiguous,
-        'out_of_scope_detections': out_of_scope,
-        'exception_rules': rule_records,
-        'findings': ordered,
-    }
-    return with_digest(record)
-
-
 def host_doubts(entry, doubt, incomplete):
     """The completeness problem kinds that touch the host (the problems name their hosts from these)."""
     kinds = set(time_kind(d) for d in doubt['times'])
@@ -794,32 +626,189 @@ def count_detections(entry):
     entry['covered_count'] = sum(1 for d in entry['detections'] if d['covered_by'])
 
 
-def summarise(entries, every, unmatched, ambiguous, out_of_scope, ordered, problems, **account):
-    """The record's ``summary`` (the merge of job slices computes it the same way)."""
-    summary = dict((s, sum(1 for e in entries.values() if e['status'] == s)) for s in STATUSES)
-    summary.update(
-        hosts=len(entries),
-        complete=not problems,
-        detections=len(every),
-        unreviewed_detections=sum(1 for d in every if d.get('unreviewed')),
-        covered_detections=sum(1 for d in every if d.get('covered_by')),
-        unmatched_detections=len(unmatched),
-        ambiguous_detections=len(ambiguous),
-        out_of_scope_detections=len(out_of_scope),
-        findings=len(ordered),
-        findings_by_severity=dict((s, sum(1 for f in ordered if f['severity'] == s)) for s in SEVERITIES),
-    )
-    summary.update(account)
-    return summary
+def _host_entry(name, target, key):
+    """A host's entry before judging: compliant until a reason says otherwise, its target's fields, no detections."""
+    return {
+        'name': name,
+        'status': 'compliant',
+        'reasons': [],
+        'doubts': [],
+        'matched_by': key,
+        'target': dict((f, target.get(f)) for f in TARGET_FIELDS) if target else None,
+        'detections': [],
+    }
 
 
-def with_digest(record):
-    """The record with its ``content_digest``."""
-    try:
-        record['content_digest'] = content_digest(record)
-    except UnicodeEncodeError:
-        # Lone surrogates (JSON can carry them as escapes) are not UTF-8: neither the digest, nor Ansible, nor a
-        # report could encode the record. They become U+FFFD, as report_common.prepare_record does.
-        record = scrub_surrogates(record)
-        record['content_digest'] = content_digest(record)
-    return record
+class _Placement(object):
+    """Where every target and detection belongs: a host of the play, inventory hosts outside it (``--limit``: out of
+    scope, not findings), several hosts sharing a match value (ambiguous), or no host (unmatched)."""
+
+    def __init__(self, hosts, others, targets, policy):
+        self.play = play = set(h['name'] for h in hosts)
+        self.index = HostIndex(list(hosts) + [h for h in others or () if h['name'] not in play], policy['match_keys'])
+        self.min_weight = policy['min_weight']
+        self.group_of = dict(('%s' % t.get('instance_no'), t.get('server_group_id')) for t in targets)
+        target_of_host, ambiguous_targets = place_targets(self.index, targets)
+        self.host_of_instance = dict(('%s' % t.get('instance_no'), (host, key)) for host, (t, key) in target_of_host.items())
+        self.ambiguity, self.outside, self.shared_of_instance = _Ambiguity(), {}, {}
+        for target, shared in ambiguous_targets:
+            self.shared_of_instance['%s' % target.get('instance_no')] = shared
+            if play & set(shared['hosts']):
+                self.ambiguity.add(shared, _server_label(target), instance=target.get('instance_no'))
+            else:
+                _outside(self.outside, target.get('instance_no'), target.get('server_name'), shared['hosts'], registered=True)
+        for host, (target, dummy) in target_of_host.items():
+            if host not in play:
+                _outside(self.outside, target.get('instance_no'), target.get('server_name'), [host], registered=True)
+        self.entries = dict((host, _host_entry(host, *target_of_host.get(host, (None, None)))) for host in sorted(play))
+        self.unmatched, self.ambiguous, self.out_of_scope, self.covers = [], [], [], {}
+
+    def place(self, raw, detection, rules):
+        """File ``detection`` (the record's copy of ``raw``) under its host or in one of the other lists, with the
+        rules that cover it and whether it is unreviewed."""
+        host, key, shared = place_detection(self.index, raw, self.host_of_instance, self.shared_of_instance)
+        detection['covered_by'] = covering_rules(rules, raw, self.group_of.get('%s' % raw.get('instance_no')))
+        for rid in detection['covered_by']:
+            self.covers.setdefault(rid, []).append(detection['detection_id'])
+        mine = host in self.play
+        detection['host'], detection['matched_by'] = (host, key) if mine else (None, None)
+        counts = detection['max_weight'] >= self.min_weight
+        detection['unreviewed'] = bool(mine and detection.get('action_status') != 'confirmed' and not detection['covered_by'] and counts)
+        if mine:
+            self.entries[host]['detections'].append(detection)
+        elif shared is not None and self.play & set(shared['hosts']):
+            detection['ambiguous_hosts'] = list(shared['hosts'])
+            self.ambiguity.add(
+                shared,
+                'detections on server %s (instance %s)' % (_short(raw.get('server_name') or raw.get('host_name')), raw.get('instance_no')),
+                instance=raw.get('instance_no'),
+                detection_id=detection['detection_id'],
+            )
+            self.ambiguous.append(detection)
+        elif host is not None or shared is not None:
+            detection['outside_hosts'] = [host] if host is not None else list(shared['hosts'])
+            _outside(self.outside, raw.get('instance_no'), raw.get('server_name'), detection['outside_hosts'], detection=True)
+            self.out_of_scope.append(detection)
+        else:
+            self.unmatched.append(detection)
+
+    def judged(self):
+        """The detections the audit judges: the play's hosts', the unmatched and the ambiguous ones (not those out of scope)."""
+        return [d for e in self.entries.values() for d in e['detections']] + self.unmatched + self.ambiguous
+
+
+def _kept(raw, now_ms, start, searched_since):
+    """The record's copy of a detection, with its time problem and whether it is from before the window; None for a
+    detection before the window when the caller listed more than the window (no search start was given)."""
+    dummy, problem = time_problem(raw, now_ms)
+    early = problem is None and raw['detect_time'] < start
+    if early and searched_since is None:
+        return None
+    detection = trim_detection(raw)
+    detection['time_problem'], detection['before_window'] = problem, early
+    return detection
+
+
+def _hidden(excepted, rules, group_of, start, now_ms, searched_since):
+    """{rule ID: how many excepted detections in the window it covers}."""
+    hides = {}
+    for raw in excepted:
+        if searched_since is not None or time_problem(raw, now_ms)[0] or raw['detect_time'] >= start:
+            for rid in covering_rules(rules, raw, group_of.get('%s' % raw.get('instance_no'))):
+                hides[rid] = hides.get(rid, 0) + 1
+    return hides
+
+
+def _judge(placement, rules, policy, lists, disagrees):
+    """Every finding, sorted; on the way each host gets its status and doubts.
+
+    ``disagrees``: the server returned detections from before the window it was asked for, so its time filter, and
+    with it the detection list, cannot be trusted whole.
+    """
+    incomplete = _incomplete(lists)
+    findings = Findings()
+    for name, entry in placement.entries.items():
+        doubt = {
+            'shares': placement.ambiguity.of_host(name),
+            'times': [d for d in entry['detections'] if d['time_problem']],
+            'lists': incomplete,
+            'disagrees': disagrees,
+        }
+        doubt['status'] = entry['status'] = host_status(entry, doubt, incomplete)
+        entry['doubts'] = host_doubts(entry, doubt, incomplete)
+        _host_reasons(findings, name, entry, policy, doubt)
+    for detection in placement.judged():
+        _detection_findings(findings, detection, policy)
+    server_findings(findings, placement.unmatched)
+    _rule_findings(findings, rules, policy)
+    return findings.sorted()
+
+
+def _give_reasons(entries, ordered):
+    """Each host's reasons (the messages of its findings, in their order) and detection counts."""
+    by_host = {}  # one pass over the findings, not one per host
+    for finding in ordered:
+        if finding['scope'] == 'host':
+            by_host.setdefault(finding['host'], []).append(finding)
+    for name, entry in entries.items():
+        entry['reasons'] = [f['message'] for f in by_host.get(name, [])]
+        count_detections(entry)
+
+
+def _rule_records(rules, covers, hides):
+    """The record's ``exception_rules``: each rule with the detections it covers and how many excepted ones it hides."""
+    records = []
+    for rule in rules:
+        summary = rule_summary(rule)
+        summary['covers'] = covers.get(summary['rule_id'], [])
+        summary['hides'] = None if hides is None else hides.get(summary['rule_id'], 0)
+        records.append(summary)
+    return records
+
+
+def _run_metadata(run, now_ms, now_iso, policy):
+    """The record's ``run``: the collection version, the caller's ``run``, the clock and the policy as applied."""
+    meta = dict(collection_version=COLLECTION_VERSION)
+    meta.update(run or {})
+    meta.update(started_at_ms=now_ms, started_at_iso=now_iso, policy=policy)
+    return meta
+
+
+def evaluate(
+    hosts, targets, detections, rules, excepted=None, policy=None, now_ms=None, run=None, lists=None, others=None, searched_since=None, variable_prefix=None
+):
+    """The audit record (docs/audit-record.md) for inventory ``hosts`` and the WBD lists (normalised records).
+
+    ``hosts``: the audited hosts, ``[{'name': inventory_hostname, <match key>: value or list, ...}]``; ``others``:
+    the inventory's other hosts (outside ``--limit``): their servers and detections are out of scope, not findings;
+    ``excepted``: excepted detections (None when not fetched); ``lists``: each list's completeness evidence by list
+    name (a list not given counts as complete: the caller vouches for it); ``searched_since``: the window start the
+    detection search asked the server for (detections before it are then kept and reported, not dropped);
+    ``now_ms``: the run time; ``run``: extra run metadata to keep; ``variable_prefix``: names policy errors after the
+    role's variables.
+    """
+    policy = check_policy(policy, variable_prefix)
+    span = window(policy['lookback'], now_ms)
+    policy.update(window_start_ms=span['window_start_ms'], window_start_iso=span['window_start_iso'])
+    lists = dict((n, dict(lists[n])) for n in LISTS if lists and lists.get(n) is not None)
+    placement = _Placement(hosts, others, targets, policy)
+    for raw in _newest_first(detections):
+        detection = _kept(raw, now_ms, span['window_start_ms'], searched_since)
+        if detection is not None:
+            placement.place(raw, detection, rules)
+    hides = None if excepted is None else _hidden(excepted, rules, placement.group_of, span['window_start_ms'], now_ms, searched_since)
+    every = placement.judged() + placement.out_of_scope
+    ordered = _judge(placement, rules, policy, lists, disagrees=any(d['before_window'] for d in every))
+    _give_reasons(placement.entries, ordered)
+    body = {
+        'run': _run_metadata(run, now_ms, span['now_iso'], policy),
+        'hosts': placement.entries,
+        'unmatched_detections': placement.unmatched,
+        'ambiguous_detections': placement.ambiguous,
+        'out_of_scope_detections': placement.out_of_scope,
+        'exception_rules': _rule_records(rules, placement.covers, hides),
+        'findings': ordered,
+    }
+    problems = completeness_problems(lists, placement.entries, every, placement.ambiguity.ordered(), span['window_start_iso'])
+    active = sum(1 for r in rules if is_active(r))
+    return seal(body, lists, problems, placement.outside, targets=len(targets), exception_rules=len(rules), active_exception_rules=active)

@@ -20,27 +20,27 @@ import hashlib
 import json
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import (
+    Findings,
+    completeness_problems,
+    order_key,
+    server_findings,
+)
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import (
+    DETECTION_LISTS,
     GENERATOR,
     LISTS,
     STATUSES,
-    Findings,
-    completeness_problems,
-    completeness_section,
-    order_key,
-    scope_section,
-    server_findings,
-    summarise,
-    with_digest,
+    RecordError,
+    all_detections,
+    seal,
+    validate_record,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import RecordError, validate_record
 
 CLOCK_KEYS = ('started_at_ms', 'started_at_iso')
 WINDOW_KEYS = ('window_start_ms', 'window_start_iso')
 PROVENANCE_KEY = 'merged_slices'
 # The annotations of a detection that depend on which hosts the run had; everything else is account-wide.
 HOST_ANNOTATIONS = ('host', 'matched_by', 'unreviewed', 'ambiguous_hosts', 'outside_hosts')
-# The detection lists of a record besides the hosts' own.
-DETECTION_LISTS = ('unmatched_detections', 'ambiguous_detections', 'out_of_scope_detections')
 ACCOUNT_COUNTS = ('detections', 'covered_detections', 'targets', 'exception_rules', 'active_exception_rules')
 HOST_KINDS = ('not_registered', 'agent_not_enabled', 'unreviewed_detections', 'ambiguous_match', 'time_problem', 'incomplete_data')
 DETECTION_KINDS = ('high_weight_file', 'malware_not_quarantined')
@@ -66,11 +66,18 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_shape(record, label):
+def _check_shape(record):
     """RecordError unless ``record`` has every part the merge reads, as ncloud.wbd.webshell_audit writes it."""
     validate_record(record)
     if record.get('generator') != GENERATOR:
         raise RecordError('it was not written by %s (generator %r)' % (GENERATOR, record.get('generator')))
+    _check_sections(record)
+    _check_entries(record)
+    return record
+
+
+def _check_sections(record):
+    """The run (policy, clock, scope), the completeness and scope sections, the detection lists and the account counts."""
     run = record['run']
     if not isinstance(run.get('policy'), dict) or not _is_int(run.get('started_at_ms')):
         raise RecordError('its run has no policy or no started_at_ms')
@@ -88,6 +95,10 @@ def _check_shape(record, label):
     missing = [k for k in ACCOUNT_COUNTS if not _is_int(record['summary'].get(k))]
     if missing:
         raise RecordError('its summary has no %s' % ', '.join(missing))
+
+
+def _check_entries(record):
+    """Each host, detection and finding has the fields the merge reads; each finding is of a kind it knows."""
     for name, entry in record['hosts'].items():
         if entry.get('name') != name or entry.get('status') not in STATUSES or not isinstance(entry.get('target'), (dict, type(None))):
             raise RecordError('its host %r has no name, status or target' % (name,))
@@ -100,7 +111,6 @@ def _check_shape(record, label):
         known = HOST_KINDS if finding['scope'] == 'host' else DETECTION_KINDS + RULE_KINDS + (SERVER_KIND,)
         if finding['kind'] not in known:
             raise RecordError('it has a %s finding of kind %r, which this merge does not know' % (finding['scope'], finding['kind']))
-    return record
 
 
 def _detections(record):
@@ -314,6 +324,39 @@ def merge_records(records, labels=None, expect=None):
     run or when the unsliced result cannot be known. ``run`` is the earliest slice's, with the hosts of all and
     ``merged_slices``.
     """
+    slices = _read_slices(records, labels)
+    earliest = slices[0]
+    provenance = _check_slices(slices, expect)
+    hosts = _union_hosts(slices)
+    _check_unambiguous(hosts, slices)
+    entries = dict((name, hosts[name][0]) for name in sorted(hosts))
+    unmatched, ambiguous, outside = _placed_elsewhere(slices, entries)
+    body = {
+        'run': _merged_run(slices, earliest, provenance),
+        'hosts': entries,
+        'unmatched_detections': unmatched,
+        'ambiguous_detections': ambiguous,
+        'out_of_scope_detections': outside,
+        'exception_rules': earliest.record['exception_rules'],
+        'findings': _merged_findings(slices, hosts, unmatched, ambiguous),
+    }
+    lists = _merged_lists(slices)
+    groups = _merged_ambiguities(slices, list(entries))
+    problems = completeness_problems(lists, entries, all_detections(body), groups, earliest.run['policy'].get('window_start_iso'))
+    account = earliest.record['summary']
+    return seal(
+        body,
+        lists,
+        problems,
+        _merged_outside(slices, list(entries)),
+        targets=account['targets'],
+        exception_rules=len(earliest.record['exception_rules']),
+        active_exception_rules=account['active_exception_rules'],
+    )
+
+
+def _read_slices(records, labels):
+    """The records as slices, earliest first; MergeError naming the record that the merge cannot read."""
     records = list(records)
     labels = list(labels) if labels is not None else ['record %d' % (n + 1) for n in range(len(records))]
     if not records:
@@ -321,14 +364,17 @@ def merge_records(records, labels=None, expect=None):
     slices = []
     for index, (record, label) in enumerate(zip(records, labels)):
         try:
-            _check_shape(record, label)
+            _check_shape(record)
         except RecordError as err:
             raise MergeError('%s is not an audit record this merge can read: %s.' % (label, err))
         slices.append(_Slice(record, label, index))
-    slices.sort(key=_Slice.sort_key)
-    earliest = slices[0]
+    return sorted(slices, key=_Slice.sort_key)
+
+
+def _check_slices(slices, expect):
+    """The merged provenance, once every slice is of the earliest's audit run and there are as many as expected."""
     for piece in slices[1:]:
-        _check_same_audit(earliest, piece)
+        _check_same_audit(slices[0], piece)
     provenance = _provenance(slices)
     if expect is not None and len(provenance) != expect:
         raise MergeError(
@@ -336,69 +382,49 @@ def merge_records(records, labels=None, expect=None):
             'writing its report, or another run\'s, would make the merged report wrong.'
             % (expect, len(provenance), ', '.join(piece.label for piece in sorted(slices, key=lambda p: p.index)))
         )
-    hosts = _union_hosts(slices)
-    _check_unambiguous(hosts, slices)
+    return provenance
 
-    names = sorted(hosts)
-    entries = dict((name, hosts[name][0]) for name in names)
-    matched = set(item['detection_id'] for name in names for item in entries[name].get('detections') or [])
+
+def _placed_elsewhere(slices, entries):
+    """(unmatched, ambiguous, out of scope): each detection no merged host matched, in the list a slice put it in.
+
+    A detection is unmatched only when no slice placed it anywhere else (the earliest slice's list, in its order).
+    """
+    matched = set(item['detection_id'] for entry in entries.values() for item in entry.get('detections') or [])
     ambiguous = _first_of(slices, 'ambiguous_detections', matched)
     outside = _first_of(slices, 'out_of_scope_detections', matched | set(ambiguous))
     placed = matched | set(ambiguous) | set(outside)
-    unmatched = [item for item in earliest.record['unmatched_detections'] if item['detection_id'] not in placed]
-    ambiguous, outside = sorted(ambiguous.values(), key=order_key), sorted(outside.values(), key=order_key)
+    unmatched = [item for item in slices[0].record['unmatched_detections'] if item['detection_id'] not in placed]
+    return unmatched, sorted(ambiguous.values(), key=order_key), sorted(outside.values(), key=order_key)
 
-    # Findings in the order evaluate adds them (hosts, detections, unmatched servers, rules), then its sort.
+
+def _merged_findings(slices, hosts, unmatched, ambiguous):
+    """Every finding in the order evaluate adds them (hosts, detections, unmatched servers, rules), then its sort."""
     findings = Findings()
+    names = sorted(hosts)
     for name in names:
         findings.items.extend(hosts[name][1].host_findings.get(name, []))
     for name in names:
-        for item in entries[name].get('detections') or []:
-            findings.items.extend(hosts[name][1].detection_findings.get(item['detection_id'], []))
+        entry, piece = hosts[name]
+        for item in entry.get('detections') or []:
+            findings.items.extend(piece.detection_findings.get(item['detection_id'], []))
     for item in unmatched:
-        findings.items.extend(earliest.detection_findings.get(item['detection_id'], []))
+        findings.items.extend(slices[0].detection_findings.get(item['detection_id'], []))
     for item in ambiguous:
         findings.items.extend(_judged_findings(slices, item['detection_id']))
     server_findings(findings, unmatched)  # worded exactly as evaluate words them
-    findings.items.extend(earliest.rule_findings)
-    ordered = findings.sorted()
+    findings.items.extend(slices[0].rule_findings)
+    return findings.sorted()
 
-    every = [item for name in names for item in entries[name].get('detections') or []] + unmatched + ambiguous + outside
-    lists = _merged_lists(slices)
-    groups = _merged_ambiguities(slices, names)
-    problems = completeness_problems(lists, entries, every, groups, earliest.run['policy'].get('window_start_iso'))
-    account = earliest.record['summary']
+
+def _merged_run(slices, earliest, provenance):
+    """The earliest slice's ``run``, with the inventory scope of all and the slices it stands for."""
     run = dict(earliest.run)
     scope = _merged_scope(slices, earliest)
     if scope is not None:
         run['inventory_scope'] = scope
     run[PROVENANCE_KEY] = provenance
-    record = {
-        'schema_version': earliest.record['schema_version'],
-        'generator': earliest.record['generator'],
-        'run': run,
-        'summary': summarise(
-            entries,
-            every,
-            unmatched,
-            ambiguous,
-            outside,
-            ordered,
-            problems,
-            targets=account['targets'],
-            exception_rules=len(earliest.record['exception_rules']),
-            active_exception_rules=account['active_exception_rules'],
-        ),
-        'completeness': completeness_section(lists, problems),
-        'scope': scope_section(_merged_outside(slices, names)),
-        'hosts': entries,
-        'unmatched_detections': unmatched,
-        'ambiguous_detections': ambiguous,
-        'out_of_scope_detections': outside,
-        'exception_rules': earliest.record['exception_rules'],
-        'findings': ordered,
-    }
-    return with_digest(record)
+    return run
 
 
 def _first_of(slices, key, taken):

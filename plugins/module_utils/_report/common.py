@@ -1,43 +1,28 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the report renderers share: record validation, the content digest and text clean-up.
+"""What the report renderers share: the record made ready to render, its parts in report order, text clean-up.
 
-The audit record is described in docs/audit-record.md (schema version 2). Detection fields are
-attacker-controlled, so the helpers here make text safe to embed: ``clean`` replaces characters
-XML 1.0 and HTML forbid with U+FFFD (the reader sees that something was there), ``display`` also
-makes bidirectional controls visible and truncates.
+The audit record's schema, digest and loader live in ``_audit/record.py`` (docs/audit-record.md). Detection fields
+are attacker-controlled, so the helpers here make text safe to embed with the classes of ``_text.py``: ``clean``
+replaces characters XML 1.0 and HTML forbid with U+FFFD (the reader sees that something was there), ``display``
+also makes bidirectional controls visible and truncates.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
 import json
 
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import SEVERITIES, RecordError, content_digest, validate_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import BIDI_RE, XML_FORBIDDEN_RE, scrub_surrogates
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import truncate as _truncate
 
-SCHEMA_VERSION = 2
 FORMATS = ('json', 'csv', 'html', 'junit', 'markdown')
-REQUIRED_KEYS = (
-    ('schema_version', None),
-    ('run', dict),
-    ('summary', dict),
-    ('hosts', dict),
-    ('unmatched_detections', list),
-    ('exception_rules', list),
-    ('findings', list),
-)
-SEVERITIES = ('critical', 'high', 'medium', 'low', 'info')
 # Worst first: the sort order of every host table. ``unknown`` (a verdict that depends on incomplete or ambiguous data)
 # comes right after ``unprotected`` so that nobody scrolls past it.
-STATUSES = ('unprotected', 'unknown', 'unreviewed', 'compliant')
-
-
-class RecordError(ValueError):
-    """The audit record cannot be rendered; the message says which part is wrong."""
+STATUS_ORDER = ('unprotected', 'unknown', 'unreviewed', 'compliant')
 
 
 def text(value):
@@ -65,50 +50,6 @@ def display(value, limit=None):
     """Text for a human reader: cleaned, bidi controls made visible, truncated."""
     shown = BIDI_RE.sub(lambda m: '[U+%04X]' % ord(m.group()), clean(value))
     return truncate(shown, limit)
-
-
-def validate_record(record):
-    """Raise RecordError unless ``record`` is an audit record of SCHEMA_VERSION the renderers can read."""
-    if not isinstance(record, dict):
-        raise RecordError('the audit record must be a mapping, got %s' % type(record).__name__)
-    if 'schema_version' not in record:
-        raise RecordError('the audit record has no schema_version; is this an ncloud.wbd audit record?')
-    version = record['schema_version']
-    if isinstance(version, bool) or version != SCHEMA_VERSION:
-        raise RecordError('unsupported audit record schema_version %r; this collection reads %d' % (version, SCHEMA_VERSION))
-    for key, kind in REQUIRED_KEYS:
-        if key not in record:
-            raise RecordError('the audit record has no %r key' % key)
-        if kind is not None and not isinstance(record[key], kind):
-            raise RecordError('the audit record key %r must be a %s, got %s' % (key, 'mapping' if kind is dict else 'list', type(record[key]).__name__))
-    for name, host in record['hosts'].items():
-        if not isinstance(host, dict) or not isinstance(host.get('detections') or [], list):
-            raise RecordError('the audit record host %r must be a mapping with a detections list' % (name,))
-        _check_items(host.get('detections') or [], 'hosts.%s.detections' % name)
-    for key in ('unmatched_detections', 'exception_rules', 'findings'):
-        _check_items(record[key], key)
-    _check_completeness(record)
-    return record
-
-
-def _check_completeness(record):
-    """A record that does not say whether its data were complete cannot be shown as complete (nor as incomplete)."""
-    section = record.get('completeness')
-    if not isinstance(section, dict):
-        raise RecordError('the audit record has no completeness mapping; it cannot say whether its lists were complete')
-    if not isinstance(section.get('complete'), bool):
-        raise RecordError('the audit record completeness.complete must be true or false, got %r' % (section.get('complete'),))
-    if not isinstance(section.get('problems') if section.get('problems') is not None else [], list):
-        raise RecordError('the audit record completeness.problems must be a list')
-    _check_items(section.get('problems') or [], 'completeness.problems')
-    if section['complete'] and section.get('problems'):
-        raise RecordError('the audit record says completeness.complete is true but lists %d completeness problem(s)' % len(section['problems']))
-
-
-def _check_items(items, where):
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise RecordError('the audit record entry %s[%d] must be a mapping, got %s' % (where, index, type(item).__name__))
 
 
 def is_complete(record):
@@ -175,13 +116,7 @@ def severity_rank(severity):
 
 
 def status_rank(status):
-    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
-
-
-def content_digest(record):
-    """sha256 of the canonical JSON of everything but ``run`` and ``content_digest``: equal when the findings are."""
-    body = dict((k, v) for k, v in record.items() if k not in ('run', 'content_digest'))
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8')).hexdigest()
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
 
 
 def prepare_record(record):

@@ -14,9 +14,9 @@ __metaclass__ = type
 import json
 import os
 
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import load_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     FORMATS,
-    RecordError,
     completeness_problems,
     is_complete,
     prepare_record,
@@ -52,20 +52,6 @@ def report_argument_spec():
         latest=dict(type='bool', default=True),
         html_max_detections=dict(type='int', default=2000),
     )
-
-
-def load_src(path):
-    """The record saved at ``path``; RecordError with the file's name for anything unreadable."""
-    try:
-        with open(path, 'rb') as handle:
-            data = json.loads(handle.read().decode('utf-8'))
-    except (IOError, OSError) as exc:
-        raise RecordError('could not read src %s: %s' % (path, exc))
-    except ValueError as exc:
-        raise RecordError('src %s is not a JSON report: %s' % (path, exc))
-    if not isinstance(data, dict):
-        raise RecordError('src %s does not hold a JSON object but %s' % (path, type(data).__name__))
-    return data
 
 
 def previous_digest(path):
@@ -105,7 +91,7 @@ def run_report(params, check_mode, warn):
         check_basename(params['basename'])
         if params['html_max_detections'] < 0:
             raise ValueError('html_max_detections must be 0 or more, got %d' % params['html_max_detections'])
-        record = load_src(params['src']) if params.get('src') else params['record']
+        record = load_record(params['src']) if params.get('src') else params['record']
         record, claimed = prepare_record(record)
         names = report_names(params['basename'], (record['run'] or {}).get('started_at_iso'), formats)
         rendered = render_reports(record, formats, params['html_max_detections'])

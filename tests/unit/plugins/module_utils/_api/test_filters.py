@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Search filters: every time format, every rejected value, and every option reaching the API field the
-WBD API reference (shared/wbd-api.md 2.2, 3.2, 4.2, 5.2, 6.2, 7.4) names for it.
+WBD API reference (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector) names for it.
 
 The expected API fields and millisecond values below are written out by hand (times with
 ``calendar.timegm``), never read back from the filter lists under test.

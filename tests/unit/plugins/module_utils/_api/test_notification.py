@@ -10,7 +10,7 @@ import pytest
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdMalformedResponseError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.notification import INTERVAL_NAMES, interval_record
 
-# The names UpdateNotificationInterval takes and the milliseconds GetNotificationInterval reports (wbd-api.md 7.2).
+# The names UpdateNotificationInterval takes and the milliseconds GetNotificationInterval reports (GetNotificationInterval).
 MINUTE = 60000
 EXPECTED_NAMES = {
     'one_min': MINUTE,

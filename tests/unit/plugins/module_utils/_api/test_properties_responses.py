@@ -5,8 +5,8 @@ it) sends, ``parse_response`` returns the envelope's result or raises one typed 
 message, and ``fields.normalize`` maps any JSON object without raising, reading times in any form a server may
 send (issue 14: epoch ms, s, us or ns as numbers or numeric text, ISO 8601) as a reference written here says.
 
-The expected error class, retry flag and result are computed here from the API notes (wbd-api.md sections 0.1
-and 10), not with the module's helpers.
+The expected error class, retry flag and result are computed here from the API reference (the gateway's errors and
+WBD's own codes), not with the module's helpers.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 # Header values that no message may ever show: only Location and Content-Type are quoted in messages.
 SECRET = 'S3CR3T-do-not-show-0f9e8d7c'
 SIGNATURE = 'bm90LWEtcmVhbC1zaWduYXR1cmUtYnV0LWxvbmctZW5vdWdo='
-RETRY_STATUSES = (429, 500, 502, 503, 504)  # wbd-api.md section 10: throttling and transient gateway failures
+RETRY_STATUSES = (429, 500, 502, 503, 504)  # throttling and transient gateway failures
 BLANK = r'[\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]'
 # Unicode's Bidi_Control characters but U+061C, which test_messages_hold_no_arabic_letter_mark covers (a known bug)
 BIDI = re.compile('[\u200e\u200f\u202a-\u202e\u2066-\u2069]')

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Signature v2 against the test vectors of wbd-api.md section 9.3."""
+"""Signature v2 (the NCP API gateway's HmacSHA256 over method, URI, timestamp and access key) against fixed vectors."""
 
 from __future__ import absolute_import, division, print_function
 

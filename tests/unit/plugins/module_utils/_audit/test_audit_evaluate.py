@@ -20,15 +20,14 @@ import pytest
 from ansible.errors import AnsibleActionFail
 from ansible_collections.ncloud.wbd.plugins.action.audit_evaluate import ActionModule, action_result, list_completeness
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import (
-    SEVERITIES,
     AuditInputError,
     check_policy,
-    content_digest,
     evaluate,
     window,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import hosts_failing, incomplete_message, role_names
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import SEVERITIES, content_digest
 
 FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 

@@ -19,14 +19,8 @@ from html.parser import HTMLParser
 
 import pytest
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8601
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
-    SCHEMA_VERSION,
-    RecordError,
-    clean,
-    content_digest,
-    prepare_record,
-    validate_record,
-)
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import SCHEMA_VERSION, RecordError, content_digest, validate_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import clean, prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.html import CSP, SCRIPT, SCRIPT_HASH, render_html
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import (
     CSV_COLUMNS,

@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright: ncloud.wbd contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The audit record (docs/audit-record.md): its schema, its summary, its digest, and how a saved one is loaded.
+
+The audit writes records, the merge of job slices rewrites them and the reports read them; all three take the
+record's shape from here, so the audit depends on no report code and the merge action loads no renderer to read
+JSON. A run and a merge finish their record the same way (``seal``): the summary, completeness and scope sections
+are computed from the rest, never copied.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import json
+
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import scrub_surrogates
+
+SCHEMA_VERSION = 2
+GENERATOR = 'ncloud.wbd.webshell_audit'
+SEVERITIES = ('critical', 'high', 'medium', 'low', 'info')
+# The verdicts in the order they win: unprotected > unreviewed > unknown > compliant (also the summary's key order).
+STATUSES = ('unprotected', 'unreviewed', 'unknown', 'compliant')
+# The lists the audit reads, in the order the record and its problems name them.
+LISTS = ('detection_targets', 'detections', 'exception_rules', 'excepted_detections')
+# The detection lists besides the hosts' own: no detection in the window is dropped, each lands in one place.
+DETECTION_LISTS = ('unmatched_detections', 'ambiguous_detections', 'out_of_scope_detections')
+# Every key of a record the audit writes, in the order it writes them (the digest and the JSON report sort them).
+RECORD_KEYS = ('schema_version', 'generator', 'run', 'summary', 'completeness', 'scope', 'hosts') + DETECTION_LISTS + ('exception_rules', 'findings')
+# What any reader may rely on: (key, the type its value must have, or None).
+REQUIRED_KEYS = (
+    ('schema_version', None),
+    ('run', dict),
+    ('summary', dict),
+    ('hosts', dict),
+    ('unmatched_detections', list),
+    ('exception_rules', list),
+    ('findings', list),
+)
+
+
+class RecordError(ValueError):
+    """Not an audit record this collection can read; the message says which part is wrong."""
+
+
+# ---- schema ------------------------------------------------------------------------------------
+
+
+def validate_record(record):
+    """``record``, or RecordError unless it is an audit record of SCHEMA_VERSION with every part a reader relies on."""
+    if not isinstance(record, dict):
+        raise RecordError('the audit record must be a mapping, got %s' % type(record).__name__)
+    if 'schema_version' not in record:
+        raise RecordError('the audit record has no schema_version; is this an ncloud.wbd audit record?')
+    version = record['schema_version']
+    if isinstance(version, bool) or version != SCHEMA_VERSION:
+        raise RecordError('unsupported audit record schema_version %r; this collection reads %d' % (version, SCHEMA_VERSION))
+    for key, kind in REQUIRED_KEYS:
+        if key not in record:
+            raise RecordError('the audit record has no %r key' % key)
+        if kind is not None and not isinstance(record[key], kind):
+            raise RecordError('the audit record key %r must be a %s, got %s' % (key, 'mapping' if kind is dict else 'list', type(record[key]).__name__))
+    for name, host in record['hosts'].items():
+        if not isinstance(host, dict) or not isinstance(host.get('detections') or [], list):
+            raise RecordError('the audit record host %r must be a mapping with a detections list' % (name,))
+        _check_items(host.get('detections') or [], 'hosts.%s.detections' % name)
+    for key in ('unmatched_detections', 'exception_rules', 'findings'):
+        _check_items(record[key], key)
+    _check_completeness(record)
+    return record
+
+
+def _check_completeness(record):
+    """A record that does not say whether its data were complete cannot be shown as complete (nor as incomplete)."""
+    section = record.get('completeness')
+    if not isinstance(section, dict):
+        raise RecordError('the audit record has no completeness mapping; it cannot say whether its lists were complete')
+    if not isinstance(section.get('complete'), bool):
+        raise RecordError('the audit record completeness.complete must be true or false, got %r' % (section.get('complete'),))
+    if not isinstance(section.get('problems') if section.get('problems') is not None else [], list):
+        raise RecordError('the audit record completeness.problems must be a list')
+    _check_items(section.get('problems') or [], 'completeness.problems')
+    if section['complete'] and section.get('problems'):
+        raise RecordError('the audit record says completeness.complete is true but lists %d completeness problem(s)' % len(section['problems']))
+
+
+def _check_items(items, where):
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise RecordError('the audit record entry %s[%d] must be a mapping, got %s' % (where, index, type(item).__name__))
+
+
+# ---- the computed sections ---------------------------------------------------------------------
+
+
+def all_detections(record):
+    """Every detection the record holds: the hosts' own, then the unmatched, ambiguous and out-of-scope ones."""
+    held = [item for entry in record['hosts'].values() for item in entry.get('detections') or []]
+    for key in DETECTION_LISTS:
+        held.extend(record.get(key) or [])
+    return held
+
+
+def summarize(record, **account):
+    """The record's ``summary``: counts of its hosts by status, its detections and its findings, then ``account``
+    (the account-wide counts the caller knows: targets, exception_rules, active_exception_rules)."""
+    hosts, findings, every = record['hosts'], record['findings'], all_detections(record)
+    summary = dict((s, sum(1 for e in hosts.values() if e['status'] == s)) for s in STATUSES)
+    summary.update(
+        hosts=len(hosts),
+        complete=not record['completeness']['problems'],
+        detections=len(every),
+        unreviewed_detections=sum(1 for d in every if d.get('unreviewed')),
+        covered_detections=sum(1 for d in every if d.get('covered_by')),
+        unmatched_detections=len(record['unmatched_detections']),
+        ambiguous_detections=len(record['ambiguous_detections']),
+        out_of_scope_detections=len(record['out_of_scope_detections']),
+        findings=len(findings),
+        findings_by_severity=dict((s, sum(1 for f in findings if f['severity'] == s)) for s in SEVERITIES),
+    )
+    summary.update(account)
+    return summary
+
+
+def completeness_section(lists, problems):
+    """The record's ``completeness``: complete only when no list says otherwise and nothing was ambiguous."""
+    return {'complete': not problems, 'lists': dict((n, lists[n]) for n in LISTS if lists.get(n) is not None), 'problems': problems}
+
+
+def scope_section(outside):
+    """``scope``: the servers and detections of inventory hosts outside the play (``--limit``): not findings."""
+    servers = [outside[k] for k in sorted(outside)]
+    return {
+        'out_of_scope_servers': len(servers),
+        'out_of_scope_detections': sum(s['detections'] for s in servers),
+        'instance_nos': [s['instance_no'] for s in servers],
+        'servers': servers,
+    }
+
+
+def content_digest(record):
+    """sha256 of the canonical JSON of everything but ``run`` and ``content_digest``: equal when the findings are."""
+    body = dict((k, v) for k, v in record.items() if k not in ('run', 'content_digest'))
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8')).hexdigest()
+
+
+def seal(body, lists, problems, outside, **account):
+    """The finished record, for a run and a merge alike.
+
+    ``body``: its ``run``, ``hosts``, detection lists, ``exception_rules`` and ``findings``; ``lists`` and ``problems``
+    make its completeness, ``outside`` ({instance: server}) its scope, ``account`` goes into its summary. The
+    content digest comes last, over everything else.
+    """
+    record = dict(body, schema_version=SCHEMA_VERSION, generator=GENERATOR)
+    record.update(completeness=completeness_section(lists, problems), scope=scope_section(outside))
+    record['summary'] = summarize(record, **account)
+    record = dict((key, record[key]) for key in RECORD_KEYS)
+    try:
+        record['content_digest'] = content_digest(record)
+    except UnicodeEncodeError:
+        # Lone surrogates (JSON can carry them as escapes) are not UTF-8: neither the digest, nor Ansible, nor a
+        # report could encode the record. They become U+FFFD, as the reports' prepare_record does.
+        record = scrub_surrogates(record)
+        record['content_digest'] = content_digest(record)
+    return record
+
+
+# ---- saved records -----------------------------------------------------------------------------
+
+
+def load_record(path):
+    """The JSON object saved at ``path`` (a JSON report); RecordError naming the file for anything unreadable."""
+    try:
+        with open(path, 'rb') as handle:
+            data = json.loads(handle.read().decode('utf-8'))
+    except (IOError, OSError) as exc:
+        raise RecordError('could not read src %s: %s' % (path, exc))
+    except ValueError as exc:
+        raise RecordError('src %s is not a JSON report: %s' % (path, exc))
+    if not isinstance(data, dict):
+        raise RecordError('src %s does not hold a JSON object but %s' % (path, type(data).__name__))
+    return data
