@@ -271,59 +271,53 @@ def md_banner(record):
     return lines
 
 
-def render_markdown(record):
-    """A summary for tickets: run line, the incomplete-data banner, counts, non-compliant hosts, account findings,
-    unmatched servers."""
+# The summary table's columns: (header, summary key).
+MD_SUMMARY_COLUMNS = (
+    ('Hosts', 'hosts'),
+    ('Unprotected', 'unprotected'),
+    ('Unknown', 'unknown'),
+    ('Unreviewed', 'unreviewed'),
+    ('Compliant', 'compliant'),
+    ('Detections', 'detections'),
+    ('Unreviewed detections', 'unreviewed_detections'),
+    ('Covered', 'covered_detections'),
+    ('Unmatched', 'unmatched_detections'),
+    ('Findings', 'findings'),
+)
+
+
+def _plural(count, word):
+    return '%d %s%s' % (count, word, '' if count == 1 else 's')
+
+
+def md_run_line(record):
+    """The line under the title: when, which collection and endpoint, how many hosts, which window."""
     run = record.get('run') or {}
-    summary = record.get('summary') or {}
     scope = run.get('inventory_scope') or {}
-    policy = run.get('policy') or {}
-    lines = [
-        '# Webshell audit report',
-        '',
-        'Run %s · ncloud.wbd %s · endpoint %s · %s inventory hosts (limit: %s) · look-back %s'
-        % tuple(
-            md_cell(v)
-            for v in (
-                run.get('started_at_iso'),
-                run.get('collection_version'),
-                run.get('endpoint'),
-                scope.get('count'),
-                scope.get('limit') or 'none',
-                policy.get('lookback'),
-            )
-        ),
-        '',
-    ]
-    lines.extend(md_banner(record))
-    by_severity = summary.get('findings_by_severity') or {}
-    lines.append('## Summary')
-    lines.append('')
-    lines.extend(
-        _md_table(
-            ['Hosts', 'Unprotected', 'Unknown', 'Unreviewed', 'Compliant', 'Detections', 'Unreviewed detections', 'Covered', 'Unmatched', 'Findings'],
-            [
-                [
-                    summary.get(k)
-                    for k in (
-                        'hosts',
-                        'unprotected',
-                        'unknown',
-                        'unreviewed',
-                        'compliant',
-                        'detections',
-                        'unreviewed_detections',
-                        'covered_detections',
-                        'unmatched_detections',
-                        'findings',
-                    )
-                ]
-            ],
-        )
+    values = (
+        run.get('started_at_iso'),
+        run.get('collection_version'),
+        run.get('endpoint'),
+        scope.get('count'),
+        scope.get('limit') or 'none',
+        (run.get('policy') or {}).get('lookback'),
     )
+    return 'Run %s · ncloud.wbd %s · endpoint %s · %s inventory hosts (limit: %s) · look-back %s' % tuple(md_cell(v) for v in values)
+
+
+def md_summary(summary):
+    """The counts table and the findings by severity."""
+    by_severity = summary.get('findings_by_severity') or {}
+    lines = ['## Summary', '']
+    lines.extend(_md_table([header for header, _key in MD_SUMMARY_COLUMNS], [[summary.get(key) for _header, key in MD_SUMMARY_COLUMNS]]))
     lines.append('')
     lines.append('Findings by severity: ' + ', '.join('%s %s' % (s, md_cell(by_severity.get(s, 0))) for s in SEVERITIES))
-    lines.extend(['', '## Non-compliant hosts', ''])
+    return lines
+
+
+def md_hosts(record):
+    """The hosts that are not compliant, worst first; when there are none, whether that can be read as compliant."""
+    lines = ['## Non-compliant hosts', '']
     hosts = record.get('hosts') or {}
     bad = sorted((h for h in hosts.values() if h.get('status') != 'compliant'), key=lambda h: (status_rank(h.get('status')), text(h.get('name'))))
     if bad:
@@ -334,7 +328,12 @@ def render_markdown(record):
         lines.append('None is unprotected, unknown or unreviewed, but the data were incomplete (see the banner above): do not read this as compliant.')
     else:
         lines.append('None: every host in scope is compliant.')
-    lines.extend(['', '## Account findings', ''])
+    return lines
+
+
+def md_account(record):
+    """The findings that are not about one host (rules, detections, unmatched servers)."""
+    lines = ['## Account findings', '']
     account = [f for f in record.get('findings') or [] if f.get('scope') != 'host']
     if account:
         lines.extend(
@@ -342,17 +341,31 @@ def render_markdown(record):
         )
     else:
         lines.append('None.')
-    lines.extend(['', '## Unmatched detections', ''])
+    return lines
+
+
+def md_unmatched(record):
+    """The servers whose detections no inventory host matches, most detections first."""
+    lines = ['## Unmatched detections', '']
     servers = unmatched_servers(record)
-    if servers:
-        count = len(record.get('unmatched_detections') or [])
-        lines.append(
-            '%d detection%s on %d server%s that no inventory host matches.' % (count, '' if count == 1 else 's', len(servers), '' if len(servers) == 1 else 's')
-        )
+    if not servers:
+        return lines + ['None.']
+    count = len(record.get('unmatched_detections') or [])
+    lines.append('%s on %s that no inventory host matches.' % (_plural(count, 'detection'), _plural(len(servers), 'server')))
+    lines.append('')
+    lines.extend(_md_table(['Server', 'Instance', 'Private IP', 'Detections', 'Newest'], servers))
+    return lines
+
+
+def render_markdown(record):
+    """A summary for tickets: run line, the incomplete-data banner, counts, non-compliant hosts, account findings,
+    unmatched servers."""
+    lines = ['# Webshell audit report', '', md_run_line(record), '']
+    lines.extend(md_banner(record))
+    lines.extend(md_summary(record.get('summary') or {}))
+    for section in (md_hosts, md_account, md_unmatched):
         lines.append('')
-        lines.extend(_md_table(['Server', 'Instance', 'Private IP', 'Detections', 'Newest'], servers))
-    else:
-        lines.append('None.')
+        lines.extend(section(record))
     lines.append('')
     return '\n'.join(lines)
 
