@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import load_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
@@ -54,14 +55,51 @@ def report_argument_spec():
     )
 
 
+# render_json writes the record with sorted keys and a two-space indent: every top-level key starts a line with
+# exactly two spaces, and ``content_digest`` is the second key (after ``completeness``), near the top of the file.
+_TOP_KEY = re.compile(rb'^  "((?:[^"\\]|\\.)*)": ')
+_DIGEST_KEY = b'content_digest'
+
+
 def previous_digest(path):
-    """The content digest of the latest JSON report at ``path``; None when there is none or it cannot be read."""
+    """The content digest of the latest JSON report at ``path``; None when there is none or it cannot be read.
+
+    Our own report is read only down to its digest line (at 100,000 detections it is over 100 MiB, and all that is
+    needed is one key); any other file is parsed whole, so it gives what it always gave: its top-level
+    ``content_digest`` when it is a JSON object that has one as text, else None.
+    """
     try:
         with open(path, 'rb') as handle:
-            digest = json.loads(handle.read().decode('utf-8')).get('content_digest')
+            found, digest = _head_digest(handle)
+            if not found:
+                handle.seek(0)
+                digest = json.loads(handle.read().decode('utf-8')).get('content_digest')
     except (IOError, OSError, ValueError, AttributeError):
         return None
     return digest if isinstance(digest, str) else None
+
+
+def _head_digest(handle):
+    """(True, the digest's JSON value) from a file laid out as render_json lays out a report; (False, None) when
+    the file is not laid out so (the caller then parses it whole).
+
+    Only a file that opens with ``{`` on a line of its own, reaches the digest line before any later top-level key
+    and ends with ``}`` is taken as laid out so: a truncated or reformatted file is parsed whole instead.
+    """
+    if handle.readline() != b'{\n':
+        return False, None
+    for line in handle:
+        key = _TOP_KEY.match(line)
+        if key is None:
+            continue
+        if key.group(1) != _DIGEST_KEY:
+            if key.group(1) > _DIGEST_KEY:
+                return False, None
+            continue
+        value = json.loads(line[key.end() :].rstrip(b'\r\n').rstrip(b',').decode('utf-8'))
+        handle.seek(-2, os.SEEK_END)
+        return handle.read() == b'}\n', value
+    return False, None
 
 
 def check_dest(dest, check_mode):
