@@ -3,23 +3,20 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# make demo ARGS=-v  passes extra arguments to ansible-playbook
+# make audit ARGS=-v  passes extra arguments to ansible-playbook
 ARGS ?=
 # make test STEPS="sanity units"  runs only some steps (tools/test.sh --list)
 STEPS ?= all
 # make integration TARGETS="detection_info quarantine_info"  runs only those integration targets
 TARGETS ?=
 
-.PHONY: help audit demo bench bench-smoke molecule test lint sanity units units-fast integration build compat venv steps clean clean-cache
+.PHONY: help audit bench bench-smoke molecule test lint sanity units units-fast integration build compat venv steps clean clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 audit: ## the main job: ncloud.wbd.audit against the local sandbox, reports in build/reports (tools/audit.sh)
 	@bash tools/audit.sh $(ARGS)
-
-demo: ## run playbooks/summary.yml against the local sandbox API (tools/demo.sh)
-	@bash tools/demo.sh $(ARGS)
 
 bench: ## performance: fetch, audit scale, memory, report rendering against the sandbox (tools/bench.py; ~15 min); ARGS="--runs 5"
 	@bash -c '. tools/lib.sh && v="$$(wbd_ensure_venv requirements/dev.txt)" && "$$v/bin/python" tools/bench.py $(ARGS)'
