@@ -103,6 +103,16 @@ wbd_install_get_pip_shims() {
   done
 }
 
+# wbd_check_standard_locale: fails with a message unless the locale en_US.UTF-8 exists. ansible-test asks for it (the
+# galaxy-importer container has it) and warns when it falls back to C.UTF-8; it passes LC_ALL to every tool it runs,
+# so the locale must be a system one. .ci/run generates it on CI machines.
+wbd_check_standard_locale() {
+  python3 -c "import locale; locale.setlocale(locale.LC_ALL, 'en_US.UTF-8')" 2>/dev/null && return 0
+  echo "ERROR: the locale en_US.UTF-8 is missing (ansible-test warns without it). Generate it once, as root:" >&2
+  echo "       localedef -i en_US -f UTF-8 en_US.UTF-8   (Debian: apt-get install locales first; .ci/run does both)" >&2
+  return 1
+}
+
 # wbd_workcopy DIR -> copies the working tree (tracked + untracked-not-ignored files) to
 # DIR/ansible_collections/NS/NAME and prints that path. ansible-test needs that path shape, and a copy
 # (not a symlink); git-ignored files (tests/output, .ansible, venvs...) stay out.

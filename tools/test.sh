@@ -127,10 +127,15 @@ step_build_install() {
   rm -rf "$dist" "$inst"
   ansible-galaxy collection build --force --output-path "$dist" || return 1
   tarball="$(ls "$dist/$WBD_NS-$WBD_NAME-"*.tar.gz)" || return 1
-  # Only the product ships: no tests (the sandbox included), tooling, venvs or build output.
-  if tar -tzf "$tarball" | grep -E '^(\./)?(\.ansible|collections|tests|extensions|\.venv|venv|\.ci|tools|requirements|build)/'; then
+  # Only the product ships: no tests (the sandbox included), tooling, venvs or build output. Of tests/ only
+  # tests/config.yml ships: ansible-test sanity on the tarball (galaxy-importer, Automation Hub) reads it.
+  list="$(tar -tzf "$tarball")" || return 1
+  if grep -E '^(\./)?(\.ansible|collections|tests|extensions|\.venv|venv|\.ci|\.nox|\.ruff_cache|tools|requirements|build)/' <<<"$list" \
+      | grep -v -x -E '(\./)?tests/(config\.yml)?'; then
     echo "tarball contains files that are not the product (see above): fix build_ignore in galaxy.yml"; return 1
   fi
+  grep -q -x -E '(\./)?tests/config\.yml' <<<"$list" \
+    || { echo "tarball lacks tests/config.yml (ansible-test sanity on the tarball needs it): fix build_ignore in galaxy.yml"; return 1; }
   ANSIBLE_COLLECTIONS_PATH="$inst" ansible-galaxy collection install --force "$tarball" -p "$inst/ansible_collections" || return 1
   list="$(ANSIBLE_COLLECTIONS_PATH="$inst" ansible-doc -t module -l "$WBD_NS.$WBD_NAME")" || return 1
   echo "$list"
@@ -158,22 +163,50 @@ step_build_install() {
   echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB), installed, $(wc -w <<<"$mods") module docs render with options, examples and return values, $n_inv inventory plugin docs with options and examples"
 }
 
-# galaxy-importer (what Galaxy and Automation Hub run on upload) on the built tarball, from its own venv. It passes only
-# with no ERROR and no WARNING line (its flake8 and ansible-lint findings are warnings that do not fail the import).
+# galaxy-importer (what Galaxy and Automation Hub run on upload) on the built tarball, from its own venv, with its
+# ansible-test sanity on (RUN_ANSIBLE_TEST = True). It passes only with no ERROR and no WARNING line (its flake8 and
+# ansible-lint findings are warnings that do not fail an import; a failed sanity test shows as ERROR lines, since the
+# importer runs ansible-test with --failure-ok).
+# The one deviation from Automation Hub: ansible-test sanity runs in place instead of in the importer's container
+# (no container engine here), through tools/importer-ansible-test.sh, first on PATH as `ansible-test` in this step
+# only; that file says what differs and how the step makes up for it (primed venvs, Pythons, locale).
 step_galaxy_importer() {
   local venv dist="$WORK/dist-importer" tarball cfg="$WORK/galaxy-importer.cfg" log="$WORK/galaxy-importer.log" rc=0
+  local bin="$WORK/importer-bin" pybin="$WBD_CACHE_DIR/importer-python" prime="$WORK/importer-prime" v py
   venv="$(wbd_ensure_venv "$WBD_REPO/requirements/galaxy-importer.txt")" || return 1
-  rm -rf "$dist"
+  wbd_install_get_pip_shims "$venv"
+  wbd_check_standard_locale || return 1
+  rm -rf "$dist" "$bin" "$pybin" "$prime"; mkdir -p "$bin" "$pybin"
   ansible-galaxy collection build --force --output-path "$dist" >/dev/null || return 1
   tarball="$(ls "$dist/$WBD_NS-$WBD_NAME-"*.tar.gz)" || return 1
-  printf '[galaxy-importer]\nRUN_ANSIBLE_LINT = True\nRUN_FLAKE8 = True\nCHECK_CHANGELOG = True\nRUN_ANSIBLE_TEST = False\n' >"$cfg"
-  # RUN_ANSIBLE_TEST needs a container engine; sanity runs in its own steps on every ansible-core version instead.
-  GALAXY_IMPORTER_CONFIG="$cfg" PATH="$venv/bin:$PATH" "$venv/bin/python" -m galaxy_importer.main "$tarball" >"$log" 2>&1 || rc=$?
+  printf '[galaxy-importer]\nRUN_ANSIBLE_LINT = True\nRUN_FLAKE8 = True\nCHECK_CHANGELOG = True\nRUN_ANSIBLE_TEST = True\n' >"$cfg"
+  # The Pythons the importer's ansible-test supports, where this machine has them (real interpreters, not pyenv shims);
+  # a fixed path, so that the cached sanity venvs made from them are reused.
+  for v in $("$venv/bin/python" -c 'from ansible_test._internal.constants import SUPPORTED_PYTHON_VERSIONS as v; print(*v)'); do
+    py="$(wbd_find_python "$v" 2>/dev/null)" && ln -s "$py" "$pybin/python$v"
+  done
+  ln -s "$COL/tools/importer-ansible-test.sh" "$bin/ansible-test"
+  # As the importer's container image is built: the sanity venvs primed on a placeholder collection (cached in
+  # ~/.ansible/test/venv; pip runs here, on a cold cache only, not in the importer's log).
+  mkdir -p "$prime/ansible_collections/ns/col" && touch "$prime/ansible_collections/ns/col/placeholder.txt"
+  (
+    cd "$prime/ansible_collections/ns/col" || exit 1
+    export PATH="$bin:$venv/bin:$PATH" WBD_IMPORTER_ANSIBLE_TEST="$venv/bin/ansible-test" WBD_IMPORTER_PYTHON_BIN="$pybin"
+    ansible-test sanity --docker --prime-venvs >"$WORK/importer-prime.log" 2>&1
+  ) || { cat "$WORK/importer-prime.log"; echo "priming the sanity venvs failed"; return 1; }
+  (
+    export GALAXY_IMPORTER_CONFIG="$cfg" PATH="$bin:$venv/bin:$PATH" WBD_IMPORTER_ANSIBLE_TEST="$venv/bin/ansible-test" \
+      WBD_IMPORTER_PYTHON_BIN="$pybin"
+    "$venv/bin/python" -m galaxy_importer.main "$tarball" >"$log" 2>&1
+  ) || rc=$?
+  # ansible-test colours its output (the importer asks for --color yes): compare the lines without escape sequences.
+  sed -i 's/\x1b\[[0-9;]*m//g' "$log"
   grep -v -E '^(Loading|Linting) ' "$log"
   [ $rc -eq 0 ] || { echo "galaxy-importer failed (rc $rc)"; return 1; }
   grep -q 'Importer processing completed successfully' "$log" || { echo "galaxy-importer did not complete"; return 1; }
+  grep -q '^Running sanity test ' "$log" || { echo "galaxy-importer ran no ansible-test sanity test"; return 1; }
   if grep -E '^(WARNING|ERROR)' "$log" >/dev/null; then echo "galaxy-importer reported warnings or errors (above)"; return 1; fi
-  echo "galaxy-importer $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("galaxy-importer"))') accepted $(basename "$tarball")"
+  echo "galaxy-importer $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("galaxy-importer"))') accepted $(basename "$tarball"); ansible-test sanity ($(grep -c '^Running sanity test ' "$log") test runs) found nothing"
 }
 
 # Other ansible-core versions: own cached venv + own work copy, ansible-test from that venv.
