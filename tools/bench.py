@@ -1,6 +1,6 @@
 """`make bench`: how close ncloud.wbd gets to what the network allows, against the local WBD sandbox.
 
-Four measurements (see README, Performance), each a median over --runs whole processes unless noted:
+Four measurements (see the performance guide, docs/docsite/rst/guide_performance.rst), each a median over --runs whole processes unless noted:
   fetch    detection_info over N detections with a per-request latency, at concurrency 1/4/8, against the
            lower bound pages x latency / concurrency and a hand-rolled baseline (tools/bench_baseline.py)
   audit    ansible-playbook ncloud.wbd.audit over H hosts against D detections: API requests the sandbox
@@ -419,7 +419,7 @@ class Bench(object):
 
 
 def table(results):
-    """The results as Markdown tables (the README's Performance section shows the same)."""
+    """The results as Markdown tables (the performance guide shows the same)."""
     lines = []
     f = results.get('fetch')
     if f:

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """WBD sandbox: a local, stdlib-only stand-in for the NCP Webshell Behavior Detector API.
 
-Integration tests, molecule, the demo and benchmarks need a real HTTP peer that
+Integration tests, molecule, make audit and benchmarks need a real HTTP peer that
 signs, pages and fails like the real service without a cloud account.
 
     python tests/sandbox/wbd_sandbox.py serve|start|stop [options]   (see README.md)
