@@ -1,14 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Options of the audit_evaluate action (shared with its documentation module) and what it derives from a record."""
+"""Options of the audit_evaluate action (shared with its documentation module), what it keeps of them in the record
+and what it derives from a record: the failure policy and the incomplete-data line the role acts on."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import resolve_endpoint
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
 from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import DEFAULT_CONCURRENCY, auth_argument_spec
 
 AUTH_OPTIONS = tuple(sorted(auth_argument_spec()))
@@ -51,6 +55,26 @@ def role_names(message, prefix):
         return message
     message = _COMPOUND.sub(lambda m: prefix + m.group(1), message)
     return _PLAIN.sub(lambda m: prefix + (m.group(1) or m.group(2)), message)
+
+
+def record_endpoint(endpoint, site):
+    """The base URL the record names as the API it read: the one the info modules resolve from ``endpoint`` and
+    ``site`` (the options, environment fallbacks applied), without user information (``user:pass@``); None when
+    they name no valid API (the lists would have failed first)."""
+    try:
+        url = urlsplit(resolve_endpoint(endpoint or None, site or None))
+    except WbdConfigError:
+        return None
+    return urlunsplit(url._replace(netloc=url.netloc.rpartition('@')[2]))
+
+
+def record_run(args):
+    """The ``run`` metadata for the record: the task's ``run``, with the endpoint the lists were read from unless it
+    names one itself (``args``: the validated options of audit_evaluate)."""
+    run = dict(args.get('run') or {})
+    if 'endpoint' not in run:
+        run['endpoint'] = record_endpoint(args.get('endpoint'), args.get('site'))
+    return run
 
 
 def hosts_failing(record):
