@@ -64,5 +64,7 @@ done
 export PATH="$path"
 
 echo "importer-ansible-test.sh: 'ansible-test $*' runs as 'ansible-test ${args[*]}' in place of the container (no container engine here), with $real"
-echo "importer-ansible-test.sh: Pythons for the multi-version tests: $(cd "$pybin" && ls python* 2>/dev/null | sort -V | tr '\n' ' ')"
+pythons=""
+for p in "$pybin"/python*; do [ -e "$p" ] && pythons="$pythons ${p##*/}"; done
+echo "importer-ansible-test.sh: Pythons for the multi-version tests:${pythons:- none}"
 exec "$real" "${args[@]}"

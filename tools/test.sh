@@ -176,29 +176,24 @@ step_galaxy_importer() {
   venv="$(wbd_ensure_venv "$WBD_REPO/requirements/galaxy-importer.txt")" || return 1
   wbd_install_get_pip_shims "$venv"
   wbd_check_standard_locale || return 1
-  rm -rf "$dist" "$bin" "$pybin" "$prime"; mkdir -p "$bin" "$pybin"
+  rm -rf "$dist" "$bin" "$prime"; mkdir -p "$bin" "$pybin"
   ansible-galaxy collection build --force --output-path "$dist" >/dev/null || return 1
   tarball="$(ls "$dist/$WBD_NS-$WBD_NAME-"*.tar.gz)" || return 1
   printf '[galaxy-importer]\nRUN_ANSIBLE_LINT = True\nRUN_FLAKE8 = True\nCHECK_CHANGELOG = True\nRUN_ANSIBLE_TEST = True\n' >"$cfg"
   # The Pythons the importer's ansible-test supports, where this machine has them (real interpreters, not pyenv shims);
-  # a fixed path, so that the cached sanity venvs made from them are reused.
+  # a fixed path, because the cached sanity venvs made from them point back to it.
   for v in $("$venv/bin/python" -c 'from ansible_test._internal.constants import SUPPORTED_PYTHON_VERSIONS as v; print(*v)'); do
-    py="$(wbd_find_python "$v" 2>/dev/null)" && ln -s "$py" "$pybin/python$v"
+    if py="$(wbd_find_python "$v" 2>/dev/null)"; then ln -sfn "$py" "$pybin/python$v"; else rm -f "$pybin/python$v"; fi
   done
   ln -s "$COL/tools/importer-ansible-test.sh" "$bin/ansible-test"
+  local run_env=(GALAXY_IMPORTER_CONFIG="$cfg" PATH="$bin:$venv/bin:$PATH" WBD_IMPORTER_ANSIBLE_TEST="$venv/bin/ansible-test"
+                 WBD_IMPORTER_PYTHON_BIN="$pybin")
   # As the importer's container image is built: the sanity venvs primed on a placeholder collection (cached in
   # ~/.ansible/test/venv; pip runs here, on a cold cache only, not in the importer's log).
   mkdir -p "$prime/ansible_collections/ns/col" && touch "$prime/ansible_collections/ns/col/placeholder.txt"
-  (
-    cd "$prime/ansible_collections/ns/col" || exit 1
-    export PATH="$bin:$venv/bin:$PATH" WBD_IMPORTER_ANSIBLE_TEST="$venv/bin/ansible-test" WBD_IMPORTER_PYTHON_BIN="$pybin"
-    ansible-test sanity --docker --prime-venvs >"$WORK/importer-prime.log" 2>&1
-  ) || { cat "$WORK/importer-prime.log"; echo "priming the sanity venvs failed"; return 1; }
-  (
-    export GALAXY_IMPORTER_CONFIG="$cfg" PATH="$bin:$venv/bin:$PATH" WBD_IMPORTER_ANSIBLE_TEST="$venv/bin/ansible-test" \
-      WBD_IMPORTER_PYTHON_BIN="$pybin"
-    "$venv/bin/python" -m galaxy_importer.main "$tarball" >"$log" 2>&1
-  ) || rc=$?
+  (cd "$prime/ansible_collections/ns/col" && env "${run_env[@]}" ansible-test sanity --docker --prime-venvs) >"$WORK/importer-prime.log" 2>&1 \
+    || { cat "$WORK/importer-prime.log"; echo "priming the sanity venvs failed"; return 1; }
+  env "${run_env[@]}" "$venv/bin/python" -m galaxy_importer.main "$tarball" >"$log" 2>&1 || rc=$?
   # ansible-test colours its output (the importer asks for --color yes): compare the lines without escape sequences.
   sed -i 's/\x1b\[[0-9;]*m//g' "$log"
   grep -v -E '^(Loading|Linting) ' "$log"
