@@ -8,13 +8,19 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Attributes of the read-only modules that list WBD data."""
+    """Attributes: of the read-only modules that list WBD data (INFO_MODULE), and action group membership.
+
+    ACTION_GROUP is for the members of the action group ncloud.wbd.wbd in meta/runtime.yml, and only for them (the
+    extra-checks session of antsibull-nox.toml and tests/unit/plugins/test_collection_metadata.py check both ways);
+    NO_ACTION_GROUP for the other modules.
+    """
 
     DOCUMENTATION = r'''
 options: {}
 '''
 
     INFO_MODULE = r'''
+options: {}
 attributes:
   check_mode:
     description: Can run in check_mode and return the same data as without it.
@@ -23,9 +29,26 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
     details: This module only reads data and never changes anything.
+'''
+
+    ACTION_GROUP = r'''
+options: {}
+attributes:
   action_group:
     description: Use C(group/ncloud.wbd.wbd) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
       - ncloud.wbd.wbd
+'''
+
+    NO_ACTION_GROUP = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/ncloud.wbd.wbd) in C(module_defaults) to set defaults for the modules of that group.
+    support: none
+    membership: []
+    details:
+      - Not in the action group C(ncloud.wbd.wbd). It calls no API and takes no connection options, so the connection
+        options that C(module_defaults) sets for that group would be rejected as unsupported parameters.
 '''

@@ -6,11 +6,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-
-class ModuleDocFragment(object):
-    """Connection and authentication options shared by every ncloud.wbd module."""
-
-    DOCUMENTATION = r'''
+# One text, two variants: DOCUMENTATION (ncloud.wbd.auth) for the modules and PLUGIN (ncloud.wbd.auth.plugin) for the
+# inventory plugin. They differ only where a module and a plugin differ: who acts (%(who)s), whose home holds the
+# default credentials file (%(runner)s), and the plugin's env entries. Plugins declare their environment variables
+# with env entries instead of argument-spec fallbacks; the keys are still resolved by the modules' code (option, then
+# environment, then credentials file). Ansible's configuration takes the last env entry that is set, so a key's entries
+# are listed lowest precedence first. This is the only place the docs name the site URLs (the code's table is
+# SITE_ENDPOINTS in module_utils/_api/client.py; tests/unit/plugins/test_collection_metadata.py keeps them equal).
+_OPTIONS = r'''
 options:
   access_key:
     description:
@@ -18,22 +21,24 @@ options:
       - If not set, the environment variable E(NCLOUD_ACCESS_KEY) is used, then E(NCLOUD_ACCESS_KEY_ID), then
         C(ncloud_access_key_id) from the credentials file (see O(credentials_file)).
       - Required, from one of these places.
-    type: str
+    type: str%(env_access_key)s
   secret_key:
     description:
-      - NCP API secret key matching O(access_key). It signs every request and is never sent, logged or returned.
+      - NCP API secret key matching O(access_key). It signs every request and is never sent, logged, cached, returned
+        or shown in an error.
       - If not set, the environment variable E(NCLOUD_SECRET_KEY) is used, then E(NCLOUD_SECRET_ACCESS_KEY), then
         C(ncloud_secret_access_key) from the credentials file.
-      - Required, from one of these places.
-    type: str
+      - Required, from one of these places. Prefer the environment or the credentials file to writing the key into a
+        playbook or an inventory file.
+    type: str%(env_secret_key)s
   credentials_file:
     description:
       - The NCP credentials file, the one the ncloud CLI and the NCP SDKs read. It holds C(name = value) lines with
         the keys C(ncloud_access_key_id) and C(ncloud_secret_access_key), optionally in C([profile]) sections.
       - Read only when O(access_key) or O(secret_key) is found neither in the options nor in the environment.
-      - It must be a regular file that neither group nor others can access (for example mode C(0600)); the module
+      - It must be a regular file that neither group nor others can access (for example mode C(0600)); the %(who)s
         refuses it otherwise, because it holds a secret key.
-      - If not set, C(~/.ncloud/configure) of the user running the module is read when it exists.
+      - If not set, C(~/.ncloud/configure) of %(runner)s is read when it exists.
     type: path
   profile:
     description:
@@ -49,22 +54,21 @@ options:
       - If not set, the environment variable E(NCLOUD_SITE) is used; if that is not set either, V(public).
       - Ignored when O(endpoint) is set.
     type: str
-    choices: [public, gov, fin]
+    choices: [public, gov, fin]%(env_site)s
   endpoint:
     description:
       - Base URL of the WBD API, overriding O(site), for example C(http://127.0.0.1:8080) for a local sandbox
         or a proxy. Operation paths (C(/api/v1/...)) are appended to it and signed as sent.
       - A base URL that ends in C(/api/v1) (or C(/api/v1/)), as older NCP API pages write it, means the same API;
-        C(https://wbd.apigw.ntruss.com/api/v1) is used as C(https://wbd.apigw.ntruss.com), so requests go to
-        C(/api/v1/...) once. Any other path is kept, for a proxy that serves the API under one; when it is wrong, the
-        HTTP 404 error names it.
+        the path is dropped, so requests go to C(/api/v1/...) once. Any other path is kept, for a proxy that serves
+        the API under one; when it is wrong, the HTTP 404 error names it.
       - The scheme must match the port. C(https://) against a plain-HTTP port, or C(http://) against an HTTPS port,
         fails with an error that says C(Protocol mismatch) and which scheme to use, not with a certificate error.
       - If not set, the environment variable E(NCLOUD_WBD_ENDPOINT) is used.
-    type: str
+    type: str%(env_endpoint)s
   validate_certs:
     description:
-      - Whether to verify the TLS certificate of the endpoint. Only set V(false) for test endpoints; the module warns.
+      - Whether to verify the TLS certificate of the endpoint. Only set V(false) for test endpoints; the %(who)s warns.
     type: bool
     default: true
   ca_path:
@@ -87,15 +91,53 @@ options:
     type: int
     default: 5
 notes:
-  - Each key is taken from the first place that has it, in this order, a module option (including
-    C(module_defaults)), an environment variable, the credentials file. When O(profile) or O(credentials_file)
-    is set but both keys come from options or the environment, the module warns that the file was not read.
+  - Each key is taken from the first place that has it, in this order, %(first_place)s, an environment variable, the
+    credentials file. The modules and the inventory plugin of this collection use the same order, so one set of
+    environment variables or one credentials file serves both the inventory and the playbooks.
+  - When O(profile) or O(credentials_file) is set but both keys come from options or the environment, the %(who)s
+    warns that the file was not read.
   - Requests are signed with NCP API Gateway signature v2; the signing clock must be within 5 minutes of the real time.
   - When the API refuses the keys (HTTP 401), the error says where they came from, the option, the environment
     variable (by name) or the credentials file (path and profile), and shows at most the first 4 characters and the
-    length of the access key, never the secret key.
-  - All modules of this collection belong to the action group C(ncloud.wbd.wbd), so these options can be set once
-    with C(module_defaults) and C(group/ncloud.wbd.wbd).
+    length of the access key, never the secret key.%(more_notes)s
 requirements:
   - requests
 '''
+
+# The inventory plugin's env entries, lowest precedence first (see above).
+_PLUGIN_ENV = {
+    'access_key': ['NCLOUD_ACCESS_KEY_ID', 'NCLOUD_ACCESS_KEY'],
+    'secret_key': ['NCLOUD_SECRET_ACCESS_KEY', 'NCLOUD_SECRET_KEY'],
+    'site': ['NCLOUD_SITE'],
+    'endpoint': ['NCLOUD_WBD_ENDPOINT'],
+}
+
+
+def _env_entries(option, plugin):
+    names = _PLUGIN_ENV[option] if plugin else []
+    return ''.join(['\n    env:'] + ['\n      - name: %s' % name for name in names]) if names else ''
+
+
+def _variant(plugin):
+    values = {
+        'who': 'plugin' if plugin else 'module',
+        'runner': 'the user running Ansible' if plugin else 'the user running the module',
+        'first_place': 'an option in the inventory file' if plugin else 'a module option (including C(module_defaults))',
+        'more_notes': (
+            ''
+            if plugin
+            else '\n  - All modules of this collection that call the API belong to the action group C(ncloud.wbd.wbd), so these'
+            '\n    options can be set once with C(module_defaults) and C(group/ncloud.wbd.wbd).'
+        ),
+    }
+    for option in _PLUGIN_ENV:
+        values['env_' + option] = _env_entries(option, plugin)
+    return _OPTIONS % values
+
+
+class ModuleDocFragment(object):
+    """Connection and authentication options: DOCUMENTATION for the modules, PLUGIN for the inventory plugin."""
+
+    DOCUMENTATION = _variant(plugin=False)
+
+    PLUGIN = _variant(plugin=True)

@@ -34,6 +34,7 @@ author:
   - ncloud.wbd maintainers (@ncloud-wbd)
 extends_documentation_fragment:
   - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.no_action_group
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -95,7 +96,8 @@ EXAMPLES = r'''
 RETURN = r'''
 record:
   description:
-    - The merged audit record (C(docs/audit-record.md)), with C(run.merged_slices) naming the slices it was merged from.
+    - The merged audit record (see R(the audit record guide,ansible_collections.ncloud.wbd.docsite.guide_record_schema)), with
+      C(run.merged_slices) naming the slices it was merged from.
   returned: success
   type: dict
 summary:

@@ -50,6 +50,7 @@ author:
   - ncloud.wbd maintainers (@ncloud-wbd)
 extends_documentation_fragment:
   - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.no_action_group
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

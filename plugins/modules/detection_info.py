@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - ncloud.wbd.paging
   - ncloud.wbd.detection_filters
   - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.action_group
   - ncloud.wbd.attributes.info_module
 seealso:
   - module: ncloud.wbd.excepted_detection_info

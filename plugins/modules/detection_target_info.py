@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging
   - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.action_group
   - ncloud.wbd.attributes.info_module
   - ncloud.wbd.detection_filters.targets
 notes:

@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.action_group
   - ncloud.wbd.attributes.info_module
 notes:
   - The mapping between names and milliseconds is inferred from the names (V(one_min) is 60000, V(twenty_four_hour)

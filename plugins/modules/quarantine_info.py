@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging
   - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.action_group
   - ncloud.wbd.attributes.info_module
 options:
   since:
