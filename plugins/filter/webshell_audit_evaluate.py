@@ -26,7 +26,8 @@ description:
     O(ncloud.wbd.detection_info#module:allow_partial) is set, so do not feed this filter lists fetched with
     O(ncloud.wbd.detection_info#module:allow_partial=true). The action M(ncloud.wbd.audit_evaluate) tracks each
     list's completeness and reports hosts as C(unknown) instead.
-  - Adds account findings; the returned audit record is described in C(docs/audit-record.md).
+  - Adds account findings; the returned audit record is described in
+    R(the audit record guide,ansible_collections.ncloud.wbd.docsite.guide_record_schema).
 options:
   _input:
     description: The hosts, as returned by P(ncloud.wbd.webshell_audit_hosts#filter).
@@ -84,7 +85,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: The audit record, schema version 2 (C(docs/audit-record.md)).
+  description:
+    - The audit record, schema version 2 (see
+      R(the audit record guide,ansible_collections.ncloud.wbd.docsite.guide_record_schema)).
   type: dict
 '''
 

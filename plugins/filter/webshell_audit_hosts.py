@@ -17,7 +17,10 @@ description:
   - C(instance_no) comes from the host variable named O(instance_no_var), C(server_name) from the host variable named
     O(server_name_var), C(inventory_hostname) and C(ansible_host) from the inventory, C(host_name) (short name and FQDN)
     and C(private_ip) (all IPv4 addresses, the default one first) from gathered facts when there are any.
-  - Used by the P(ncloud.wbd.webshell_audit#role) role; useful on its own to see why a host does not match.
+  - The M(ncloud.wbd.audit_evaluate) action, which the P(ncloud.wbd.webshell_audit#role) role calls, reads the same
+    values with the same code on the controller. This filter shows them in a playbook, for example to see why a host
+    does not match, and feeds the P(ncloud.wbd.webshell_audit_evaluate#filter) filter in a playbook that runs the steps
+    itself.
 positional: hosts
 options:
   _input:

@@ -13,8 +13,12 @@ version_added: 1.0.0
 author: ncloud.wbd maintainers
 description:
   - Turns a look-back setting into the run time and the window start, both as epoch milliseconds and ISO 8601 UTC.
-  - The P(ncloud.wbd.webshell_audit#role) role computes the window once and passes the same start to the API search and
-    to the P(ncloud.wbd.webshell_audit_evaluate#filter) filter, so both agree on which detections are in scope.
+  - The M(ncloud.wbd.audit_evaluate) action, which the P(ncloud.wbd.webshell_audit#role) role calls, computes its
+    window with the same code, once per run, from its C(policy.lookback), and uses the start both to search the
+    detections and to evaluate them.
+  - For a playbook that runs the steps itself, fix the window once with this filter and pass the same start to the
+    detection search (O(ncloud.wbd.detection_info#module:since)) and to the
+    P(ncloud.wbd.webshell_audit_evaluate#filter) filter, so both agree on which detections are in scope.
 options:
   _input:
     description:

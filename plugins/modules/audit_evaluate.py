@@ -12,13 +12,21 @@ module: audit_evaluate
 short_description: Fetch the WBD lists once and evaluate the webshell audit on the controller
 version_added: 1.0.0
 description:
-  - Runs M(ncloud.wbd.detection_target_info), M(ncloud.wbd.detection_info) (the detections since the start of the
-    look-back window), M(ncloud.wbd.exception_rule_info) and, with O(excepted), M(ncloud.wbd.excepted_detection_info)
-    on the controller, then evaluates every host, detection and rule once, as the filter
-    P(ncloud.wbd.webshell_audit_evaluate#filter) does, and returns the audit record (C(docs/audit-record.md)).
-  - The lists go from the modules' output to the record as Python objects. Passing tens of thousands of detections
-    through Jinja (registered results into a filter) costs ansible-core 2.19 many times what the audit itself costs.
-  - The engine of the P(ncloud.wbd.webshell_audit#role) role. An action plugin; this page documents its options.
+  - The webshell audit in one task on the controller. It computes the look-back window once (the start of
+    C(policy.lookback) before now, as P(ncloud.wbd.webshell_audit_window#filter) does), reads the match keys of the
+    inventory hosts from C(hostvars) (as P(ncloud.wbd.webshell_audit_hosts#filter) does), fetches the detection targets,
+    the detections since the window start, the exception rules and, with O(excepted), the excepted detections since the
+    window start, then evaluates every host, detection and rule once (the evaluation of
+    P(ncloud.wbd.webshell_audit_evaluate#filter)) and returns the audit record (see
+    R(the audit record guide,ansible_collections.ncloud.wbd.docsite.guide_record_schema)).
+  - The lists are fetched with the code of M(ncloud.wbd.detection_target_info), M(ncloud.wbd.detection_info),
+    M(ncloud.wbd.exception_rule_info) and M(ncloud.wbd.excepted_detection_info) (the same options, checks, environment
+    fallbacks, credentials, paging and errors) in the controller's worker, and stay Python objects from the API to the
+    record; passing tens of thousands of detections through Jinja (registered results into a filter) costs
+    ansible-core 2.19 many times what the audit itself costs. When the task sets C(environment), or the controller's
+    Python lacks C(requests), those modules run as modules instead.
+  - The engine of the P(ncloud.wbd.webshell_audit#role) role, which calls it once per play; the filters are for
+    playbooks that want one step on its own. An action plugin; this page documents its options.
   - Each list is fetched with C(allow_partial=true), so a list whose pages and totals do not agree comes back marked
     incomplete instead of failing, and the record says so in C(completeness). A host whose verdict depends on
     incomplete or ambiguous data gets the status V(unknown), never V(compliant) (see RV(complete),
@@ -39,6 +47,7 @@ author:
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.attributes
+  - ncloud.wbd.attributes.action_group
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -197,7 +206,9 @@ host_facts:
   type: list
   elements: dict
 record:
-  description: The audit record (C(docs/audit-record.md)), when O(fact) is empty.
+  description:
+    - The audit record (see R(the audit record guide,ansible_collections.ncloud.wbd.docsite.guide_record_schema)),
+      when O(fact) is empty.
   returned: when O(fact) is empty
   type: dict
 '''
