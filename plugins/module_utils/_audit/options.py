@@ -72,9 +72,9 @@ def record_run(args):
     """The ``run`` metadata for the record: the task's ``run``, with the endpoint the lists were read from unless it
     names one itself (``args``: the validated options of audit_evaluate)."""
     run = dict(args.get('run') or {})
-    if 'endpoint' not in run:
-        run['endpoint'] = record_endpoint(args.get('endpoint'), args.get('site'))
-    return run
+    if 'endpoint' in run:
+        return run
+    return dict([('endpoint', record_endpoint(args.get('endpoint'), args.get('site')))] + list(run.items()))
 
 
 def hosts_failing(record):

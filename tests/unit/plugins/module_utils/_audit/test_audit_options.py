@@ -44,6 +44,7 @@ def test_record_endpoint_knows_every_site():
 def test_record_run():
     args = {'run': {'play': 'audit', 'inventory_scope': {'hosts': ['a'], 'count': 1}}, 'endpoint': None, 'site': 'gov'}
     assert record_run(args) == {'play': 'audit', 'inventory_scope': {'hosts': ['a'], 'count': 1}, 'endpoint': 'https://wbd.apigw.gov-ntruss.com'}
+    assert list(record_run(args)) == ['endpoint', 'play', 'inventory_scope']
     assert args['run'] == {'play': 'audit', 'inventory_scope': {'hosts': ['a'], 'count': 1}}, 'the task options are not changed'
     assert record_run({'run': {'endpoint': 'given'}, 'endpoint': 'http://x'}) == {'endpoint': 'given'}
     assert record_run({'run': None, 'endpoint': 'http://u:p@x:1'}) == {'endpoint': 'http://x:1'}
