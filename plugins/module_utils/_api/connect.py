@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import os
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import env_fallback
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import listing
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import SITE_ENDPOINTS, WbdClient, resolve_endpoint
@@ -48,8 +49,6 @@ def validate_options(argument_spec, args):
     """``args`` validated against the connection options plus ``argument_spec``, as AnsibleModule validates a
     module's (types, defaults, environment fallbacks), for callers without a module process. Raises WbdConfigError
     with the validator's messages."""
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
-
     spec = auth_argument_spec()
     spec.update(argument_spec or {})
     result = ArgumentSpecValidator(spec).validate(args)
