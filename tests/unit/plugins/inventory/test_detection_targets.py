@@ -31,7 +31,7 @@ except ImportError:  # before, every string was trusted
         return value
 
 
-from ansible_collections.ncloud.wbd.plugins.doc_fragments import detection_filters, plugin_auth
+from ansible_collections.ncloud.wbd.plugins.doc_fragments import auth, detection_filters
 from ansible_collections.ncloud.wbd.plugins.inventory import detection_targets as plugin_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import client as client_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
@@ -102,14 +102,14 @@ def documented_options():
     """The options of the plugin's DOCUMENTATION with its fragments merged, as the plugin loader registers them."""
     doc = yaml.safe_load(plugin_mod.DOCUMENTATION)
     assert doc['extends_documentation_fragment'] == [
-        'ncloud.wbd.plugin_auth',
+        'ncloud.wbd.auth.plugin',
         'ncloud.wbd.detection_filters.targets',
         'ansible.builtin.constructed',
         'ansible.builtin.inventory_cache',
     ]
     options = {}
     for fragment in (
-        plugin_auth.ModuleDocFragment.DOCUMENTATION,
+        auth.ModuleDocFragment.PLUGIN,
         detection_filters.ModuleDocFragment.TARGETS,
         constructed.ModuleDocFragment.DOCUMENTATION,
         inventory_cache.ModuleDocFragment.DOCUMENTATION,
