@@ -18,11 +18,11 @@ set -uo pipefail
 # admits: 2.16-2.18 on Python 3.11, 2.20 on 3.12 and the newest on 3.13.
 COMPAT_STEPS=(sanity-2.16 units-2.16 sanity-2.17 units-2.17 sanity-2.18 units-2.18 sanity-2.20 units-2.20
               sanity-newest units-newest)
-ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint sanity units integration molecule bench-smoke build-install
+ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint extra-checks sanity units integration molecule bench-smoke build-install
            galaxy-importer "${COMPAT_STEPS[@]}")
 declare -A GROUPS_=(
   [all]="${ALL_STEPS[*]}"
-  [lint]="ruff yamllint ansible-lint changelog-lint docs-lint"
+  [lint]="ruff yamllint ansible-lint changelog-lint docs-lint extra-checks"
   [compat]="${COMPAT_STEPS[*]}"
   [sanity-all]="sanity $(printf '%s\n' "${COMPAT_STEPS[@]}" | grep '^sanity' | tr '\n' ' ')"
   [units-all]="units $(printf '%s\n' "${COMPAT_STEPS[@]}" | grep '^units' | tr '\n' ' ')"
@@ -88,6 +88,16 @@ step_ansible_lint()   {
 }
 step_changelog_lint() { antsibull-changelog lint; }
 step_docs_lint()      { antsibull-docs lint-collection-docs --plugin-docs .; }
+# antsibull-nox's extra checks (antsibull-nox.toml): action-groups, no-unwanted-files, no-trailing-whitespace and
+# avoid-characters. nox runs from the pinned venv of requirements/antsibull-nox.txt; the session runs in that Python
+# (python=False), installs nothing and needs no network. It runs on a fresh copy of the tree (the files git lists, as
+# antsibull-nox lists them in a checkout), since the other steps leave caches and output in $COL.
+step_extra_checks()   {
+  local venv col
+  venv="$(wbd_ensure_venv "$WBD_REPO/requirements/antsibull-nox.txt")" || return 1
+  col="$(wbd_workcopy "$WORK/nox")" || return 1
+  (cd "$col" && "$venv/bin/nox" --non-interactive -e extra-checks)
+}
 step_sanity()         { ansible-test sanity --venv --python "$MAIN_PY"; }
 step_units()          { ansible-test units --venv --python "$MAIN_PY"; }
 # WBD_TARGETS="a b" (make integration TARGETS="a b") runs only those targets.
