@@ -1,5 +1,4 @@
-#!/usr/bin/env python3
-"""Fail when a function in plugins/ is longer than the ceiling (60 lines, issue 15); ruff's C901 holds complexity at 15.
+"""`make test` step ruff: fail when a function in plugins/ is longer than the ceiling (60 lines, issue 15); ruff's C901 holds complexity at 15.
 
     python tools/function_size.py [--max 60] [--top N] [paths...]
 
