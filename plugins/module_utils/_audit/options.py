@@ -12,8 +12,9 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import resolve_endpoint
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import auth_argument_spec
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import DEFAULT_CONCURRENCY, auth_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.listing import DEFAULT_CONCURRENCY
 
 AUTH_OPTIONS = tuple(sorted(auth_argument_spec()))
 # The options the role sets from its webshell_audit_<option> variables (messages name the variable for role users).
