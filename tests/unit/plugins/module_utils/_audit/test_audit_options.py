@@ -77,7 +77,10 @@ def read(name):
         return handle.read()
 
 
-def test_the_role_holds_no_copy_of_the_policy():
-    enforce = read('enforce.yml')
+def test_the_role_holds_no_copy_of_the_site_table_or_the_policy():
+    main, enforce = read('main.yml'), read('enforce.yml')
+    for url in SITE_ENDPOINTS.values():
+        assert url not in main and url not in enforce
+    assert 'NCLOUD_SITE' not in main and 'NCLOUD_WBD_ENDPOINT' not in main
     assert 'webshell_audit_status ==' not in enforce and 'unreviewed_count' not in enforce
     assert 'webshell_audit_outcome.failing_hosts' in enforce
