@@ -18,7 +18,7 @@ set -uo pipefail
 # admits: 2.16-2.18 on Python 3.11, 2.20 on 3.12 and the newest on 3.13.
 COMPAT_STEPS=(sanity-2.16 units-2.16 sanity-2.17 units-2.17 sanity-2.18 units-2.18 sanity-2.20 units-2.20
               sanity-newest units-newest)
-ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint extra-checks sanity units integration molecule bench-smoke build-install
+ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint extra-checks docs-site sanity units integration molecule bench-smoke build-install
            galaxy-importer "${COMPAT_STEPS[@]}")
 declare -A GROUPS_=(
   [all]="${ALL_STEPS[*]}"
@@ -97,6 +97,31 @@ step_extra_checks()   {
   venv="$(wbd_ensure_venv "$WBD_REPO/requirements/antsibull-nox.txt")" || return 1
   col="$(wbd_workcopy "$WORK/nox")" || return 1
   (cd "$col" && "$venv/bin/nox" --non-interactive -e extra-checks)
+}
+# The docs site, offline: `antsibull-docs sphinx-init` for the collection (its conf.py, with a 10 s intersphinx timeout
+# added), `antsibull-docs collection` (plugin pages, the guides listed in docs/docsite/extra-docs.yml, the changelog),
+# then Sphinx into build/docs of the repository. The generated build.sh is not used: it passes -W, and offline the
+# intersphinx inventories cannot be fetched. tools/docs_site_warnings.py fails the step on any warning but those of the
+# unreachable inventories and the references only they would resolve (never a reference into this collection).
+step_docs_site() {
+  local venv site="$WORK/docsite" out="$WBD_REPO/build/docs" log="$WORK/docs-site.log" rc=0
+  venv="$(wbd_ensure_venv "$WBD_REPO/requirements/docs.txt")" || return 1
+  rm -rf "$site"; mkdir -p "$site" && chmod go-w "$site"
+  PATH="$venv/bin:$PATH" antsibull-docs sphinx-init --use-current --fail-on-error --squash-hierarchy \
+    --project "$WBD_NS.$WBD_NAME" --title "$WBD_NS.$WBD_NAME" --dest-dir "$site" "$WBD_NS.$WBD_NAME" >"$log" 2>&1 \
+    || { cat "$log"; return 1; }
+  echo 'intersphinx_timeout = 10  # added by tools/test.sh: offline, fail fast' >>"$site/conf.py"
+  mkdir -p "$site/rst" && chmod og-w "$site/rst"
+  (cd "$site" && PATH="$venv/bin:$PATH" antsibull-docs --config-file antsibull-docs.cfg collection --use-current \
+    --fail-on-error --squash-hierarchy --cleanup everything --dest-dir rst "$WBD_NS.$WBD_NAME") >>"$log" 2>&1 \
+    || { cat "$log"; echo "antsibull-docs collection failed"; return 1; }
+  rm -rf "$out"
+  "$venv/bin/sphinx-build" -b html -c "$site" -q --keep-going -w "$WORK/docs-site-warnings.log" "$site/rst" "$out" >>"$log" 2>&1 \
+    || { cat "$log"; echo "sphinx-build failed"; rc=1; }
+  python "$COL/tools/docs_site_warnings.py" "$WORK/docs-site-warnings.log" || rc=1
+  [ -f "$out/index.html" ] || { echo "no $out/index.html"; return 1; }
+  echo "docs site: $out/index.html ($(find "$out" -name '*.html' | wc -l) pages)"
+  return $rc
 }
 step_sanity()         { ansible-test sanity --venv --python "$MAIN_PY"; }
 step_units()          { ansible-test units --venv --python "$MAIN_PY"; }
