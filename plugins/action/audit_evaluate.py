@@ -38,6 +38,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     audit_evaluate_argument_spec,
     hosts_failing,
     incomplete_message,
+    record_run,
     role_names,
 )
 from ansible_collections.ncloud.wbd.plugins.plugin_utils.audit_hosts import HostKeysError, host_keys
@@ -144,7 +145,7 @@ class ActionModule(ActionBase):
                 excepted=excepted,
                 policy=policy,
                 now_ms=now_ms,
-                run=dict(args['run'] or {}),
+                run=record_run(args),
                 lists=self.lists,
                 others=others,
                 searched_since=since,
