@@ -16,7 +16,7 @@ controller's Python lacks requests, the info modules run as modules instead.
 
 Each list is asked for with ``allow_partial: true``: a list whose pages do not add up comes back with
 ``complete: false`` and its evidence instead of failing the task, so the audit can still write a record
-that says which verdicts are ``unknown`` and why (docs/audit-record.md, ``completeness``).
+that says which verdicts are ``unknown`` and why (docs/docsite/rst/guide_record_schema.rst, ``completeness``).
 """
 
 from __future__ import absolute_import, division, print_function

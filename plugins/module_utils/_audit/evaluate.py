@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The audit: from WBD lists and inventory hosts to the audit record (docs/audit-record.md).
+"""The audit: from WBD lists and inventory hosts to the audit record (docs/docsite/rst/guide_record_schema.rst).
 
 Per host a status with reasons (unprotected > unreviewed > unknown > compliant), per account the
 findings an auditor asks about (over-broad, ambiguous, orphaned and disabled rules, heavy or
@@ -75,7 +75,7 @@ LIST_WORDS = {
 PROBLEM_KINDS = ('incomplete_list', 'ambiguous_match', 'unreadable_time', 'implausible_time', 'filter_disagrees')
 # Detection IDs named in one problem's evidence at most (the count is always whole).
 ID_CAP = 20
-# Documented ranges of the policy numbers (docs/audit-record.md, the role's argument specs).
+# Documented ranges of the policy numbers (docs/docsite/rst/guide_record_schema.rst, the role's argument specs).
 RANGES = (('min_weight', 0, 100), ('high_weight', 1, 100), ('broad_rule_max_conditions', 0, 6))
 TARGET_FIELDS = ('instance_no', 'server_name', 'agent_status', 'server_group_id', 'server_group_name', 'ip_address')
 # Long attacker-controlled text is cut in reason sentences (the record keeps it whole in the detection).
@@ -777,7 +777,7 @@ def _run_metadata(run, now_ms, now_iso, policy):
 def evaluate(
     hosts, targets, detections, rules, excepted=None, policy=None, now_ms=None, run=None, lists=None, others=None, searched_since=None, variable_prefix=None
 ):
-    """The audit record (docs/audit-record.md) for inventory ``hosts`` and the WBD lists (normalised records).
+    """The audit record (docs/docsite/rst/guide_record_schema.rst) for inventory ``hosts`` and the WBD lists (normalised records).
 
     ``hosts``: the audited hosts, ``[{'name': inventory_hostname, <match key>: value or list, ...}]``; ``others``:
     the inventory's other hosts (outside ``--limit``): their servers and detections are out of scope, not findings;

@@ -316,7 +316,7 @@ def _provenance(slices):
 
 
 def merge_records(records, labels=None, expect=None):
-    """The audit record one unsliced run over the union of the slices' hosts writes (docs/audit-record.md).
+    """The audit record one unsliced run over the union of the slices' hosts writes (docs/docsite/rst/guide_record_schema.rst).
 
     ``records``: the slices' audit records (their JSON reports, loaded); ``labels``: a name per record for the
     error messages (file names); ``expect``: how many slices the run had, when known (a record given twice, or a

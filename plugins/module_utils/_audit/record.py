@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The audit record (docs/audit-record.md): its schema, its summary, its digest, and how a saved one is loaded.
+"""The audit record (docs/docsite/rst/guide_record_schema.rst): its schema, its summary, its digest, and how a saved one is loaded.
 
 The audit writes records, the merge of job slices rewrites them and the reports read them; all three take the
 record's shape from here, so the audit depends on no report code and the merge action loads no renderer to read

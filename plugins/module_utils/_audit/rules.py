@@ -108,7 +108,7 @@ def covering_rules(rules, detection, group_id):
 
 
 def rule_summary(rule):
-    """The rule as the audit record shows it (docs/audit-record.md)."""
+    """The rule as the audit record shows it (docs/docsite/rst/guide_record_schema.rst)."""
     return {
         'rule_id': _text(rule.get('excepted_rule_id')),
         'name': rule.get('excepted_rule_name'),

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the report renderers share: the record made ready to render, its parts in report order, text clean-up.
 
-The audit record's schema, digest and loader live in ``_audit/record.py`` (docs/audit-record.md). Detection fields
+The audit record's schema, digest and loader live in ``_audit/record.py`` (docs/docsite/rst/guide_record_schema.rst). Detection fields
 are attacker-controlled, so the helpers here make text safe to embed with the classes of ``_text.py``: ``clean``
 replaces characters XML 1.0 and HTML forbid with U+FFFD (the reader sees that something was there), ``display``
 also makes bidirectional controls visible and truncates.

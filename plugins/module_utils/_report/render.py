@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Renderers that turn an audit record (docs/audit-record.md, schema version 2) into report files.
+"""Renderers that turn an audit record (docs/docsite/rst/guide_record_schema.rst, schema version 2) into report files.
 
 Every renderer is a pure function of the record: the same record gives the same bytes. Detection
 fields are attacker-controlled, so every format escapes for its own syntax, and the text-based

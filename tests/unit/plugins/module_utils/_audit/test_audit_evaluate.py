@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The audit record (docs/audit-record.md) from small hand-built datasets: host statuses and reasons, rule
+"""The audit record (docs/docsite/rst/guide_record_schema.rst) from small hand-built datasets: host statuses and reasons, rule
 coverage, unmatched detections, account findings, summary counts, the content digest and the window; and (issue 14)
 the unknown status, completeness problems, ambiguous matches, the --limit scope, policy ranges and the action's
 result and error wording.

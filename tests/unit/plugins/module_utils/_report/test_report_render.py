@@ -58,7 +58,7 @@ FORBIDDEN = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff
 
 
 def detection(det_id, host, days_ago, text=None, **fields):
-    """A <detection> as docs/audit-record.md describes it; ``text`` replaces every server-controlled string."""
+    """A <detection> as the record schema guide describes it; ``text`` replaces every server-controlled string."""
     t = T0 - int(days_ago * DAY)
     d = dict(
         detection_id=det_id,
