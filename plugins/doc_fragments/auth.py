@@ -6,14 +6,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# One text, two variants: DOCUMENTATION (ncloud.wbd.auth) for the modules and PLUGIN (ncloud.wbd.auth.plugin) for the
-# inventory plugin. They differ only where a module and a plugin differ: who acts (%(who)s), whose home holds the
-# default credentials file (%(runner)s), and the plugin's env entries. Plugins declare their environment variables
-# with env entries instead of argument-spec fallbacks; the keys are still resolved by the modules' code (option, then
-# environment, then credentials file). Ansible's configuration takes the last env entry that is set, so a key's entries
-# are listed lowest precedence first. This is the only place the docs name the site URLs (the code's table is
-# SITE_ENDPOINTS in module_utils/_api/client.py; tests/unit/plugins/test_collection_metadata.py keeps them equal).
-_OPTIONS = r'''
+
+class ModuleDocFragment(object):
+    """Connection and authentication options: the modules extend ncloud.wbd.auth, the inventory plugin that and
+    ncloud.wbd.auth.plugin.
+
+    One text for both. DOCUMENTATION holds every option, for modules and plugins alike; PLUGIN holds only what a plugin
+    adds, the env entries through which Ansible's configuration hands a plugin its environment variables (a module reads
+    them as argument-spec fallbacks). ansible-doc merges an option's keys from both fragments, so the plugin shows one
+    option with its description and its env entries. The keys are still resolved by the modules' code (option, then
+    environment, then credentials file); Ansible's configuration takes the last env entry that is set, so a key's
+    entries are listed lowest precedence first. Fragments are string literals (ansible-test sanity reads them so), so
+    the variants cannot be computed from one template.
+
+    This is the only doc that names the site URLs; the code's table is SITE_ENDPOINTS in module_utils/_api/client.py
+    (tests/unit/plugins/test_collection_metadata.py keeps them equal).
+    """
+
+    DOCUMENTATION = r'''
 options:
   access_key:
     description:
@@ -21,7 +31,7 @@ options:
       - If not set, the environment variable E(NCLOUD_ACCESS_KEY) is used, then E(NCLOUD_ACCESS_KEY_ID), then
         C(ncloud_access_key_id) from the credentials file (see O(credentials_file)).
       - Required, from one of these places.
-    type: str%(env_access_key)s
+    type: str
   secret_key:
     description:
       - NCP API secret key matching O(access_key). It signs every request and is never sent, logged, cached, returned
@@ -30,15 +40,16 @@ options:
         C(ncloud_secret_access_key) from the credentials file.
       - Required, from one of these places. Prefer the environment or the credentials file to writing the key into a
         playbook or an inventory file.
-    type: str%(env_secret_key)s
+    type: str
   credentials_file:
     description:
       - The NCP credentials file, the one the ncloud CLI and the NCP SDKs read. It holds C(name = value) lines with
         the keys C(ncloud_access_key_id) and C(ncloud_secret_access_key), optionally in C([profile]) sections.
       - Read only when O(access_key) or O(secret_key) is found neither in the options nor in the environment.
-      - It must be a regular file that neither group nor others can access (for example mode C(0600)); the %(who)s
-        refuses it otherwise, because it holds a secret key.
-      - If not set, C(~/.ncloud/configure) of %(runner)s is read when it exists.
+      - It must be a regular file that neither group nor others can access (for example mode C(0600)); it is refused
+        otherwise, because it holds a secret key.
+      - If not set, C(~/.ncloud/configure) is read when it exists, in the home directory of the user that runs the
+        module or the inventory plugin (on the controller).
     type: path
   profile:
     description:
@@ -54,7 +65,7 @@ options:
       - If not set, the environment variable E(NCLOUD_SITE) is used; if that is not set either, V(public).
       - Ignored when O(endpoint) is set.
     type: str
-    choices: [public, gov, fin]%(env_site)s
+    choices: [public, gov, fin]
   endpoint:
     description:
       - Base URL of the WBD API, overriding O(site), for example C(http://127.0.0.1:8080) for a local sandbox
@@ -65,10 +76,11 @@ options:
       - The scheme must match the port. C(https://) against a plain-HTTP port, or C(http://) against an HTTPS port,
         fails with an error that says C(Protocol mismatch) and which scheme to use, not with a certificate error.
       - If not set, the environment variable E(NCLOUD_WBD_ENDPOINT) is used.
-    type: str%(env_endpoint)s
+    type: str
   validate_certs:
     description:
-      - Whether to verify the TLS certificate of the endpoint. Only set V(false) for test endpoints; the %(who)s warns.
+      - Whether to verify the TLS certificate of the endpoint. Only set V(false) for test endpoints; a warning says so
+        when it is off.
     type: bool
     default: true
   ca_path:
@@ -91,53 +103,35 @@ options:
     type: int
     default: 5
 notes:
-  - Each key is taken from the first place that has it, in this order, %(first_place)s, an environment variable, the
-    credentials file. The modules and the inventory plugin of this collection use the same order, so one set of
-    environment variables or one credentials file serves both the inventory and the playbooks.
-  - When O(profile) or O(credentials_file) is set but both keys come from options or the environment, the %(who)s
-    warns that the file was not read.
+  - Each key is taken from the first place that has it, in this order, an option (for a module including
+    C(module_defaults), for the inventory plugin the inventory file), an environment variable, the credentials file.
+    The modules and the inventory plugin of this collection use the same order, so one set of environment variables or
+    one credentials file serves both the inventory and the playbooks.
+  - When O(profile) or O(credentials_file) is set but both keys come from options or the environment, a warning says
+    that the file was not read.
   - Requests are signed with NCP API Gateway signature v2; the signing clock must be within 5 minutes of the real time.
   - When the API refuses the keys (HTTP 401), the error says where they came from, the option, the environment
     variable (by name) or the credentials file (path and profile), and shows at most the first 4 characters and the
-    length of the access key, never the secret key.%(more_notes)s
+    length of the access key, never the secret key.
 requirements:
   - requests
 '''
 
-# The inventory plugin's env entries, lowest precedence first (see above).
-_PLUGIN_ENV = {
-    'access_key': ['NCLOUD_ACCESS_KEY_ID', 'NCLOUD_ACCESS_KEY'],
-    'secret_key': ['NCLOUD_SECRET_ACCESS_KEY', 'NCLOUD_SECRET_KEY'],
-    'site': ['NCLOUD_SITE'],
-    'endpoint': ['NCLOUD_WBD_ENDPOINT'],
-}
-
-
-def _env_entries(option, plugin):
-    names = _PLUGIN_ENV[option] if plugin else []
-    return ''.join(['\n    env:'] + ['\n      - name: %s' % name for name in names]) if names else ''
-
-
-def _variant(plugin):
-    values = {
-        'who': 'plugin' if plugin else 'module',
-        'runner': 'the user running Ansible' if plugin else 'the user running the module',
-        'first_place': 'an option in the inventory file' if plugin else 'a module option (including C(module_defaults))',
-        'more_notes': (
-            ''
-            if plugin
-            else '\n  - All modules of this collection that call the API belong to the action group C(ncloud.wbd.wbd), so these'
-            '\n    options can be set once with C(module_defaults) and C(group/ncloud.wbd.wbd).'
-        ),
-    }
-    for option in _PLUGIN_ENV:
-        values['env_' + option] = _env_entries(option, plugin)
-    return _OPTIONS % values
-
-
-class ModuleDocFragment(object):
-    """Connection and authentication options: DOCUMENTATION for the modules, PLUGIN for the inventory plugin."""
-
-    DOCUMENTATION = _variant(plugin=False)
-
-    PLUGIN = _variant(plugin=True)
+    # Only together with DOCUMENTATION (extends_documentation_fragment: ncloud.wbd.auth, ncloud.wbd.auth.plugin).
+    PLUGIN = r'''
+options:
+  access_key:
+    env:
+      - name: NCLOUD_ACCESS_KEY_ID
+      - name: NCLOUD_ACCESS_KEY
+  secret_key:
+    env:
+      - name: NCLOUD_SECRET_ACCESS_KEY
+      - name: NCLOUD_SECRET_KEY
+  site:
+    env:
+      - name: NCLOUD_SITE
+  endpoint:
+    env:
+      - name: NCLOUD_WBD_ENDPOINT
+'''

@@ -46,6 +46,7 @@ description:
     which are rebuilt from it each time, so O(hostname), O(compose) and the groups can change without a new API
     call). The cache key covers the inventory file, the endpoint and the filters.
 extends_documentation_fragment:
+  - ncloud.wbd.auth
   - ncloud.wbd.auth.plugin
   - ncloud.wbd.detection_filters.targets
   - ansible.builtin.constructed
