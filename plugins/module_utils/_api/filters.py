@@ -160,21 +160,20 @@ PROCESS_FILTERS = _text(
 
 # SearchWebshell and SearchExceptedWebshell (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-webshell-searchwebshell,
 # https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-exceptedwebshell-searchexceptedwebshell).
-DETECTION = (
-    [
-        Filter('action_status', 'actionStatus', 'choice', values={'confirmed': 'confirmed', 'unconfirmed': 'blank'}),
-        Filter('since', 'detectTimeFrom', 'since'),
-        Filter('until', 'detectTimeTo', 'until'),
-    ]
-    + _text(
-        ('host_name', 'hostName'),
-        ('server_name', 'serverName'),
-        ('private_ip', 'privateIPofServer'),
-        ('suspicious_ip', 'suspiciousIP'),
-        ('memo', 'memo'),
-    )
-    + PROCESS_FILTERS
+_DETECTION_TEXT = _text(
+    ('host_name', 'hostName'),
+    ('server_name', 'serverName'),
+    ('private_ip', 'privateIPofServer'),
+    ('suspicious_ip', 'suspiciousIP'),
+    ('memo', 'memo'),
 )
+DETECTION = [
+    Filter('action_status', 'actionStatus', 'choice', values={'confirmed': 'confirmed', 'unconfirmed': 'blank'}),
+    Filter('since', 'detectTimeFrom', 'since'),
+    Filter('until', 'detectTimeTo', 'until'),
+    *_DETECTION_TEXT,
+    *PROCESS_FILTERS,
+]
 
 # SearchExceptionRule; SearchDeletedExceptionRule adds the deletion window
 # (https://api.ncloud-docs.com/docs/en/security-webshellbehaviordetector-deletedexceptionrule-searchdeletedexceptionrule).

@@ -96,7 +96,9 @@ def _head_digest(handle):
             if key.group(1) > _DIGEST_KEY:
                 return False, None
             continue
-        value = json.loads(line[key.end() :].rstrip(b'\r\n').rstrip(b',').decode('utf-8'))
+        start = key.end()
+        rest = line[start:]
+        value = json.loads(rest.rstrip(b'\r\n').rstrip(b',').decode('utf-8'))
         handle.seek(-2, os.SEEK_END)
         return handle.read() == b'}\n', value
     return False, None

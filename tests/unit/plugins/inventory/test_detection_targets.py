@@ -102,6 +102,7 @@ def documented_options():
     """The options of the plugin's DOCUMENTATION with its fragments merged, as the plugin loader registers them."""
     doc = yaml.safe_load(plugin_mod.DOCUMENTATION)
     assert doc['extends_documentation_fragment'] == [
+        'ncloud.wbd.auth',
         'ncloud.wbd.auth.plugin',
         'ncloud.wbd.detection_filters.targets',
         'ansible.builtin.constructed',
@@ -109,12 +110,15 @@ def documented_options():
     ]
     options = {}
     for fragment in (
+        auth.ModuleDocFragment.DOCUMENTATION,
         auth.ModuleDocFragment.PLUGIN,
         detection_filters.ModuleDocFragment.TARGETS,
         constructed.ModuleDocFragment.DOCUMENTATION,
         inventory_cache.ModuleDocFragment.DOCUMENTATION,
     ):
-        options.update(yaml.safe_load(fragment)['options'])
+        # ansible-doc merges an option's keys across fragments (ncloud.wbd.auth.plugin adds only the env entries)
+        for name, option in yaml.safe_load(fragment)['options'].items():
+            options.setdefault(name, {}).update(option)
     options.update(doc['options'])
     return options
 
