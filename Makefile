@@ -27,7 +27,7 @@ bench-smoke: ## the benchmark at tiny sizes (seconds; checks counts, never times
 test: ## run every check (tools/test.sh; what CI runs); STEPS="..." for a subset
 	@bash tools/test.sh $(STEPS)
 
-lint: ## yamllint, ansible-lint (production), antsibull-changelog lint, antsibull-docs lint
+lint: ## ruff + function size, yamllint, ansible-lint (production), changelog lint, docs lint, antsibull-nox extra checks
 	@bash tools/test.sh lint
 
 sanity: ## ansible-test sanity on the pinned ansible-core 2.19 / Python 3.11

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers for tools/test.sh, tools/demo.sh and the Makefile. Source it; don't run it.
+# Shared helpers for tools/test.sh, tools/audit.sh and the Makefile. Source it; don't run it.
 #
 # Environment knobs (all optional):
 #   WBD_CACHE_DIR          where cached venvs live (default ${XDG_CACHE_HOME:-$HOME/.cache}/ncloud-wbd-ci)
