@@ -31,6 +31,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import LISTS, SEVERITIES, seal
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
+    RULE_FIELDS,
     compared_fields,
     covering_rules,
     is_active,
@@ -47,6 +48,7 @@ DEFAULT_POLICY = {
     'fail_on_unprotected': False,
     'fail_on_unreviewed': False,
 }
+# What the record keeps of a detection: when and where it was seen, the fields exception rules compare, command and memo.
 DETECTION_FIELDS = (
     'detection_id',
     'detect_time',
@@ -57,12 +59,7 @@ DETECTION_FIELDS = (
     'host_name',
     'private_ip',
     'container_name',
-    'process_name',
-    'process_arg',
-    'executor',
-    'parent_process_name',
-    'parent_process_arg',
-    'parent_executor',
+    *RULE_FIELDS,
     'command',
     'memo',
 )

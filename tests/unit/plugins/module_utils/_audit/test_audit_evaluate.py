@@ -20,6 +20,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 from ansible_collections.ncloud.wbd.plugins.action.audit_evaluate import ActionModule, action_result, list_completeness
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import (
+    DETECTION_FIELDS,
     AuditInputError,
     check_policy,
     evaluate,
@@ -796,35 +797,8 @@ def test_trimmed_detection_drops_bookkeeping_and_keeps_evidence():
     assert 'member_no' not in kept and 'uid' not in kept and 'collect_time' not in kept
     assert kept['memo'] == '<script>alert(1)</script>'
     assert kept['suspicion_ips'] == [{'suspicion_ip': '203.0.113.9', 'country': 'KR'}]
-    assert set(kept) == set(
-        [
-            'detection_id',
-            'detect_time',
-            'detect_time_iso',
-            'action_status',
-            'instance_no',
-            'server_name',
-            'host_name',
-            'private_ip',
-            'container_name',
-            'process_name',
-            'process_arg',
-            'executor',
-            'parent_process_name',
-            'parent_process_arg',
-            'parent_executor',
-            'command',
-            'memo',
-            'suspicion_files',
-            'suspicion_ips',
-            'host',
-            'matched_by',
-            'max_weight',
-            'covered_by',
-            'unreviewed',
-            'time_problem',
-            'before_window',
-        ]
+    assert set(kept) == set(DETECTION_FIELDS) | set(
+        ['suspicion_files', 'suspicion_ips', 'host', 'matched_by', 'max_weight', 'covered_by', 'unreviewed', 'time_problem', 'before_window']
     )
     assert kept['time_problem'] is None and kept['before_window'] is False
 

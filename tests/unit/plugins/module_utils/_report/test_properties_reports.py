@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import RULE_FIELDS
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.html import CSP, SCRIPT, STYLE
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import CSV_COLUMNS, render_reports
@@ -37,21 +38,8 @@ from hypothesis import strategies as st
 
 HOUR = 3600 * 1000
 NOW = 1795253400000
-FIELDS = (
-    'server_name',
-    'host_name',
-    'private_ip',
-    'container_name',
-    'process_name',
-    'process_arg',
-    'executor',
-    'parent_process_name',
-    'parent_process_arg',
-    'parent_executor',
-    'command',
-    'memo',
-)
-RULE_FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
+# The detection's text fields (the server controls them all); the rule compares RULE_FIELDS.
+FIELDS = ('server_name', 'host_name', 'private_ip', 'container_name', *RULE_FIELDS, 'command', 'memo')
 # OWASP CSV injection: a cell starting with one of these is a formula (or gets stripped) in a spreadsheet.
 FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
 SURROGATES = re.compile('[\ud800-\udfff]')
