@@ -385,15 +385,38 @@ def one_line_without_secret(message):
     return message
 
 
+def failure(c, error, operation=None):
+    """The ``error`` that ``c`` raises on GET /api/v1/detections, and its message (one line, without the secret)."""
+    with pytest.raises(error) as exc:
+        c.request('GET', '/api/v1/detections', operation=operation)
+    return exc.value, one_line_without_secret(str(exc.value))
+
+
+@contextlib.contextmanager
+def raw_server(serve, backlog=4):
+    """A bare loopback socket whose connections ``serve(listener, stop)`` handles in a thread; yields its http:// URL."""
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(backlog)
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=(listener, stop))
+    thread.daemon = True
+    thread.start()
+    try:
+        yield 'http://127.0.0.1:%d' % listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
 def test_plain_http_server_behind_an_https_endpoint_is_named():
     with serving(_Ok) as port:
         assert real_client('http://127.0.0.1:%d' % port).request('GET', '/api/v1/detections') == EMPTY  # it works in HTTP
         for validate in (True, False):
             c = real_client('https://127.0.0.1:%d' % port, validate_certs=validate)
-            with pytest.raises(errors.WbdTlsError) as exc:
-                c.request('GET', '/api/v1/detections', operation='GetWebshell')
-            message = one_line_without_secret(str(exc.value))
-            assert exc.value.kind == 'tls' and not exc.value.retryable and c.stats == {'requests': 1, 'retries': 0}
+            error, message = failure(c, errors.WbdTlsError, 'GetWebshell')
+            assert error.kind == 'tls' and not error.retryable and c.stats == {'requests': 1, 'retries': 0}
             assert message.startswith('Protocol mismatch for GetWebshell (GET /api/v1/detections) at https://127.0.0.1:%d' % port)
             assert 'the endpoint answered in plain HTTP, not TLS ([SSL: ' in message
             assert 'use http:// in endpoint, or the port that serves HTTPS' in message
@@ -405,10 +428,8 @@ def test_https_server_behind_a_plain_http_endpoint_is_named(tls_context):
     with serving(_Ok, context) as port:
         assert real_client('https://127.0.0.1:%d' % port, ca_path=cert).request('GET', '/api/v1/detections') == EMPTY
         c = real_client('http://127.0.0.1:%d' % port)
-        with pytest.raises(errors.WbdConnectionError) as exc:
-            c.request('GET', '/api/v1/detections', operation='GetWebshell')
-        message = one_line_without_secret(str(exc.value))
-        assert exc.value.kind == 'connection' and not exc.value.retryable and c.stats == {'requests': 1, 'retries': 0}
+        error, message = failure(c, errors.WbdConnectionError, 'GetWebshell')
+        assert error.kind == 'connection' and not error.retryable and c.stats == {'requests': 1, 'retries': 0}
         assert message.startswith('Protocol mismatch for GetWebshell (GET /api/v1/detections) at http://127.0.0.1:%d' % port)
         assert 'the endpoint speaks HTTPS but was sent plain HTTP' in message
         assert 'use https:// in endpoint, or the port that serves plain HTTP' in message
@@ -417,10 +438,8 @@ def test_https_server_behind_a_plain_http_endpoint_is_named(tls_context):
 def test_nginx_answer_on_its_https_port_is_named():
     with serving(_NginxTlsPort) as port:
         c = real_client('http://127.0.0.1:%d' % port)
-        with pytest.raises(errors.WbdConnectionError) as exc:
-            c.request('GET', '/api/v1/detections', operation='GetWebshell')
-    message = one_line_without_secret(str(exc.value))
-    assert exc.value.kind == 'connection' and not exc.value.retryable and exc.value.status == 400 and c.stats['requests'] == 1
+        error, message = failure(c, errors.WbdConnectionError, 'GetWebshell')
+    assert error.kind == 'connection' and not error.retryable and error.status == 400 and c.stats['requests'] == 1
     assert message.startswith(
         'Protocol mismatch: WBD API GetWebshell (GET /api/v1/detections) answered HTTP 400, an HTML page '
         'titled "400 The plain HTTP request was sent to HTTPS port"'
@@ -430,39 +449,25 @@ def test_nginx_answer_on_its_https_port_is_named():
 
 def test_tls_alert_to_a_plain_http_request_is_named():
     """A TLS server that answers a plain-HTTP request with an alert record (0x15 0x03 ...) instead of closing."""
-    listener = socket.socket()
-    listener.bind(('127.0.0.1', 0))
-    listener.listen(4)
 
-    def answer():
+    def answer(listener, stop):
         conn, dummy = listener.accept()
         with conn:
             conn.recv(65536)
             conn.sendall(b'\x15\x03\x01\x00\x02\x02\x46')  # alert, fatal, protocol_version
 
-    thread = threading.Thread(target=answer)
-    thread.daemon = True
-    thread.start()
-    try:
-        c = real_client('http://127.0.0.1:%d' % listener.getsockname()[1])
-        with pytest.raises(errors.WbdConnectionError) as exc:
-            c.request('GET', '/api/v1/detections')
-    finally:
-        thread.join(5)
-        listener.close()
-    assert not exc.value.retryable and c.stats['requests'] == 1
-    assert 'speaks HTTPS but was sent plain HTTP (it answered with a TLS alert)' in one_line_without_secret(str(exc.value))
+    with raw_server(answer) as url:
+        c = real_client(url)
+        error, message = failure(c, errors.WbdConnectionError)
+    assert not error.retryable and c.stats['requests'] == 1
+    assert 'speaks HTTPS but was sent plain HTTP (it answered with a TLS alert)' in message
 
 
 def test_a_reset_from_a_plain_http_port_stays_a_retryable_connection_error():
     """A reset is only called a protocol mismatch when the port really completes a TLS handshake."""
-    listener = socket.socket()
-    listener.bind(('127.0.0.1', 0))
-    listener.listen(8)
-    listener.settimeout(0.05)  # closing the socket does not wake a blocked accept: poll the stop flag
-    stop = threading.Event()
 
-    def reset_everything():
+    def reset_everything(listener, stop):
+        listener.settimeout(0.05)  # closing the socket does not wake a blocked accept: poll the stop flag
         while not stop.is_set():
             try:
                 conn, dummy = listener.accept()
@@ -473,18 +478,9 @@ def test_a_reset_from_a_plain_http_port_stays_a_retryable_connection_error():
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\x01\x00\x00\x00\x00\x00\x00\x00')  # close = RST
             conn.close()
 
-    thread = threading.Thread(target=reset_everything)
-    thread.daemon = True
-    thread.start()
-    try:
-        c = real_client('http://127.0.0.1:%d' % listener.getsockname()[1])
-        with pytest.raises(errors.WbdConnectionError) as exc:
-            c.request('GET', '/api/v1/detections')
-    finally:
-        stop.set()
-        thread.join(5)
-        listener.close()
-    message = one_line_without_secret(str(exc.value))
+    with raw_server(reset_everything, backlog=8) as url:
+        c = real_client(url)
+        error, message = failure(c, errors.WbdConnectionError)
     assert message.startswith('Could not talk to the WBD API') and 'Protocol mismatch' not in message
     assert c.stats == {'requests': 4, 'retries': 3} and c._speaks_tls is False  # probed once, not per attempt
 
