@@ -132,6 +132,12 @@ def finding(scope, host, severity, kind, subject, message, rule_id=None, detecti
     )
 
 
+def host(name, status, reasons, matched_by, target, detections=(), unreviewed=0, covered=0):
+    """A host of the record; ``detection_count`` is the number of ``detections``."""
+    counts = dict(detection_count=len(detections), unreviewed_count=unreviewed, covered_count=covered)
+    return dict(name=name, status=status, reasons=reasons, matched_by=matched_by, target=target, **counts, detections=list(detections))
+
+
 def build_record(text=None):
     """Four hosts (two unprotected, one unreviewed, one compliant), three rules, an unmatched detection.
 
@@ -154,51 +160,13 @@ def build_record(text=None):
         server_group_name='web-prd-group',
         ip_address='10.0.1.15',
     )
+    target_2 = dict(target, instance_no='10000002', server_name=text or 'web-prd-002', agent_status='enable')
+    target_3 = dict(target, instance_no='10000003', server_name='web-prd-003', agent_status='enable')
     hosts = {
-        'db-1': dict(
-            name='db-1',
-            status='unprotected',
-            reasons=[reason_db],
-            matched_by=None,
-            target=None,
-            detection_count=0,
-            unreviewed_count=0,
-            covered_count=0,
-            detections=[],
-        ),
-        'web-1': dict(
-            name='web-1',
-            status='unprotected',
-            reasons=[reason_1],
-            matched_by='instance_no',
-            target=target,
-            detection_count=0,
-            unreviewed_count=0,
-            covered_count=0,
-            detections=[],
-        ),
-        'web-2': dict(
-            name='web-2',
-            status='unreviewed',
-            reasons=[reason_2],
-            matched_by='private_ip',
-            target=dict(target, instance_no='10000002', server_name=text or 'web-prd-002', agent_status='enable'),
-            detection_count=2,
-            unreviewed_count=1,
-            covered_count=1,
-            detections=[d_unrev, d_cov],
-        ),
-        'web-3': dict(
-            name='web-3',
-            status='compliant',
-            reasons=[],
-            matched_by='instance_no',
-            target=dict(target, instance_no='10000003', server_name='web-prd-003', agent_status='enable'),
-            detection_count=1,
-            unreviewed_count=0,
-            covered_count=0,
-            detections=[d_conf],
-        ),
+        'db-1': host('db-1', 'unprotected', [reason_db], None, None),
+        'web-1': host('web-1', 'unprotected', [reason_1], 'instance_no', target),
+        'web-2': host('web-2', 'unreviewed', [reason_2], 'private_ip', target_2, [d_unrev, d_cov], unreviewed=1, covered=1),
+        'web-3': host('web-3', 'compliant', [], 'instance_no', target_3, [d_conf]),
     }
     rules = [
         rule('R1', 'allow-php-cli', 'serverGroup', {'process_name': '/usr/bin/php'}, covers=[d_cov['detection_id']]),
