@@ -49,3 +49,8 @@ def scrub_surrogates(value):
     if isinstance(value, (list, tuple)):
         return [scrub_surrogates(item) for item in value]
     return value
+
+
+def plural(count, word):
+    """``count`` and ``word`` for a sentence: 1 detection, 2 detections (regular plurals only)."""
+    return '%d %s%s' % (count, word, '' if count == 1 else 's')

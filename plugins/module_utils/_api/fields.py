@@ -33,6 +33,7 @@ import re
 import time
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import clean_text
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import plural
 
 _EPOCH_DATE = datetime.date(1970, 1, 1)
 # Formatted parts of ISO times, reused: "YYYY-MM-DDT" per day (bounded: the API decides which days), "HH:MM:SS" per
@@ -324,10 +325,6 @@ def _time(value, notes, field):
     return ms, iso
 
 
-def _records(count):
-    return '%d record%s' % (count, '' if count == 1 else 's')
-
-
 class TimeNotes(object):
     """What ``normalize`` did to the times of one listing: per (field, kind) a count and the first example.
 
@@ -365,7 +362,7 @@ class TimeNotes(object):
         return [lead + self._message(entry) for entry in self.entries()]
 
     def _message(self, entry):
-        field, kind, count = entry['field'], entry['kind'], _records(entry['count'])
+        field, kind, count = entry['field'], entry['kind'], plural(entry['count'], 'record')
         example = _shown(entry['example'])
         if kind == UNREADABLE:
             return (

@@ -30,6 +30,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdMalformedResponseError
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import plural
 
 HARD_PAGE_LIMIT = 100000
 # Walks started again from page 0: once when the total changed meanwhile, once when page sizes proved unstable.
@@ -106,10 +107,6 @@ def parse_page(result, where='the list'):
     """(items, total_count, total_pages, page_size) of one page; see ``read_page``."""
     page = read_page(result, where)
     return page.items, page.total, page.pages, page.echo
-
-
-def _plural(count, word):
-    return '%d %s%s' % (count, word, '' if count == 1 else 's')
 
 
 class PageState(object):
@@ -258,7 +255,7 @@ class PageState(object):
             self.stop_reason = 'page limit'
             self.problems.append(
                 '%s: stopped after %s although pages kept coming (announced total %s): the totals look '
-                'wrong.' % (self.where, _plural(self.pages_taken, 'page'), self.total)
+                'wrong.' % (self.where, plural(self.pages_taken, 'page'), self.total)
             )
         return new
 
@@ -330,7 +327,7 @@ class PageState(object):
         if pass_new == 0:
             self.problems.append(
                 '%s: page %d brought only records already listed: the API seems to ignore pageIndex, so '
-                'paging stopped after %s.' % (self.where, index, _plural(self.count, 'record'))
+                'paging stopped after %s.' % (self.where, index, plural(self.count, 'record'))
             )
             return self._stop('repeated pages')
         self._repeats += repeats
@@ -469,10 +466,10 @@ class PageState(object):
                 '%s announced %s%s but delivered %d after %s%s.'
                 % (
                     where,
-                    _plural(self.total, 'record'),
-                    '' if self.total_pages is None else ' in %s' % _plural(self.total_pages, 'page'),
+                    plural(self.total, 'record'),
+                    '' if self.total_pages is None else ' in %s' % plural(self.total_pages, 'page'),
                     delivered,
-                    _plural(pages, 'page'),
+                    plural(pages, 'page'),
                     nulls,
                 )
             )
@@ -498,7 +495,7 @@ class PageState(object):
                 '%s announced %s but records came on %d%s: with a wrong page count, %s.'
                 % (
                     where,
-                    _plural(self.total_pages, 'page'),
+                    plural(self.total_pages, 'page'),
                     came,
                     nulls,
                     'the null page may have lost records' if self._pass_nulls else 'repeated records hide others',
@@ -507,10 +504,10 @@ class PageState(object):
         elif came > self.total_pages:
             self.notes.append(
                 '%s announced %s but records came on %d, and pages ended with a short or empty one: '
-                'the page count was low.' % (where, _plural(self.total_pages, 'page'), came)
+                'the page count was low.' % (where, plural(self.total_pages, 'page'), came)
             )
         elif came < self.total_pages:
-            self.problems.append('%s announced %s but only %d came with records%s.' % (where, _plural(self.total_pages, 'page'), came, nulls))
+            self.problems.append('%s announced %s but only %d came with records%s.' % (where, plural(self.total_pages, 'page'), came, nulls))
         return came != self.total_pages
 
     def _verdict_without_total(self, where, pages):
@@ -521,7 +518,7 @@ class PageState(object):
                 'between pages, so records may be missing.' % (where, self._repeats)
             )
         elif self.total_pages is None:
-            self.notes.append('%s announced no total; the list ended with a %s after %s.' % (where, self.stop_reason, _plural(pages, 'page')))
+            self.notes.append('%s announced no total; the list ended with a %s after %s.' % (where, self.stop_reason, plural(pages, 'page')))
 
     @property
     def complete(self):
@@ -532,7 +529,7 @@ class PageState(object):
         if not self.truncated:
             return None
         announced = '' if self.total is None else ' of the %d %s announced' % (self.total, self.where)
-        return 'max_results %s cut the list: %s%s.' % (self.max_items, _plural(self.count, 'record'), announced)
+        return 'max_results %s cut the list: %s%s.' % (self.max_items, plural(self.count, 'record'), announced)
 
     def completeness(self, operation=None, pages_requested=None):
         """The evidence of the walk, as every list result carries it."""

@@ -37,7 +37,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     is_active,
     rule_summary,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._text import one_line
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import one_line, plural
 
 DEFAULT_POLICY = {
     'lookback': '7d',
@@ -98,10 +98,6 @@ def _short(text):
     """Attacker-controlled text for a sentence: one line, no control characters (reasons reach terminals and
     AWX logs verbatim in failure messages, where an escape sequence could rewrite the screen), cut when long."""
     return one_line(text, REASON_TEXT_MAX, replacement='\ufffd', ellipsis='\u2026') if text is not None else ''
-
-
-def _plural(count, word):
-    return '%d %s%s' % (count, word, '' if count == 1 else 's')
 
 
 def _ranged(value, name, low, high):
@@ -278,7 +274,7 @@ def _overbroad(rule, label, policy):
         where = _short(rule.get('except_target_name') or rule.get('except_target') or 'every server')
         return 'high', '%s compares no field (all six conditions NOT_USE): it silences every behaviour on its target (%s %s).' % (label, target, where)
     if target == 'everyServer' and compared <= policy['broad_rule_max_conditions']:
-        return 'medium', '%s applies to every server and compares only %s.' % (label, _plural(compared, 'field'))
+        return 'medium', '%s applies to every server and compares only %s.' % (label, plural(compared, 'field'))
     return None
 
 
@@ -293,7 +289,7 @@ def _detection_findings(findings, detection, policy):
             'detection/%s/high_weight_file' % did,
             'high_weight_file',
             'high' if detection['unreviewed'] else 'medium',
-            '%s has %s weighing %d or more (%s).' % (label, _plural(len(heavy), 'suspicion file'), policy['high_weight'], files),
+            '%s has %s weighing %d or more (%s).' % (label, plural(len(heavy), 'suspicion file'), policy['high_weight'], files),
             subject=label,
             host=detection.get('host'),
             detection_id=did,
@@ -367,7 +363,7 @@ def _host_reasons(findings, name, entry, policy, doubt):
             name,
             'time_problem',
             '%s with an unreadable or implausible time: %s; kept and judged as in the window, but where it falls is not known.'
-            % (_plural(len(doubt['times']), 'detection'), _time_examples(doubt['times'])),
+            % (plural(len(doubt['times']), 'detection'), _time_examples(doubt['times'])),
         )
     if doubt['status'] == 'unknown' and (doubt['lists'] or doubt['disagrees']):
         _host_finding(findings, name, 'incomplete_data', _incomplete_text(entry['target'], doubt))
@@ -398,7 +394,7 @@ def _unreviewed_reason(findings, name, entry, policy):
             'unreviewed_detections',
             '%s %s not covered by an active exception rule (newest %s: %s).'
             % (
-                _plural(len(unreviewed), 'unconfirmed detection'),
+                plural(len(unreviewed), 'unconfirmed detection'),
                 _since(policy['lookback']),
                 newest.get('detect_time_iso'),
                 _short(newest.get('process_name')),
@@ -454,7 +450,7 @@ def server_findings(findings, unmatched):
             'unmatched_detections',
             'medium',
             '%s in the window on %s, which no inventory host matches (%s unconfirmed).'
-            % (_plural(len(items), 'detection'), label, sum(1 for d in items if d.get('action_status') != 'confirmed')),
+            % (plural(len(items), 'detection'), label, sum(1 for d in items if d.get('action_status') != 'confirmed')),
             subject=label,
         )
 
@@ -532,7 +528,7 @@ def _time_problems(placed):
                     'evidence': _ids(found),
                     'message': '%s %s an %s time: %s; each is kept and judged as in the window, and its '
                     'host\'s verdict is unknown unless it is unprotected or unreviewed (hosts: %s).'
-                    % (_plural(len(found), 'detection'), 'has' if len(found) == 1 else 'have', words, _time_examples(found), _names(hosts)),
+                    % (plural(len(found), 'detection'), 'has' if len(found) == 1 else 'have', words, _time_examples(found), _names(hosts)),
                 }
             )
     return problems
@@ -553,7 +549,7 @@ def _filter_problems(placed, entries, window_start_iso):
             'message': 'the detection search asked for detections since %s but the server returned %s from '
             'before it (earliest %s): its time filter and its times disagree, so the detection list '
             'cannot be trusted whole. They are kept and judged (hosts: %s).'
-            % (window_start_iso, _plural(len(early), 'detection'), evidence['earliest_iso'], _names(hosts)),
+            % (window_start_iso, plural(len(early), 'detection'), evidence['earliest_iso'], _names(hosts)),
         }
     ]
 

@@ -31,7 +31,9 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     severity_rank,
     status_rank,
     text,
+    unknown_hosts,
 )
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import plural
 
 CELL_LIMIT = 500  # characters shown in a table cell; the JSON report has the full text
 ARG_LIMIT = 200  # process arguments are long and attacker-chosen: shown shorter
@@ -454,7 +456,7 @@ def banner(record):
     problems = completeness_problems(record)
     if not problems:
         return ''
-    unknown = sorted(name for name, host in (record.get('hosts') or {}).items() if host.get('status') == 'unknown')
+    unknown = unknown_hosts(record)
     items = []
     for problem in problems[:BANNER_MAX]:
         hosts = ' <span class="ev">hosts: %s</span>' % esc(problem['hosts']) if problem['hosts'] else ''
@@ -465,14 +467,12 @@ def banner(record):
         items.append('<li>and %d more; the JSON report has all.</li>' % (len(problems) - BANNER_MAX))
     return (
         '<section class="banner" role="alert"><h2>Incomplete audit: these results may be wrong</h2>'
-        '<p>The data the audit read were incomplete or ambiguous. %d problem%s; %d host%s reported '
+        '<p>The data the audit read were incomplete or ambiguous. %s; %s reported '
         '<span class="b s-unknown">unknown</span>%s. No host status here proves compliance until they are resolved.</p>'
         '<ul>%s</ul></section>\n'
         % (
-            len(problems),
-            '' if len(problems) == 1 else 's',
-            len(unknown),
-            '' if len(unknown) == 1 else 's',
+            plural(len(problems), 'problem'),
+            plural(len(unknown), 'host'),
             (': ' + esc(', '.join(unknown))) if unknown else '',
             ''.join(items),
         )

@@ -32,8 +32,10 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     evidence_text,
     status_rank,
     text,
+    unknown_hosts,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.html import render_html
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import plural
 
 CSV_COLUMNS = ('severity', 'scope', 'host', 'kind', 'subject', 'message', 'rule_id', 'detection_id', 'host_status', 'run_started_at')
 # OWASP CSV injection: a spreadsheet treats a cell starting with one of these as a formula (or strips it).
@@ -249,17 +251,11 @@ def md_banner(record):
     problems = completeness_problems(record)
     if not problems:
         return []
-    unknown = [name for name, host in sorted((record.get('hosts') or {}).items()) if host.get('status') == 'unknown']
+    unknown = unknown_hosts(record)
     lines = [
         '> **INCOMPLETE AUDIT: the data the audit read were incomplete or ambiguous, so these results may be wrong.** '
-        '%d problem%s; %d host%s reported unknown%s.'
-        % (
-            len(problems),
-            '' if len(problems) == 1 else 's',
-            len(unknown),
-            '' if len(unknown) == 1 else 's',
-            (': ' + md_cell(', '.join(unknown))) if unknown else '',
-        ),
+        '%s; %s reported unknown%s.'
+        % (plural(len(problems), 'problem'), plural(len(unknown), 'host'), (': ' + md_cell(', '.join(unknown))) if unknown else ''),
         '>',
     ]
     for problem in problems[:MD_MAX_ROWS]:
@@ -284,10 +280,6 @@ MD_SUMMARY_COLUMNS = (
     ('Unmatched', 'unmatched_detections'),
     ('Findings', 'findings'),
 )
-
-
-def _plural(count, word):
-    return '%d %s%s' % (count, word, '' if count == 1 else 's')
 
 
 def md_run_line(record):
@@ -351,7 +343,7 @@ def md_unmatched(record):
     if not servers:
         return lines + ['None.']
     count = len(record.get('unmatched_detections') or [])
-    lines.append('%s on %s that no inventory host matches.' % (_plural(count, 'detection'), _plural(len(servers), 'server')))
+    lines.append('%s on %s that no inventory host matches.' % (plural(count, 'detection'), plural(len(servers), 'server')))
     lines.append('')
     lines.extend(_md_table(['Server', 'Instance', 'Private IP', 'Detections', 'Newest'], servers))
     return lines
