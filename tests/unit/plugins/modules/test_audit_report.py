@@ -14,46 +14,22 @@ import stat
 
 import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8601
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import files as report_files
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import run as report_run
 from ansible_collections.ncloud.wbd.plugins.modules import audit_report
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.test_report_render import T0, build_incomplete_record, build_record
+from ansible_collections.ncloud.wbd.tests.unit.plugins.modules.module_run import empty_warnings, main_output
 
 STAMP = '20261118T110640Z'  # T0
 EXTS = ('json', 'csv', 'html', 'junit.xml', 'md')
 
 
-def set_args(args):
-    try:
-        from ansible.module_utils.testing import patch_module_args  # ansible-core >= 2.19
-    except ImportError:
-        patch_module_args = None
-    if patch_module_args is None:
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-        return None
-    return patch_module_args(args)
-
-
 @pytest.fixture
 def run(monkeypatch, capsys):
     """run(args) -> the module's JSON result (failed results included)."""
-    for name in ('_global_warnings', '_global_deprecations'):
-        monkeypatch.setattr(ansible_warnings, name, type(getattr(ansible_warnings, name))())
-
-    def runner(args):
-        ctx = set_args(args)
-        with pytest.raises(SystemExit):
-            if ctx is None:
-                audit_report.main()
-            else:
-                with ctx:
-                    audit_report.main()
-        return json.loads(capsys.readouterr().out)
-
-    return runner
+    empty_warnings(monkeypatch)
+    return lambda args: json.loads(main_output(audit_report, args, capsys))
 
 
 def listing(path):

@@ -13,9 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import client as client_mod
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import make_signature
 from ansible_collections.ncloud.wbd.plugins.modules import (
@@ -26,6 +23,7 @@ from ansible_collections.ncloud.wbd.plugins.modules import (
     notification_interval_info,
     quarantine_info,
 )
+from ansible_collections.ncloud.wbd.tests.unit.plugins.modules.module_run import empty_warnings, main_output
 
 try:  # ansible-core >= 2.19
     from ansible.module_utils import _internal as module_utils_internal
@@ -35,27 +33,9 @@ except ImportError:
 SECRET = 'unit-secret-never-printed'
 
 
-def set_args(args):
-    try:
-        from ansible.module_utils.testing import patch_module_args  # ansible-core >= 2.19
-    except ImportError:
-        patch_module_args = None
-    if patch_module_args is None:
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-        return None
-    return patch_module_args(args)
-
-
 def run(module, args, session, monkeypatch, capsys):
     monkeypatch.setattr(client_mod.WbdClient, '_new_session', staticmethod(lambda pool_size: session))
-    ctx = set_args(args)
-    with pytest.raises(SystemExit):
-        if ctx is None:
-            module.main()
-        else:
-            with ctx:
-                module.main()
-    out = capsys.readouterr().out
+    out = main_output(module, args, capsys)
     assert SECRET not in out
     return json.loads(out)
 
@@ -63,10 +43,7 @@ def run(module, args, session, monkeypatch, capsys):
 @pytest.fixture
 def env(wbd_env):
     """The clean environment of ``wbd_env``, and the module warnings of a module process."""
-    # AnsibleModule keeps warnings in a process-wide store: start each test with an empty one (a list before
-    # ansible-core 2.19, a dict since).
-    for name in ('_global_warnings', '_global_deprecations'):
-        wbd_env.setattr(ansible_warnings, name, type(getattr(ansible_warnings, name))())
+    empty_warnings(wbd_env)
     # Since ansible-core 2.19, importing controller code (as the filter tests do) flags the process as the controller,
     # and AnsibleModule then sends warnings to the display instead of the result: these tests run modules as modules.
     if module_utils_internal is not None and hasattr(module_utils_internal, 'is_controller'):
