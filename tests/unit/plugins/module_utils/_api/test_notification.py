@@ -10,22 +10,21 @@ import pytest
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdMalformedResponseError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.notification import INTERVAL_NAMES, interval_record
 
-# The names UpdateNotificationInterval takes and the milliseconds GetNotificationInterval reports (GetNotificationInterval).
+# The names UpdateNotificationInterval takes. GetNotificationInterval reports milliseconds; each name says its length
+# (<number>_<unit>), so the expected milliseconds are read off the names, not restated next to the table under test.
+MINUTE_NAMES = ('one_min', 'two_min', 'three_min', 'four_min', 'five_min', 'ten_min', 'thirty_min')
+HOUR_NAMES = ('one_hour', 'three_hour', 'six_hour', 'twelve_hour', 'twenty_four_hour')
+NUMBERS = {'one': 1, 'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'ten': 10, 'twelve': 12, 'thirty': 30, 'twenty_four': 24}
 MINUTE = 60000
-EXPECTED_NAMES = {
-    'one_min': MINUTE,
-    'two_min': 2 * MINUTE,
-    'three_min': 3 * MINUTE,
-    'four_min': 4 * MINUTE,
-    'five_min': 5 * MINUTE,
-    'ten_min': 10 * MINUTE,
-    'thirty_min': 30 * MINUTE,
-    'one_hour': 60 * MINUTE,
-    'three_hour': 3 * 60 * MINUTE,
-    'six_hour': 6 * 60 * MINUTE,
-    'twelve_hour': 12 * 60 * MINUTE,
-    'twenty_four_hour': 24 * 60 * MINUTE,
-}
+UNIT_MS = {'min': MINUTE, 'hour': 60 * MINUTE}
+
+
+def named_ms(name):
+    number, unit = name.rsplit('_', 1)
+    return NUMBERS[number] * UNIT_MS[unit]
+
+
+EXPECTED_NAMES = dict((name, named_ms(name)) for name in MINUTE_NAMES + HOUR_NAMES)
 RECORD = {
     'id': 17,
     'memberNo': '27****48',
