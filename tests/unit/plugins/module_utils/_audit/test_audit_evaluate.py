@@ -29,8 +29,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import hosts_failing, incomplete_message, role_names
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import SEVERITIES, content_digest
-
-FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import host, rule, target
 
 
 def utc_ms(year, month, day, hour=0, minute=0, second=0):
@@ -46,27 +45,6 @@ EARLY = NOW - 2 * DAY
 def test_hand_computed_anchor():
     # 2026-11-21 is day 20413 since 1970-01-01 (56 years, 14 of them leap years, plus 324 days of 2026)
     assert NOW == (56 * 365 + 14 + 324) * DAY + 9 * HOUR + 30 * 60 * 1000 == 1795253400000
-
-
-def host(name, **values):
-    out = {'name': name, 'instance_no': None, 'inventory_hostname': name, 'ansible_host': None, 'host_name': [], 'server_name': None, 'private_ip': []}
-    out.update(values)
-    return out
-
-
-def target(instance_no, server_name, agent_status='enable', group='G1', ip=None, **extra):
-    out = {
-        'instance_no': instance_no,
-        'server_name': server_name,
-        'agent_status': agent_status,
-        'server_group_id': group,
-        'server_group_name': 'group-%s' % group,
-        'ip_address': ip,
-        'server_image_name': 'ubuntu',
-        'platform': 'VPC',
-    }
-    out.update(extra)
-    return out
 
 
 def detection(did, instance_no, detect_time=EARLY, process_name='/bin/sh', action_status='blank', weights=(), server_name=None, **extra):
@@ -98,25 +76,6 @@ def detection(did, instance_no, detect_time=EARLY, process_name='/bin/sh', actio
         'collect_time': detect_time,
     }
     out.update(extra)
-    return out
-
-
-def rule(rule_id, target_type='everyServer', target=None, disabled=False, **conditions):
-    out = {
-        'excepted_rule_id': rule_id,
-        'excepted_rule_name': 'rule-%s' % rule_id,
-        'except_target_type': target_type,
-        'except_target': target,
-        'except_target_name': None,
-        'disabled': disabled,
-        'is_deleted': False,
-        'deleted_time': None,
-        'group_is_deleted': None,
-        'created_time_iso': '2026-01-01T00:00:00.000Z',
-    }
-    for field in FIELDS:
-        condition, value = conditions.get(field, ('NOT_USE', ''))
-        out[field], out[field + '_condition'] = value, condition
     return out
 
 

@@ -24,13 +24,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
     place_targets,
     target_as_record,
 )
-
-
-def host(name, **values):
-    """A host as webshell_audit_hosts returns it; unset keys are empty."""
-    out = {'name': name, 'instance_no': None, 'inventory_hostname': name, 'ansible_host': None, 'host_name': [], 'server_name': None, 'private_ip': []}
-    out.update(values)
-    return out
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import host
 
 
 def test_default_keys_are_documented_order():

@@ -23,51 +23,14 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import MergeError, account_digest, merge_records
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_reports
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import host, rule, target
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import examples
 from hypothesis import given
 from hypothesis import strategies as st
 
 NOW = 1795253400000  # 2026-11-21T09:30:00Z
 SECOND, DAY = 1000, 86400 * 1000
-FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 ENDPOINT = 'https://wbd.apigw.ntruss.com'
-
-
-def host(name, **values):
-    out = {'name': name, 'instance_no': None, 'inventory_hostname': name, 'ansible_host': None, 'host_name': [], 'server_name': None, 'private_ip': []}
-    out.update(values)
-    return out
-
-
-def target(instance_no, server_name, agent_status, group, ip):
-    return {
-        'instance_no': instance_no,
-        'server_name': server_name,
-        'agent_status': agent_status,
-        'server_group_id': group,
-        'server_group_name': 'group-%s' % group,
-        'ip_address': ip,
-        'server_image_name': 'ubuntu',
-        'platform': 'VPC',
-    }
-
-
-def rule(rule_id, target_type='everyServer', target_id=None, disabled=False, group_is_deleted=None, **conditions):
-    out = {
-        'excepted_rule_id': rule_id,
-        'excepted_rule_name': 'rule-%s' % rule_id,
-        'except_target_type': target_type,
-        'except_target': target_id,
-        'except_target_name': None,
-        'disabled': disabled,
-        'is_deleted': False,
-        'deleted_time': None,
-        'group_is_deleted': group_is_deleted,
-        'created_time_iso': '2026-01-01T00:00:00.000Z',
-    }
-    for field in FIELDS:
-        out[field], out[field + '_condition'] = conditions.get(field, ('NOT_USE', ''))[::-1]
-    return out
 
 
 def detection(rng, did, server, when):

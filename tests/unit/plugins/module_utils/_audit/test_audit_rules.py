@@ -29,6 +29,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     rule_summary,
     target_matches,
 )
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import FIELDS, rule
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -36,8 +37,6 @@ from hypothesis.configuration import set_hypothesis_home_dir
 # Hypothesis keeps caches in ./.hypothesis, which the collection build would pack: keep them out of the repo.
 if not os.environ.get('HYPOTHESIS_STORAGE_DIRECTORY'):
     set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), 'ncloud-wbd-hypothesis'))
-
-FIELDS = ('process_name', 'process_arg', 'executor', 'parent_process_name', 'parent_process_arg', 'parent_executor')
 
 DETECTION = {
     'detection_id': '2024080714030700000001',
@@ -49,26 +48,6 @@ DETECTION = {
     'parent_process_arg': '-k start',
     'parent_executor': 'root',
 }
-
-
-def rule(rule_id='R1', target_type='everyServer', target=None, **conditions):
-    """A normalised rule; ``conditions`` maps field -> (condition, value); other fields NOT_USE with ''."""
-    out = {
-        'excepted_rule_id': rule_id,
-        'excepted_rule_name': 'rule-%s' % rule_id,
-        'except_target_type': target_type,
-        'except_target': target,
-        'except_target_name': None,
-        'disabled': False,
-        'is_deleted': False,
-        'deleted_time': None,
-        'group_is_deleted': None,
-    }
-    for field in FIELDS:
-        condition, value = conditions.get(field, ('NOT_USE', ''))
-        out[field] = value
-        out[field + '_condition'] = condition
-    return out
 
 
 def test_rule_fields_are_the_six_documented_ones():
