@@ -15,18 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit import rules as audit_rules
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
-    ambiguous_conditions,
-    compared_fields,
-    condition_of,
-    conditions_match,
-    covering_rules,
-    field_matches,
-    is_active,
-    rule_summary,
-    target_matches,
-)
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import ANY_CHAR, examples
 from hypothesis import given
 from hypothesis import strategies as st
@@ -224,30 +214,30 @@ ONE_RULE_CASES = st.builds(
 @given(case=CASES)
 def test_covering_rules_agrees_with_the_reference(case):
     rules, detection, group_id = case
-    assert covering_rules(rules, detection, group_id) == ref_covering(rules, detection, group_id)
+    assert audit_rules.covering_rules(rules, detection, group_id) == ref_covering(rules, detection, group_id)
     for rule in rules:
         # each part on its own, so a disagreement names the part
-        assert is_active(rule) == ref_active(rule), rule
-        assert target_matches(rule, detection.get('instance_no'), group_id) == ref_target(rule, detection.get('instance_no'), group_id), rule
-        assert conditions_match(rule, detection) == ref_conditions(rule, detection), (rule, detection)
+        assert audit_rules.is_active(rule) == ref_active(rule), rule
+        assert audit_rules.target_matches(rule, detection.get('instance_no'), group_id) == ref_target(rule, detection.get('instance_no'), group_id), rule
+        assert audit_rules.conditions_match(rule, detection) == ref_conditions(rule, detection), (rule, detection)
         for field in FIELDS:
-            assert condition_of(rule, field) == ref_condition(rule, field)
-        assert compared_fields(rule) == ref_compared(rule)
-        assert ambiguous_conditions(rule) == sorted(f for f in FIELDS if ref_ambiguous(ref_condition(rule, f), rule.get(f)))
-        if ambiguous_conditions(rule):
-            assert not covering_rules([rule], detection, group_id)  # an ambiguous rule never covers
+            assert audit_rules.condition_of(rule, field) == ref_condition(rule, field)
+        assert audit_rules.compared_fields(rule) == ref_compared(rule)
+        assert audit_rules.ambiguous_conditions(rule) == sorted(f for f in FIELDS if ref_ambiguous(ref_condition(rule, f), rule.get(f)))
+        if audit_rules.ambiguous_conditions(rule):
+            assert not audit_rules.covering_rules([rule], detection, group_id)  # an ambiguous rule never covers
         # a rule covers a detection on its own exactly when it is listed with the others (order kept, no interplay)
-        assert covering_rules([rule], detection, group_id) == ref_covering([rule], detection, group_id)
+        assert audit_rules.covering_rules([rule], detection, group_id) == ref_covering([rule], detection, group_id)
 
 
 @examples(2000)
 @given(condition=CONDITIONS, want=VALUES, have=VALUES)
 def test_one_condition_agrees_with_the_reference(condition, want, have):
     normalised = ref_condition({'x_condition': condition}, 'x')
-    assert field_matches(normalised, want, have) is ref_field(normalised, want, have)
+    assert audit_rules.field_matches(normalised, want, have) is ref_field(normalised, want, have)
     # the three comparing conditions nest: EQUAL implies START and END
-    if field_matches('EQUAL', want, have):
-        assert field_matches('START', want, have) and field_matches('END', want, have)
+    if audit_rules.field_matches('EQUAL', want, have):
+        assert audit_rules.field_matches('START', want, have) and audit_rules.field_matches('END', want, have)
 
 
 @examples(1000)
@@ -257,21 +247,21 @@ def test_a_field_the_rule_does_not_compare_never_matters(case, field, other):
     # metamorphic: change a field the rule leaves out, or switch a field off: coverage follows the reference
     if ref_condition(rule, field) == 'NOT_USE':
         changed = dict(detection, **{field: other})
-        assert covering_rules([rule], changed, group_id) == covering_rules([rule], detection, group_id)
+        assert audit_rules.covering_rules([rule], changed, group_id) == audit_rules.covering_rules([rule], detection, group_id)
     switched_off = dict(rule, **{field + '_condition': 'NOT_USE'})
-    if covering_rules([rule], detection, group_id):
-        assert covering_rules([switched_off], detection, group_id) == covering_rules([rule], detection, group_id)
+    if audit_rules.covering_rules([rule], detection, group_id):
+        assert audit_rules.covering_rules([switched_off], detection, group_id) == audit_rules.covering_rules([rule], detection, group_id)
     # a rule that compares nothing covers every detection on its target while active
     blanket = dict(rule, **dict((f + '_condition', 'NOT_USE') for f in FIELDS))
     expected = ref_active(rule) and ref_target(rule, detection.get('instance_no'), group_id)
-    assert bool(covering_rules([blanket], detection, group_id)) == expected
+    assert bool(audit_rules.covering_rules([blanket], detection, group_id)) == expected
 
 
 @examples(600)
 @given(case=ONE_RULE_CASES)
 def test_rule_summary_describes_the_rule(case):
     rule = case[0]
-    summary = rule_summary(rule)
+    summary = audit_rules.rule_summary(rule)
     assert summary['rule_id'] == as_text(rule['excepted_rule_id'])
     assert summary['active'] == ref_active(rule) and summary['disabled'] == bool(rule.get('disabled'))
     assert sorted(summary['conditions']) == sorted(FIELDS)
