@@ -22,6 +22,21 @@ ID_EPOCH_MS = calendar.timegm((2025, 6, 30, 0, 0, 0)) * 1000
 AGENT_STATUSES = ('enable', 'disable', 'notInstalled', 'error', 'activating', 'down')
 RULE_FIELDS = ('processName', 'processArg', 'executor', 'processNameOfParent', 'processArgOfParent', 'executorOfParent')
 CONDITIONS = ('EQUAL', 'START', 'END', 'NOT_USE')
+# The fields that hold a time (epoch milliseconds), in any record the sandbox serves.
+TIME_FIELDS = (
+    'detectTime',
+    'collectTime',
+    'actionTime',
+    'lastUpdatedTime',
+    'createdTime',
+    'deletedTime',
+    'quarantineTime',
+    'accessTime',
+    'modifyTime',
+    'changeTime',
+    'createTime',
+    'lastSendNotificationTime',
+)
 RESOURCES = ('detections', 'exceptions', 'quarantines', 'exception-rules', 'deleted-exception-rules', 'servers')
 ID_FIELDS = {
     'detections': 'detectionId',

@@ -12,23 +12,9 @@ import json
 import random
 import re
 
-from sandbox_data import CONDITIONS, DAY_MS, RULE_FIELDS, Dataset, IdFactory, build_object
+from sandbox_data import CONDITIONS, DAY_MS, RULE_FIELDS, TIME_FIELDS, Dataset, IdFactory, build_object
 
 TOP_KEYS = ('servers', 'detections', 'exceptions', 'exception-rules', 'deleted-exception-rules', 'quarantines', 'alarm-interval')
-TIME_FIELDS = (
-    'detectTime',
-    'collectTime',
-    'actionTime',
-    'lastUpdatedTime',
-    'createdTime',
-    'deletedTime',
-    'quarantineTime',
-    'accessTime',
-    'modifyTime',
-    'changeTime',
-    'createTime',
-    'lastSendNotificationTime',
-)
 RELATIVE_RE = re.compile(r'^(?:now|-(\d+)([dhms]))$')
 UNIT_MS = {'d': DAY_MS, 'h': 3600000, 'm': 60000, 's': 1000}
 # Keys of a suspicionFiles entry that are served in the detection record; the others below only shape its suspicious object.

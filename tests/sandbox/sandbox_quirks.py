@@ -15,6 +15,8 @@ import datetime
 import math
 import threading
 
+from sandbox_data import TIME_FIELDS
+
 # name -> (group, description). Quirks of one group exclude each other; quirks of different groups combine.
 QUIRKS = (
     (
@@ -51,20 +53,6 @@ NAMES = tuple(name for name, group, text in QUIRKS)
 GROUPS = dict((name, group) for name, group, text in QUIRKS)
 DESCRIPTIONS = dict((name, text) for name, group, text in QUIRKS)
 OPTION_DEFAULTS = {'quirk_page_cap': 37, 'quirk_null_page': 1, 'quirk_total_deficit': 37}
-TIME_FIELDS = (
-    'detectTime',
-    'collectTime',
-    'actionTime',
-    'lastUpdatedTime',
-    'createdTime',
-    'deletedTime',
-    'quarantineTime',
-    'accessTime',
-    'modifyTime',
-    'changeTime',
-    'createTime',
-    'lastSendNotificationTime',
-)
 KST = datetime.timezone(datetime.timedelta(hours=9))
 # The added rule: its value, condition field, condition and ID (22 digits, like every rule ID; fixed so runs agree).
 RULE_QUIRKS = {

@@ -9,12 +9,12 @@ import hmac
 import http.client
 import json
 import os
-import subprocess
 import sys
 import time
 from urllib.request import urlopen
 
 import pytest
+from ansible_collections.ncloud.wbd.tests.unit.sandbox.sandbox_command import sandbox_command
 
 SANDBOX_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'sandbox'))
 if SANDBOX_DIR not in sys.path:
@@ -211,25 +211,15 @@ def test_served_page_from_fixture():
 
 
 def test_cli_start_with_dataset_file(tmp_path):
-    script = os.path.join(SANDBOX_DIR, 'wbd_sandbox.py')
     port_file = str(tmp_path / 'sandbox.port')
-    bad = subprocess.run(
-        [sys.executable, script, 'start', '--port-file', port_file, '--dataset-file', write(tmp_path, {'x': []})],
-        capture_output=True,
-        text=True,
-        timeout=20,
-        check=False,
-    )
+    bad = sandbox_command('start', '--port-file', port_file, '--dataset-file', write(tmp_path, {'x': []}), timeout=20)
     assert bad.returncode == 1 and 'unknown top-level key(s) x' in bad.stderr and not os.path.exists(port_file)
-    out = subprocess.run(
-        [sys.executable, script, 'start', '--port-file', port_file, '--lifetime', '30', '--quiet', '--dataset-file', os.path.relpath(AUDIT)],
-        capture_output=True,
-        text=True,
-        timeout=20,
-        check=True,
-    ).stdout.strip()
+    started = sandbox_command(
+        'start', '--port-file', port_file, '--lifetime', '30', '--quiet', '--dataset-file', os.path.relpath(AUDIT), timeout=20, check=True
+    )
+    out = started.stdout.strip()
     try:
         assert control(out, '/__sandbox/config')['dataset_file'] == AUDIT
         assert control(out, '/__sandbox/ids?resource=exceptions')['ids'] == ['2026110100000000000101']
     finally:
-        subprocess.run([sys.executable, script, 'stop', '--port-file', port_file], capture_output=True, timeout=20, check=True)
+        sandbox_command('stop', '--port-file', port_file, timeout=20, check=True)

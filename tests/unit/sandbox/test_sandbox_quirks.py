@@ -10,31 +10,25 @@ import hmac
 import http.client
 import json
 import os
-import subprocess
 import sys
 import time
 
 import pytest
+from ansible_collections.ncloud.wbd.tests.unit.sandbox.sandbox_command import sandbox_command
 
 SANDBOX_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'sandbox'))
 if SANDBOX_DIR not in sys.path:
     sys.path.insert(0, SANDBOX_DIR)
 
+import sandbox_data  # noqa: E402  pylint: disable=wrong-import-position
 import sandbox_quirks  # noqa: E402  pylint: disable=wrong-import-position
 import wbd_sandbox  # noqa: E402  pylint: disable=wrong-import-position
 
 ACCESS = 'SANDBOXACCESSKEY00001'
 SECRET = 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
 LISTS = ('detections', 'exceptions', 'exception-rules', 'deleted-exception-rules', 'servers', 'quarantines')
-ID_FIELDS = {
-    'detections': 'detectionId',
-    'exceptions': 'detectionId',
-    'exception-rules': 'exceptedRuleId',
-    'deleted-exception-rules': 'exceptedRuleId',
-    'servers': 'instanceNo',
-    'quarantines': 'suspicionFileId',
-}
-TIME_FIELDS = sandbox_quirks.TIME_FIELDS
+ID_FIELDS = sandbox_data.ID_FIELDS
+TIME_FIELDS = sandbox_data.TIME_FIELDS
 
 
 @pytest.fixture(scope='module')
@@ -433,45 +427,20 @@ def test_start_in_thread_quirks_and_errors():
 
 
 def test_cli_lists_quirks_and_passes_them_to_the_detached_server(tmp_path):
-    script = os.path.join(SANDBOX_DIR, 'wbd_sandbox.py')
-    listed = subprocess.run([sys.executable, script, 'quirks'], capture_output=True, text=True, check=True, timeout=30).stdout
+    listed = sandbox_command('quirks', check=True).stdout
     assert all(name in listed for name in sandbox_quirks.NAMES)
-    bad = subprocess.run(
-        [sys.executable, script, 'start', '--quirk', 'bogus', '--port-file', str(tmp_path / 'p')], capture_output=True, text=True, timeout=30, check=False
-    )
+    bad = sandbox_command('start', '--quirk', 'bogus', '--port-file', str(tmp_path / 'p'))
     assert bad.returncode == 1 and "unknown quirk 'bogus'" in bad.stderr
     port_file = str(tmp_path / 'port')
-    started = subprocess.run(
-        [
-            sys.executable,
-            script,
-            'start',
-            '--port-file',
-            port_file,
-            '--quiet',
-            '--lifetime',
-            '60',
-            '--detections',
-            '20',
-            '--quirk',
-            'short-noecho-offset-asked',
-            '--quirk',
-            'totals-strings',
-            '--quirk-page-cap',
-            '3',
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    quirks = ['--quirk', 'short-noecho-offset-asked', '--quirk', 'totals-strings', '--quirk-page-cap', '3']
+    started = sandbox_command('start', '--port-file', port_file, '--quiet', '--lifetime', '60', '--detections', '20', *quirks)
     assert started.returncode == 0, started.stderr
     try:
         base_url = started.stdout.strip().splitlines()[-1]
         page = result(base_url, 'detections', 1, 10)
         assert len(page['content']) == 3 and page['totalCount'] == '20' and 'pageSize' not in page
     finally:
-        subprocess.run([sys.executable, script, 'stop', '--port-file', port_file], capture_output=True, timeout=30, check=False)
+        sandbox_command('stop', '--port-file', port_file)
 
 
 def test_same_anchor_same_dataset():

@@ -18,6 +18,7 @@ import sys
 import time
 
 import pytest
+from ansible_collections.ncloud.wbd.tests.unit.sandbox.sandbox_command import sandbox_command
 
 SANDBOX_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'sandbox'))
 if SANDBOX_DIR not in sys.path:
@@ -27,7 +28,6 @@ import wbd_sandbox  # noqa: E402  pylint: disable=wrong-import-position
 
 ACCESS = 'SANDBOXACCESSKEY00001'
 SECRET = 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
-SCRIPT = os.path.join(SANDBOX_DIR, 'wbd_sandbox.py')
 
 pytestmark = pytest.mark.skipif(shutil.which('openssl') is None, reason='the openssl command is needed to make certificates')
 
@@ -184,12 +184,8 @@ def test_self_signed_needs_openssl(tmp_path, monkeypatch):
 
 def test_cli_start_stop_with_tls(tmp_path):
     port_file, directory = str(tmp_path / 'port'), str(tmp_path / 'tls')
-    out = subprocess.run(
-        [sys.executable, SCRIPT, 'start', '--port-file', port_file, '--detections', '5', '--lifetime', '30', '--quiet', '--tls-self-signed', directory],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+    out = sandbox_command(
+        'start', '--port-file', port_file, '--detections', '5', '--lifetime', '30', '--quiet', '--tls-self-signed', directory, timeout=60, check=True
     )
     base_url = out.stdout.strip()
     cert = os.path.join(directory, 'cert.pem')
@@ -198,20 +194,14 @@ def test_cli_start_stop_with_tls(tmp_path):
         assert get(base_url, '/__sandbox/health', trusting(cert)) == (200, {'ok': True})  # usable as soon as start returns
         assert wbd_sandbox.is_alive('127.0.0.1', port_of(base_url))  # the control helpers fall back to HTTPS
     finally:
-        stopped = subprocess.run([sys.executable, SCRIPT, 'stop', '--port-file', port_file], capture_output=True, text=True, timeout=30, check=False)
+        stopped = sandbox_command('stop', '--port-file', port_file)
     assert stopped.returncode == 0 and 'stopped' in stopped.stdout
     assert not wbd_sandbox.is_alive('127.0.0.1', port_of(base_url))
     assert not os.path.exists(port_file)
 
 
 def test_cli_start_refuses_a_bad_certificate(tmp_path):
-    out = subprocess.run(
-        [sys.executable, SCRIPT, 'start', '--port-file', str(tmp_path / 'port'), '--quiet', '--tls-cert', str(tmp_path / 'missing.pem')],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    out = sandbox_command('start', '--port-file', str(tmp_path / 'port'), '--quiet', '--tls-cert', str(tmp_path / 'missing.pem'))
     assert out.returncode == 1
     assert 'cannot serve TLS with certificate' in out.stderr and 'missing.pem' in out.stderr
     assert not os.path.exists(str(tmp_path / 'port'))

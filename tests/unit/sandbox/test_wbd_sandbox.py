@@ -9,11 +9,12 @@ import hmac
 import http.client
 import json
 import os
-import subprocess
 import sys
 import time
 
 import pytest
+from ansible_collections.ncloud.wbd.tests.unit import signature_vectors
+from ansible_collections.ncloud.wbd.tests.unit.sandbox.sandbox_command import sandbox_command
 
 SANDBOX_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'sandbox'))
 if SANDBOX_DIR not in sys.path:
@@ -25,15 +26,8 @@ import wbd_sandbox  # noqa: E402  pylint: disable=wrong-import-position
 ACCESS = 'SANDBOXACCESSKEY00001'
 SECRET = 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
 LIMITED = ('SANDBOXLIMITEDKEY0001', 'sandbox-limited-secret-3b1e')
-DOC_KEY = ('ncp_iam_EXAMPLEACCESSKEY', 'ncp_iam_EXAMPLESECRETKEY0123456789', '1718000000000')
-VECTORS = [
-    ('GET', '/api/v1/detections?pageIndex=0&pageSize=20', '0R37Ii+kwZsUyrbt3ytwM2HWGGAO09kPbV8pCxj3138='),
-    ('GET', '/api/v1/alarm/interval', 'rC6nHdTbDT41xauR3+ZB0+1z8V8OfjhBHRESAEojcMM='),
-    ('POST', '/api/v1/servers', 'W8HZCVmL/VSjI+mwFP6TnumeAltuGhCXtOXyK+iz6mo='),
-    ('GET', '/api/v1/servers?pageIndex=0&pageSize=100', 'eOUkq3K5Qzjt83jWFSuROXJCdtP8wgTdZKjWACkZ+8g='),
-    ('GET', '/api/v1/detections?pageSize=20&pageIndex=0', 'ImbGWUovgBJmfENSOVIXfC/n/Jv3LzDI1RY46D0Q9Wo='),
-    ('GET', '/api/v1/alarm/interval?', 'ptIeK8YUwWlYobw6R+41+RmnGPhKwgiCKxG1XAb0u1s='),
-]
+DOC_KEY = (signature_vectors.ACCESS_KEY, signature_vectors.SECRET_KEY, signature_vectors.TIMESTAMP)
+VECTORS = signature_vectors.VECTORS
 
 
 @pytest.fixture(scope='module')
@@ -98,8 +92,8 @@ def test_signature_vectors(method, uri, expected):
 
 
 def test_greedylabs_vector():
-    sig = sandbox_auth.compute_signature('SK_TEST', 'POST', '/vserver/v2/createServerInstances?regionCode=KR', '1700000000000', 'AK_TEST')
-    assert sig == 'xBcE26XFU55BMjppdPT7ZY3oDrqoOedfPyAn3Cq4lUw='
+    secret, method, uri, ts, access, expected = signature_vectors.EXTERNAL_VECTOR
+    assert sandbox_auth.compute_signature(secret, method, uri, ts, access) == expected
 
 
 def test_signed_get_page(sandbox):
@@ -287,20 +281,13 @@ def test_alternate_shapes_and_policy():
 
 
 def test_cli_start_stop(tmp_path):
-    script = os.path.join(SANDBOX_DIR, 'wbd_sandbox.py')
     port_file = str(tmp_path / 'sandbox.port')
-    out = subprocess.run(
-        [sys.executable, script, 'start', '--port-file', port_file, '--detections', '10', '--lifetime', '30', '--quiet'],
-        capture_output=True,
-        text=True,
-        timeout=20,
-        check=True,
-    ).stdout.strip()
+    out = sandbox_command('start', '--port-file', port_file, '--detections', '10', '--lifetime', '30', '--quiet', timeout=20, check=True).stdout.strip()
     assert out.startswith('http://127.0.0.1:') and os.path.exists(port_file)
     assert control(out, '/__sandbox/health') == {'ok': True}
-    stopped = subprocess.run([sys.executable, script, 'stop', '--port-file', port_file], capture_output=True, text=True, timeout=20, check=True)
+    stopped = sandbox_command('stop', '--port-file', port_file, timeout=20, check=True)
     assert 'stopped' in stopped.stdout and not os.path.exists(port_file)
-    again = subprocess.run([sys.executable, script, 'stop', '--port-file', port_file], capture_output=True, text=True, timeout=20, check=True)
+    again = sandbox_command('stop', '--port-file', port_file, timeout=20, check=True)
     assert 'already gone' in again.stdout
 
 

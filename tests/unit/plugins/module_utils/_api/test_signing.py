@@ -13,30 +13,19 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.signing import (
     signed_headers,
     string_to_sign,
 )
+from ansible_collections.ncloud.wbd.tests.unit.signature_vectors import ACCESS_KEY, EXTERNAL_VECTOR, SECRET_KEY, TIMESTAMP, VECTORS
 
-KEY = 'ncp_iam_EXAMPLEACCESSKEY'
-SECRET = 'ncp_iam_EXAMPLESECRETKEY0123456789'
-TS = '1718000000000'
+KEY, SECRET, TS = ACCESS_KEY, SECRET_KEY, TIMESTAMP
 
 
-@pytest.mark.parametrize(
-    'method, uri, expected',
-    [
-        ('GET', '/api/v1/detections?pageIndex=0&pageSize=20', '0R37Ii+kwZsUyrbt3ytwM2HWGGAO09kPbV8pCxj3138='),
-        ('GET', '/api/v1/alarm/interval', 'rC6nHdTbDT41xauR3+ZB0+1z8V8OfjhBHRESAEojcMM='),
-        ('POST', '/api/v1/servers', 'W8HZCVmL/VSjI+mwFP6TnumeAltuGhCXtOXyK+iz6mo='),
-        ('GET', '/api/v1/servers?pageIndex=0&pageSize=100', 'eOUkq3K5Qzjt83jWFSuROXJCdtP8wgTdZKjWACkZ+8g='),
-        ('GET', '/api/v1/detections?pageSize=20&pageIndex=0', 'ImbGWUovgBJmfENSOVIXfC/n/Jv3LzDI1RY46D0Q9Wo='),
-        ('GET', '/api/v1/alarm/interval?', 'ptIeK8YUwWlYobw6R+41+RmnGPhKwgiCKxG1XAb0u1s='),
-    ],
-)
+@pytest.mark.parametrize('method, uri, expected', VECTORS)
 def test_documented_vectors(method, uri, expected):
     assert make_signature(SECRET, method, uri, TS, KEY) == expected
 
 
 def test_external_vector():
-    sig = make_signature('SK_TEST', 'POST', '/vserver/v2/createServerInstances?regionCode=KR', '1700000000000', 'AK_TEST')
-    assert sig == 'xBcE26XFU55BMjppdPT7ZY3oDrqoOedfPyAn3Cq4lUw='
+    secret, method, uri, ts, access, expected = EXTERNAL_VECTOR
+    assert make_signature(secret, method, uri, ts, access) == expected
 
 
 def test_string_to_sign_has_three_lines_and_no_trailing_newline():
