@@ -60,20 +60,6 @@ REPORT_TAGS = {
     'i',
     'script',
 }
-DETECTION_FIELDS = {
-    'hostName': 'host_name',
-    'serverName': 'server_name',
-    'privateIPofServer': 'private_ip',
-    'containerName': 'container_name',
-    'processName': 'process_name',
-    'processArg': 'process_arg',
-    'executor': 'executor',
-    'processNameOfParent': 'parent_process_name',
-    'processArgOfParent': 'parent_process_arg',
-    'executorOfParent': 'parent_executor',
-    'command': 'command',
-    'memo': 'memo',
-}
 RULE_FIELDS = {
     'processName': 'process_name',
     'processArg': 'process_arg',
@@ -81,6 +67,15 @@ RULE_FIELDS = {
     'processNameOfParent': 'parent_process_name',
     'processArgOfParent': 'parent_process_arg',
     'executorOfParent': 'parent_executor',
+}
+DETECTION_FIELDS = {
+    'hostName': 'host_name',
+    'serverName': 'server_name',
+    'privateIPofServer': 'private_ip',
+    'containerName': 'container_name',
+    **RULE_FIELDS,
+    'command': 'command',
+    'memo': 'memo',
 }
 CHECKS = []
 
