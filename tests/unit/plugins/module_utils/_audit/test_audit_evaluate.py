@@ -29,7 +29,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import hosts_failing, incomplete_message, role_names
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import SEVERITIES, content_digest
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import host, rule, target
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.audit_inputs import host, rule, target
 
 
 def utc_ms(year, month, day, hour=0, minute=0, second=0):

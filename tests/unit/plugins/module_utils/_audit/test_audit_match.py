@@ -24,7 +24,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
     place_targets,
     target_as_record,
 )
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import host
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.audit_inputs import host
 
 
 def test_default_keys_are_documented_order():

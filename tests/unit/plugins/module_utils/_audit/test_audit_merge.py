@@ -23,7 +23,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import MergeError, account_digest, merge_records
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_reports
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import host, rule, target
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.audit_inputs import host, rule, target
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import examples
 from hypothesis import given
 from hypothesis import strategies as st

@@ -28,8 +28,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import (
     summarize,
     validate_record,
 )
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import host, target
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.test_audit_evaluate import NOW, audit, detection
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.audit_inputs import host, target
 
 LISTS = {'detections': {'complete': False, 'operation': 'GetWebshell', 'problems': ['short page']}, 'exception_rules': {'complete': True}}
 PROBLEM = {'kind': 'incomplete_list', 'hosts': ['a'], 'evidence': {}, 'message': 'GetWebshell detection list is incomplete'}

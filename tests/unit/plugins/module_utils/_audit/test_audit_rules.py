@@ -29,7 +29,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     rule_summary,
     target_matches,
 )
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.audit_inputs import FIELDS, rule
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.audit_inputs import FIELDS, rule
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir

@@ -32,6 +32,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import RUL
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.html import CSP, SCRIPT, STYLE
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import CSV_COLUMNS, render_reports
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.audit_inputs import rule as exception_rule
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.property_strategies import examples, hostile_text
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -93,21 +94,9 @@ def audit_record(text, host_1, host_2, shape):
             suspicion_ips=ips,
         ),
     ]
-    rule = dict(
-        excepted_rule_id=text,
-        excepted_rule_name=text,
-        except_target_type='everyServer',
-        except_target=None,
-        except_target_name=text,
-        disabled=rule_disabled,
-        is_deleted=False,
-        deleted_time=None,
-        group_is_deleted=False,
-        created_time_iso='2026-01-01T00:00:00.000Z',
-        memo=text,
-    )
-    for field in RULE_FIELDS:
-        rule[field], rule[field + '_condition'] = text, ('START' if rule_compares and field == 'process_name' else 'NOT_USE')
+    compared = {'process_name': ('START', text)} if rule_compares else {}
+    conditions = dict(dict.fromkeys(RULE_FIELDS, ('NOT_USE', text)), **compared)
+    rule = dict(exception_rule(text, disabled=rule_disabled, group_is_deleted=False, **conditions), excepted_rule_name=text, except_target_name=text, memo=text)
     run = {'endpoint': text, 'inventory_scope': {'hosts': [host_1, host_2], 'count': 2, 'limit': text}}
     record = evaluate(hosts, targets, detections, [rule], excepted=[], policy={'match_keys': ['instance_no']}, now_ms=NOW, run=run)
     return prepare_record(record)[0]
