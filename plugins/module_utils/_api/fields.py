@@ -82,6 +82,11 @@ class FieldMap(object):
         return step
 
 
+def output_names(fmap):
+    """The names a record normalised with ``fmap`` can carry: each documented field and each time's ISO twin."""
+    return frozenset(fmap.taken)
+
+
 def iso8601(ms):
     """ISO 8601 UTC with milliseconds for an epoch-ms value; None when it is not a usable number."""
     if isinstance(ms, bool) or not isinstance(ms, (int, float)):

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import filters, resources
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.listing import detection_argument_spec, list_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.listing import detection_argument_spec, list_argument_spec, output_argument_spec
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.notification import interval_record
 
 
@@ -59,14 +59,26 @@ def _read_notification_interval(connection):
     return {'notification_interval': interval_record(result, warn=connection.warn)}
 
 
+def _with_output(argument_spec):
+    """``argument_spec`` plus what a list module returns and where (``fields``, ``dest``): the modules' options, not
+    the audit's (it reads the same entries' work with its own options)."""
+
+    def spec():
+        return dict(argument_spec(), **output_argument_spec())
+
+    return spec
+
+
 def _list_operation(key, resource, argument_spec):
-    return InfoOperation(key, argument_spec, _lister(key, resource), resource.get_op)
+    return InfoOperation(key, _with_output(argument_spec), _lister(key, resource), resource.get_op)
 
 
 INFO_OPERATIONS = {
     'detection_info': _list_operation('detections', resources.DETECTIONS, detection_argument_spec),
     'excepted_detection_info': _list_operation('excepted_detections', resources.EXCEPTED_DETECTIONS, detection_argument_spec),
-    'exception_rule_info': InfoOperation('exception_rules', _exception_rule_argument_spec, _list_exception_rules, resources.EXCEPTION_RULES.get_op),
+    'exception_rule_info': InfoOperation(
+        'exception_rules', _with_output(_exception_rule_argument_spec), _list_exception_rules, resources.EXCEPTION_RULES.get_op
+    ),
     'detection_target_info': _list_operation('detection_targets', resources.DETECTION_TARGETS, lambda: list_argument_spec(filters.DETECTION_TARGET)),
     'quarantine_info': _list_operation('quarantines', resources.QUARANTINES, lambda: list_argument_spec(filters.QUARANTINE)),
     'notification_interval_info': InfoOperation('notification_interval', dict, _read_notification_interval, resources.NOTIFICATION_INTERVAL_OP),

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdIncompleteError
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError, WbdIncompleteError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import SUSPICIOUS_OBJECT, is_quarantined, normalize
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DETECTION as DETECTION_FILTERS
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import filters_argument_spec, search_body
@@ -55,6 +55,51 @@ def detection_argument_spec():
     spec = list_argument_spec(DETECTION_FILTERS)
     spec['suspicious_objects'] = dict(type='bool', default=False)
     return spec
+
+
+def output_argument_spec():
+    """What the list modules return and where (``fields``, ``dest``); documented by the ncloud.wbd.list_output doc
+    fragment. Not paging options: the audit lists through the same functions without them."""
+    return dict(
+        fields=dict(type='list', elements='str'),
+        dest=dict(type='path'),
+        dest_format=dict(type='str', default='jsonl', choices=['jsonl', 'json']),
+    )
+
+
+OBJECTS_KEY = 'suspicious_objects'
+
+
+def valid_fields(resource):
+    """The names ``fields`` may give for ``resource``: those of its field map (with ISO twins), and its objects."""
+    names = set(fields.output_names(resource.field_map))
+    if resource.objects_op:
+        names.add(OBJECTS_KEY)
+    return names
+
+
+def projection(resource, wanted, with_objects=False):
+    """The keys a record of ``resource`` keeps under ``fields: wanted`` (its ID key always), or None to keep all.
+
+    An unknown name fails with one line listing the valid ones, before any request."""
+    if wanted is None:
+        return None
+    valid = valid_fields(resource)
+    unknown = [name for name in wanted if name not in valid]
+    if unknown:
+        verb = 'is' if len(unknown) == 1 else 'are'
+        message = 'fields: %s %s no field of %s; valid fields: %s.' % (', '.join(unknown), verb, resource.get_op, ', '.join(sorted(valid)))
+        raise WbdConfigError(message)
+    if OBJECTS_KEY in wanted and not with_objects:
+        raise WbdConfigError('fields: %s is only returned with suspicious_objects: true.' % OBJECTS_KEY)
+    return frozenset(wanted) | frozenset([resource.field_map.names[resource.id_key]])
+
+
+def project(records, keep):
+    """``records`` with only the keys in ``keep`` (in the order each record has them); all of them when None."""
+    if keep is None:
+        return records
+    return [dict((k, v) for k, v in record.items() if k in keep) for record in records]
 
 
 def time_notes(now_ms=None):
@@ -172,12 +217,13 @@ def attach_objects(client, records, resource):
     return records
 
 
-def _fill(sink, pager, client, resource, with_objects, notes):
-    """Hand the walk's records to ``sink``, normalised (and given their objects) ``BATCH`` at a time."""
+def _fill(sink, pager, client, resource, with_objects, notes, keep=None):
+    """Hand the walk's records to ``sink``, normalised, cut to the keys in ``keep`` (see ``projection``) and given
+    their objects, ``BATCH`` at a time."""
     batch = []
 
     def flush():
-        batch[:] = normalize_all(batch, resource.field_map, notes)
+        batch[:] = project(normalize_all(batch, resource.field_map, notes), keep)
         if with_objects:
             attach_objects(client, batch, resource)
         sink.extend(batch)
@@ -195,11 +241,12 @@ def list_result(client, params, warn, key, resource, with_objects=False, sink=No
     its evidence ``completeness`` (see paging.PageState.completeness).
 
     ``params`` are the list options: ``page_size``, ``max_results`` (a cap), ``allow_partial`` and the filters named
-    by ``resource.filters``. ``with_objects`` adds each record's suspicious objects. The records go to ``sink`` as they
+    by ``resource.filters``; ``fields`` (optional) cuts each record to those keys and its ID. ``with_objects`` adds each record's suspicious objects. The records go to ``sink`` as they
     arrive (a ``RecordList`` by default; the modules stream them, so a large listing is never held whole). An
     incomplete list raises WbdIncompleteError unless ``allow_partial`` (the option, or the argument, which wins: the
     audit reads partial lists and says so); ``hint`` says how to accept it.
     """
+    keep = projection(resource, params.get('fields'), with_objects)
     now_ms = int(time.time() * 1000)
     filters = search_body(resource.filters, params, now_ms)
     operation = operation_of(resource, filters)
@@ -207,7 +254,7 @@ def list_result(client, params, warn, key, resource, with_objects=False, sink=No
     sink = RecordList() if sink is None else sink
     notes = time_notes(now_ms)
     try:
-        _fill(sink, pager, client, resource, with_objects, notes)
+        _fill(sink, pager, client, resource, with_objects, notes, keep)
         for line in notes.messages(operation):
             warn(line)
         completeness = pager.completeness(operation)
