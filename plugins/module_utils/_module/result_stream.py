@@ -22,8 +22,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import codecs
+import hashlib
 import io
 import json
+import os
 import sys
 import tempfile
 import uuid
@@ -134,6 +136,110 @@ class RecordSpool(object):
 
     def close(self):
         self._file.close()
+
+
+class RecordFile(RecordSpool):
+    """The records of a list written to ``dest`` as they arrive (``dest_format`` ``jsonl``: one JSON object a line;
+    ``json``: the array the module would have returned), no_log values masked as in a ``RecordSpool``.
+
+    They go to a temporary file next to ``dest`` (mode 0600) that ``commit`` flushes, syncs and renames over ``dest``
+    only when its content differs (a SHA-256 digest taken while writing, against one of the old file read in chunks);
+    ``close`` before ``commit`` removes it, so a failed walk leaves ``dest`` as it was. ``check_mode`` writes nothing
+    and only takes the digest."""
+
+    def __init__(self, no_log_values, dest, dest_format='jsonl', check_mode=False):
+        self.no_log_values = no_log_values
+        self.count = 0
+        self._masks = None
+        self.dest = dest
+        self.lines = dest_format == 'jsonl'
+        self._digest = hashlib.sha256()
+        self._file = self._temp = None
+        directory = os.path.dirname(os.path.abspath(dest))
+        if os.path.isdir(dest):
+            raise WbdError('dest %s is a directory; name the file to write.' % dest)
+        if check_mode:
+            if not os.access(directory, os.W_OK | os.X_OK):
+                raise WbdError('Could not write dest %s: the directory %s is missing or not writable.' % (dest, directory))
+            return
+        try:
+            fd, self._temp = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(dest), suffix='.tmp')
+        except OSError as exc:
+            self._fail(exc)
+        self._file = os.fdopen(fd, 'wb')
+
+    def _fail(self, exc):
+        self.close()
+        raise WbdError('Could not write dest %s: %s.' % (self.dest, exc.strerror or exc))
+
+    def _put(self, data):
+        self._digest.update(data)
+        if self._file is not None:
+            try:
+                self._file.write(data)
+            except (IOError, OSError) as exc:
+                self._fail(exc)
+
+    def _write(self, data, count):
+        if self.lines:
+            self._put(data + b'\n')
+        else:
+            self._put((b', ' if self.count else b'[') + data)
+        self.count += count
+
+    def extend(self, records):
+        if self.lines:
+            for record in records:
+                self.append(record)
+        else:
+            RecordSpool.extend(self, records)
+
+    @property
+    def value(self):
+        return self
+
+    def _unchanged(self):
+        """Whether ``dest`` already holds exactly what was written (compared by digest, read in chunks)."""
+        old = hashlib.sha256()
+        try:
+            with open(self.dest, 'rb') as existing:
+                for chunk in iter(lambda: existing.read(COPY_CHUNK), b''):
+                    old.update(chunk)
+        except (IOError, OSError):
+            return False
+        return old.digest() == self._digest.digest()
+
+    def commit(self):
+        """Finish the file and put it in place when its content changed: ``dest``, ``records_written``, ``changed``."""
+        if not self.lines:
+            self._put(b']' if self.count else b'[]')
+        changed = not self._unchanged()
+        if self._file is not None and changed:
+            try:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+                self._file.close()
+                os.rename(self._temp, self.dest)
+            except (IOError, OSError) as exc:
+                self._fail(exc)
+            self._temp = None
+        self.close()
+        return {'dest': self.dest, 'records_written': self.count, 'changed': changed}
+
+    def copy_to(self, stream):
+        raise TypeError('the records of a RecordFile are in its dest, not in the output')
+
+    def close(self):
+        """Release the temporary file and remove it unless ``commit`` put it in place."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except OSError:
+                pass
+            self._temp = None
 
 
 def exit_with_spools(module, result):

@@ -15,7 +15,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import Con
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.info_operations import INFO_OPERATIONS
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.listing import DEFAULT_CONCURRENCY as _DEFAULT_CONCURRENCY
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.result_stream import RecordSpool, exit_with_spools
+from ansible_collections.ncloud.wbd.plugins.module_utils._module.result_stream import RecordFile, RecordSpool, exit_with_spools
 
 # Where _audit/options.py still imports it from (with auth_argument_spec); its home is _api.listing.
 DEFAULT_CONCURRENCY = _DEFAULT_CONCURRENCY
@@ -43,13 +43,39 @@ class WbdModule(object):
             if getattr(err, 'completeness', None) is not None:
                 extra['completeness'] = err.completeness  # the evidence of an incomplete list
             self.module.fail_json(msg=str(err), error=dict(kind=err.kind, status=err.status, code=err.code), **extra)
-        exit_with_spools(self.module, dict(result, changed=False))
+        exit_with_spools(self.module, dict(dict(changed=False), **result))
 
 
 def run_info_module(name):
-    """main() of the info module ``name``: its entry of ``INFO_OPERATIONS`` run as a module."""
+    """main() of the info module ``name``: its entry of ``INFO_OPERATIONS`` run as a module (its records written to
+    ``dest`` instead of returned when the option is set)."""
     operation = INFO_OPERATIONS[name]
-    WbdModule(argument_spec=operation.argument_spec()).run(operation.work)
+    wbd = WbdModule(argument_spec=operation.argument_spec())
+    wbd.run(to_dest(wbd, operation) if wbd.params.get('dest') else operation.work)
+
+
+def to_dest(wbd, operation):
+    """The work of ``operation`` with its records written to ``dest`` (a ``RecordFile``): the result holds ``dest`` and
+    ``records_written`` instead of the records, and ``changed`` says whether the file's content changed."""
+    params, no_log_values = wbd.params, wbd.module.no_log_values
+    files = []
+
+    def new_sink():
+        files.append(RecordFile(no_log_values, params['dest'], params['dest_format'], wbd.module.check_mode))
+        return files[-1]
+
+    def work(connection):
+        connection.new_sink = new_sink
+        try:
+            result = operation.work(connection)
+            records = result.pop(operation.key)
+            result.update(records.commit())
+        finally:
+            for record_file in files:
+                record_file.close()
+        return result
+
+    return work
 
 
 def action_only(name, argument_spec):
