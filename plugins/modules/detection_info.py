@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging
+  - ncloud.wbd.list_output
   - ncloud.wbd.detection_filters
   - ncloud.wbd.attributes
   - ncloud.wbd.attributes.action_group
@@ -90,6 +91,26 @@ EXAMPLES = r'''
          | selectattr('hash_scan_result', 'equalto', 'malware') | rejectattr('quarantined')
          | map(attribute='file_origin_name') | list }}
 
+- name: Export every detection to a JSON Lines file on the controller (100,000 and more; the result holds only counts)
+  ncloud.wbd.detection_info:
+    page_size: 1000
+    concurrency: 8
+    dest: /var/lib/wbd/export/detections.jsonl
+  register: export
+  delegate_to: localhost
+  run_once: true
+
+- name: Say how many were exported, and whether the list is proven complete
+  ansible.builtin.debug:
+    msg: "{{ export.records_written }} of {{ export.total_count }} detections in {{ export.dest }}, complete: {{ export.complete }}"
+
+- name: A lean listing - only the keys needed (detection_id is always kept)
+  ncloud.wbd.detection_info:
+    fields: [host_name, detect_time, action_status]
+  register: lean
+  delegate_to: localhost
+  run_once: true
+
 - name: Set credentials once for all WBD modules, here against a local sandbox
   module_defaults:
     group/ncloud.wbd.wbd:
@@ -109,7 +130,7 @@ detections:
     - Every detection, in the order the API returned them, each once (de-duplicated by RV(detections[].detection_id)).
     - Times are epoch milliseconds as the API gives them, each with an ISO 8601 UTC twin named C(<field>_iso).
     - Fields the WBD documentation does not list are kept, their names converted to snake_case.
-  returned: success
+  returned: success, unless O(dest) is set (then the records are in that file)
   type: list
   elements: dict
   contains:
@@ -350,6 +371,17 @@ detections:
             Whether the file is quarantined. True when RV(detections[].suspicious_objects[].status) is V(quarantined) or the file has a
             RV(detections[].suspicious_objects[].quarantine_file_name), because the documentation names neither sign for certain.
           type: bool
+dest:
+  description: The file the records were written to (O(dest)), instead of being returned.
+  returned: when O(dest) is set
+  type: str
+  sample: /var/lib/wbd/export/detections.jsonl
+records_written:
+  description:
+    - How many records were written to RV(dest) (in check mode, how many would have been).
+  returned: when O(dest) is set
+  type: int
+  sample: 100000
 total_count:
   description:
     - Number of detections the API reported (C(totalCount)) for the filters given, which can exceed the length of

@@ -23,6 +23,7 @@ author:
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging
+  - ncloud.wbd.list_output
   - ncloud.wbd.attributes
   - ncloud.wbd.attributes.action_group
   - ncloud.wbd.attributes.info_module
@@ -74,7 +75,7 @@ detection_targets:
     - Every server registered for detection, in the order the API returned them, each once (de-duplicated by
       RV(detection_targets[].instance_no)).
     - Fields the WBD documentation does not list are kept, their names converted to snake_case.
-  returned: success
+  returned: success, unless O(dest) is set (then the records are in that file)
   type: list
   elements: dict
   contains:
@@ -134,6 +135,17 @@ detection_targets:
     memo:
       description: The user's note.
       type: str
+dest:
+  description: The file the records were written to (O(dest)), instead of being returned.
+  returned: when O(dest) is set
+  type: str
+  sample: /var/lib/wbd/export/detection_targets.jsonl
+records_written:
+  description:
+    - How many records were written to RV(dest) (in check mode, how many would have been).
+  returned: when O(dest) is set
+  type: int
+  sample: 100000
 total_count:
   description:
     - Number of servers the API reported (C(totalCount)) for the filters given, which can exceed the length of

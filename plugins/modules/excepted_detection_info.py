@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging
+  - ncloud.wbd.list_output
   - ncloud.wbd.detection_filters
   - ncloud.wbd.attributes
   - ncloud.wbd.attributes.action_group
@@ -80,7 +81,7 @@ excepted_detections:
       list, such as the matching rule if the API sends it, are kept with snake_case names.
     - Times are epoch milliseconds as the API gives them, each with an ISO 8601 UTC twin named C(<field>_iso).
     - Fields the WBD documentation does not list are kept, their names converted to snake_case.
-  returned: success
+  returned: success, unless O(dest) is set (then the records are in that file)
   type: list
   elements: dict
   contains:
@@ -321,6 +322,17 @@ excepted_detections:
             Whether the file is quarantined. True when RV(excepted_detections[].suspicious_objects[].status) is V(quarantined) or the file has a
             RV(excepted_detections[].suspicious_objects[].quarantine_file_name), because the documentation names neither sign for certain.
           type: bool
+dest:
+  description: The file the records were written to (O(dest)), instead of being returned.
+  returned: when O(dest) is set
+  type: str
+  sample: /var/lib/wbd/export/excepted_detections.jsonl
+records_written:
+  description:
+    - How many records were written to RV(dest) (in check mode, how many would have been).
+  returned: when O(dest) is set
+  type: int
+  sample: 100000
 total_count:
   description:
     - Number of excepted detections the API reported (C(totalCount)) for the filters given, which can exceed the length of

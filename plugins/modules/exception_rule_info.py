@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - ncloud.wbd.auth
   - ncloud.wbd.paging
+  - ncloud.wbd.list_output
   - ncloud.wbd.attributes
   - ncloud.wbd.attributes.action_group
   - ncloud.wbd.attributes.info_module
@@ -146,7 +147,7 @@ exception_rules:
       RV(exception_rules[].excepted_rule_id)).
     - Times are epoch milliseconds as the API gives them, each with an ISO 8601 UTC twin named C(<field>_iso).
     - Fields the WBD documentation does not list are kept, their names converted to snake_case.
-  returned: success
+  returned: success, unless O(dest) is set (then the records are in that file)
   type: list
   elements: dict
   contains:
@@ -238,6 +239,17 @@ exception_rules:
     group_is_deleted:
       description: Whether the target server group was deleted, or null.
       type: bool
+dest:
+  description: The file the records were written to (O(dest)), instead of being returned.
+  returned: when O(dest) is set
+  type: str
+  sample: /var/lib/wbd/export/exception_rules.jsonl
+records_written:
+  description:
+    - How many records were written to RV(dest) (in check mode, how many would have been).
+  returned: when O(dest) is set
+  type: int
+  sample: 100000
 total_count:
   description:
     - Number of rules the API reported (C(totalCount)) for the filters given, which can exceed the length of
