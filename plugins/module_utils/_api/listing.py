@@ -241,8 +241,9 @@ def list_result(client, params, warn, key, resource, with_objects=False, sink=No
     its evidence ``completeness`` (see paging.PageState.completeness).
 
     ``params`` are the list options: ``page_size``, ``max_results`` (a cap), ``allow_partial`` and the filters named
-    by ``resource.filters``; ``fields`` (optional) cuts each record to those keys and its ID. ``with_objects`` adds each record's suspicious objects. The records go to ``sink`` as they
-    arrive (a ``RecordList`` by default; the modules stream them, so a large listing is never held whole). An
+    by ``resource.filters``; ``fields`` (optional) cuts each record to those keys and its ID. ``with_objects`` adds
+    each record's suspicious objects. The records go to ``sink`` as they arrive (a ``RecordList`` by default; the
+    modules stream them, so a large listing is never held whole). An
     incomplete list raises WbdIncompleteError unless ``allow_partial`` (the option, or the argument, which wins: the
     audit reads partial lists and says so); ``hint`` says how to accept it.
     """

@@ -11,7 +11,10 @@ import os
 
 import pytest
 from ansible_collections.ncloud.wbd.plugins.modules import detection_info, detection_target_info
-from ansible_collections.ncloud.wbd.tests.unit.plugins.modules.test_info_modules import AUTH, DETECTIONS_PATH, SECRET, detections, env, run  # noqa: F401
+from ansible_collections.ncloud.wbd.tests.unit.plugins.modules import test_info_modules
+from ansible_collections.ncloud.wbd.tests.unit.plugins.modules.test_info_modules import AUTH, DETECTIONS_PATH, SECRET, detections, run
+
+env = test_info_modules.env  # the fixture: a module process's clean environment and warnings
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def lines_of(path):
 
 
 @pytest.mark.parametrize('dest_format', ['jsonl', 'json'])
-def test_dest_holds_what_the_module_would_have_returned(env, capsys, fakes, out, dest_format):  # noqa: F811
+def test_dest_holds_what_the_module_would_have_returned(env, capsys, fakes, out, dest_format):
     session = fakes.Api(lists={DETECTIONS_PATH: detections(250)})
     full = run(detection_info, dict(AUTH, page_size=100), session, env, capsys)
     dest = out / 'detections.out'
@@ -42,7 +45,7 @@ def test_dest_holds_what_the_module_would_have_returned(env, capsys, fakes, out,
     assert again['changed'] is False and again['records_written'] == 250
 
 
-def test_dest_with_fields_and_check_mode(env, capsys, fakes, out):  # noqa: F811
+def test_dest_with_fields_and_check_mode(env, capsys, fakes, out):
     session = fakes.Api(lists={'/api/v1/servers': [{'instanceNo': 1, 'serverName': 'a', 'memo': 'x'}, {'instanceNo': 2, 'serverName': 'b'}]})
     dest = out / 'targets.jsonl'
     args = dict(AUTH, dest=str(dest), fields=['server_name'])
@@ -53,7 +56,7 @@ def test_dest_with_fields_and_check_mode(env, capsys, fakes, out):  # noqa: F811
     assert run(detection_target_info, dict(args, _ansible_check_mode=True), session, env, capsys)['changed'] is False
 
 
-def test_a_no_log_value_is_masked_in_the_file(env, capsys, fakes, out):  # noqa: F811
+def test_a_no_log_value_is_masked_in_the_file(env, capsys, fakes, out):
     items = detections(3)
     items[1]['memo'] = 'contains %s here' % SECRET
     dest = out / 'd.jsonl'
@@ -62,7 +65,7 @@ def test_a_no_log_value_is_masked_in_the_file(env, capsys, fakes, out):  # noqa:
     assert SECRET not in data and lines_of(dest)[1]['memo'] == 'contains ******** here'
 
 
-def test_an_incomplete_list_leaves_no_file_and_the_old_one_intact(env, capsys, fakes, out):  # noqa: F811
+def test_an_incomplete_list_leaves_no_file_and_the_old_one_intact(env, capsys, fakes, out):
     session = fakes.Api(lists={DETECTIONS_PATH: detections(237)}, total_pages=True, null_pages={1, 2, 3, 4, 5})
     dest = out / 'd.jsonl'
     dest.write_text('old\n')
@@ -71,7 +74,7 @@ def test_an_incomplete_list_leaves_no_file_and_the_old_one_intact(env, capsys, f
     assert os.listdir(str(out)) == ['d.jsonl'] and dest.read_text() == 'old\n'
 
 
-def test_an_unwritable_dest_fails_in_one_line(env, capsys, fakes, out):  # noqa: F811
+def test_an_unwritable_dest_fails_in_one_line(env, capsys, fakes, out):
     dest = out / 'missing' / 'd.jsonl'
     result = run(detection_info, dict(AUTH, dest=str(dest)), fakes.Api(lists={DETECTIONS_PATH: detections(3)}), env, capsys)
     assert result['failed'] is True and result['msg'] == 'Could not write dest %s: No such file or directory.' % dest
