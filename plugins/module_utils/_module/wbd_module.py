@@ -14,11 +14,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import HAS_
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import Connection, auth_argument_spec
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.info_operations import INFO_OPERATIONS
-from ansible_collections.ncloud.wbd.plugins.module_utils._api.listing import DEFAULT_CONCURRENCY as _DEFAULT_CONCURRENCY
 from ansible_collections.ncloud.wbd.plugins.module_utils._module.result_stream import RecordFile, RecordSpool, exit_with_spools
-
-# Where _audit/options.py still imports it from (with auth_argument_spec); its home is _api.listing.
-DEFAULT_CONCURRENCY = _DEFAULT_CONCURRENCY
 
 
 class WbdModule(object):

@@ -25,7 +25,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.ncloud.wbd.plugins.doc_fragments.auth import ModuleDocFragment
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import credentials
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import SITE_ENDPOINTS, resolve_endpoint
-from ansible_collections.ncloud.wbd.plugins.module_utils._module.wbd_module import auth_argument_spec
+from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import auth_argument_spec
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
