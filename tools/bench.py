@@ -1,11 +1,15 @@
 """`make bench`: how close ncloud.wbd gets to what the network allows, against the local WBD sandbox.
 
-Four measurements (see the performance guide, docs/docsite/rst/guide_performance.rst), each a median over --runs whole processes unless noted:
+Five measurements (see the performance guide, docs/docsite/rst/guide_performance.rst), each a median over --runs whole processes unless noted:
   fetch    detection_info over N detections with a per-request latency, at concurrency 1/4/8, against the
            lower bound pages x latency / concurrency and a hand-rolled baseline (tools/bench_baseline.py)
   audit    ansible-playbook ncloud.wbd.audit over H hosts against D detections: API requests the sandbox
            counted, and wall time against a floor play of one set_fact per host
-  memory   peak RSS of the detection_info process against the bytes of JSON the API sent
+  memory   peak RSS of the detection_info process against the bytes of JSON the API sent, and with dest
+  lean     detection_info in a playbook (all fields; fields: [detection_id, host_name, detect_time, action_status];
+           dest, JSON Lines) against its floors: (a) a bare 8-thread keep-alive client fetching and decoding the same
+           pages (tools/bench_floor.py), (b) an empty playbook, (c) a trivial module printing a same-size result;
+           wall time and peak RSS of the whole ansible-playbook process tree, reported as ratios
   reports  time to render each report format (in-process, median) for H hosts and N detections
 
     python tools/bench.py [--smoke] [--runs R] [--out FILE]
@@ -41,6 +45,7 @@ FULL = dict(
     memory_detections=(10000, 100000),
     report_hosts=2000,
     report_detections=100000,
+    lean_detections=20000,
 )
 SMOKE = dict(
     runs=1,
@@ -52,6 +57,7 @@ SMOKE = dict(
     memory_detections=(200, 1000),
     report_hosts=20,
     report_detections=500,
+    lean_detections=300,
 )
 PAGE_SIZE = 100  # the sandbox's maximum page size (its default --max-page-size)
 
@@ -364,6 +370,10 @@ class Bench(object):
                 dummy, dummy_rss, info = self.baseline(sandbox.url, out, limit=n)
                 peaks = [self.module(sandbox.url, out, max_results=n)[1] for dummy in range(cfg['runs'])]
                 check(self.count_records(out) == (n, n), 'detection_info returned %s records, expected %d' % (self.count_records(out), n))
+                dest = os.path.join(self.tmp, 'memory.jsonl')
+                dest_peaks = [self.module(sandbox.url, None, max_results=n, dest=dest)[1] for dummy in range(cfg['runs'])]
+                with open(dest, encoding='utf-8') as handle:
+                    check(sum(1 for dummy_line in handle) == n, 'detection_info with dest wrote a file without %d records' % n)
                 api_mib = info['bytes'] / 1048576.0
                 rows.append(
                     {
@@ -372,11 +382,94 @@ class Bench(object):
                         'module_peak_rss_mib': round(median(peaks), 1),
                         'ratio': round(median(peaks) / api_mib, 2),
                         'result_json_mib': round(os.path.getsize(out) / 1048576.0, 1),
+                        'dest_peak_rss_mib': round(median(dest_peaks), 1),
                     }
                 )
         finally:
             sandbox.stop()
         self.results['memory'] = {'rows': rows}
+
+    # ---- 5. detection_info in a playbook against its floors --------------------------------------
+
+    def floor_client(self, url, pages):
+        """(a) the raw floor: bench_floor.py, 8 keep-alive threads fetching and decoding ``pages`` pages."""
+        argv = [sys.executable, os.path.join(REPO, 'tools', 'bench_floor.py'), url, str(PAGE_SIZE), str(pages), '8']
+        wall, dummy_rss, err = run(argv, self.env)
+        return wall, json.loads(err.strip().splitlines()[-1])
+
+    @staticmethod
+    def pages_fetched(sandbox):
+        """How many pages detection_info fetched; checks they are pages 0..n-1 of PAGE_SIZE, which the floor fetches too."""
+        queries = sorted(r['query'] for r in sandbox.control('/__sandbox/stats')['requests'])
+        expected = sorted('pageIndex=%d&pageSize=%d' % (i, PAGE_SIZE) for i in range(len(queries)))
+        check(queries == expected, 'detection_info fetched other pages than the floor client would: %s' % queries[:10])
+        return len(queries)
+
+    def play(self, name, tasks):
+        """A play on localhost written as JSON (which is YAML) in the lean directory; its path."""
+        path = os.path.join(self.tmp, 'lean', name + '.yml')
+        with open(path, 'w') as handle:
+            json.dump([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}], handle)
+        return path
+
+    def lean_setup(self, result_file):
+        """The lean directory: an inventory, and (c)'s module, which prints the JSON of ``result_file``."""
+        lean = os.path.join(self.tmp, 'lean')
+        os.makedirs(os.path.join(lean, 'library'))
+        with open(os.path.join(lean, 'library', 'bench_echo.py'), 'w') as handle:
+            handle.write(ECHO_MODULE)
+        inventory = os.path.join(lean, 'inventory.ini')
+        with open(inventory, 'w') as handle:
+            handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
+        return inventory
+
+    def timed_play(self, inventory, path):
+        wall, rss, dummy = run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, path], self.env)
+        return wall, rss
+
+    def lean_plays(self, url, n):
+        """The measured plays (full, fields, dest) and the floor plays (b) and (c), by name."""
+        options = dict(endpoint=url, page_size=PAGE_SIZE, concurrency=8, max_results=n)
+        info = 'ncloud.wbd.detection_info'
+        dest = os.path.join(self.tmp, 'lean', 'detections.jsonl')
+        return {
+            'full': self.play('full', [{'name': 'All fields', info: options}]),
+            'fields': self.play('fields', [{'name': 'Four fields', info: dict(options, fields=LEAN_FIELDS)}]),
+            'dest': self.play('dest', [{'name': 'To a file', info: dict(options, dest=dest)}]),
+            'empty': self.play('empty', []),
+            'echo': self.play('echo', [{'name': 'Same-size result', 'bench_echo': {'path': os.path.join(self.tmp, 'lean', 'result.json')}}]),
+        }, dest
+
+    def lean(self):
+        cfg = self.cfg
+        n = cfg['lean_detections']
+        sandbox = Sandbox(self.tmp, '--detections', str(n), '--servers', '60', '--latency-ms', str(cfg['latency_ms']))
+        out = os.path.join(self.tmp, 'lean-module.json')
+        try:
+            sandbox.reset()
+            self.module(sandbox.url, out, concurrency=8, max_results=n)
+            pages = self.pages_fetched(sandbox)
+            check(self.count_records(out) == (n, n), 'detection_info returned %s records, expected %d' % (self.count_records(out), n))
+            inventory = self.lean_setup(out)
+            with open(out, encoding='utf-8') as handle:
+                result = json.load(handle)
+            result.pop('invocation', None)
+            result.pop('changed', None)
+            with open(os.path.join(self.tmp, 'lean', 'result.json'), 'w') as handle:
+                json.dump(result, handle)
+            plays, dest = self.lean_plays(sandbox.url, n)
+            measured = dict((name, []) for name in list(plays) + ['floor'])
+            for dummy in range(cfg['runs']):
+                for name, path in plays.items():
+                    measured[name].append(self.timed_play(inventory, path))
+                with open(dest, encoding='utf-8') as handle:
+                    check(sum(1 for dummy_line in handle) == n, 'the dest file does not hold %d records' % n)
+                wall, info = self.floor_client(sandbox.url, pages)
+                check(info['records'] == n and info['requests'] == pages, 'the floor client fetched %s, expected %d records in %d pages' % (info, n, pages))
+                measured['floor'].append((wall, 0.0))
+        finally:
+            sandbox.stop()
+        self.results['lean'] = lean_summary(n, pages, os.path.getsize(out), measured)
 
     # ---- 4. reports ------------------------------------------------------------------------------
 
@@ -418,6 +511,74 @@ class Bench(object):
         }
 
 
+LEAN_FIELDS = ['detection_id', 'host_name', 'detect_time', 'action_status']
+ECHO_MODULE = """#!/usr/bin/python
+# (c) of `make bench`: a trivial module printing a JSON result read from a file (the size of detection_info's).
+import json
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(path=dict(type='str', required=True)))
+    with open(module.params['path']) as handle:
+        result = json.load(handle)
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == '__main__':
+    main()
+"""
+
+
+def lean_summary(n, pages, result_bytes, measured):
+    """Medians of each play's (wall, peak RSS) and the ratios the issue asks for (never asserted)."""
+    wall = dict((name, median([w for w, r in runs])) for name, runs in measured.items())
+    rss = dict((name, median([r for w, r in runs])) for name, runs in measured.items())
+    return {
+        'detections': n,
+        'pages': pages,
+        'result_mib': round(result_bytes / 1048576.0, 1),
+        'seconds': dict((k, round(v, 2)) for k, v in wall.items()),
+        'peak_rss_mib': dict((k, round(v, 1)) for k, v in rss.items() if k != 'floor'),
+        'full_vs_echo_plus_1_25_floor': round(wall['full'] / (wall['echo'] + 1.25 * wall['floor']), 2),
+        'full_vs_floor_plus_empty': round(wall['full'] / (wall['floor'] + wall['empty']), 2),
+        'fields_vs_full': {'seconds': round(wall['fields'] / wall['full'], 2), 'peak_rss': round(rss['fields'] / rss['full'], 2)},
+        'dest_vs_full': {'seconds': round(wall['dest'] / wall['full'], 2), 'peak_rss': round(rss['dest'] / rss['full'], 2)},
+    }
+
+
+def lean_table(lean):
+    """Markdown lines for detection_info in a playbook against its floors (a), (b), (c)."""
+    if not lean:
+        return []
+    sec, rss = lean['seconds'], lean['peak_rss_mib']
+    row = '| %s | %.2f | %s |'
+    lines = [
+        'detection_info in a playbook: %d detections, %d pages of %d, result %.1f MiB' % (lean['detections'], lean['pages'], PAGE_SIZE, lean['result_mib']),
+        '',
+        '| play | seconds | peak RSS MiB |',
+        '|---|---|---|',
+        row % ('detection_info, all fields', sec['full'], '%.1f' % rss['full']),
+        row % ('detection_info, fields: ' + ', '.join(LEAN_FIELDS), sec['fields'], '%.1f' % rss['fields']),
+        row % ('detection_info, dest (JSON Lines)', sec['dest'], '%.1f' % rss['dest']),
+        row % ('(a) raw floor: 8 keep-alive threads, same pages', sec['floor'], '-'),
+        row % ('(b) empty playbook', sec['empty'], '%.1f' % rss['empty']),
+        row % ('(c) trivial module, same-size result', sec['echo'], '%.1f' % rss['echo']),
+        '',
+        '| ratio | value | target |',
+        '|---|---|---|',
+        '| full / ((c) + 1.25 x (a)) | %.2fx | <= 1 |' % lean['full_vs_echo_plus_1_25_floor'],
+        '| full / ((a) + (b)) | %.2fx | - |' % lean['full_vs_floor_plus_empty'],
+        '| fields / full, seconds | %.2fx | <= 0.3 |' % lean['fields_vs_full']['seconds'],
+        '| fields / full, peak RSS | %.2fx | - |' % lean['fields_vs_full']['peak_rss'],
+        '| dest / full, seconds | %.2fx | - |' % lean['dest_vs_full']['seconds'],
+        '| dest / full, peak RSS | %.2fx | - |' % lean['dest_vs_full']['peak_rss'],
+        '',
+    ]
+    return lines
+
+
 def table(results):
     """The results as Markdown tables (the performance guide shows the same)."""
     lines = []
@@ -453,10 +614,14 @@ def table(results):
         lines.append('')
     m = results.get('memory')
     if m:
-        lines += ['Memory: detection_info process', '', '| detections | API JSON MiB | peak RSS MiB | RSS / JSON | result JSON MiB |', '|---|---|---|---|---|']
-        row = '| %d | %.1f | %.1f | %.2fx | %.1f |'
-        lines += [row % (r['detections'], r['api_json_mib'], r['module_peak_rss_mib'], r['ratio'], r['result_json_mib']) for r in m['rows']]
+        head = '| detections | API JSON MiB | peak RSS MiB | RSS / JSON | result JSON MiB | with dest: peak RSS MiB (target <= 150) |'
+        lines += ['Memory: detection_info process', '', head, '|---|---|---|---|---|---|']
+        row = '| %d | %.1f | %.1f | %.2fx | %.1f | %.1f |'
+        lines += [
+            row % (r['detections'], r['api_json_mib'], r['module_peak_rss_mib'], r['ratio'], r['result_json_mib'], r['dest_peak_rss_mib']) for r in m['rows']
+        ]
         lines.append('')
+    lines += lean_table(results.get('lean'))
     r = results.get('reports')
     if r:
         title = 'Reports: %d hosts, %d detections (%d in the window); evaluation %.2f s'
@@ -470,7 +635,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--smoke', action='store_true', help='tiny sizes, seconds; checks counts, never times')
     parser.add_argument('--runs', type=int, help='runs per measurement (median); default 3, smoke 1')
-    parser.add_argument('--only', nargs='+', choices=('fetch', 'audit', 'memory', 'reports'), help='run only these parts')
+    parser.add_argument('--only', nargs='+', choices=('fetch', 'audit', 'memory', 'lean', 'reports'), help='run only these parts')
     parser.add_argument('--out', help='JSON results file (default build/bench/bench[-smoke].json)')
     args = parser.parse_args(argv)
     cfg = dict(SMOKE if args.smoke else FULL)
@@ -481,7 +646,7 @@ def main(argv=None):
     bench = Bench(cfg, tmp)
     status = 0
     try:
-        for part in args.only or ('fetch', 'audit', 'memory', 'reports'):
+        for part in args.only or ('fetch', 'audit', 'memory', 'lean', 'reports'):
             started = time.perf_counter()
             print('== %s ...' % part, flush=True)
             getattr(bench, part)()
