@@ -18,7 +18,7 @@ help: ## list the targets
 audit: ## the main job: ncloud.wbd.audit against the local sandbox, reports in build/reports (tools/audit.sh)
 	@bash tools/audit.sh $(ARGS)
 
-bench: ## performance: fetch, audit scale, memory, report rendering against the sandbox (tools/bench.py; ~15 min); ARGS="--runs 5"
+bench: ## performance: fetch, lean results vs floors, audit scale, memory, reports against the sandbox (tools/bench.py; ~20 min); ARGS="--runs 5" or "--only lean"
 	@bash -c '. tools/lib.sh && v="$$(wbd_ensure_venv requirements/dev.txt)" && "$$v/bin/python" tools/bench.py $(ARGS)'
 
 bench-smoke: ## the benchmark at tiny sizes (seconds; checks counts, never times; part of make test)
