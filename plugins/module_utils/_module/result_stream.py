@@ -194,10 +194,6 @@ class RecordFile(RecordSpool):
         else:
             RecordSpool.extend(self, records)
 
-    @property
-    def value(self):
-        return self
-
     def _unchanged(self):
         """Whether ``dest`` already holds exactly what was written (compared by digest, read in chunks)."""
         old = hashlib.sha256()
