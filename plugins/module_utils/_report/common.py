@@ -7,6 +7,11 @@ The audit record's schema, digest and loader live in ``_audit/record.py`` (docs/
 are attacker-controlled, so the helpers here make text safe to embed with the classes of ``_text.py``: ``clean``
 replaces characters XML 1.0 and HTML forbid with U+FFFD (the reader sees that something was there), ``display``
 also makes bidirectional controls visible and truncates.
+
+The reports are streamed: each renderer writes its text through a ``Sink`` (UTF-8, in pieces of about ``CHUNK``
+characters) to a binary file handle, and every renderer of a run reads one ``ReportView`` of the prepared record, so
+what several of them derive from it (the completeness problems, the sorted host names, the detection rows) is
+derived once.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -117,6 +122,103 @@ def severity_rank(severity):
 
 def status_rank(status):
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+CHUNK = 1 << 16  # characters a Sink gathers before it writes them to its handle
+
+
+class Sink(object):
+    """A text stream over a binary handle: ``write`` gathers text, which goes to the handle as UTF-8 whenever about
+    CHUNK characters are gathered, and on ``flush`` (a renderer's last call)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.parts = []
+        self.size = 0
+
+    def write(self, part):
+        self.parts.append(part)
+        self.size += len(part)
+        if self.size >= CHUNK:
+            self.flush()
+
+    def flush(self):
+        if self.parts:
+            self.handle.write(''.join(self.parts).encode('utf-8'))
+            self.parts = []
+            self.size = 0
+
+
+class ReportView(object):
+    """A prepared record and what more than one renderer derives from it, each derived once, on first use.
+
+    The renderers only read these (lists and dicts shared between them): none may change one.
+    """
+
+    def __init__(self, record):
+        self.record = record
+        self._cache = {}
+
+    def _once(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def problems(self):
+        """``completeness_problems(record)``."""
+        return self._once('problems', lambda: completeness_problems(self.record))
+
+    @property
+    def unknown_hosts(self):
+        """``unknown_hosts(record)``."""
+        return self._once('unknown', lambda: unknown_hosts(self.record))
+
+    @property
+    def host_names(self):
+        """The record's host names (its ``hosts`` keys), sorted."""
+        return self._once('names', lambda: sorted(self.record.get('hosts') or {}))
+
+    @property
+    def hosts_by_status(self):
+        """(name, host) of every host, worst status first, then by name."""
+        hosts = self.record.get('hosts') or {}
+        return self._once('by_status', lambda: sorted(((name, hosts[name]) for name in self.host_names), key=lambda item: status_rank(item[1].get('status'))))
+
+    @property
+    def detections(self):
+        """``list(iter_detections(record))``: (host name or None, detection), the hosts' by name, then the unmatched."""
+        return self._once('detections', self._detections)
+
+    def _detections(self):
+        hosts = self.record.get('hosts') or {}
+        rows = [(detection.get('host') or name, detection) for name in self.host_names for detection in hosts[name].get('detections') or []]
+        rows.extend((None, detection) for detection in self.record.get('unmatched_detections') or [])
+        return rows
+
+    @property
+    def findings_by_host(self):
+        """{text(host): [finding]} of the findings with scope ``host``, in record order."""
+        return self._once('by_host', self._split_findings)[0]
+
+    @property
+    def account_findings(self):
+        """The findings whose scope is not ``host``, in record order."""
+        return self._once('by_host', self._split_findings)[1]
+
+    def _split_findings(self):
+        by_host, account = {}, []
+        for finding in self.record.get('findings') or []:
+            if finding.get('scope') == 'host':
+                by_host.setdefault(text(finding.get('host')), []).append(finding)
+            else:
+                account.append(finding)
+        return by_host, account
+
+
+def as_view(record):
+    """``record`` when it is a ReportView already, else a new ReportView of it."""
+    return record if isinstance(record, ReportView) else ReportView(record)
 
 
 def prepare_record(record):

@@ -19,19 +19,20 @@ import datetime
 import hashlib
 import heapq
 import html
+import io
+import itertools
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import RULE_FIELDS
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     SEVERITIES,
-    completeness_problems,
+    Sink,
+    as_view,
     detection_state,
     display,
     evidence_text,
-    iter_detections,
     severity_rank,
     status_rank,
     text,
-    unknown_hosts,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import plural
 
@@ -272,19 +273,22 @@ def host_chart(record, detections):
 
 
 def table(headers, rows, empty):
-    """A sortable table; ``headers`` are (label, css class of its cells); a row is a list of (sort key or None, html)."""
-    if not rows:
-        return '<p class="note">%s</p>' % empty
-    out = ['<div class="wrap"><table class="sortable"><thead><tr>']
-    out.extend('<th scope="col">%s</th>' % label for label, _cls in headers)
-    out.append('</tr></thead><tbody>')
-    for row in rows:
-        out.append('<tr>')
-        for (sort, cell), (_label, cls) in zip(row, headers):
-            out.append('<td%s%s>%s</td>' % (' class="%s"' % cls if cls else '', '' if sort is None else ' data-sort="%s"' % esc(sort, 40), cell))
-        out.append('</tr>')
-    out.append('</tbody></table></div>')
-    return ''.join(out)
+    """The pieces of a sortable table; ``headers`` are (label, css class of its cells); ``rows`` an iterable of rows, a
+    row a list of (sort key or None, html). A row is made only when its piece is taken."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        yield '<p class="note">%s</p>' % empty
+        return
+    yield '<div class="wrap"><table class="sortable"><thead><tr>' + ''.join('<th scope="col">%s</th>' % label for label, _cls in headers)
+    yield '</tr></thead><tbody>'
+    for row in itertools.chain([first], rows):
+        cells = (
+            '<td%s%s>%s</td>' % (' class="%s"' % cls if cls else '', '' if sort is None else ' data-sort="%s"' % esc(sort, 40), cell)
+            for (sort, cell), (_label, cls) in zip(row, headers)
+        )
+        yield '<tr>' + ''.join(cells) + '</tr>'
+    yield '</tbody></table></div>'
 
 
 def _plain(value, limit=CELL_LIMIT):
@@ -296,30 +300,30 @@ def _count(value):
     return (n, '%d' % n) if n is not None else (-1, '<span class="muted">&ndash;</span>')
 
 
+def _host_row(name, host):
+    target = host.get('target') or {}
+    agent = target.get('agent_status')
+    if not target:
+        server = badge('not registered', 'bad')
+    elif target.get('instance_no'):
+        server = '%s <span class="muted">%s</span>' % (esc(target.get('server_name')), esc(target.get('instance_no')))
+    else:
+        server = esc(target.get('server_name'))
+    return [
+        (None, esc(host.get('name') or name, 80)),
+        (status_rank(host.get('status')), badge(host.get('status'))),
+        (None, '<br>'.join(esc(r) for r in host.get('reasons') or []) or '<span class="muted">&ndash;</span>'),
+        _plain(host.get('matched_by')),
+        (None, server),
+        (None, badge(agent, 'ok' if agent == 'enable' else 'bad') if agent else ''),
+        _count(host.get('detection_count')),
+        _count(host.get('unreviewed_count')),
+    ]
+
+
 def hosts_table(record):
-    hosts = sorted((record.get('hosts') or {}).items(), key=lambda item: (status_rank(item[1].get('status')), item[0]))
-    rows = []
-    for name, host in hosts:
-        target = host.get('target') or {}
-        agent = target.get('agent_status')
-        if not target:
-            server = badge('not registered', 'bad')
-        elif target.get('instance_no'):
-            server = '%s <span class="muted">%s</span>' % (esc(target.get('server_name')), esc(target.get('instance_no')))
-        else:
-            server = esc(target.get('server_name'))
-        rows.append(
-            [
-                (None, esc(host.get('name') or name, 80)),
-                (status_rank(host.get('status')), badge(host.get('status'))),
-                (None, '<br>'.join(esc(r) for r in host.get('reasons') or []) or '<span class="muted">&ndash;</span>'),
-                _plain(host.get('matched_by')),
-                (None, server),
-                (None, badge(agent, 'ok' if agent == 'enable' else 'bad') if agent else ''),
-                _count(host.get('detection_count')),
-                _count(host.get('unreviewed_count')),
-            ]
-        )
+    """The pieces of the hosts table, worst status first."""
+    rows = (_host_row(name, host) for name, host in as_view(record).hosts_by_status)
     return table(
         [
             ('Host', 'nm'),
@@ -337,7 +341,8 @@ def hosts_table(record):
 
 
 def findings_table(record):
-    rows = [
+    """The pieces of the findings table, in record order."""
+    rows = (
         [
             (severity_rank(f.get('severity')), badge(f.get('severity'))),
             _plain(f.get('scope')),
@@ -347,35 +352,37 @@ def findings_table(record):
             _plain(f.get('message')),
             (None, esc(f.get('rule_id') or f.get('detection_id'))),
         ]
-        for f in record.get('findings') or []
-    ]
+        for f in as_view(record).record.get('findings') or []
+    )
     return table(
         [('Severity', ''), ('Scope', ''), ('Host', 'nm'), ('Kind', ''), ('Subject', ''), ('Message', ''), ('Rule / detection', 'code')], rows, 'No findings.'
     )
 
 
-def detections_table(record, detections, max_rows):
-    """The newest ``max_rows`` detections; a 100,000-detection record stays a page a browser opens."""
+def _detection_row(host, d, rule_names):
+    state = detection_state(d)
+    status = state if state != 'other' else 'confirmed' if d.get('action_status') == 'confirmed' else 'unconfirmed'
+    covered = [text(rule_names.get(text(rule)) or rule) for rule in d.get('covered_by') or []]
+    return [
+        (_num(d.get('detect_time')), esc(d.get('detect_time_iso'))),
+        (None, '<span class="muted">unmatched</span>' if host is None else esc(host, 80)),
+        _plain(d.get('server_name') or d.get('host_name') or d.get('private_ip')),
+        _plain(d.get('process_name')),
+        _plain(d.get('process_arg'), ARG_LIMIT),
+        _plain(d.get('executor')),
+        (None, badge(status, {'unreviewed': 'unreviewed', 'covered': 'covered'}.get(status, 'other'))),
+        _count(d.get('max_weight')),
+        _plain(covered),
+    ]
+
+
+def detections_table(record, max_rows):
+    """The pieces of the table of the newest ``max_rows`` detections; a 100,000-detection record stays a page a
+    browser opens."""
+    view = as_view(record)
+    detections = view.detections
     newest = heapq.nlargest(max(max_rows, 0), detections, key=lambda item: _num(item[1].get('detect_time')) or 0)
-    rule_names = dict((text(r.get('rule_id')), r.get('name')) for r in record.get('exception_rules') or [])
-    rows = []
-    for host, d in newest:
-        state = detection_state(d)
-        status = state if state != 'other' else 'confirmed' if d.get('action_status') == 'confirmed' else 'unconfirmed'
-        covered = [text(rule_names.get(text(rule)) or rule) for rule in d.get('covered_by') or []]
-        rows.append(
-            [
-                (_num(d.get('detect_time')), esc(d.get('detect_time_iso'))),
-                (None, '<span class="muted">unmatched</span>' if host is None else esc(host, 80)),
-                _plain(d.get('server_name') or d.get('host_name') or d.get('private_ip')),
-                _plain(d.get('process_name')),
-                _plain(d.get('process_arg'), ARG_LIMIT),
-                _plain(d.get('executor')),
-                (None, badge(status, {'unreviewed': 'unreviewed', 'covered': 'covered'}.get(status, 'other'))),
-                _count(d.get('max_weight')),
-                _plain(covered),
-            ]
-        )
+    rule_names = dict((text(r.get('rule_id')), r.get('name')) for r in view.record.get('exception_rules') or [])
     headers = [
         ('Time (UTC)', 't'),
         ('Host', 'nm'),
@@ -387,10 +394,10 @@ def detections_table(record, detections, max_rows):
         ('Max weight', 'num'),
         ('Covered by', ''),
     ]
-    note = ''
-    if len(detections) > len(rows):
-        note = '<p class="note">Showing %d of %d detections, newest first; the JSON report has all.</p>' % (len(rows), len(detections))
-    return note + table(headers, rows, 'No detections in the window.')
+    if len(detections) > len(newest):
+        yield '<p class="note">Showing %d of %d detections, newest first; the JSON report has all.</p>' % (len(newest), len(detections))
+    for piece in table(headers, (_detection_row(host, d, rule_names) for host, d in newest), 'No detections in the window.'):
+        yield piece
 
 
 def _conditions(rule):
@@ -403,25 +410,26 @@ def _conditions(rule):
     return '; '.join(parts)
 
 
+def _rule_row(rule):
+    why = 'disabled' if rule.get('disabled') else 'group deleted' if rule.get('group_is_deleted') else ''
+    active = badge('yes', 'ok') if rule.get('active') else badge('no' + (' (%s)' % why if why else ''), 'other')
+    conditions = _conditions(rule)
+    hides = _num(rule.get('hides'))
+    return [
+        _plain(rule.get('name')),
+        _plain(rule.get('target_type')),
+        _plain(rule.get('target_name') or rule.get('target')),
+        (1 if rule.get('active') else 0, active),
+        _count(rule.get('compared_fields')),
+        (None, esc(conditions) if conditions else badge('no field compared', 'bad')),
+        _count(len(rule.get('covers') or [])),
+        (hides, '%d' % hides) if hides is not None else (-1, '<span class="muted">&ndash;</span>'),
+    ]
+
+
 def rules_table(record):
-    rows = []
-    for rule in record.get('exception_rules') or []:
-        why = 'disabled' if rule.get('disabled') else 'group deleted' if rule.get('group_is_deleted') else ''
-        active = badge('yes', 'ok') if rule.get('active') else badge('no' + (' (%s)' % why if why else ''), 'other')
-        conditions = _conditions(rule)
-        hides = _num(rule.get('hides'))
-        rows.append(
-            [
-                _plain(rule.get('name')),
-                _plain(rule.get('target_type')),
-                _plain(rule.get('target_name') or rule.get('target')),
-                (1 if rule.get('active') else 0, active),
-                _count(rule.get('compared_fields')),
-                (None, esc(conditions) if conditions else badge('no field compared', 'bad')),
-                _count(len(rule.get('covers') or [])),
-                (hides, '%d' % hides) if hides is not None else (-1, '<span class="muted">&ndash;</span>'),
-            ]
-        )
+    """The pieces of the exception rules table."""
+    rows = (_rule_row(rule) for rule in as_view(record).record.get('exception_rules') or [])
     return table(
         [
             ('Name', ''),
@@ -453,10 +461,11 @@ BANNER_MAX = 200  # problems listed in the banner; the JSON report has all
 def banner(record):
     """The incomplete-data banner at the top of the page, or '' for a complete record. Problem text can carry
     detection data (server names, times as the API sent them): every piece goes through ``esc``."""
-    problems = completeness_problems(record)
+    view = as_view(record)
+    problems = view.problems
     if not problems:
         return ''
-    unknown = unknown_hosts(record)
+    unknown = view.unknown_hosts
     items = []
     for problem in problems[:BANNER_MAX]:
         hosts = ' <span class="ev">hosts: %s</span>' % esc(problem['hosts']) if problem['hosts'] else ''
@@ -524,40 +533,55 @@ def metadata(record):
     return '<dl class="meta">%s</dl>' % ''.join('<dt>%s</dt><dd>%s</dd>' % (label, esc(value)) for label, value in rows)
 
 
-def render_html(record, max_detections=2000):
-    """The whole page as text."""
-    run = record.get('run') or {}
-    detections = list(iter_detections(record))
-    started = text(run.get('started_at_iso'))
-    parts = [
+def _page_head(view):
+    record = view.record
+    started = text((record.get('run') or {}).get('started_at_iso'))
+    return [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         '<meta http-equiv="Content-Security-Policy" content="%s">\n' % html.escape(CSP, quote=True),
         '<meta name="referrer" content="no-referrer">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        '<title>Webshell audit %s%s</title>\n' % (esc(started, 40), ' (INCOMPLETE)' if completeness_problems(record) else ''),
+        '<title>Webshell audit %s%s</title>\n' % (esc(started, 40), ' (INCOMPLETE)' if view.problems else ''),
         '<style>%s</style>\n</head>\n<body>\n<main>\n' % STYLE,
         '<header><h1>Webshell audit report</h1><p class="sub">Webshell Behavior Detector coverage and review state, '
         'run %s</p>%s</header>\n' % (esc(started, 40), metadata(record)),
-        banner(record),
+        banner(view),
         cards(record.get('summary') or {}),
         '\n',
         '<section class="charts"><div class="panel"><h2>Detections per day (UTC)</h2>%s</div>'
-        '<div class="panel"><h2>Detections by host</h2>%s</div></section>\n' % (time_chart(record, detections), host_chart(record, detections)),
-        '<h2>Hosts</h2>\n',
-        hosts_table(record),
-        '\n',
-        '<h2>Findings</h2>\n',
-        findings_table(record),
-        '\n',
-        '<h2>Detections</h2>\n',
-        detections_table(record, detections, max_detections),
-        '\n',
-        '<h2>Exception rules</h2>\n',
-        rules_table(record),
-        '\n',
-        '<footer>Audit record by %s, schema version %s, content digest %s; page by ncloud.wbd.audit_report. '
-        'The JSON report is the complete record.</footer>\n'
-        % (esc(record.get('generator') or 'unknown', 80), esc(record.get('schema_version'), 10), esc(record.get('content_digest'), 64)),
-        '</main>\n<script>%s</script>\n</body>\n</html>\n' % SCRIPT,
+        '<div class="panel"><h2>Detections by host</h2>%s</div></section>\n' % (time_chart(record, view.detections), host_chart(record, view.detections)),
     ]
-    return ''.join(parts)
+
+
+FOOTER = '<footer>Audit record by %s, schema version %s, content digest %s; page by ncloud.wbd.audit_report. The JSON report is the complete record.</footer>\n'
+
+
+def write_html(record, handle, max_detections=2000):
+    """The whole page, written to ``handle`` a table row at a time."""
+    view = as_view(record)
+    record = view.record
+    sink = Sink(handle)
+    sections = (
+        ('Hosts', hosts_table(view)),
+        ('Findings', findings_table(view)),
+        ('Detections', detections_table(view, max_detections)),
+        ('Exception rules', rules_table(view)),
+    )
+    for piece in _page_head(view):
+        sink.write(piece)
+    for title, pieces in sections:
+        sink.write('<h2>%s</h2>\n' % title)
+        for piece in pieces:
+            sink.write(piece)
+        sink.write('\n')
+    made_by = (esc(record.get('generator') or 'unknown', 80), esc(record.get('schema_version'), 10), esc(record.get('content_digest'), 64))
+    sink.write(FOOTER % made_by)
+    sink.write('</main>\n<script>%s</script>\n</body>\n</html>\n' % SCRIPT)
+    sink.flush()
+
+
+def render_html(record, max_detections=2000):
+    """The whole page as text."""
+    handle = io.BytesIO()
+    write_html(record, handle, max_detections)
+    return handle.getvalue().decode('utf-8')

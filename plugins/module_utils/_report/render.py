@@ -19,6 +19,7 @@ __metaclass__ = type
 
 import csv
 import io
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -26,15 +27,15 @@ import xml.etree.ElementTree as ET
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     FORMATS,
     SEVERITIES,
+    Sink,
+    as_view,
     clean,
-    completeness_problems,
     display,
     evidence_text,
     status_rank,
     text,
-    unknown_hosts,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.html import render_html
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.html import write_html
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import plural
 
 CSV_COLUMNS = ('severity', 'scope', 'host', 'kind', 'subject', 'message', 'rule_id', 'detection_id', 'host_status', 'run_started_at')
@@ -50,10 +51,20 @@ COMPLETENESS_SEVERITY = 'high'
 
 # ---- JSON --------------------------------------------------------------------------------------
 
+JSON_BATCH = 1024  # pieces of the JSON encoder joined into one write to the Sink
 
-def render_json(record):
-    """The canonical report: the record itself, keys sorted, two-space indent."""
-    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + '\n'
+
+def write_json(record, handle):
+    """The canonical report: the record itself, keys sorted, two-space indent (exactly ``json.dumps`` of it)."""
+    chunks = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False).iterencode(as_view(record).record)
+    sink = Sink(handle)
+    while True:
+        batch = list(itertools.islice(chunks, JSON_BATCH))
+        if not batch:
+            break
+        sink.write(''.join(batch))
+    sink.write('\n')
+    sink.flush()
 
 
 # ---- CSV ---------------------------------------------------------------------------------------
@@ -65,51 +76,53 @@ def csv_cell(value):
     return "'" + cell if cell[:1] in CSV_TRIGGERS and cell else cell
 
 
-def _csv_problem_rows(record, started):
+def _csv_problem_rows(view, started):
     """A row per completeness problem: the hosts it makes ``unknown`` (comma-joined), its kind, message and evidence."""
-    rows = []
-    for problem in completeness_problems(record):
+    for problem in view.problems:
         evidence = problem['evidence']
-        rows.append(
-            [
-                COMPLETENESS_SEVERITY,
-                COMPLETENESS_SCOPE,
-                problem['hosts'],
-                problem['kind'],
-                evidence_text(evidence, 500),
-                problem['message'],
-                evidence.get('rule_id'),
-                evidence.get('detection_id'),
-                'unknown' if problem['hosts'] else None,
-                started,
-            ]
-        )
-    return rows
+        yield [
+            COMPLETENESS_SEVERITY,
+            COMPLETENESS_SCOPE,
+            problem['hosts'],
+            problem['kind'],
+            evidence_text(evidence, 500),
+            problem['message'],
+            evidence.get('rule_id'),
+            evidence.get('detection_id'),
+            'unknown' if problem['hosts'] else None,
+            started,
+        ]
 
 
-def render_csv(record):
+def write_csv(record, handle):
     """One row per finding, with the host's status and the run time; CRLF line ends (RFC 4180). When the record is
     incomplete, a row per completeness problem comes first (scope ``completeness``)."""
-    hosts = record.get('hosts') or {}
-    started = (record.get('run') or {}).get('started_at_iso')
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator='\r\n')
+    view = as_view(record)
+    hosts = view.record.get('hosts') or {}
+    started = (view.record.get('run') or {}).get('started_at_iso')
+    sink = Sink(handle)
+    writer = csv.writer(sink, lineterminator='\r\n')
     writer.writerow(CSV_COLUMNS)
-    for row in _csv_problem_rows(record, started):
+    for row in _csv_problem_rows(view, started):
         writer.writerow([csv_cell(cell) for cell in row])
-    for finding in record.get('findings') or []:
+    for finding in view.record.get('findings') or []:
         host = finding.get('host')
         status = (hosts.get(host) or {}).get('status') if finding.get('scope') == 'host' and isinstance(host, str) else None
         row = [finding.get(column) for column in CSV_COLUMNS[:-2]] + [status, started]
         writer.writerow([csv_cell(cell) for cell in row])
-    return out.getvalue()
+    sink.flush()
 
 
 # ---- JUnit XML ---------------------------------------------------------------------------------
+# Written a test case at a time: each case is built and serialised by ElementTree (its escaping, its attribute
+# order), laid out as ElementTree.indent lays out the whole document; the counts in the suite tags come first.
+
+_INDENT = hasattr(ET, 'indent')  # Python 3.9+: the layout of ET.indent, else none (as the tree's tostring gave)
+UNKNOWN_REASON = 'the audit data for this host are incomplete or ambiguous'
 
 
-def _suite(root, name, timestamp):
-    return ET.SubElement(root, 'testsuite', name=name, tests='0', failures='0', errors='0', skipped='0', timestamp=timestamp)
+def _layout(level):
+    return '\n' + '  ' * level if _INDENT else ''
 
 
 def _failure(case, kind, message, details):
@@ -117,87 +130,103 @@ def _failure(case, kind, message, details):
     failure.text = clean('\n'.join('%s: %s' % (k, text(v)) for k, v in details if v not in (None, '')) + '\n' + text(message))
 
 
-def _finding_failure(case, finding):
-    _failure(
-        case,
-        finding.get('kind'),
-        finding.get('message'),
-        [
-            ('severity', finding.get('severity')),
-            ('finding', finding.get('id')),
-            ('subject', finding.get('subject')),
-            ('rule_id', finding.get('rule_id')),
-            ('detection_id', finding.get('detection_id')),
-        ],
-    )
-
-
 def _error(case, kind, message, details):
     error = ET.SubElement(case, 'error', type=clean(kind), message=clean(message))
     error.text = clean('\n'.join('%s: %s' % (k, text(v)) for k, v in details if v not in (None, '', [], {})) + '\n' + text(message))
 
 
-def _count(suite, root):
-    """A case with an error counts as an error (its verdict could not be reached), else with a failure as a failure."""
-    cases = suite.findall('testcase')
-    errored = sum(1 for case in cases if case.find('error') is not None)
-    failed = sum(1 for case in cases if case.find('error') is None and case.find('failure') is not None)
-    suite.set('tests', str(len(cases)))
-    suite.set('failures', str(failed))
-    suite.set('errors', str(errored))
-    for key, value in (('tests', len(cases)), ('failures', failed), ('errors', errored)):
-        root.set(key, str(int(root.get(key)) + value))
+def _finding_entry(finding):
+    details = [
+        ('severity', finding.get('severity')),
+        ('finding', finding.get('id')),
+        ('subject', finding.get('subject')),
+        ('rule_id', finding.get('rule_id')),
+        ('detection_id', finding.get('detection_id')),
+    ]
+    return _failure, finding.get('kind'), finding.get('message'), details
 
 
-def _completeness_suite(root, record, timestamp):
-    """Suite ``webshell_audit.completeness``, first in the file: an erroring test case per completeness problem."""
-    problems = completeness_problems(record)
-    if not problems:
-        return
-    suite = _suite(root, 'webshell_audit.completeness', timestamp)
-    for index, problem in enumerate(problems, 1):
-        case = ET.SubElement(suite, 'testcase', classname='webshell_audit.completeness', name=clean('completeness/%s/%d' % (problem['kind'], index)))
-        _error(case, problem['kind'], problem['message'], [('hosts', problem['hosts']), ('evidence', evidence_text(problem['evidence'], 2000))])
-    _count(suite, root)
+def _completeness_cases(view):
+    """An erroring test case per completeness problem: (classname, name, entries)."""
+    for index, problem in enumerate(view.problems, 1):
+        details = [('hosts', problem['hosts']), ('evidence', evidence_text(problem['evidence'], 2000))]
+        yield 'webshell_audit.completeness', clean('completeness/%s/%d' % (problem['kind'], index)), [(_error, problem['kind'], problem['message'], details)]
 
 
-def render_junit(record):
+def _host_cases(view):
+    """A test case per host: an error per reason of an ``unknown`` host, a failure per host finding, and a failure per
+    reason of a non-compliant host the findings omit."""
+    hosts = view.record.get('hosts') or {}
+    by_host = view.findings_by_host
+    names = view.host_names if all(name in hosts for name in by_host) else sorted(set(hosts) | set(by_host))
+    for name in names:
+        host = hosts.get(name) or {}
+        entries = []
+        if host.get('status') == 'unknown':
+            # Not a failure of the host: the audit could not reach a verdict, which CI must not read as a pass.
+            entries.extend((_error, 'unknown', reason, []) for reason in host.get('reasons') or [UNKNOWN_REASON])
+        entries.extend(_finding_entry(finding) for finding in by_host.get(name, []))
+        if name not in by_host and host.get('status', 'compliant') not in ('compliant', 'unknown'):
+            # A non-compliant host always fails, even in a record whose findings omit it.
+            entries.extend((_failure, host.get('status'), reason, []) for reason in host.get('reasons') or [host.get('status')])
+        yield 'webshell_audit.hosts', clean(name), entries
+
+
+def _junit_suites(view):
+    """[(suite name, [case])], the completeness suite first when the record is incomplete."""
+    suites = [('webshell_audit.completeness', list(_completeness_cases(view)))] if view.problems else []
+    suites.append(('webshell_audit.hosts', list(_host_cases(view))))
+    suites.append(('webshell_audit.account', [('webshell_audit.account', clean(f.get('id')), [_finding_entry(f)]) for f in view.account_findings]))
+    return suites
+
+
+def _counts(cases):
+    """(tests, failures, errors): a case with an error counts as an error (its verdict could not be reached), else
+    with a failure as a failure."""
+    errored = sum(1 for _c, _n, entries in cases if any(add is _error for add, _k, _m, _d in entries))
+    failed = sum(1 for _c, _n, entries in cases if entries and not any(add is _error for add, _k, _m, _d in entries))
+    return len(cases), failed, errored
+
+
+def _tag(tag, attrs, empty=False):
+    """The start tag (or the empty element) as ElementTree writes it."""
+    element = ET.tostring(ET.Element(tag, dict(attrs)), encoding='unicode')
+    return element if empty else element[:-3] + '>'
+
+
+def _case(classname, name, entries):
+    case = ET.Element('testcase', classname=classname, name=name)
+    for add, kind, message, details in entries:
+        add(case, kind, message, details)
+    if len(case) and _INDENT:
+        case.text = _layout(3)
+        for child in case:
+            child.tail = _layout(3)
+        case[-1].tail = _layout(2)
+    return ET.tostring(case, encoding='unicode')
+
+
+def write_junit(record, handle):
     """JUnit XML: suite ``webshell_audit.hosts`` (a test case per host, a failure per host finding, an error per reason
     of an ``unknown`` host) and suite ``webshell_audit.account`` (a test case per account finding); an incomplete record
     first has suite ``webshell_audit.completeness`` (an error per problem). ``failures`` and ``errors`` count test cases."""
-    hosts = record.get('hosts') or {}
-    timestamp = clean((record.get('run') or {}).get('started_at_iso'))
-    by_host, account = {}, []
-    for finding in record.get('findings') or []:
-        if finding.get('scope') == 'host':
-            by_host.setdefault(text(finding.get('host')), []).append(finding)
-        else:
-            account.append(finding)
-    root = ET.Element('testsuites', name='webshell_audit', tests='0', failures='0', errors='0')
-    _completeness_suite(root, record, timestamp)
-    suite = _suite(root, 'webshell_audit.hosts', timestamp)
-    for name in sorted(set(hosts) | set(by_host)):
-        case = ET.SubElement(suite, 'testcase', classname='webshell_audit.hosts', name=clean(name))
-        host = hosts.get(name) or {}
-        if host.get('status') == 'unknown':
-            # Not a failure of the host: the audit could not reach a verdict, which CI must not read as a pass.
-            for reason in host.get('reasons') or ['the audit data for this host are incomplete or ambiguous']:
-                _error(case, 'unknown', reason, [])
-        for finding in by_host.get(name, []):
-            _finding_failure(case, finding)
-        if name not in by_host and host.get('status', 'compliant') not in ('compliant', 'unknown'):
-            # A non-compliant host always fails, even in a record whose findings omit it.
-            for reason in host.get('reasons') or [host.get('status')]:
-                _failure(case, host.get('status'), reason, [])
-    _count(suite, root)
-    suite = _suite(root, 'webshell_audit.account', timestamp)
-    for finding in account:
-        case = ET.SubElement(suite, 'testcase', classname='webshell_audit.account', name=clean(finding.get('id')))
-        _finding_failure(case, finding)
-    _count(suite, root)
-    if hasattr(ET, 'indent'):
-        ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
+    view = as_view(record)
+    timestamp = clean((view.record.get('run') or {}).get('started_at_iso'))
+    suites = _junit_suites(view)
+    counts = [_counts(cases) for _name, cases in suites]
+    totals = [str(sum(count[i] for count in counts)) for i in range(3)]
+    sink = Sink(handle)
+    sink.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    sink.write(_tag('testsuites', zip(('name', 'tests', 'failures', 'errors'), ['webshell_audit'] + totals)))
+    for (name, cases), count in zip(suites, counts):
+        attrs = [('name', name)] + list(zip(('tests', 'failures', 'errors'), (str(n) for n in count))) + [('skipped', '0'), ('timestamp', timestamp)]
+        sink.write(_layout(1) + _tag('testsuite', attrs, empty=not cases))
+        if cases:
+            for case in cases:
+                sink.write(_layout(2) + _case(*case))
+            sink.write(_layout(1) + '</testsuite>')
+    sink.write(_layout(0) + '</testsuites>\n')
+    sink.flush()
 
 
 # ---- Markdown ----------------------------------------------------------------------------------
@@ -226,18 +255,19 @@ def md_cell(value, limit=MD_CELL_LIMIT):
     return cell
 
 
-def _md_table(headers, rows, total=None):
+def _md_table(headers, rows, total):
+    """The lines of a table of the first MD_MAX_ROWS ``rows`` (an iterable of ``total`` rows)."""
     lines = ['| ' + ' | '.join(headers) + ' |', '|' + '---|' * len(headers)]
-    lines.extend('| ' + ' | '.join(md_cell(c) for c in row) + ' |' for row in rows[:MD_MAX_ROWS])
-    total = len(rows) if total is None else total
-    if total > min(len(rows), MD_MAX_ROWS):
+    lines.extend('| ' + ' | '.join(md_cell(c) for c in row) + ' |' for row in itertools.islice(rows, MD_MAX_ROWS))
+    if total > MD_MAX_ROWS:
         lines.append('')
-        lines.append('Showing %d of %d; the JSON report has all.' % (min(len(rows), MD_MAX_ROWS), total))
+        lines.append('Showing %d of %d; the JSON report has all.' % (MD_MAX_ROWS, total))
     return lines
 
 
 def unmatched_servers(record):
     """Unmatched detections grouped by server: [(server_name, instance_no, private_ip, count, newest_iso)], most first."""
+    record = as_view(record).record
     groups = {}
     for detection in record.get('unmatched_detections') or []:
         key = tuple(text(detection.get(k)) for k in ('server_name', 'instance_no', 'private_ip'))
@@ -248,10 +278,11 @@ def unmatched_servers(record):
 
 def md_banner(record):
     """Lines of the incomplete-data banner (a block quote listing each problem); [] for a complete record."""
-    problems = completeness_problems(record)
+    view = as_view(record)
+    problems = view.problems
     if not problems:
         return []
-    unknown = unknown_hosts(record)
+    unknown = view.unknown_hosts
     lines = [
         '> **INCOMPLETE AUDIT: the data the audit read were incomplete or ambiguous, so these results may be wrong.** '
         '%s; %s reported unknown%s.'
@@ -301,7 +332,7 @@ def md_summary(summary):
     """The counts table and the findings by severity."""
     by_severity = summary.get('findings_by_severity') or {}
     lines = ['## Summary', '']
-    lines.extend(_md_table([header for header, _key in MD_SUMMARY_COLUMNS], [[summary.get(key) for _header, key in MD_SUMMARY_COLUMNS]]))
+    lines.extend(_md_table([header for header, _key in MD_SUMMARY_COLUMNS], [[summary.get(key) for _header, key in MD_SUMMARY_COLUMNS]], 1))
     lines.append('')
     lines.append('Findings by severity: ' + ', '.join('%s %s' % (s, md_cell(by_severity.get(s, 0))) for s in SEVERITIES))
     return lines
@@ -309,14 +340,16 @@ def md_summary(summary):
 
 def md_hosts(record):
     """The hosts that are not compliant, worst first; when there are none, whether that can be read as compliant."""
+    view = as_view(record)
     lines = ['## Non-compliant hosts', '']
-    hosts = record.get('hosts') or {}
-    bad = sorted((h for h in hosts.values() if h.get('status') != 'compliant'), key=lambda h: (status_rank(h.get('status')), text(h.get('name'))))
+    # Already in status order; the sort by the name each host carries keeps that order (and costs a pass) when the
+    # names are their keys, as the audit writes them.
+    bad = [host for _name, host in view.hosts_by_status if host.get('status') != 'compliant']
+    bad.sort(key=lambda h: (status_rank(h.get('status')), text(h.get('name'))))
     if bad:
-        lines.extend(
-            _md_table(['Host', 'Status', 'Reasons'], [[h.get('name'), h.get('status'), '; '.join(text(r) for r in h.get('reasons') or [])] for h in bad])
-        )
-    elif completeness_problems(record):
+        rows = ([h.get('name'), h.get('status'), '; '.join(text(r) for r in h.get('reasons') or [])] for h in bad)
+        lines.extend(_md_table(['Host', 'Status', 'Reasons'], rows, len(bad)))
+    elif view.problems:
         lines.append('None is unprotected, unknown or unreviewed, but the data were incomplete (see the banner above): do not read this as compliant.')
     else:
         lines.append('None: every host in scope is compliant.')
@@ -326,11 +359,10 @@ def md_hosts(record):
 def md_account(record):
     """The findings that are not about one host (rules, detections, unmatched servers)."""
     lines = ['## Account findings', '']
-    account = [f for f in record.get('findings') or [] if f.get('scope') != 'host']
+    account = as_view(record).account_findings
     if account:
-        lines.extend(
-            _md_table(['Severity', 'Kind', 'Subject', 'Message'], [[f.get('severity'), f.get('kind'), f.get('subject'), f.get('message')] for f in account])
-        )
+        rows = ([f.get('severity'), f.get('kind'), f.get('subject'), f.get('message')] for f in account)
+        lines.extend(_md_table(['Severity', 'Kind', 'Subject', 'Message'], rows, len(account)))
     else:
         lines.append('None.')
     return lines
@@ -342,36 +374,66 @@ def md_unmatched(record):
     servers = unmatched_servers(record)
     if not servers:
         return lines + ['None.']
-    count = len(record.get('unmatched_detections') or [])
+    count = len(as_view(record).record.get('unmatched_detections') or [])
     lines.append('%s on %s that no inventory host matches.' % (plural(count, 'detection'), plural(len(servers), 'server')))
     lines.append('')
-    lines.extend(_md_table(['Server', 'Instance', 'Private IP', 'Detections', 'Newest'], servers))
+    lines.extend(_md_table(['Server', 'Instance', 'Private IP', 'Detections', 'Newest'], servers, len(servers)))
     return lines
 
 
-def render_markdown(record):
+def write_markdown(record, handle):
     """A summary for tickets: run line, the incomplete-data banner, counts, non-compliant hosts, account findings,
-    unmatched servers."""
-    lines = ['# Webshell audit report', '', md_run_line(record), '']
-    lines.extend(md_banner(record))
-    lines.extend(md_summary(record.get('summary') or {}))
+    unmatched servers; written a section at a time."""
+    view = as_view(record)
+    sink = Sink(handle)
+    for line in ['# Webshell audit report', '', md_run_line(view.record), ''] + md_banner(view) + md_summary(view.record.get('summary') or {}):
+        sink.write(line + '\n')
     for section in (md_hosts, md_account, md_unmatched):
-        lines.append('')
-        lines.extend(section(record))
-    lines.append('')
-    return '\n'.join(lines)
+        sink.write('\n')
+        for line in section(view):
+            sink.write(line + '\n')
+    sink.flush()
 
 
 # ---- all formats -------------------------------------------------------------------------------
 
+WRITERS = {'json': write_json, 'csv': write_csv, 'junit': write_junit, 'markdown': write_markdown, 'html': write_html}
+
+
+def report_writers(record, formats=FORMATS, html_max_detections=2000):
+    """{format: write(handle)} for a record made ready by prepare_record: each call streams that report to the binary
+    handle. All of them read one ReportView of the record, so what several formats derive from it is derived once."""
+    view = as_view(record)
+
+    def writer(fmt):
+        if fmt == 'html':
+            return lambda handle: write_html(view, handle, max_detections=html_max_detections)
+        return lambda handle: WRITERS[fmt](view, handle)
+
+    return dict((fmt, writer(fmt)) for fmt in formats)
+
 
 def render_reports(record, formats=FORMATS, html_max_detections=2000):
-    """{format: bytes} for a record made ready by report_common.prepare_record, rendered in memory before anything is written."""
-    renderers = {
-        'json': render_json,
-        'csv': render_csv,
-        'junit': render_junit,
-        'markdown': render_markdown,
-        'html': lambda r: render_html(r, max_detections=html_max_detections),
-    }
-    return dict((fmt, renderers[fmt](record).encode('utf-8')) for fmt in formats)
+    """{format: bytes} for a record made ready by prepare_record: the streamed reports, each gathered in memory."""
+    out = {}
+    for fmt, write in report_writers(record, formats, html_max_detections).items():
+        handle = io.BytesIO()
+        write(handle)
+        out[fmt] = handle.getvalue()
+    return out
+
+
+def _text_of(write):
+    def render(record, *args, **kwargs):
+        handle = io.BytesIO()
+        write(record, handle, *args, **kwargs)
+        return handle.getvalue().decode('utf-8')
+
+    render.__doc__ = 'The report %s writes, as text.' % write.__name__
+    return render
+
+
+render_json = _text_of(write_json)
+render_csv = _text_of(write_csv)
+render_junit = _text_of(write_junit)
+render_markdown = _text_of(write_markdown)

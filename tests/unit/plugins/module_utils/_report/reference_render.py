@@ -37,8 +37,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     text,
     unknown_hosts,
 )
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.reference_html import render_html
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import plural
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.reference_html import render_html
 
 CSV_COLUMNS = ('severity', 'scope', 'host', 'kind', 'subject', 'message', 'rule_id', 'detection_id', 'host_status', 'run_started_at')
 # OWASP CSV injection: a spreadsheet treats a cell starting with one of these as a formula (or strips it).
