@@ -5,8 +5,9 @@
 
 Passing tens of thousands of detections through a template (registered results into a filter,
 the record out of it) makes ansible-core 2.19 copy and inspect every value, which costs far more
-than the audit itself. Here the records stay Python objects from the API to the record; only the
-record and a few small lists leave as the task result.
+than the audit itself. Here the records stay Python objects from the API to the record, and the record is kept in
+a private file on the controller (``_audit/record_file.py``); only its path and a few small lists leave as the task
+result, unless ``return_record`` asks for the record too.
 
 The four lists are fetched in this worker with the info modules' own code (their entries of
 ``info_operations.INFO_OPERATIONS`` on a ``connect.Connection``: the same options, validation, environment
@@ -23,8 +24,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import time
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import HAS_REQUESTS
@@ -41,6 +44,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     record_run,
     role_names,
 )
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import RecordFileError, keep_record
 from ansible_collections.ncloud.wbd.plugins.plugin_utils.audit_hosts import HostKeysError, host_keys
 
 
@@ -156,18 +160,33 @@ class ActionModule(ActionBase):
         except AuditInputError as err:
             raise AnsibleActionFail('audit_evaluate: %s' % (err,))
         self.timings['evaluate'] = round(time.time() - started, 2)
-        result.update(action_result(record, args, self.timings))
+        started = time.time()
+        try:
+            path = keep_record(record, args['record_dir'] or private_record_dir())
+        except RecordFileError as err:
+            raise AnsibleActionFail('audit_evaluate: %s' % (err,))
+        self.timings['keep_record'] = round(time.time() - started, 2)
+        result.update(action_result(record, args, self.timings, path))
         if warnings:
             result['warnings'] = warnings
         return result
 
 
-def action_result(record, args, timings):
-    """The task result: the summary, the hosts by verdict, the completeness and each host's facts."""
+def private_record_dir():
+    """Where the record is kept by default: inside the directory ansible-core makes for this ansible-playbook run on
+    the controller (0700, shared by its workers, removed when the run ends), so no record outlives its run."""
+    return os.path.join(C.DEFAULT_LOCAL_TMP, 'ncloud.wbd-audit')
+
+
+def action_result(record, args, timings, path):
+    """The task result: what is small (the summary, the hosts by verdict, the completeness, each host's facts) and
+    the path of the record kept on the controller; the record itself only when ``return_record`` asks for it."""
     failing = hosts_failing(record)
     statuses = record['hosts']
     out = dict(
         changed=False,
+        record_path=path,
+        content_digest=record['content_digest'],
         summary=record['summary'],
         timings=timings,
         complete=record['completeness']['complete'],
@@ -177,14 +196,21 @@ def action_result(record, args, timings):
         unprotected_hosts=sorted(h for h, entry in statuses.items() if entry['status'] == 'unprotected'),
         unreviewed_hosts=sorted(h for h, entry in statuses.items() if entry['unreviewed_count'] > 0),
         unknown_hosts=sorted(h for h, entry in statuses.items() if entry['status'] == 'unknown'),
-        # The small per-host facts, ready for the role's publishing loop; each host's detections stay in the record
-        # only (a copy here would double what ansible-core copies and inspects after the task, and the loop's list).
-        host_facts=[
-            dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'], unreviewed_count=entry['unreviewed_count'])
-            for name, entry in sorted(statuses.items())
-        ],
-        ansible_facts=dict(((args['fact'], record), (args['failing_fact'], failing)) if args['fact'] else ()),
+        host_facts=[host_fact(name, entry, args['host_detections']) for name, entry in sorted(statuses.items())],
+        ansible_facts=dict([(args['failing_fact'], failing)] if args['fact'] else []),
     )
-    if not args['fact']:
-        out['record'] = record
+    if args['return_record']:
+        if args['fact']:
+            out['ansible_facts'][args['fact']] = record
+        else:
+            out['record'] = record
     return out
+
+
+def host_fact(name, entry, detections):
+    """A host's facts for the role's publishing loop; its detections only when asked (they are the bulk of the
+    record, and ansible-core copies every fact a task sets)."""
+    fact = dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'], unreviewed_count=entry['unreviewed_count'])
+    if detections:
+        fact['detections'] = entry.get('detections') or []
+    return fact

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""audit_report: with ``record_from``, render on the controller from the variable as it is; otherwise run the module.
+"""audit_report: with ``record_from``, render on the controller from the variable as it is (or from the record file
+the registered result of audit_evaluate names); otherwise run the module.
 
 A record of tens of thousands of detections given as ``record: "{{ ... }}"`` is templated (ansible-core 2.19 copies
 and inspects every value) and then shipped as a module argument; read from the task's variables it is neither.
@@ -15,16 +16,24 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import RecordFileError, read_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import ReportRunError, report_argument_spec, run_report
 
 display = Display()
 
 
 def record_in(value, name):
-    """The audit record held by variable ``name``: the record itself, or the registered result of audit_evaluate."""
+    """The audit record held by variable ``name``: the record itself, the registered result of audit_evaluate (the
+    record read back from the file it names, or the record it returned) or of audit_merge."""
     if isinstance(value, dict) and 'schema_version' not in value:
         facts = value.get('ansible_facts') or {}
-        value = value.get('record') or next((v for v in facts.values() if isinstance(v, dict) and 'schema_version' in v), None)
+        held = value.get('record') or next((v for v in facts.values() if isinstance(v, dict) and 'schema_version' in v), None)
+        if held is None and isinstance(value.get('record_path'), str):
+            try:
+                held = read_record(value['record_path'])
+            except RecordFileError as err:
+                raise AnsibleActionFail('audit_report: %s' % (err,))
+        value = held
     if not isinstance(value, dict):
         raise AnsibleActionFail(
             'audit_report: variable %s holds no audit record (run ncloud.wbd.audit_evaluate or the '

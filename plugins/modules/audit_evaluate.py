@@ -106,19 +106,41 @@ options:
   run:
     description: Run metadata kept in the record (endpoint, inventory scope).
     type: dict
+  record_dir:
+    description:
+      - A directory on the controller to keep the record file in (created 0700; the file is 0600), see RV(record_path).
+      - Default is a private directory inside the one ansible-core makes for the C(ansible-playbook) run on the
+        controller, which is removed when the run ends.
+    type: path
+  return_record:
+    description:
+      - Also return the whole record, as the fact named by O(fact) or, when O(fact) is empty, as RV(record).
+      - Off by default (on in 1.0.0). ansible-core copies and inspects every task result and fact; at 20,000
+        detections that costs seconds, more than the audit itself. The file at RV(record_path) holds the same record,
+        and M(ncloud.wbd.audit_report) reads it from there.
+    type: bool
+    default: false
+  host_detections:
+    description:
+      - Put each host's detections of the window into its RV(host_facts) item, as C(detections).
+      - Off by default (on in 1.0.0), as together they are the bulk of the record.
+    type: bool
+    default: false
   fact:
     description:
-      - Name of the fact that receives the record.
-      - Use C(delegate_to=localhost) with C(delegate_facts=true) to keep the record off the managed hosts.
-      - An empty string sets no fact and returns the record as RV(record) instead.
+      - Name of the fact that receives the record when O(return_record) is true.
+      - Use C(delegate_to=localhost) with C(delegate_facts=true) to keep facts off the managed hosts.
+      - An empty string sets no fact (neither this nor O(failing_fact)); the record, when asked for, is then RV(record).
     type: str
     default: webshell_audit_result
   failing_fact:
-    description: Name of the fact that receives RV(failing_hosts) along with O(fact) (none when O(fact) is empty).
+    description: Name of the fact that receives RV(failing_hosts) (none when O(fact) is empty).
     type: str
     default: webshell_audit_failing_hosts
 notes:
   - Run it once, on the controller, with C(run_once=true) and C(delegate_to=localhost).
+  - The record file is written in check mode too: it is the controller's private working data, not a change to any
+    target.
 seealso:
   - module: ncloud.wbd.audit_report
 '''
@@ -201,15 +223,29 @@ host_facts:
   description:
     - Per host (C(host)), its C(status) (V(unprotected), V(unreviewed), V(unknown) or V(compliant)), C(reasons),
       C(target) and C(unreviewed_count) as the record has them.
-    - Its detections are in the record only, under C(hosts.<host>.detections).
+    - With O(host_detections), also its C(detections); otherwise they are in the record only, under
+      C(hosts.<host>.detections).
   returned: success
   type: list
   elements: dict
+record_path:
+  description:
+    - The file on the controller that holds the whole record, compact JSON (mode 0600). Give the registered result to
+      M(ncloud.wbd.audit_report)'s O(ncloud.wbd.audit_report#module:record_from) to render it.
+    - It lives as long as the C(ansible-playbook) run unless O(record_dir) is set.
+  returned: success
+  type: str
+  sample: /root/.ansible/tmp/ansible-local-4242abcd/ncloud.wbd-audit/webshell-audit-record-k2j4h1.json
+content_digest:
+  description: The record's C(content_digest) (equal for two runs with the same findings).
+  returned: success
+  type: str
+  sample: 3f5a0c9e1b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a
 record:
   description:
     - The audit record (see R(the audit record guide,ansible_collections.ncloud.wbd.docsite.guide_record_schema)),
-      when O(fact) is empty.
-  returned: when O(fact) is empty
+      when O(return_record) is true and O(fact) is empty.
+  returned: when O(return_record) is true and O(fact) is empty
   type: dict
 '''
 

@@ -80,7 +80,11 @@ options:
   record_from:
     description:
       - Name of a variable of the task's host that holds the record, or the registered result of
-        M(ncloud.wbd.audit_evaluate) (as the P(ncloud.wbd.webshell_audit#role) role leaves it in C(webshell_audit_evaluated)).
+        M(ncloud.wbd.audit_evaluate) (as the P(ncloud.wbd.webshell_audit#role) role leaves it in C(webshell_audit_evaluated))
+        or of M(ncloud.wbd.audit_merge).
+      - A registered result of M(ncloud.wbd.audit_evaluate) names the file on the controller that holds the record
+        (its C(record_path)); the record is read from that file. The file lives as long as the C(ansible-playbook) run
+        that made it, unless its C(record_dir) was set.
       - The action plugin reads the variable as it is and renders on the controller. A record of tens of thousands of
         detections given to O(record) is templated and sent as a module argument, which costs ansible-core 2.19 many
         times the rendering itself.

@@ -1230,11 +1230,25 @@ def test_hosts_failing_leaves_unknown_hosts_to_the_run_level_failure():
 
 def test_the_action_result_carries_completeness_and_unknown_hosts():
     record = audit([host('a', ansible_host='10.0.0.5'), host('b', ansible_host='10.0.0.5'), host('c')], targets=[target('105', 'srv-5', ip='10.0.0.5')])
-    result = action_result(record, {'fact': 'webshell_audit_result', 'failing_fact': 'f'}, {})
+    args = {'fact': 'webshell_audit_result', 'failing_fact': 'f', 'return_record': False, 'host_detections': False}
+    result = action_result(record, args, {}, '/kept/record.json')
+    assert result['record_path'] == '/kept/record.json' and result['content_digest'] == record['content_digest']
+    assert 'record' not in result and result['ansible_facts'] == {'f': result['failing_hosts']}  # the record only when asked for
+    assert all('detections' not in f for f in result['host_facts'])
     assert result['complete'] is False and result['unknown_hosts'] == ['a', 'b']
     assert result['completeness_problems'] == [p['message'] for p in record['completeness']['problems']]
     assert result['incomplete_message'] == incomplete_message(record) and 'a, b' in result['incomplete_message']
     assert [f['status'] for f in result['host_facts']] == ['unknown', 'unknown', 'unprotected']
+
+
+def test_the_action_result_holds_the_record_and_detections_only_when_asked():
+    record = audit([host('a', instance_no='1')], targets=[target('1', 'a')], detections=[detection('d1', instance_no='1')])
+    args = {'fact': 'webshell_audit_result', 'failing_fact': 'f', 'return_record': True, 'host_detections': True}
+    result = action_result(record, args, {}, '/kept/record.json')
+    assert result['ansible_facts']['webshell_audit_result'] is record and 'record' not in result
+    assert [d['detection_id'] for d in result['host_facts'][0]['detections']] == ['d1']
+    result = action_result(record, dict(args, fact=''), {}, '/kept/record.json')
+    assert result['record'] is record and result['ansible_facts'] == {}
 
 
 def test_a_list_result_without_evidence_is_not_taken_as_complete():
