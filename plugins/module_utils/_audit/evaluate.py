@@ -32,6 +32,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import LISTS, SEVERITIES, seal
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import (
     RULE_FIELDS,
+    RuleSet,
     compared_fields,
     covering_rules,
     is_active,
@@ -785,11 +786,12 @@ def evaluate(
     policy.update(window_start_ms=span['window_start_ms'], window_start_iso=span['window_start_iso'])
     lists = dict((n, dict(lists[n])) for n in LISTS if lists and lists.get(n) is not None)
     placement = _Placement(hosts, others, targets, policy)
+    compiled = RuleSet(rules)
     for raw in _newest_first(detections):
         detection = _kept(raw, now_ms, span['window_start_ms'], searched_since)
         if detection is not None:
-            placement.place(raw, detection, rules)
-    hides = None if excepted is None else _hidden(excepted, rules, placement.group_of, span['window_start_ms'], now_ms, searched_since)
+            placement.place(raw, detection, compiled)
+    hides = None if excepted is None else _hidden(excepted, compiled, placement.group_of, span['window_start_ms'], now_ms, searched_since)
     every = placement.judged() + placement.out_of_scope
     ordered = _judge(placement, rules, policy, lists, disagrees=any(d['before_window'] for d in every))
     _give_reasons(placement.entries, ordered)

@@ -99,12 +99,65 @@ def target_matches(rule, instance_no, group_id):
 
 
 def covering_rules(rules, detection, group_id):
-    """IDs of the active rules that cover a detection on a server of group ``group_id`` (None: unknown)."""
-    return [
-        _text(r.get('excepted_rule_id'))
-        for r in rules
-        if is_active(r) and target_matches(r, detection.get('instance_no'), group_id) and conditions_match(r, detection)
-    ]
+    """IDs of the active rules that cover a detection on a server of group ``group_id`` (None: unknown), in the
+    rules' order. ``rules``: rule records, or a RuleSet made of them once for many detections."""
+    return (rules if isinstance(rules, RuleSet) else RuleSet(rules)).covering(detection, group_id)
+
+
+_COMPARE = {'EQUAL': str.__eq__, 'START': str.startswith, 'END': str.endswith}
+
+
+def _compiled(position, rule):
+    """(position, ID, compared fields as (field, test, value)) of a rule that can cover anything; None otherwise
+    (inactive, or a condition that never matches: unknown or ambiguous)."""
+    if not is_active(rule):
+        return None
+    checks = []
+    for field in RULE_FIELDS:
+        condition = condition_of(rule, field)
+        if condition == 'NOT_USE':
+            continue
+        if condition not in _COMPARE or is_ambiguous(condition, rule.get(field)):
+            return None
+        checks.append((field, _COMPARE[condition], _text(rule.get(field))))
+    return position, _text(rule.get('excepted_rule_id')), tuple(checks)
+
+
+class RuleSet(object):
+    """The rules compiled once and indexed by target, so each detection is tested only against the rules whose
+    target can include its server; the same answers as target_matches and conditions_match rule by rule."""
+
+    def __init__(self, rules):
+        self.every, self.by_server, self.by_group = [], {}, {}
+        for position, rule in enumerate(rules):
+            compiled = _compiled(position, rule)
+            kind, target = rule.get('except_target_type'), _text(rule.get('except_target'))
+            if compiled is None or (kind != 'everyServer' and not target):
+                continue
+            if kind == 'everyServer':
+                self.every.append(compiled)
+            elif kind == 'server':
+                self.by_server.setdefault(target, []).append(compiled)
+            elif kind == 'serverGroup':
+                self.by_group.setdefault(target, []).append(compiled)
+
+    def candidates(self, instance_no, group_id):
+        """The compiled rules whose target includes the server, in the rules' order."""
+        found = self.every + self.by_server.get(_text(instance_no), [])
+        if group_id is not None:
+            found = found + self.by_group.get(_text(group_id), [])
+        return sorted(found) if len(found) > 1 and (self.by_server or self.by_group) else found
+
+    def covering(self, detection, group_id):
+        out = []
+        for dummy, rule_id, checks in self.candidates(detection.get('instance_no'), group_id):
+            for field, test, expected in checks:
+                actual = detection.get(field)
+                if not test(actual if type(actual) is str else _text(actual), expected):
+                    break
+            else:
+                out.append(rule_id)
+        return out
 
 
 def rule_summary(rule):
