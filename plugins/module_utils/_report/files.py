@@ -4,10 +4,12 @@
 """Report file names and atomic writes.
 
 A report file is either the previous version or the complete new one, never a mix: each
-file is written to a temporary file in the same directory, synced, and renamed over the
-target. A report set that fails half-way removes the files it newly created and puts back
-the latest files it already replaced, so a run leaves no partial evidence and no mix of two
-runs' latest files behind.
+file is streamed by its renderer into a temporary file in the same directory, synced, and
+renamed over the target; a latest file is a hard link to the finished timestamped file,
+renamed over the latest name (nothing is rendered or written twice). A report set that fails
+half-way, even in the middle of rendering a file, removes the files it newly created and puts
+back the files it already replaced, so a run leaves no partial evidence and no mix of two
+runs' files behind.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,8 +17,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import binascii
+import errno
 import os
 import re
+import shutil
 import stat
 import tempfile
 
@@ -79,24 +83,61 @@ def parse_mode(value):
 
 
 def atomic_write(path, data, mode):
-    """Write ``data`` (bytes) to ``path`` with permissions ``mode``; the old file stays intact on any failure."""
+    """Write ``data`` to ``path`` with permissions ``mode``; the old file stays intact on any failure.
+
+    ``data`` is bytes, or a function that writes the content to the binary file handle it is given (a renderer that
+    streams into the temporary file). The temporary file is removed on any failure; an exception of ``data`` other
+    than an OSError propagates as it is.
+    """
     directory, name = os.path.split(os.path.abspath(path))
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix='.' + name + '.', dir=directory)
         with os.fdopen(fd, 'wb') as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
             os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
+        tmp = None
     except (OSError, IOError) as exc:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
         raise ReportWriteError('could not write %s: %s; the previous file is unchanged' % (path, exc))
+    finally:
+        _remove(tmp)
+
+
+def _hidden_name(path, kind):
+    directory, name = os.path.split(path)
+    return os.path.join(directory, '.%s.%s-%s' % (name, kind, binascii.hexlify(os.urandom(6)).decode('ascii')))
+
+
+def install_copy(source, path, mode):
+    """Put the finished file ``source`` at ``path`` as well, atomically, without rendering it again: a hard link to it
+    under a hidden name, renamed over ``path`` (the same bytes and mode, no extra space). Where the file system has
+    no hard links, a copy is written like any report file."""
+    for _attempt in range(10):
+        tmp = _hidden_name(path, 'new')
+        try:
+            os.link(source, tmp)
+        except OSError as exc:
+            if exc.errno == errno.EEXIST:
+                continue
+            break
+        try:
+            os.replace(tmp, path)
+            return
+        except OSError as exc:
+            _remove(tmp)
+            raise ReportWriteError('could not write %s: %s; the previous file is unchanged' % (path, exc))
+
+    def copy(handle):
+        with open(source, 'rb') as finished:
+            shutil.copyfileobj(finished, handle, 1 << 20)
+
+    atomic_write(path, copy, mode)
 
 
 def _sync_dir(directory):
@@ -129,9 +170,8 @@ def _keep_previous(path):
             return None
     except OSError:
         return None
-    directory, name = os.path.split(path)
     for _attempt in range(10):
-        backup = os.path.join(directory, '.%s.previous-%s' % (name, binascii.hexlify(os.urandom(6)).decode('ascii')))
+        backup = _hidden_name(path, 'previous')
         try:
             os.link(path, backup)
             return backup
@@ -141,46 +181,47 @@ def _keep_previous(path):
     return None
 
 
-def write_report_set(dest, files, mode, latest=None):
-    """Write ``files`` ({name: bytes}) into ``dest``, then copy each to its latest name (``latest``: {name: latest_name}).
+def _put_back(replaced):
+    """Undo ``replaced`` ([(hard link to the previous file or None, path, whether it existed)]), last first."""
+    for previous, path, existed in reversed(replaced):
+        if previous is not None:
+            try:
+                os.replace(previous, path)
+            except OSError:
+                _remove(previous)
+        elif not existed:
+            _remove(path)
 
-    All timestamped files are written before any latest file, and a ``.json`` latest last of all: the JSON
-    latest carries the content digest that decides ``changed``. On failure the files this call newly created
-    are removed (files that existed before, such as a report of the same run second, are never removed), the
-    latest files it already replaced are put back (hard links kept while the set is written; no extra space),
-    and ReportWriteError is raised: the directory holds the previous report set, not a mix of two runs.
+
+def write_report_set(dest, files, mode, latest=None):
+    """Write ``files`` ({name: bytes or a function that writes the file to a handle}) into ``dest``, then put each at
+    its latest name too (``latest``: {name: latest_name}) without writing it again.
+
+    All timestamped files are written before any latest file, and a ``.json`` latest last of all: the JSON latest
+    carries the content digest that decides ``changed``. On any failure (an OS error, or an exception of a function
+    half-way through its file) every file this call replaced is put back (hard links to the previous files are kept
+    while the set is written; no extra space), the files it newly created are removed, and the exception propagates
+    (an OS error as ReportWriteError): the directory holds the previous report set, not a mix of two runs.
     """
-    created = []
-    replaced = []  # (hard link to the previous file or None, latest path, whether it existed)
+    replaced = []  # (hard link to the previous file or None, path, whether it existed)
+    order = sorted((latest or {}).items(), key=lambda item: (item[1].endswith('.json'), item[1]))
+    steps = [(name, name) for name in sorted(files)] + order
     try:
-        for name in sorted(files):
-            path = os.path.join(dest, name)
-            existed = os.path.lexists(path)
-            atomic_write(path, files[name], mode)
-            if not existed:
-                created.append(path)
-        order = sorted((latest or {}).items(), key=lambda item: (item[1].endswith('.json'), item[1]))
-        for name, latest_name in order:
-            path = os.path.join(dest, latest_name)
+        for name, target in steps:
+            path = os.path.join(dest, target)
             existed = os.path.lexists(path)
             previous = _keep_previous(path)
             try:
-                atomic_write(path, files[name], mode)
-            except ReportWriteError:
+                if target == name:
+                    atomic_write(path, files[name], mode)
+                else:
+                    install_copy(os.path.join(dest, name), path, mode)
+            except BaseException:
                 _remove(previous)  # this file was not replaced
                 raise
             replaced.append((previous, path, existed))
-    except ReportWriteError:
-        for previous, path, existed in reversed(replaced):
-            if previous is not None:
-                try:
-                    os.replace(previous, path)
-                except OSError:
-                    _remove(previous)
-            elif not existed:
-                _remove(path)
-        for path in created:
-            _remove(path)
+    except BaseException:
+        _put_back(replaced)
         raise
     for previous, _path, _existed in replaced:
         _remove(previous)

@@ -406,9 +406,8 @@ def report_writers(record, formats=FORMATS, html_max_detections=2000):
     view = as_view(record)
 
     def writer(fmt):
-        if fmt == 'html':
-            return lambda handle: write_html(view, handle, max_detections=html_max_detections)
-        return lambda handle: WRITERS[fmt](view, handle)
+        options = {'max_detections': html_max_detections} if fmt == 'html' else {}
+        return lambda handle: WRITERS[fmt](view, handle, **options)
 
     return dict((fmt, writer(fmt)) for fmt in formats)
 

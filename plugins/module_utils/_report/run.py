@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One run of audit_report: load the record, render every format in memory, write the set atomically.
+"""One run of audit_report: load and prepare the record once, stream every format into its file, write the set atomically.
 
 Shared by the module and its action plugin (the action renders on the controller when the record comes from a
 variable, so a large record is never templated or shipped as a module argument).
@@ -18,10 +18,10 @@ import re
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import load_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     FORMATS,
-    completeness_problems,
+    ReportView,
+    as_view,
     is_complete,
     prepare_record,
-    unknown_hosts,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.files import (
     ReportWriteError,
@@ -30,7 +30,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report.files import (
     report_names,
     write_report_set,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_reports
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import report_writers
 
 
 class ReportRunError(Exception):
@@ -134,7 +134,6 @@ def run_report(params, check_mode, warn):
         record = load_record(params['src']) if params.get('src') else params['record']
         record, claimed = prepare_record(record)
         names = report_names(params['basename'], (record['run'] or {}).get('started_at_iso'), formats)
-        rendered = render_reports(record, formats, params['html_max_detections'])
     except ValueError as exc:  # RecordError is a ValueError
         raise ReportRunError(str(exc))
     digest = record['content_digest']
@@ -143,15 +142,19 @@ def run_report(params, check_mode, warn):
 
     check_dest(dest, check_mode)
     latest_names = dict((fmt, names[fmt][1]) for fmt in formats) if params['latest'] else {}
+    # Read before the set is written (it replaces this file), and only down to the digest line.
     previous = previous_digest(os.path.join(dest, '%s-latest.json' % params['basename']))
+    view = ReportView(record)
     if not check_mode:
+        # Each format is rendered once, straight into its file; the latest files are links to those, not renderings.
+        writers = report_writers(view, formats, params['html_max_detections'])
         try:
             write_report_set(
-                dest, dict((names[fmt][0], rendered[fmt]) for fmt in formats), mode, dict((names[fmt][0], name) for fmt, name in latest_names.items())
+                dest, dict((names[fmt][0], writers[fmt]) for fmt in formats), mode, dict((names[fmt][0], name) for fmt, name in latest_names.items())
             )
-        except ReportWriteError as exc:
+        except (ReportWriteError, ValueError) as exc:
             raise ReportRunError(str(exc), content_digest=digest)
-    result = dict(record_outcome(record), written=not check_mode)
+    result = dict(record_outcome(view), written=not check_mode)
     if check_mode:
         # Nothing was written, so nothing changed; would_change says whether a real run would change the latest report.
         result.update(
@@ -174,6 +177,7 @@ def run_report(params, check_mode, warn):
 
 
 def record_outcome(record):
-    """What the play needs to decide about the record: whether it is complete, its problems (one line each) and the
-    hosts it could not decide."""
-    return dict(complete=is_complete(record), completeness_problems=[p['message'] for p in completeness_problems(record)], unknown_hosts=unknown_hosts(record))
+    """What the play needs to decide about the record (or its ReportView): whether it is complete, its problems (one
+    line each) and the hosts it could not decide."""
+    view = as_view(record)
+    return dict(complete=is_complete(view.record), completeness_problems=[p['message'] for p in view.problems], unknown_hosts=list(view.unknown_hosts))

@@ -132,10 +132,11 @@ def test_atomic_write_missing_directory(tmp_path):
         atomic_write(str(tmp_path / 'nope' / 'r.json'), b'x', 0o600)
 
 
-def test_write_report_set_writes_then_copies_latest_json_last(tmp_path, monkeypatch):
+def test_write_report_set_writes_then_links_latest_json_last(tmp_path, monkeypatch):
     written = []
-    real = report_files.atomic_write
-    monkeypatch.setattr(report_files, 'atomic_write', lambda path, data, mode: (written.append(os.path.basename(path)), real(path, data, mode)))
+    write, install = report_files.atomic_write, report_files.install_copy
+    monkeypatch.setattr(report_files, 'atomic_write', lambda path, data, mode: (written.append(os.path.basename(path)), write(path, data, mode)))
+    monkeypatch.setattr(report_files, 'install_copy', lambda source, path, mode: (written.append(os.path.basename(path)), install(source, path, mode)))
     files = {'a-1.json': b'{}', 'a-1.html': b'<p>', 'a-1.md': b'#'}
     latest = {'a-1.json': 'a-latest.json', 'a-1.html': 'a-latest.html', 'a-1.md': 'a-latest.md'}
     write_report_set(str(tmp_path), files, 0o600, latest)
@@ -144,6 +145,33 @@ def test_write_report_set_writes_then_copies_latest_json_last(tmp_path, monkeypa
         path = tmp_path / name
         assert not path.is_symlink() and mode_of(path) == 0o600
     assert (tmp_path / 'a-latest.html').read_bytes() == b'<p>'
+    # A latest file is the finished timestamped file under a second name, not a second rendering.
+    assert os.path.samefile(str(tmp_path / 'a-latest.json'), str(tmp_path / 'a-1.json'))
+    assert sorted(os.listdir(str(tmp_path))) == sorted(written)
+
+
+def test_write_report_set_streams_writers_into_the_files(tmp_path):
+    def writer(handle):
+        for n in range(1000):
+            handle.write(b'%d\n' % n)
+
+    write_report_set(str(tmp_path), {'a-1.csv': writer}, 0o640, {'a-1.csv': 'a-latest.csv'})
+    expected = b''.join(b'%d\n' % n for n in range(1000))
+    assert (tmp_path / 'a-1.csv').read_bytes() == expected == (tmp_path / 'a-latest.csv').read_bytes()
+    assert mode_of(tmp_path / 'a-latest.csv') == 0o640
+
+
+def test_latest_is_a_copy_where_there_are_no_hard_links(tmp_path, monkeypatch):
+    (tmp_path / 'a-latest.csv').write_bytes(b'old')
+    monkeypatch.setattr(report_files.os, 'link', lambda *args: enoperm())
+    write_report_set(str(tmp_path), {'a-1.csv': b'x' * 3000000}, 0o640, {'a-1.csv': 'a-latest.csv'})
+    assert (tmp_path / 'a-latest.csv').read_bytes() == b'x' * 3000000 and mode_of(tmp_path / 'a-latest.csv') == 0o640
+    assert not os.path.samefile(str(tmp_path / 'a-latest.csv'), str(tmp_path / 'a-1.csv'))
+    assert sorted(os.listdir(str(tmp_path))) == ['a-1.csv', 'a-latest.csv']
+
+
+def enoperm():
+    raise OSError(errno.EPERM, os.strerror(errno.EPERM))
 
 
 def test_write_report_set_removes_what_it_created_on_failure(tmp_path, monkeypatch):
@@ -160,20 +188,38 @@ def test_write_report_set_removes_what_it_created_on_failure(tmp_path, monkeypat
     files = {'a-1.json': b'{}', 'a-1.csv': b'new', 'a-1.md': b'#'}
     with pytest.raises(ReportWriteError, match='a-1.md'):
         write_report_set(str(tmp_path), files, 0o600, {'a-1.json': 'a-latest.json'})
-    # a-1.json was new and is gone again; a-1.csv existed before and stays; the latest file was not touched
+    # a-1.json was new and is gone again; a-1.csv existed before and is put back; the latest file was not touched
     assert sorted(os.listdir(str(tmp_path))) == ['a-1.csv', 'a-latest.json']
+    assert (tmp_path / 'a-1.csv').read_bytes() == b'same run, earlier attempt'
     assert (tmp_path / 'a-latest.json').read_bytes() == b'old latest'
 
 
 def test_write_report_set_failure_on_latest_removes_the_new_set(tmp_path, monkeypatch):
-    real = report_files.atomic_write
+    (tmp_path / 'a-latest.csv').write_bytes(b'old csv')
+    real = report_files.install_copy
 
-    def failing(path, data, mode):
-        if 'latest' in path:
+    def failing(source, path, mode):
+        if path.endswith('.json'):
             raise ReportWriteError('could not write %s: boom' % path)
-        real(path, data, mode)
+        real(source, path, mode)
 
-    monkeypatch.setattr(report_files, 'atomic_write', failing)
+    monkeypatch.setattr(report_files, 'install_copy', failing)
     with pytest.raises(ReportWriteError):
+        write_report_set(str(tmp_path), {'a-1.json': b'{}', 'a-1.csv': b'new'}, 0o600, {'a-1.json': 'a-latest.json', 'a-1.csv': 'a-latest.csv'})
+    assert os.listdir(str(tmp_path)) == ['a-latest.csv']
+    assert (tmp_path / 'a-latest.csv').read_bytes() == b'old csv'
+
+
+def test_a_failing_link_leaves_no_hidden_file(tmp_path, monkeypatch):
+    (tmp_path / 'a-latest.json').write_bytes(b'old')
+    replace = os.replace
+
+    def refuse_latest(source, path):
+        if path.endswith('a-latest.json') and '.new-' in source:
+            enospc()
+        replace(source, path)
+
+    monkeypatch.setattr(report_files.os, 'replace', refuse_latest)
+    with pytest.raises(ReportWriteError, match='could not write .*a-latest.json: .*No space left'):
         write_report_set(str(tmp_path), {'a-1.json': b'{}'}, 0o600, {'a-1.json': 'a-latest.json'})
-    assert os.listdir(str(tmp_path)) == []
+    assert os.listdir(str(tmp_path)) == ['a-latest.json'] and (tmp_path / 'a-latest.json').read_bytes() == b'old'

@@ -1,18 +1,26 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""report_run.previous_digest: the digest of the latest JSON report, read from its head when it is one of ours."""
+"""report_run: previous_digest (the digest of the latest JSON report, read from its head when it is one of ours), and
+run_report streaming the set into its files, all or nothing (a renderer failing half-way, a full disk)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import builtins
+import errno
 import io
 import json
+import os
+import stat
 
 import pytest
+from ansible_collections.ncloud.wbd.plugins.module_utils._report import files as report_files
+from ansible_collections.ncloud.wbd.plugins.module_utils._report import render
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import run as report_run
-from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import prepare_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import FORMATS, prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_json
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report import reference_render
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.test_report_render import build_incomplete_record, build_record
 
 
@@ -92,3 +100,166 @@ def test_other_files(tmp_path, content, digest):
 def test_no_file(tmp_path):
     assert report_run.previous_digest(str(tmp_path / 'missing.json')) is None
     assert report_run.previous_digest(str(tmp_path)) is None
+
+
+# ---- run_report: streamed into the files, all or nothing ------------------------------------------------------
+
+
+def run_params(dest, record, **extra):
+    params = dict(record=record, src=None, dest=str(dest), formats=list(FORMATS), mode='0640', basename='r', latest=True, html_max_detections=2000)
+    params.update(extra)
+    return params
+
+
+def second_record():
+    """A later run with other results: new timestamped names, other bytes in every format."""
+    record = build_incomplete_record('second run')
+    record['run'].update(started_at_ms=record['run']['started_at_ms'] + 3600000, started_at_iso='2026-11-19T12:00:00.000Z')
+    return record
+
+
+def snapshot(dest):
+    """{name: (bytes, mode)} of everything in ``dest``, hidden files included."""
+    out = {}
+    for name in sorted(os.listdir(str(dest))):
+        path = os.path.join(str(dest), name)
+        with open(path, 'rb') as handle:
+            out[name] = (handle.read(), stat.S_IMODE(os.stat(path).st_mode))
+    return out
+
+
+@pytest.fixture
+def previous_set(tmp_path):
+    """A directory holding the report set of a first run, and its snapshot."""
+    result = report_run.run_report(run_params(tmp_path, build_record()), False, lambda message: None)
+    assert result['changed'] and len(os.listdir(str(tmp_path))) == 10
+    return tmp_path, snapshot(tmp_path)
+
+
+def test_a_second_run_replaces_the_latest_and_changed_follows_the_digest(previous_set):
+    dest, before = previous_set
+    again = report_run.run_report(run_params(dest, build_record()), False, lambda message: None)
+    assert not again['changed'] and snapshot(dest) == before
+    second = report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
+    assert second['changed'] and second['previous_digest'] == again['content_digest'] != second['content_digest']
+    expected = reference_render.render_reports(prepare_record(second_record())[0], FORMATS, 2000)
+    after = snapshot(dest)
+    assert len(after) == 15
+    for fmt in FORMATS:
+        assert after[os.path.basename(second['latest'][fmt])] == (expected[fmt], 0o640)
+        assert after[os.path.basename(second['files'][fmt])] == (expected[fmt], 0o640)
+
+
+@pytest.mark.parametrize('fmt', FORMATS)
+def test_a_renderer_failing_half_way_leaves_the_directory_as_it_was(previous_set, monkeypatch, fmt):
+    dest, before = previous_set
+    real = render.WRITERS[fmt]
+
+    def half_then_fail(view, handle, **options):
+        data = io.BytesIO()
+        real(view, data, **options)
+        half = len(data.getvalue()) // 2
+        handle.write(data.getvalue()[:half])
+        raise RuntimeError('renderer broke')
+
+    monkeypatch.setitem(render.WRITERS, fmt, half_then_fail)
+    with pytest.raises(RuntimeError, match='renderer broke'):
+        report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
+    assert snapshot(dest) == before
+
+
+def test_a_value_error_while_rendering_is_a_run_error(previous_set, monkeypatch):
+    dest, before = previous_set
+
+    def bad(view, handle, **options):
+        handle.write(b'partial')
+        raise ValueError('cannot render this')
+
+    monkeypatch.setitem(render.WRITERS, 'markdown', bad)
+    with pytest.raises(report_run.ReportRunError, match='cannot render this') as info:
+        report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
+    assert info.value.extra['content_digest'] == prepare_record(second_record())[0]['content_digest']
+    assert snapshot(dest) == before
+
+
+class Disk(object):
+    """Room for ``free`` more bytes on the file system: the handles of report_files.os.fdopen write until it is full,
+    then raise ENOSPC (after writing what still fits, as a real disk does)."""
+
+    def __init__(self, free):
+        self.free = free
+        self.fdopen = os.fdopen
+
+    def __call__(self, fd, mode):
+        return Full(self, self.fdopen(fd, mode, buffering=0))
+
+
+class Full(object):
+    def __init__(self, disk, handle):
+        self.disk, self.handle = disk, handle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+    def write(self, data):
+        room = max(self.disk.free, 0)
+        fits = bytes(data)[:room]
+        self.handle.write(fits)
+        self.disk.free -= len(fits)
+        if len(fits) < len(data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return len(data)
+
+    def flush(self):
+        self.handle.flush()
+
+    def fileno(self):
+        return self.handle.fileno()
+
+
+@pytest.mark.parametrize('links', [True, False], ids=['hard links', 'no hard links'])
+@pytest.mark.parametrize('full_at', [0.0, 0.2, 0.5, 0.9, 1.3, 1.9])
+def test_a_full_disk_leaves_the_directory_as_it_was(previous_set, monkeypatch, links, full_at):
+    """The disk fills up at ``full_at`` of the new set's size: inside one of the timestamped files, or (without hard
+    links, when the latest files are copies) inside a latest file."""
+    dest, before = previous_set
+    size = sum(len(data) for data in render.render_reports(prepare_record(second_record())[0]).values())
+    if full_at > 1 and links:
+        pytest.skip('with hard links the latest files take no space')
+    monkeypatch.setattr(report_files.os, 'fdopen', Disk(int(size * full_at)))
+    if not links:
+        monkeypatch.setattr(report_files.os, 'link', lambda *args: (_ for _ in ()).throw(OSError(errno.EXDEV, 'no links here')))
+    with pytest.raises(report_run.ReportRunError, match=r'could not write .*: \[Errno 28\] No space left on device'):
+        report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
+    monkeypatch.undo()
+    after = snapshot(dest)
+    if links or full_at < 1:
+        assert after == before
+    else:
+        # Without hard links a replaced latest file cannot be kept to be put back: the latest files copied before the
+        # disk filled up are the new ones (each complete), the rest and the JSON latest (always last) the previous.
+        new = render.render_reports(prepare_record(second_record())[0])
+        assert sorted(after) == sorted(before) and after['r-latest.json'] == before['r-latest.json']
+        for name, (data, mode) in after.items():
+            fmt = [f for f in FORMATS if name.endswith(report_files.EXTENSIONS[f])][0]
+            assert (data, mode) == before[name] or (name.startswith('r-latest') and (data, mode) == (new[fmt], 0o640)), name
+        assert after != before, 'the disk filled up during the latest files'
+
+
+def test_nothing_reads_a_finished_report(previous_set, monkeypatch):
+    """``changed`` comes from the head of the previous latest JSON; no report file is read back otherwise."""
+    dest, _before = previous_set
+    opened = []
+    real_open = open
+
+    def recording_open(path, mode='r', *args, **kwargs):
+        if str(path).startswith(str(dest)):
+            opened.append((os.path.basename(str(path)), mode))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, 'open', recording_open)
+    result = report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
+    assert result['changed'] and opened == [('r-latest.json', 'rb')]
