@@ -34,7 +34,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import HAS_
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import Connection, validate_options
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.info_operations import INFO_OPERATIONS
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import AuditInputError, evaluate, window
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import READ_FIELDS, AuditInputError, evaluate, window
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     AUTH_OPTIONS,
@@ -132,7 +132,9 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail('audit_evaluate: %s%s' % ('%slookback: ' % prefix if prefix else '', err))
         warnings = []
         targets = self._list('detection_target_info', dict(paging), 'detection_targets', task_vars, warnings)
-        detections = self._list('detection_info', dict(paging, since=since, suspicious_objects=args['suspicious_objects']), 'detections', task_vars, warnings)
+        read = list(READ_FIELDS) + (['suspicious_objects'] if args['suspicious_objects'] else [])
+        wanted = dict(paging, since=since, suspicious_objects=args['suspicious_objects'], fields=read)
+        detections = self._list('detection_info', wanted, 'detections', task_vars, warnings)
         rules = self._list('exception_rule_info', dict(paging), 'exception_rules', task_vars, warnings)
         excepted = None
         if args['excepted']:

@@ -44,8 +44,9 @@ _ISO_CLOCK = {}
 _ISO_MILLIS = ['.%03dZ' % millis for millis in range(1000)]
 
 
-# What normalize does with one field: keep it, stringify an ID, add an ISO twin, or recurse into records.
-_PLAIN, _ID, _TIME, _NESTED = range(4)
+# What normalize does with one field: keep it, stringify an ID, add an ISO twin, recurse into records, or leave it out
+# (a field the caller's ``fields`` does not want: skipped before any conversion).
+_PLAIN, _ID, _TIME, _NESTED, _SKIP = range(5)
 # Unknown field names are planned once and remembered, up to this many per map (they come from the API).
 _PLAN_LIMIT = 1000
 
@@ -59,6 +60,7 @@ class FieldMap(object):
         self.ids = frozenset(ids)
         self.nested = nested or {}
         self.steps = {}
+        self.projections = {}
         # Our names for documented fields and their ISO twins: an undocumented field spelled like one gets a prefix.
         self.taken = frozenset(list(names.values()) + [names.get(t, generic_snake(t)) + '_iso' for t in self.times])
 
@@ -80,6 +82,30 @@ class FieldMap(object):
         if len(self.steps) < _PLAN_LIMIT:
             self.steps[key] = step
         return step
+
+    def projected(self, keep):
+        """This map, skipping the fields none of whose output names (the field, its ISO twin) is in ``keep``: a
+        field left out costs nothing, where converting it and then dropping it costs most of normalising."""
+        keep = frozenset(keep)
+        view = self.projections.get(keep)
+        if view is None:
+            view = self.projections[keep] = _Projection(self, keep)
+        return view
+
+
+class _Projection(object):
+    """A FieldMap seen through ``fields``: the same steps, the unwanted ones skipped (see FieldMap.projected)."""
+
+    def __init__(self, fmap, keep):
+        self.fmap, self.keep, self.steps = fmap, keep, {}
+
+    def step(self, key):
+        name, kind, extra = self.fmap.steps.get(key) or self.fmap.step(key)
+        if name not in self.keep and not (kind == _TIME and extra in self.keep):
+            kind, extra = _SKIP, None
+        if len(self.steps) < _PLAN_LIMIT:
+            self.steps[key] = (name, kind, extra)
+        return name, kind, extra
 
 
 def output_names(fmap):
@@ -154,6 +180,8 @@ def _normalize(record, fmap, notes, prefix):
                 out[name], out[extra] = _time(value, notes, prefix + key)
         elif kind == _ID:
             out[name] = value if value is None or isinstance(value, (bool, str)) else '%s' % (value,)
+        elif kind == _SKIP:
+            continue
         elif isinstance(value, list):
             inner = prefix if notes is None else prefix + key + '[].'
             out[name] = [_normalize(v, extra, notes, inner) for v in value if isinstance(v, dict)]

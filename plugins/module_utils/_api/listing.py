@@ -222,8 +222,10 @@ def _fill(sink, pager, client, resource, with_objects, notes, keep=None):
     their objects, ``BATCH`` at a time."""
     batch = []
 
+    fmap = resource.field_map if keep is None else resource.field_map.projected(keep)
+
     def flush():
-        batch[:] = project(normalize_all(batch, resource.field_map, notes), keep)
+        batch[:] = project(normalize_all(batch, fmap, notes), keep)
         if with_objects:
             attach_objects(client, batch, resource)
         sink.extend(batch)

@@ -64,6 +64,10 @@ DETECTION_FIELDS = (
     'command',
     'memo',
 )
+# The detection fields the audit reads (the record's, the match keys', the rules', the files'): the audit asks the
+# detection list for these only (``fields``), so the rest are never converted nor held (suspicious_objects is added
+# when they are fetched).
+READ_FIELDS = DETECTION_FIELDS + ('suspicion_files', 'suspicion_ips')
 LIST_WORDS = {
     'detection_targets': 'detection target list',
     'detections': 'detection list',

@@ -81,3 +81,34 @@ def test_project_keeps_record_order_and_all_without_a_projection():
     assert list(project(records, frozenset(['a', 'b']))[0]) == ['b', 'a']
     assert project(records, None) is records
     assert projection(resources.DETECTIONS, None) is None
+
+
+def _sandbox_detections(count=400):
+    """Detections as the sandbox generates them (every documented field, times, nested files and IPs)."""
+    import json
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'sandbox'))
+    from wbd_sandbox import make_dataset  # pylint: disable=import-error
+
+    data = make_dataset(seed=7, servers=12, detections=count, anchor_ms=1764979200000)
+    return json.loads(json.dumps(data.records('detections')))
+
+
+@pytest.mark.parametrize(
+    'wanted',
+    [
+        ['detection_id', 'host_name', 'detect_time', 'action_status'],
+        ['detect_time_iso'],
+        ['suspicion_files', 'memo'],
+        sorted(fields.output_names(resources.DETECTIONS.field_map)),
+    ],
+)
+def test_fields_skipped_before_normalising_give_what_cutting_after_gives(wanted):
+    fmap = resources.DETECTIONS.field_map
+    keep = projection(resources.DETECTIONS, wanted)
+    records = _sandbox_detections()
+    expected = project([fields.normalize(r, fmap) for r in records], keep)
+    assert project([fields.normalize(r, fmap.projected(keep)) for r in records], keep) == expected
+    assert fmap.projected(keep) is fmap.projected(set(keep))  # planned once per set of fields
