@@ -3,8 +3,10 @@
 Five measurements (see the performance guide, docs/docsite/rst/guide_performance.rst), each a median over --runs whole processes unless noted:
   fetch    detection_info over N detections with a per-request latency, at concurrency 1/4/8, against the
            lower bound pages x latency / concurrency and a hand-rolled baseline (tools/bench_baseline.py)
-  audit    ansible-playbook ncloud.wbd.audit over H hosts against D detections: API requests the sandbox
-           counted, and wall time against a floor play of one set_fact per host
+  audit    ansible-playbook ncloud.wbd.audit over 20/200/2,000 hosts x 20,000 detections and 20 x 100,000: API
+           requests the sandbox logged (the same at every inventory size), wall time and peak RSS against its floors:
+           (a) those very requests replayed by a bare 8-thread client (tools/bench_floor.py --replay), (b) an empty
+           play over the same inventory, and a play of one set_fact per host; peak RSS against the API's JSON bytes
   memory   peak RSS of the detection_info process against the bytes of JSON the API sent, and with dest
   lean     detection_info in a playbook (all fields; fields: [detection_id, host_name, detect_time, action_status];
            dest, JSON Lines) against its floors: (a) a bare 8-thread keep-alive client fetching and decoding the same
@@ -20,6 +22,7 @@ Exit status 1 when a check fails (a wrong count), never because of a time.
 """
 
 import argparse
+import collections
 import json
 import math
 import os
@@ -42,6 +45,7 @@ FULL = dict(
     concurrency=(1, 4, 8),
     audit_hosts=(20, 200, 2000),
     audit_detections=20000,
+    audit_large_detections=100000,
     memory_detections=(10000, 100000),
     report_hosts=2000,
     report_detections=100000,
@@ -54,6 +58,7 @@ SMOKE = dict(
     concurrency=(1, 4),
     audit_hosts=(3, 12),
     audit_detections=300,
+    audit_large_detections=1000,
     memory_detections=(200, 1000),
     report_hosts=20,
     report_detections=500,
@@ -304,59 +309,93 @@ class Bench(object):
 
     def audit(self):
         cfg = self.cfg
-        biggest = max(cfg['audit_hosts'])
-        sandbox = Sandbox(self.tmp, '--detections', str(cfg['audit_detections']), '--servers', str(biggest), '--latency-ms', str(cfg['latency_ms']))
-        floor = os.path.join(self.tmp, 'floor.yml')
-        with open(floor, 'w') as handle:
-            handle.write(
-                '- name: Floor\n  hosts: all\n  gather_facts: false\n  tasks:\n'
-                '    - name: One fact per host\n      ansible.builtin.set_fact:\n        bench_floor: "{{ inventory_hostname }}"\n'
-            )
-        reports = os.path.join(self.tmp, 'reports')
-        rows = []
-        try:
-            servers = sandbox.control('/__sandbox/dataset?resource=servers')['records']
-            check(len(servers) >= biggest, 'the sandbox has %d servers, %d needed' % (len(servers), biggest))
-            self.env['NCLOUD_WBD_ENDPOINT'] = sandbox.url
-            for hosts in cfg['audit_hosts']:
-                inventory = self.inventory(servers, hosts)
-                audit_times, floor_times, requests = [], [], set()
-                for dummy in range(cfg['runs']):
-                    floor_times.append(self.playbook(['-i', inventory, floor]))
-                    sandbox.reset()
-                    audit_times.append(
-                        self.playbook(['-i', inventory, 'ncloud.wbd.audit', '-e', 'webshell_report_dir=' + reports, '-e', 'webshell_audit_lookback=31d'])
-                    )
-                    stats = sandbox.stats()
-                    requests.add(json.dumps(stats['by_operation'], sort_keys=True))
-                    with open(os.path.join(reports, 'webshell-audit-latest.json'), encoding='utf-8') as handle:
-                        summary = json.load(handle)['summary']
-                    check(summary['hosts'] == hosts, 'the audit report covers %s hosts, expected %d' % (summary['hosts'], hosts))
-                    check(
-                        summary['detections'] == cfg['audit_detections'],
-                        'the audit saw %s detections, expected %d' % (summary['detections'], cfg['audit_detections']),
-                    )
-                check(len(requests) == 1, 'the API requests of the audit differ between runs over %d hosts: %s' % (hosts, requests))
-                by_op = json.loads(requests.pop())
-                rows.append(
-                    {
-                        'hosts': hosts,
-                        'requests': sum(by_op.values()),
-                        'by_operation': by_op,
-                        'audit_seconds': round(median(audit_times), 2),
-                        'floor_seconds': round(median(floor_times), 2),
-                        'vs_floor': round(median(audit_times) / median(floor_times), 2),
-                    }
-                )
-        finally:
-            self.env.pop('NCLOUD_WBD_ENDPOINT', None)
-            sandbox.stop()
+        rows = self.audit_rows(cfg['audit_detections'], cfg['audit_hosts'])
         check(
             len(set(r['requests'] for r in rows)) == 1,
             'the audit made a different number of API requests at different '
             'inventory sizes: %s' % ', '.join('%d hosts: %d' % (r['hosts'], r['requests']) for r in rows),
         )
-        self.results['audit'] = {'detections': cfg['audit_detections'], 'latency_ms': cfg['latency_ms'], 'rows': rows}
+        rows += self.audit_rows(cfg['audit_large_detections'], (min(cfg['audit_hosts']),))
+        self.results['audit'] = {'latency_ms': cfg['latency_ms'], 'rows': rows}
+
+    def audit_plays(self):
+        """The audit's floor plays over the same inventory: (b) an empty play, and one set_fact per host."""
+        plays = {'empty': os.path.join(self.tmp, 'audit-empty.yml'), 'set_fact': os.path.join(self.tmp, 'audit-set-fact.yml')}
+        tasks = {'empty': [], 'set_fact': [{'name': 'One fact per host', 'ansible.builtin.set_fact': {'bench_floor': '{{ inventory_hostname }}'}}]}
+        for name, path in plays.items():
+            with open(path, 'w') as handle:
+                json.dump([{'name': 'Floor', 'hosts': 'all', 'gather_facts': False, 'tasks': tasks[name]}], handle)
+        return plays
+
+    def audit_rows(self, detections, host_counts):
+        """One row per inventory size against a sandbox of ``detections`` detections and enough servers."""
+        cfg = self.cfg
+        sandbox = Sandbox(self.tmp, '--detections', str(detections), '--servers', str(max(host_counts)), '--latency-ms', str(cfg['latency_ms']))
+        plays = self.audit_plays()
+        try:
+            servers = sandbox.control('/__sandbox/dataset?resource=servers')['records']
+            check(len(servers) >= max(host_counts), 'the sandbox has %d servers, %d needed' % (len(servers), max(host_counts)))
+            self.env['NCLOUD_WBD_ENDPOINT'] = sandbox.url
+            return [self.audit_row(sandbox, self.inventory(servers, hosts), hosts, detections, plays) for hosts in host_counts]
+        finally:
+            self.env.pop('NCLOUD_WBD_ENDPOINT', None)
+            sandbox.stop()
+
+    def audit_once(self, sandbox, inventory, hosts, detections):
+        """(wall, peak RSS, the API requests it made) of one ansible-playbook ncloud.wbd.audit; checks its report."""
+        reports = os.path.join(self.tmp, 'reports')
+        sandbox.reset()
+        argv = ['-i', inventory, 'ncloud.wbd.audit', '-e', 'webshell_report_dir=' + reports, '-e', 'webshell_audit_lookback=31d']
+        wall, rss, dummy = run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')] + argv, self.env)
+        logged = sandbox.control('/__sandbox/stats')['requests']
+        with open(os.path.join(reports, 'webshell-audit-latest.json'), encoding='utf-8') as handle:
+            summary = json.load(handle)['summary']
+        check(summary['hosts'] == hosts, 'the audit report covers %s hosts, expected %d' % (summary['hosts'], hosts))
+        check(summary['detections'] == detections, 'the audit saw %s detections, expected %d' % (summary['detections'], detections))
+        return wall, rss, logged
+
+    def replay_floor(self, url, logged):
+        """(a) for the audit: bench_floor.py sending exactly the requests the audit sent, 8 threads; (wall, its summary)."""
+        path = os.path.join(self.tmp, 'audit-requests.json')
+        with open(path, 'w') as handle:
+            json.dump([dict((k, r[k]) for k in ('method', 'path', 'query', 'body')) for r in logged], handle)
+        wall, dummy_rss, err = run([sys.executable, os.path.join(REPO, 'tools', 'bench_floor.py'), '--replay', path, url, '8'], self.env)
+        info = json.loads(err.strip().splitlines()[-1])
+        check(info['requests'] == len(logged), 'the floor client sent %d requests, the audit %d' % (info['requests'], len(logged)))
+        return wall, info
+
+    def audit_row(self, sandbox, inventory, hosts, detections, plays):
+        measured = dict((name, []) for name in ('audit', 'rss', 'floor', 'empty', 'set_fact'))
+        requests, api_bytes = set(), 0
+        for dummy in range(self.cfg['runs']):
+            measured['set_fact'].append(self.timed_play(inventory, plays['set_fact'])[0])
+            measured['empty'].append(self.timed_play(inventory, plays['empty'])[0])
+            wall, rss, logged = self.audit_once(sandbox, inventory, hosts, detections)
+            measured['audit'].append(wall)
+            measured['rss'].append(rss)
+            requests.add(json.dumps(sorted(collections.Counter(r['operation'] for r in logged).items())))
+            wall, info = self.replay_floor(sandbox.url, logged)
+            measured['floor'].append(wall)
+            api_bytes = info['bytes']
+        check(len(requests) == 1, 'the API requests of the audit differ between runs over %d hosts: %s' % (hosts, requests))
+        by_op = dict(json.loads(requests.pop()))
+        m = dict((name, median(values)) for name, values in measured.items())
+        api_mib = api_bytes / 1048576.0
+        return {
+            'hosts': hosts,
+            'detections': detections,
+            'requests': sum(by_op.values()),
+            'by_operation': by_op,
+            'audit_seconds': round(m['audit'], 2),
+            'peak_rss_mib': round(m['rss'], 1),
+            'api_json_mib': round(api_mib, 1),
+            'floor_a_seconds': round(m['floor'], 2),
+            'empty_b_seconds': round(m['empty'], 2),
+            'set_fact_seconds': round(m['set_fact'], 2),
+            'vs_a_plus_b': round(m['audit'] / (m['floor'] + m['empty']), 2),
+            'vs_set_fact': round(m['audit'] / m['set_fact'], 2),
+            'rss_vs_api_json': round(m['rss'] / api_mib, 2) if api_mib else None,
+        }
 
     # ---- 3. memory -------------------------------------------------------------------------------
 
@@ -579,6 +618,23 @@ def lean_table(lean):
     return lines
 
 
+def audit_table(a, runs):
+    """Markdown lines for the audit against its floors: (a) the same requests replayed, (b) an empty play."""
+    if not a:
+        return []
+    lines = [
+        'Audit: ansible-playbook ncloud.wbd.audit, %d ms latency per request (median of %d runs)' % (a['latency_ms'], runs),
+        '',
+        '| hosts | detections | API requests | audit s | (a) s | (b) s | audit / (a+b), target <= 3 | 1 set_fact/host s | audit / set_fact |'
+        ' peak RSS MiB | API JSON MiB | RSS / JSON |',
+        '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ]
+    row = '| %d | %d | %d | %.2f | %.2f | %.2f | %.2fx | %.2f | %.2fx | %.1f | %.1f | %.2fx |'
+    keys = ('hosts', 'detections', 'requests', 'audit_seconds', 'floor_a_seconds', 'empty_b_seconds', 'vs_a_plus_b', 'set_fact_seconds', 'vs_set_fact')
+    lines += [row % (tuple(r[k] for k in keys) + (r['peak_rss_mib'], r['api_json_mib'], r['rss_vs_api_json'] or 0)) for r in a['rows']]
+    return lines + ['']
+
+
 def table(results):
     """The results as Markdown tables (the performance guide shows the same)."""
     lines = []
@@ -602,16 +658,7 @@ def table(results):
             % (f['no_latency_seconds']['module'], max(results['config']['concurrency']), f['no_latency_seconds']['baseline']),
             '',
         ]
-    a = results.get('audit')
-    if a:
-        lines += [
-            'Audit: ncloud.wbd.audit against %d detections, %d ms latency' % (a['detections'], a['latency_ms']),
-            '',
-            '| hosts | API requests | audit s | floor s (1 set_fact/host) | audit / floor |',
-            '|---|---|---|---|---|',
-        ]
-        lines += ['| %d | %d | %.2f | %.2f | %.2fx |' % (r['hosts'], r['requests'], r['audit_seconds'], r['floor_seconds'], r['vs_floor']) for r in a['rows']]
-        lines.append('')
+    lines += audit_table(results.get('audit'), results['config']['runs'])
     m = results.get('memory')
     if m:
         head = '| detections | API JSON MiB | peak RSS MiB | RSS / JSON | result JSON MiB | with dest: peak RSS MiB (target <= 150) |'
