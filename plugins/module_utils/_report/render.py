@@ -118,6 +118,7 @@ def write_csv(record, handle):
 # order), laid out as ElementTree.indent lays out the whole document; the counts in the suite tags come first.
 
 _INDENT = hasattr(ET, 'indent')  # Python 3.9+: the layout of ET.indent, else none (as the tree's tostring gave)
+JUNIT_BATCH = 200  # test cases serialised at a time
 UNKNOWN_REASON = 'the audit data for this host are incomplete or ambiguous'
 
 
@@ -203,7 +204,20 @@ def _case(classname, name, entries):
         for child in case:
             child.tail = _layout(3)
         case[-1].tail = _layout(2)
-    return ET.tostring(case, encoding='unicode')
+    return case
+
+
+def _cases_xml(cases):
+    """The test cases of a suite as ElementTree writes them in the indented tree, JUNIT_BATCH cases a serialisation."""
+    for start in range(0, len(cases), JUNIT_BATCH):
+        end = start + JUNIT_BATCH
+        batch = ET.Element('batch')
+        for case in cases[start:end]:
+            batch.append(_case(*case))
+            batch[-1].tail = _layout(2)
+        if end >= len(cases):
+            batch[-1].tail = _layout(1)
+        yield ET.tostring(batch, encoding='unicode')[7:-8]  # without <batch> and </batch>
 
 
 def write_junit(record, handle):
@@ -222,9 +236,10 @@ def write_junit(record, handle):
         attrs = [('name', name)] + list(zip(('tests', 'failures', 'errors'), (str(n) for n in count))) + [('skipped', '0'), ('timestamp', timestamp)]
         sink.write(_layout(1) + _tag('testsuite', attrs, empty=not cases))
         if cases:
-            for case in cases:
-                sink.write(_layout(2) + _case(*case))
-            sink.write(_layout(1) + '</testsuite>')
+            sink.write(_layout(2))
+            for piece in _cases_xml(cases):
+                sink.write(piece)
+            sink.write('</testsuite>')
     sink.write(_layout(0) + '</testsuites>\n')
     sink.flush()
 
