@@ -5,8 +5,8 @@
 
 A report file is either the previous version or the complete new one, never a mix: each
 file is streamed by its renderer into a temporary file in the same directory, synced, and
-renamed over the target; a latest file is a hard link to the finished timestamped file,
-renamed over the latest name (nothing is rendered or written twice). A report set that fails
+renamed over the target; a latest file is a copy of the finished timestamped file, made the
+same way (nothing is rendered twice). A report set that fails
 half-way, even in the middle of rendering a file, removes the files it newly created and puts
 back the files it already replaced, so a run leaves no partial evidence and no mix of two
 runs' files behind.
@@ -17,7 +17,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import binascii
-import errno
 import os
 import re
 import shutil
@@ -109,33 +108,22 @@ def atomic_write(path, data, mode):
         _remove(tmp)
 
 
+COPY_BLOCK = 1 << 20
+
+
 def _hidden_name(path, kind):
     directory, name = os.path.split(path)
     return os.path.join(directory, '.%s.%s-%s' % (name, kind, binascii.hexlify(os.urandom(6)).decode('ascii')))
 
 
 def install_copy(source, path, mode):
-    """Put the finished file ``source`` at ``path`` as well, atomically, without rendering it again: a hard link to it
-    under a hidden name, renamed over ``path`` (the same bytes and mode, no extra space). Where the file system has
-    no hard links, a copy is written like any report file."""
-    for _attempt in range(10):
-        tmp = _hidden_name(path, 'new')
-        try:
-            os.link(source, tmp)
-        except OSError as exc:
-            if exc.errno == errno.EEXIST:
-                continue
-            break
-        try:
-            os.replace(tmp, path)
-            return
-        except OSError as exc:
-            _remove(tmp)
-            raise ReportWriteError('could not write %s: %s; the previous file is unchanged' % (path, exc))
+    """Put a copy of the finished file ``source`` at ``path``, atomically and without rendering it again: its bytes are
+    copied a MiB at a time into a temporary file that is synced and renamed like any report file. A copy, not a link:
+    the latest file and the run's evidence stay separate files (a chmod or edit of one leaves the other)."""
 
     def copy(handle):
         with open(source, 'rb') as finished:
-            shutil.copyfileobj(finished, handle, 1 << 20)
+            shutil.copyfileobj(finished, handle, COPY_BLOCK)
 
     atomic_write(path, copy, mode)
 

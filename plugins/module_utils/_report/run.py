@@ -145,15 +145,7 @@ def run_report(params, check_mode, warn):
     # Read before the set is written (it replaces this file), and only down to the digest line.
     previous = previous_digest(os.path.join(dest, '%s-latest.json' % params['basename']))
     view = ReportView(record)
-    if not check_mode:
-        # Each format is rendered once, straight into its file; the latest files are links to those, not renderings.
-        writers = report_writers(view, formats, params['html_max_detections'])
-        try:
-            write_report_set(
-                dest, dict((names[fmt][0], writers[fmt]) for fmt in formats), mode, dict((names[fmt][0], name) for fmt, name in latest_names.items())
-            )
-        except (ReportWriteError, ValueError) as exc:
-            raise ReportRunError(str(exc), content_digest=digest)
+    write_reports(view, dest, names, latest_names, mode, params['html_max_detections'], check_mode)
     result = dict(record_outcome(view), written=not check_mode)
     if check_mode:
         # Nothing was written, so nothing changed; would_change says whether a real run would change the latest report.
@@ -174,6 +166,23 @@ def run_report(params, check_mode, warn):
         dest=dest,
     )
     return result
+
+
+def write_reports(view, dest, names, latest_names, mode, html_max_detections, check_mode):
+    """Stream each format of ``names`` ({format: (timestamped, latest)}) once, straight into its file, then copy the
+    finished files to their latest names (``latest_names``); in check mode render each into nothing (so errors
+    surface) and write nothing."""
+    writers = report_writers(view, list(names), html_max_detections)
+    try:
+        if check_mode:
+            with open(os.devnull, 'wb') as nowhere:
+                for write in writers.values():
+                    write(nowhere)
+            return
+        files = dict((names[fmt][0], write) for fmt, write in writers.items())
+        write_report_set(dest, files, mode, dict((names[fmt][0], name) for fmt, name in latest_names.items()))
+    except (ReportWriteError, ValueError) as exc:
+        raise ReportRunError(str(exc), content_digest=view.record['content_digest'])
 
 
 def record_outcome(record):

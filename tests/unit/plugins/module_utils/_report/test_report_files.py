@@ -132,11 +132,10 @@ def test_atomic_write_missing_directory(tmp_path):
         atomic_write(str(tmp_path / 'nope' / 'r.json'), b'x', 0o600)
 
 
-def test_write_report_set_writes_then_links_latest_json_last(tmp_path, monkeypatch):
+def test_write_report_set_writes_then_copies_latest_json_last(tmp_path, monkeypatch):
     written = []
-    write, install = report_files.atomic_write, report_files.install_copy
+    write = report_files.atomic_write
     monkeypatch.setattr(report_files, 'atomic_write', lambda path, data, mode: (written.append(os.path.basename(path)), write(path, data, mode)))
-    monkeypatch.setattr(report_files, 'install_copy', lambda source, path, mode: (written.append(os.path.basename(path)), install(source, path, mode)))
     files = {'a-1.json': b'{}', 'a-1.html': b'<p>', 'a-1.md': b'#'}
     latest = {'a-1.json': 'a-latest.json', 'a-1.html': 'a-latest.html', 'a-1.md': 'a-latest.md'}
     write_report_set(str(tmp_path), files, 0o600, latest)
@@ -145,8 +144,8 @@ def test_write_report_set_writes_then_links_latest_json_last(tmp_path, monkeypat
         path = tmp_path / name
         assert not path.is_symlink() and mode_of(path) == 0o600
     assert (tmp_path / 'a-latest.html').read_bytes() == b'<p>'
-    # A latest file is the finished timestamped file under a second name, not a second rendering.
-    assert os.path.samefile(str(tmp_path / 'a-latest.json'), str(tmp_path / 'a-1.json'))
+    # A latest file is a copy of the finished timestamped file (not a second rendering), not a link to it.
+    assert not os.path.samefile(str(tmp_path / 'a-latest.json'), str(tmp_path / 'a-1.json'))
     assert sorted(os.listdir(str(tmp_path))) == sorted(written)
 
 
@@ -161,12 +160,16 @@ def test_write_report_set_streams_writers_into_the_files(tmp_path):
     assert mode_of(tmp_path / 'a-latest.csv') == 0o640
 
 
-def test_latest_is_a_copy_where_there_are_no_hard_links(tmp_path, monkeypatch):
+def test_latest_copies_a_large_file_in_blocks(tmp_path, monkeypatch):
     (tmp_path / 'a-latest.csv').write_bytes(b'old')
-    monkeypatch.setattr(report_files.os, 'link', lambda *args: enoperm())
-    write_report_set(str(tmp_path), {'a-1.csv': b'x' * 3000000}, 0o640, {'a-1.csv': 'a-latest.csv'})
-    assert (tmp_path / 'a-latest.csv').read_bytes() == b'x' * 3000000 and mode_of(tmp_path / 'a-latest.csv') == 0o640
-    assert not os.path.samefile(str(tmp_path / 'a-latest.csv'), str(tmp_path / 'a-1.csv'))
+    data = bytes(bytearray(range(256))) * 12000  # about 3 MiB
+    reads = []
+    copy = report_files.shutil.copyfileobj
+    monkeypatch.setattr(report_files.shutil, 'copyfileobj', lambda src, dst, size: (reads.append(size), copy(src, dst, size)))
+    monkeypatch.setattr(report_files.os, 'link', lambda *args: enoperm())  # no backups either: still a correct set
+    write_report_set(str(tmp_path), {'a-1.csv': data}, 0o640, {'a-1.csv': 'a-latest.csv'})
+    assert (tmp_path / 'a-latest.csv').read_bytes() == data and mode_of(tmp_path / 'a-latest.csv') == 0o640
+    assert reads == [1 << 20]
     assert sorted(os.listdir(str(tmp_path))) == ['a-1.csv', 'a-latest.csv']
 
 
@@ -210,12 +213,12 @@ def test_write_report_set_failure_on_latest_removes_the_new_set(tmp_path, monkey
     assert (tmp_path / 'a-latest.csv').read_bytes() == b'old csv'
 
 
-def test_a_failing_link_leaves_no_hidden_file(tmp_path, monkeypatch):
+def test_a_failing_latest_rename_leaves_no_hidden_file(tmp_path, monkeypatch):
     (tmp_path / 'a-latest.json').write_bytes(b'old')
     replace = os.replace
 
     def refuse_latest(source, path):
-        if path.endswith('a-latest.json') and '.new-' in source:
+        if path.endswith('a-latest.json') and '.previous-' not in source:
             enospc()
         replace(source, path)
 

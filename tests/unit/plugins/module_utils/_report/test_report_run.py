@@ -220,15 +220,13 @@ class Full(object):
         return self.handle.fileno()
 
 
-@pytest.mark.parametrize('links', [True, False], ids=['hard links', 'no hard links'])
+@pytest.mark.parametrize('links', [True, False], ids=['hard links for backups', 'no hard links'])
 @pytest.mark.parametrize('full_at', [0.0, 0.2, 0.5, 0.9, 1.3, 1.9])
 def test_a_full_disk_leaves_the_directory_as_it_was(previous_set, monkeypatch, links, full_at):
-    """The disk fills up at ``full_at`` of the new set's size: inside one of the timestamped files, or (without hard
-    links, when the latest files are copies) inside a latest file."""
+    """The disk fills up at ``full_at`` of the new set's size: inside one of the timestamped files, or inside a latest
+    file (the copies of the set). Where the file system has no hard links, no replaced file can be kept to be put back."""
     dest, before = previous_set
     size = sum(len(data) for data in render.render_reports(prepare_record(second_record())[0]).values())
-    if full_at > 1 and links:
-        pytest.skip('with hard links the latest files take no space')
     monkeypatch.setattr(report_files.os, 'fdopen', Disk(int(size * full_at)))
     if not links:
         monkeypatch.setattr(report_files.os, 'link', lambda *args: (_ for _ in ()).throw(OSError(errno.EXDEV, 'no links here')))
@@ -249,10 +247,11 @@ def test_a_full_disk_leaves_the_directory_as_it_was(previous_set, monkeypatch, l
         assert after != before, 'the disk filled up during the latest files'
 
 
-def test_nothing_reads_a_finished_report(previous_set, monkeypatch):
-    """``changed`` comes from the head of the previous latest JSON; no report file is read back otherwise."""
+def test_no_report_is_read_back_but_to_copy_it(previous_set, monkeypatch):
+    """``changed`` comes from the head of the previous latest JSON, read before anything is written; each new file is
+    read once afterwards, to be copied (a MiB at a time) to its latest name, and no file is rendered twice."""
     dest, _before = previous_set
-    opened = []
+    opened, rendered = [], []
     real_open = open
 
     def recording_open(path, mode='r', *args, **kwargs):
@@ -260,6 +259,24 @@ def test_nothing_reads_a_finished_report(previous_set, monkeypatch):
             opened.append((os.path.basename(str(path)), mode))
         return real_open(path, mode, *args, **kwargs)
 
+    for fmt, write in list(render.WRITERS.items()):
+        monkeypatch.setitem(
+            render.WRITERS, fmt, lambda view, handle, _fmt=fmt, _write=write, **options: (rendered.append(_fmt), _write(view, handle, **options))
+        )
     monkeypatch.setattr(builtins, 'open', recording_open)
     result = report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
-    assert result['changed'] and opened == [('r-latest.json', 'rb')]
+    stamped = ['r-20261119T120000Z.%s' % ext for ext in ('csv', 'html', 'junit.xml', 'md', 'json')]
+    assert result['changed'] and opened == [('r-latest.json', 'rb')] + [(name, 'rb') for name in stamped]
+    assert sorted(rendered) == sorted(FORMATS)
+
+
+def test_check_mode_renders_every_format_and_writes_nothing(previous_set, monkeypatch):
+    dest, before = previous_set
+    rendered = []
+    for fmt, write in list(render.WRITERS.items()):
+        monkeypatch.setitem(
+            render.WRITERS, fmt, lambda view, handle, _fmt=fmt, _write=write, **options: (rendered.append(_fmt), _write(view, handle, **options))
+        )
+    result = report_run.run_report(run_params(dest, second_record()), True, lambda message: None)
+    assert result['would_change'] and not result['changed'] and not result['written']
+    assert sorted(rendered) == sorted(FORMATS) and snapshot(dest) == before
