@@ -22,6 +22,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import (
     SCHEMA_VERSION,
     SEVERITIES,
     RecordError,
+    canonical_chunks,
     content_digest,
     load_record,
     seal,
@@ -30,6 +31,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import (
 )
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.test_audit_evaluate import NOW, audit, detection
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils.audit_inputs import host, target
+from hypothesis import given
+from hypothesis import strategies as st
 
 LISTS = {'detections': {'complete': False, 'operation': 'GetWebshell', 'problems': ['short page']}, 'exception_rules': {'complete': True}}
 PROBLEM = {'kind': 'incomplete_list', 'hosts': ['a'], 'evidence': {}, 'message': 'GetWebshell detection list is incomplete'}
@@ -183,3 +186,16 @@ def test_the_merge_action_loads_records_without_the_report_stack():
 def test_the_report_takes_the_schema_from_the_record_module():
     modules = imported(os.path.join(PLUGINS, 'module_utils', '_report', 'common.py'))
     assert 'ansible_collections.ncloud.wbd.plugins.module_utils._audit.record' in modules
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(_JSON, st.integers(min_value=0, max_value=4))
+def test_the_digest_pieces_join_to_the_canonical_json(value, depth):
+    expected = json.dumps(value, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+    assert ''.join(canonical_chunks(value, depth)) == expected
