@@ -45,6 +45,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     role_names,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import RecordFileError, keep_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._gc import paused_gc
 from ansible_collections.ncloud.wbd.plugins.plugin_utils.audit_hosts import HostKeysError, host_keys
 
 
@@ -143,20 +144,21 @@ class ActionModule(ActionBase):
         started = time.time()
         try:
             hosts, others = self._inventory(task_vars, names, args)
-            record = evaluate(
-                hosts,
-                targets,
-                detections,
-                rules,
-                excepted=excepted,
-                policy=policy,
-                now_ms=now_ms,
-                run=record_run(args),
-                lists=self.lists,
-                others=others,
-                searched_since=since,
-                variable_prefix=prefix,
-            )
+            with paused_gc():
+                record = evaluate(
+                    hosts,
+                    targets,
+                    detections,
+                    rules,
+                    excepted=excepted,
+                    policy=policy,
+                    now_ms=now_ms,
+                    run=record_run(args),
+                    lists=self.lists,
+                    others=others,
+                    searched_since=since,
+                    variable_prefix=prefix,
+                )
         except MatchError as err:
             raise AnsibleActionFail('audit_evaluate: %s%s' % ('%smatch_keys: ' % prefix if prefix else '', err))
         except AuditInputError as err:

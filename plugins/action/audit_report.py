@@ -17,6 +17,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import RecordFileError, read_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._gc import paused_gc
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import ReportRunError, report_argument_spec, run_report
 
 display = Display()
@@ -56,10 +57,11 @@ class ActionModule(ActionBase):
         )
         if name not in task_vars:
             raise AnsibleActionFail('audit_report: record_from names the variable %s, which is not defined for this host.' % to_text(name))
-        params = dict(args, record=record_in(task_vars[name], name))
         warnings = []
         try:
-            result.update(run_report(params, self._task.check_mode, warnings.append))
+            with paused_gc():
+                params = dict(args, record=record_in(task_vars[name], name))
+                result.update(run_report(params, self._task.check_mode, warnings.append))
         except ReportRunError as err:
             result.update(failed=True, msg=str(err), **err.extra)
         if warnings:

@@ -23,6 +23,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import SITE
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.credentials import resolve_credentials
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError, WbdError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.listing import MAX_CONCURRENCY
+from ansible_collections.ncloud.wbd.plugins.module_utils._gc import paused_gc
 
 REDACTED = '********'
 INSECURE_WARNING = 'validate_certs is false: the TLS certificate of the WBD endpoint is not checked.'
@@ -159,7 +160,8 @@ class Connection(object):
     def run(self, work):
         """``work(self)``: its result, or its WbdError with the secret key blanked out; the client is closed after."""
         try:
-            result = work(self)
+            with paused_gc():
+                result = work(self)
         except WbdError as err:
             self._report_retries('the run failed.')
             err.message = self.redact(err.message)
