@@ -97,10 +97,11 @@ def evidence_text(evidence, limit=None):
     return truncate('; '.join('%s=%s' % (k, text(evidence[k])) for k in sorted(evidence, key=text)), limit)
 
 
-def iter_detections(record):
-    """(host name or None, detection) for every detection: the hosts' (by host name) then the unmatched ones."""
+def iter_detections(record, names=None):
+    """(host name or None, detection) for every detection: the hosts' (by host name; ``names``: the sorted host names
+    when already known) then the unmatched ones."""
     hosts = record.get('hosts') or {}
-    for name in sorted(hosts):
+    for name in sorted(hosts) if names is None else names:
         for detection in hosts[name].get('detections') or []:
             yield detection.get('host') or name, detection
     for detection in record.get('unmatched_detections') or []:
@@ -191,10 +192,7 @@ class ReportView(object):
         return self._once('detections', self._detections)
 
     def _detections(self):
-        hosts = self.record.get('hosts') or {}
-        rows = [(detection.get('host') or name, detection) for name in self.host_names for detection in hosts[name].get('detections') or []]
-        rows.extend((None, detection) for detection in self.record.get('unmatched_detections') or [])
-        return rows
+        return list(iter_detections(self.record, self.host_names))
 
     @property
     def findings_by_host(self):

@@ -8,6 +8,10 @@ fields are attacker-controlled, so every format escapes for its own syntax, and 
 formats (HTML, JUnit XML, Markdown) replace characters their syntax forbids with U+FFFD so the
 reader sees that something was there. The JSON report is the canonical record; the others are views.
 
+Each format has a ``write_<format>(record or ReportView, handle)`` that streams it to a binary handle as it renders
+it (``report_writers`` gives them for one run, sharing one ReportView); ``render_<format>`` and ``render_reports``
+gather the same bytes in memory, for tests and the benchmark.
+
 A record whose data were incomplete (``completeness.complete`` false) says so first in every view: an audit must never
 look compliant on data it could not read completely. A complete record renders as it did before schema version 2,
 apart from the count of ``unknown`` hosts.
