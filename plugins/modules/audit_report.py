@@ -20,9 +20,9 @@ description:
     erroring test case per problem in the JUnit XML, and a row per problem (scope C(completeness), severity C(high),
     before the findings) in the CSV. Hosts whose status is V(unknown) (their verdict depends on such data) are errors,
     not passes, in the JUnit XML, and are counted and listed in every format. A complete record shows no banner."
-  - Every format is rendered in memory before anything is written, and every file is written atomically (a temporary
-    file in O(dest) renamed over the target), so a failed run never leaves a half-written report. If one file of a
-    run cannot be written, the files this run newly created are removed again and the latest files it already
+  - Every format is streamed straight into a temporary file in O(dest) (no format is held in memory whole), which is
+    renamed over the target once it is complete, so a failed run never leaves a half-written report. If one file of
+    a run cannot be rendered or written, the files this run newly created are removed again and the files it already
     replaced are put back, so O(dest) holds the previous report set, not a mix of two runs.
   - Each run writes a timestamped set, C(<basename>-<YYYYmmddTHHMMSSZ>.<ext>), named after the run's start time (UTC);
     it is the run's evidence and is written on every run, whether or not the findings changed. With O(latest=true)
