@@ -54,6 +54,8 @@ _PLAN_LIMIT = 1000
 class FieldMap(object):
     """How one record type is renamed: ``names`` maps API name to our name."""
 
+    keys = None  # every field of a record is normalised (a projection names the ones it reads)
+
     def __init__(self, names, times=(), ids=(), nested=None):
         self.names = names
         self.times = frozenset(times)
@@ -98,6 +100,9 @@ class _Projection(object):
 
     def __init__(self, fmap, keep):
         self.fmap, self.keep, self.steps = fmap, keep, {}
+        # The documented API fields with a wanted output, in the map's order: a record is read by these keys alone
+        # (an undocumented field has no name ``fields`` accepts).
+        self.keys = [key for key, name in fmap.names.items() if name in keep or (key in fmap.times and name + '_iso' in keep)]
 
     def step(self, key):
         name, kind, extra = self.fmap.steps.get(key) or self.fmap.step(key)
@@ -166,7 +171,8 @@ def _normalize(record, fmap, notes, prefix):
     steps = fmap.steps
     # A plausible epoch-ms int is the common case and costs one range test; anything else takes _time.
     low, high = PLAUSIBLE_SINCE_MS, (_MS_MAX if notes is None else notes.until_ms)
-    for key, value in record.items():
+    keys = fmap.keys
+    for key, value in record.items() if keys is None else [(k, record[k]) for k in keys if k in record]:
         name, kind, extra = steps.get(key) or fmap.step(key)
         if kind == _PLAIN:
             out[name] = value
