@@ -139,7 +139,7 @@ options:
     default: webshell_audit_failing_hosts
 notes:
   - Run it once, on the controller, with C(run_once=true) and C(delegate_to=localhost).
-  - The record file is written in check mode too: it is the controller's private working data, not a change to any
+  - The record file is written in check mode too, as the controller's private working data, not a change to any
     target.
 seealso:
   - module: ncloud.wbd.audit_report
