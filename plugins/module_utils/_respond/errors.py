@@ -20,12 +20,13 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdA
 # What a refusal means, by WBD code; the first match wins.
 REFUSALS = (
     ('8008', None, 'the file is in quarantineFailed state: a failed quarantine must be cleared on the server before the file can be quarantined or recovered'),
+    (None, re.compile(r'already\s*exist|name\s*(is\s*)?(already\s*)?(taken|in use)', re.I), 'a file with the quarantine name already exists on the server'),
+    (None, re.compile(r'already\s*(been\s*)?(handled|processed|quarantined|recovered)', re.I), 'someone else already handled it'),
     ('8004', None, 'it is not in the state this operation needs'),
     ('5002', None, 'the file is no longer on the server (the path could not be found)'),
     ('5101', None, 'there is no file to quarantine or recover: it was already handled, perhaps by someone else'),
-    (None, re.compile(r'already\s*exist|name\s*(is\s*)?(already\s*)?(taken|in use)', re.I), 'a file with the quarantine name already exists on the server'),
-    (None, re.compile(r'already\s*(been\s*)?(handled|processed|quarantined|recovered)', re.I), 'someone else already handled it'),
     (None, re.compile(r'no\s*such\s*file|file\s*(is\s*)?(not\s*found|gone|missing)', re.I), 'the file is no longer on the server'),
+    ('8001', None, 'it does not exist (any more)'),
 )
 
 

@@ -77,9 +77,9 @@ class WriteTarget(object):
         """Whether ``view`` is on its way to ``after`` by itself (an asynchronous effect not shown yet)."""
         return False
 
-    def refusal(self, err, change, step):
-        """The error a task shows when ``step`` on ``change`` was refused."""
-        return refusal(err, self.noun, change.ident, self.describe(change.before), step.op.name)
+    def refusal(self, err, change, step, view=None):
+        """The error a task shows when ``step`` on ``change`` was refused; ``view``: the state read after it."""
+        return refusal(err, self.noun, change.ident, self.describe(change.before if view is None else view), step.op.name)
 
     def header(self, ident):
         return '%s %s' % (self.noun, ident)

@@ -12,7 +12,7 @@ import json
 import pytest
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import client as client_mod
 from ansible_collections.ncloud.wbd.plugins.modules import detection_target
-from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._respond.write_api import SERVERS, WriteApi, servers
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._respond.write_api import SERVERS, WriteApi, refusal, servers
 from ansible_collections.ncloud.wbd.tests.unit.plugins.modules.module_run import empty_warnings, main_output
 
 SECRET = 'unit-secret-never-printed'
@@ -116,6 +116,24 @@ def test_refusal_names_server_state_and_operation(env, capsys):
     assert result['msg'].startswith('ActivateAgent refused for detection target 25000000 (agent status notInstalled): it is not in the state')
     assert '\n' not in result['msg'] and result['error']['kind'] == 'refused'
     assert result['detection_targets'][0]['actions'] == [] and result['changed'] is False
+
+
+def test_refused_because_someone_else_did_it_is_done_not_failed(env, capsys):
+    def other_admin(api):
+        server(api)['agentStatus'] = 'enable'  # enabled by someone else a moment before
+        return refusal(8004, 'Invaliddata.The agent status is enable.')
+
+    api = WriteApi(servers=servers(1), refuse={'/api/v1/servers/25000000/agent/activate': other_admin})
+    result = run(api, env, capsys, instance_no=FIRST, agent='enabled')
+    assert 'failed' not in result and result['changed'] is False and len(api.writes) == 1
+    assert any('already as asked (someone else' in w for w in map(str, result.get('warnings', [])))
+
+
+def test_read_only_key_names_the_operation(env, capsys, fakes):
+    api = WriteApi(servers=servers(1), refuse={'/api/v1/servers/25000000/memo': lambda api: fakes.gateway_error(403, '230', 'Forbidden')})
+    result = run(api, env, capsys, instance_no=FIRST, memo='x')
+    assert result['failed'] is True and result['error']['kind'] == 'permission'
+    assert result['msg'].startswith('UpdateDetectionTargetMemo on detection target 25000000 (agent status disable): Forbidden')
 
 
 def test_wait_polls_until_the_agent_is_enabled(env, capsys):

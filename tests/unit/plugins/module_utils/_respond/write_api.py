@@ -5,7 +5,8 @@
 ``WriteApi`` extends the shared ``FakeWbdApi`` (tests/unit/conftest.py): the lists it serves are the state the
 writes change. ``faults``: {operation path: [fault, ...]} taken one per write to that path: ``'drop'`` applies the
 write and then the answer is lost (a read timeout), ``'fail'`` answers 503 without applying it, a ``Response``
-is answered as it is (without applying). ``refuse``: {operation path: (code, message)} answered as a WBD refusal.
+is answered as it is (without applying). ``refuse``: {operation path: (code, message)} answered as a WBD refusal
+(or a callable taking the stub, answering the refusal, for one that changes the state first).
 ``writes`` records every write call.
 """
 
@@ -57,7 +58,8 @@ class WriteApi(FakeWbdApi):
             return super(WriteApi, self)._answer(call)
         self.writes.append(call)
         if call.path in self.refuse:
-            return refusal(*self.refuse[call.path])
+            refused = self.refuse[call.path]
+            return refused(self) if callable(refused) else refusal(*refused)
         pending = self.faults.get(call.path) or []
         fault = pending.pop(0) if pending else None
         if isinstance(fault, Response):
