@@ -67,7 +67,9 @@ def require_all(found, ids, noun, id_option, operations):
     """Raise WbdNotFoundError naming the IDs of ``ids`` not in ``found``, and the lists (``operations``) read."""
     missing = [i for i in ids if i not in found]
     if missing:
-        raise WbdNotFoundError(
-            'No %s with %s %s: %s %s not list %s.'
-            % (noun, id_option, shown(missing), ' nor '.join(operations), 'does' if len(operations) == 1 else 'do', 'it' if len(missing) == 1 else 'them')
-        )
+        them = 'it' if len(missing) == 1 else 'them'
+        if len(operations) == 1:
+            where = '%s does not list %s' % (operations[0], them)
+        else:
+            where = 'neither %s nor %s lists %s' % (', '.join(operations[:-1]), operations[-1], them)
+        raise WbdNotFoundError('No %s with %s %s: %s.' % (noun, id_option, shown(missing), where))
