@@ -592,7 +592,8 @@ class SandboxServer(ThreadingHTTPServer):
 
     def start_thread(self):
         self.start_lifetime()
-        self.thread = threading.Thread(target=self.serve_forever, name='wbd-sandbox', daemon=True)
+        # A short poll: stop() waits up to one poll interval, and tests start and stop many sandboxes.
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={'poll_interval': 0.05}, name='wbd-sandbox', daemon=True)
         self.thread.start()
         return self
 
