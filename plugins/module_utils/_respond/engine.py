@@ -71,7 +71,8 @@ def _settle(client, target, changes, warn):
     delay, views = POLL_FIRST, {}
     while waiting:
         if client.clock() >= deadline:
-            state = target.describe(views.get(waiting[0].ident, waiting[0].before)) or 'not yet as asked'
+            view = views.get(waiting[0].ident)
+            state = (target.describe(view) or 'not yet as asked') if view else 'not read again'
             raise WbdTimeoutError(
                 '%s %s had not settled after wait_timeout (%g s; %s): raise wait_timeout, or set wait: false to report it as pending.'
                 % (target.noun, shown(c.ident for c in waiting), timeout, state)
