@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The sandbox's write half: every write route, its errors, the read-only key, the memo log, the write faults.
 
-Each test gets its own sandbox on a small known dataset (writes change it), and talks to it over real HTTP with
+Each test gets its own sandbox on fixtures/writes_known.json (writes change it), and talks to it over real HTTP with
 signed requests.
 """
 
@@ -32,49 +32,7 @@ R1, R2, R3 = '2026110100000000000301', '2026110100000000000302', '20261101000000
 F_DETECTED, F_FAILED, F_QUARANTINED, F_EXCEPTED, F_ORPHAN, F_EXCEPTED_QUARANTINED = ('20261101000000000010%02d' % n for n in range(1, 7))
 S_DISABLE, S_NOT_INSTALLED, S_ENABLE, S_ACTIVATING, S_ERROR = ('1000000%d' % n for n in range(1, 6))
 UNKNOWN = '2099010100000000009999'
-FIXTURE = {
-    'servers': [
-        {'instanceNo': S_DISABLE, 'serverName': 'web-1', 'agentStatus': 'disable'},
-        {'instanceNo': S_NOT_INSTALLED, 'serverName': 'web-2', 'agentStatus': 'notInstalled'},
-        {'instanceNo': S_ENABLE, 'serverName': 'web-3', 'agentStatus': 'enable', 'memo': 'owner: web team'},
-        {'instanceNo': S_ACTIVATING, 'serverName': 'web-4', 'agentStatus': 'activating'},
-        {'instanceNo': S_ERROR, 'serverName': 'web-5', 'agentStatus': 'error'},
-    ],
-    'detections': [
-        {
-            'detectionId': D1,
-            'instanceNo': S_ENABLE,
-            'detectTime': '-1d',
-            'memo': 'analyst: looks real',
-            'processArg': 'sh -c id',
-            'suspicionFiles': [
-                {'suspicionFileId': F_DETECTED, 'fileOriginName': '/var/www/html/shell.php', 'status': 'detected', 'hashScanResult': 'malware'},
-                {'suspicionFileId': F_FAILED, 'fileOriginName': '/var/www/html/x.php', 'status': 'quarantineFailed'},
-                {'suspicionFileId': F_QUARANTINED, 'fileOriginName': '/var/www/html/up.php', 'status': 'quarantined', 'quarantineTime': '-20h'},
-            ],
-        },
-        {'detectionId': D2, 'instanceNo': S_ENABLE, 'detectTime': '-3d'},
-        {'detectionId': D3, 'instanceNo': S_DISABLE, 'detectTime': '-5d'},
-    ],
-    'exceptions': [
-        {
-            'detectionId': E1,
-            'instanceNo': S_ENABLE,
-            'detectTime': '-2d',
-            'suspicionFiles': [
-                {'suspicionFileId': F_EXCEPTED, 'fileOriginName': '/var/www/html/cmd.php', 'status': 'detected'},
-                {'suspicionFileId': F_EXCEPTED_QUARANTINED, 'fileOriginName': '/var/www/html/b.php', 'status': 'quarantined', 'quarantineTime': '-40d'},
-            ],
-        },
-        {'detectionId': E2, 'instanceNo': S_ENABLE, 'detectTime': '-4d'},
-    ],
-    'exception-rules': [
-        {'exceptedRuleId': R1, 'exceptedRuleName': 'rule-a', 'createdTime': '-10d'},
-        {'exceptedRuleId': R2, 'exceptedRuleName': 'rule-b', 'createdTime': '-20d', 'memo': 'kept for the batch jobs'},
-    ],
-    'deleted-exception-rules': [{'exceptedRuleId': R3, 'exceptedRuleName': 'gone-rule', 'createdTime': '-30d', 'deletedTime': '-5d'}],
-    'quarantines': [{'suspicionFileId': F_ORPHAN, 'fileOriginName': '/srv/old.php', 'quarantineTime': '-30d'}],
-}
+FIXTURE = os.path.join(SANDBOX_DIR, 'fixtures', 'writes_known.json')
 # One request per write route, on records of FIXTURE where each succeeds (the read-only and fault tests use them).
 WRITES = (
     ('DELETE', '/api/v1/detections/%s' % D2, None),
@@ -101,17 +59,10 @@ WRITES = (
 SUCCESS = {'success': True, 'code': 0, 'message': 'success', 'result': None}
 
 
-@pytest.fixture(scope='module')
-def fixture_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp('writes') / 'writes.json'
-    path.write_text(json.dumps(FIXTURE), encoding='utf-8')
-    return str(path)
-
-
 @pytest.fixture
-def sb(fixture_file):
-    """A fresh sandbox on FIXTURE: (server, base_url)."""
-    server, base_url = wbd_sandbox.start_in_thread(quiet=True, lifetime=60, dataset_file=fixture_file, activation_delay_ms=300)
+def sb():
+    """A fresh sandbox on fixtures/writes_known.json: (server, base_url)."""
+    server, base_url = wbd_sandbox.start_in_thread(quiet=True, lifetime=60, dataset_file=FIXTURE, activation_delay_ms=300)
     yield server, base_url
     server.stop()
 
