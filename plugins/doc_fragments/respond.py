@@ -32,8 +32,8 @@ options:
 notes:
   - >-
     Idempotent: the module reads the current state first and sends only the writes that make a difference;
-    RV(changed) is exact and a second run sends no write. In check mode it reads and reports what would change
-    (RV(changed), the diff, each resource's C(actions)) and sends no write request at all.
+    C(changed) is exact and a second run sends no write. In check mode it reads and reports what would change
+    (C(changed), the diff, each resource's C(actions)) and sends no write request at all.
   - >-
     Writes are applied exactly once. A write is retried only after HTTP 429, which proves the API gateway refused it.
     After a timeout, a dropped connection or a 5xx answer the write may have taken or not: the module reads the
@@ -46,7 +46,7 @@ notes:
     operation the key may not call. A resource that does not exist is an error that says so, listing the IDs.
   - >-
     On a refusal or an error after some writes were applied, the failed result still holds the per-resource entries
-    (their C(actions) say what was applied) and RV(changed).
+    (their C(actions) say what was applied) and C(changed).
 '''
 
     MEMO = r'''
