@@ -45,7 +45,7 @@ options:
   state:
     description:
       - V(present) keeps the detections excepted and sets their memo (O(memo) or O(memo_append)). One whose
-        exception was revoked is refused: the API cannot except a detection again.
+        exception was revoked is refused, since the API cannot except a detection again.
       - V(revoked) revokes the exception (RevokeExceptedWebshell). One already revoked (listed by GetWebshell now)
         is left alone, so a second run changes nothing. A memo asked for is written first, while the detection is
         still excepted; once revoked, its memo is set with M(ncloud.wbd.detection).

@@ -16,7 +16,7 @@ description:
     RecoverQuarantine (C(PATCH /api/v1/quarantines/{quarantine-id}/recover)), and sets their memo with
     UpdateQuarantineMemo (C(PATCH /api/v1/quarantines/{quarantine-id}/memo)).
   - Reads the current state from GetQuarantine (C(GET /api/v1/quarantines)), page by page, stopping once every named
-    file is found. A file no longer there was restored: it is looked for in the detections' files (GetWebshell,
+    file is found. A file no longer there was restored; it is looked for in the detections' files (GetWebshell,
     then GetExceptedWebshell, page by page) and read from its detection (GetWebshellSuspiciousObject). Writes only
     what differs.
   - Restoring puts a file that WBD suspected of being a webshell back where it can run. Run it in check mode first

@@ -83,7 +83,7 @@ options:
 notes:
   - The sub-account needs the permission to read detections and the one for the operations the task calls; see the
     authentication guide.
-  - O(page_size) is not used: files are not read from paged lists.
+  - O(page_size) is not used, since files are not read from paged lists.
   - The WBD documentation does not name the field that holds a file's state; the module reads C(status) (values
     V(detected), V(quarantined), V(quarantineFailed)), or, when the API sends none, takes a file with a quarantine
     name for quarantined.
