@@ -41,13 +41,27 @@ def run_writes(connection, target, check_mode=False, diff=False):
             apply_changes(client, target, changes, connection.warn)
             _settle(client, target, changes, connection.warn)
         except WbdError as err:
+            _recheck(client, target, changes, connection.warn)
             err.result_fields = _result(target, changes, check_mode, diff)
-            err.result_fields['changed'] = any(c.changed(False) for c in changes)
             raise
     else:
         for change in changes:
             change.pending = target.settling(change.before, change.after)
     return _result(target, changes, check_mode, diff)
+
+
+def _recheck(client, target, changes, warn):
+    """After a failure: read once more the resources whose writes did not all complete, so that ``changed`` also
+    counts a write whose answer was lost. Best effort: the failure is what the task reports."""
+    unsure = [c for c in changes if c.steps]
+    if not unsure:
+        return
+    try:
+        views = target.read(client, [c.ident for c in unsure], warn)
+    except WbdError:
+        return
+    for change in unsure:
+        change.moved = change.moved or views[change.ident] != change.before
 
 
 def _result(target, changes, check_mode, diff):

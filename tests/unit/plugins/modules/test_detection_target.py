@@ -118,6 +118,15 @@ def test_refusal_names_server_state_and_operation(env, capsys):
     assert result['detection_targets'][0]['actions'] == [] and result['changed'] is False
 
 
+def test_failure_in_bulk_still_counts_a_write_whose_answer_was_lost(env, capsys):
+    api = WriteApi(servers=servers(2), faults={'/api/v1/servers/25000000/agent/activate': ['drop']})
+    server(api, '25000001')['agentStatus'] = 'notInstalled'
+    result = run(api, env, capsys, instance_nos=[FIRST, '25000001'], agent='enabled', concurrency=1)
+    assert result['failed'] is True and result['msg'].startswith('ActivateAgent refused for detection target 25000001')
+    assert result['changed'] is True and [e['changed'] for e in result['detection_targets']] == [True, False]
+    assert server(api)['agentStatus'] == 'enable' and len(api.writes) == 2
+
+
 def test_refused_because_someone_else_did_it_is_done_not_failed(env, capsys):
     def other_admin(api):
         server(api)['agentStatus'] = 'enable'  # enabled by someone else a moment before
