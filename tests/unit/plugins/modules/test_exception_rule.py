@@ -17,7 +17,8 @@ from ansible_collections.ncloud.wbd.tests.unit.plugins.modules.module_run import
 
 SECRET = 'unit-secret-never-printed'
 BASE = {'access_key': 'AK', 'secret_key': SECRET, 'endpoint': 'http://127.0.0.1:1'}
-R0, R1 = '%022d' % 0, '%022d' % 1
+R0 = '%022d' % 0
+R1 = '%022d' % 1
 
 
 @pytest.fixture
