@@ -14,7 +14,8 @@ from ansible_collections.ncloud.wbd.tests.unit.plugins.modules.detections_api im
 from ansible_collections.ncloud.wbd.tests.unit.plugins.modules.module_run import empty_warnings
 
 DET = '%022d' % 0
-FILE_A, FILE_B = '%022d' % 1, '%022d' % 2
+FILE_A = '%022d' % 1
+FILE_B = '%022d' % 2
 QUARANTINE_A = '/api/v1/detections/%s/suspicious-objects/%s/quarantine' % (DET, FILE_A)
 
 
