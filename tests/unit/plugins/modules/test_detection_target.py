@@ -160,6 +160,21 @@ def test_wait_polls_until_the_agent_is_enabled(env, capsys):
     assert entry['pending'] is False and entry['after']['agent_status'] == 'enable' and len(polls) == 3
 
 
+def test_wait_fails_when_the_agent_settles_elsewhere(env, capsys):
+    api = WriteApi(servers=servers(1), activate_to='activating')
+    env.setattr(client_mod.time, 'sleep', lambda seconds: server(api).update(agentStatus='error'))
+    result = run(api, env, capsys, instance_no=FIRST, agent='enabled', wait=True, wait_timeout=60)
+    assert result['failed'] is True and result['changed'] is True
+    assert result['msg'] == 'detection target 25000000 did not reach the state asked for: it is now agent status error after ActivateAgent.'
+
+
+def test_check_mode_reports_an_agent_already_activating_as_pending(env, capsys):
+    api = WriteApi(servers=servers(1, status='activating'))
+    result = run(api, env, capsys, instance_no=FIRST, agent='enabled', wait=True, _ansible_check_mode=True)
+    entry = result['detection_targets'][0]
+    assert result['changed'] is False and entry['pending'] is True and entry['actions'] == [] and api.writes == []
+
+
 def test_wait_timeout_fails_with_one_line(env, capsys):
     api = WriteApi(servers=servers(1), activate_to='activating')
     result = run(api, env, capsys, instance_no=FIRST, agent='enabled', wait=True, wait_timeout=0)
