@@ -8,7 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Attributes: of the read-only modules that list WBD data (INFO_MODULE), and action group membership.
+    """Attributes: of the read-only modules that list WBD data (INFO_MODULE), of the modules that change WBD
+    (WRITE_MODULE), and action group membership.
 
     ACTION_GROUP is for the members of the action group ncloud.wbd.wbd in meta/runtime.yml, and only for them (the
     extra-checks session of antsibull-nox.toml and tests/unit/plugins/test_collection_metadata.py check both ways);
@@ -29,6 +30,19 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
     details: This module only reads data and never changes anything.
+'''
+
+    WRITE_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: Check mode reads the current state and reports what would change; it sends no write request at all.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details: One before/after per resource that changes, with the managed fields only.
 '''
 
     ACTION_GROUP = r'''

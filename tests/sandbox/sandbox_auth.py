@@ -20,6 +20,7 @@ MAX_SKEW_MS = 5 * 60 * 1000
 
 ROLE_FULL = 'full'
 ROLE_LIMITED = 'limited'
+ROLE_READONLY = 'readonly'  # reads like ROLE_FULL; every write is refused with a gateway 403 (sandbox_server)
 
 
 def string_to_sign(method, uri, timestamp, access_key):
@@ -37,8 +38,9 @@ def compute_signature(secret_key, method, uri, timestamp, access_key):
 class AuthResult(object):
     """Outcome of verifying one request; never carries the secret or expected signature."""
 
-    def __init__(self, ok, error_code=None, details=None, access_key=None, signature_valid=False):
+    def __init__(self, ok, error_code=None, details=None, access_key=None, signature_valid=False, role=None):
         self.ok = ok
+        self.role = role
         self.error_code = error_code
         self.details = details
         self.access_key = access_key
@@ -80,9 +82,9 @@ def verify_request(method, uri, headers, keys, now_ms):
         return _fail('timestamp is not epoch milliseconds', access_key=access_key, signature_valid=True)
     if abs(now_ms - ts_value) >= MAX_SKEW_MS:
         return _fail('timestamp differs from gateway clock by 5 minutes or more', access_key=access_key, signature_valid=True)
-    if role != ROLE_FULL:
+    if role == ROLE_LIMITED:
         return AuthResult(False, error_code='210', details='permission denied', access_key=access_key, signature_valid=True)
-    return AuthResult(True, access_key=access_key, signature_valid=True)
+    return AuthResult(True, access_key=access_key, signature_valid=True, role=role)
 
 
 def platform_ok(headers):

@@ -146,9 +146,10 @@ class IdFactory(object):
 
 
 class Dataset(object):
-    """All generated records plus lookup indexes; read-only once built, except through ``insert_head`` and
+    """All generated records plus lookup indexes. Changed after the build only by ``insert_head`` and
     ``delete_head`` (the ``mutate`` fault), which change lists in place with single slice operations so
-    concurrent readers see the list before or after, never half-changed."""
+    concurrent readers see the list before or after, never half-changed, and by the write operations
+    (``sandbox_writes``), which run under the server's data lock that reads also hold."""
 
     def __init__(self, seed, anchor_ms):
         self.seed = seed

@@ -31,13 +31,14 @@ FaultContext.__doc__ = 'What data faults need: the live dataset, the routed targ
 class Reply(object):
     """What the handler sends: status, headers, body, plus optional delay or mid-body abort."""
 
-    def __init__(self, status, body, *, content_type=JSON_TYPE, headers=None, delay=0.0, abort_after=None):
+    def __init__(self, status, body, *, content_type=JSON_TYPE, headers=None, delay=0.0, abort_after=None, drop=False):
         self.status = status
         self.body = body if isinstance(body, bytes) else json_bytes(body)
         self.content_type = content_type
         self.headers = dict(headers or {})
         self.delay = delay
         self.abort_after = abort_after
+        self.drop = drop  # close the connection (RST) without sending anything
 
 
 def json_bytes(obj):
@@ -165,12 +166,32 @@ def _rewrite(item, produce, ctx):
     return Reply(200, body.replace(LONE_SURROGATE_MARK.encode('ascii'), LONE_SURROGATE_ESCAPE))
 
 
+def _apply_then_drop(item, produce, ctx):
+    """The request is served (a write is applied), then the connection drops before any byte of the answer."""
+    normal = produce()
+    normal.drop = True
+    return normal
+
+
+def _apply_then_error(item, produce, ctx):
+    """The request is served (a write is applied), then the gateway answers ``status`` (default 504) instead."""
+    produce()
+    return GATEWAY_ERRORS[str(item.get('status', 504))]()
+
+
+GATEWAY_ERRORS = {
+    '500': lambda: gateway_error(500, '900', 'Unexpected Error'),
+    '502': lambda: gateway_error(502, '500', 'Endpoint Error'),
+    '503': lambda: gateway_error(503, '500', 'Endpoint Error'),
+    '504': lambda: gateway_error(504, '510', 'Endpoint Timeout'),
+}
+
 FAULTS = {
     '429': _throttle,
-    '500': lambda item, produce, ctx: gateway_error(500, '900', 'Unexpected Error'),
-    '502': lambda item, produce, ctx: gateway_error(502, '500', 'Endpoint Error'),
-    '503': lambda item, produce, ctx: gateway_error(503, '500', 'Endpoint Error'),
-    '504': lambda item, produce, ctx: gateway_error(504, '510', 'Endpoint Timeout'),
+    '500': lambda item, produce, ctx: GATEWAY_ERRORS['500'](),
+    '502': lambda item, produce, ctx: GATEWAY_ERRORS['502'](),
+    '503': lambda item, produce, ctx: GATEWAY_ERRORS['503'](),
+    '504': lambda item, produce, ctx: GATEWAY_ERRORS['504'](),
     'html_502': lambda item, produce, ctx: _html(502, '502 Bad Gateway'),
     'html_200': lambda item, produce, ctx: _html(200, 'Maintenance'),
     'truncated': _truncated,
@@ -184,7 +205,12 @@ FAULTS = {
     'inflate_total': _inflate_total,
     'empty_page': _empty_page,
     'rewrite': _rewrite,
+    'drop': lambda item, produce, ctx: Reply(0, b'', drop=True),
+    'apply_then_drop': _apply_then_drop,
+    'apply_then_error': _apply_then_error,
 }
+# The kinds that serve the request before they misbehave: a write they hit IS applied (README "Faults and writes").
+APPLYING = ('truncated', 'reset', 'delay', 'mutate', 'inflate_total', 'empty_page', 'rewrite', 'apply_then_drop', 'apply_then_error')
 
 INSERTABLE = ('detections', 'exceptions')
 RESOURCES = ('detections', 'exceptions', 'quarantines', 'exception-rules', 'deleted-exception-rules', 'servers')
@@ -250,6 +276,8 @@ def _queue_item(raw):
         raise FaultError('count must be >= 1 and after >= 0')
     if item['kind'] in ('mutate', 'inflate_total', 'empty_page', 'rewrite'):
         _check_data_fault(item)
+    if item['kind'] == 'apply_then_error' and str(item.get('status', 504)) not in GATEWAY_ERRORS:
+        raise FaultError('status must be one of: %s' % ', '.join(sorted(GATEWAY_ERRORS)))
     item['_seen'] = 0
     item['_used'] = 0
     return item
@@ -297,7 +325,7 @@ class FaultPlan(object):
             queue = [dict((k, v) for k, v in item.items() if not k.startswith('_')) for item in self.queue]
             for pos, item in enumerate(self.queue):
                 queue[pos]['remaining'] = item['count'] - item['_used']
-            return dict(self.settings, queue=queue, kinds=sorted(FAULTS))
+            return dict(self.settings, queue=queue, kinds=sorted(FAULTS), applying=list(APPLYING))
 
     def _from_queue(self, operation):
         if not self.queue:

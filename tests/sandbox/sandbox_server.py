@@ -28,6 +28,7 @@ import sandbox_faults
 import sandbox_fixture
 import sandbox_query
 import sandbox_quirks
+import sandbox_writes
 from sandbox_faults import Reply, gateway_error
 
 DEFAULTS = {
@@ -39,6 +40,9 @@ DEFAULTS = {
     'secret_key': 'sandbox-secret-DO-NOT-LEAK-7f3a9c',
     'limited_access_key': 'SANDBOXLIMITEDKEY0001',
     'limited_secret_key': 'sandbox-limited-secret-3b1e',
+    'readonly_access_key': 'SANDBOXREADONLYKEY001',
+    'readonly_secret_key': 'sandbox-readonly-secret-5d2c',
+    'activation_delay_ms': 500,
     'seed': 1,
     'servers': 30,
     'detections': 300,
@@ -66,7 +70,10 @@ DEFAULTS = {
     'anchor_ms': None,
 }
 QUIRK_OPTIONS = ('quirk_page_cap', 'quirk_null_page', 'quirk_total_deficit')
-SECRET_OPTIONS = ('secret_key', 'limited_secret_key')
+SECRET_OPTIONS = ('secret_key', 'limited_secret_key', 'readonly_secret_key')
+# Options POST /__sandbox/config may change while the sandbox runs.
+RUNTIME_OPTIONS = ('activation_delay_ms',)
+WRITE_METHODS = ('PATCH', 'PUT', 'DELETE')
 LOG_LIMIT = 50000
 MAX_BODY = 1024 * 1024
 LIST_RE = re.compile(r'^/api/v1/(detections|exceptions|quarantines|exception-rules|deleted-exception-rules|servers)$')
@@ -75,8 +82,8 @@ INTERVAL_PATH = '/api/v1/alarm/interval'
 LOOPBACK = ('127.0.0.1', '::1', '::ffff:127.0.0.1')
 
 
-def envelope(result):
-    return {'success': True, 'code': 0, 'message': 'success', 'result': result}
+def envelope(result, message='success'):
+    return {'success': True, 'code': 0, 'message': message, 'result': result}
 
 
 def wbd_error(code, message):
@@ -94,7 +101,7 @@ def route(method, path):
         return 'GET /api/v1/%s/{id}/suspicious-objects' % match.group(1), ('objects', match.group(1), match.group(2))
     if path == INTERVAL_PATH and method == 'GET':
         return 'GET ' + INTERVAL_PATH, ('interval',)
-    return '%s (not found)' % method, None
+    return sandbox_writes.route(method, path) or ('%s (not found)' % method, None)
 
 
 class Stats(object):
@@ -110,6 +117,8 @@ class Stats(object):
         self.signature_valid = 0
         self.signature_invalid = 0
         self.faults_injected = 0
+        self.writes_total = 0
+        self.writes_applied = 0
         self.by_operation = collections.Counter()
         self.log = collections.deque(maxlen=LOG_LIMIT)
 
@@ -127,6 +136,8 @@ class Stats(object):
                 self.signature_invalid += 1
             if entry['fault']:
                 self.faults_injected += 1
+            self.writes_total += entry['write']
+            self.writes_applied += entry['applied']
             self.by_operation[entry['operation']] += 1
             self.log.append(entry)
 
@@ -139,6 +150,8 @@ class Stats(object):
                 'signature_invalid': self.signature_invalid,
                 'by_operation': dict(self.by_operation),
                 'faults_injected': self.faults_injected,
+                'writes_total': self.writes_total,
+                'writes_applied': self.writes_applied,
             }
             if with_log:
                 snap['requests'] = list(self.log)
@@ -195,6 +208,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         """Write a Reply; honours injected delay and mid-body connection resets."""
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.drop:
+            self.drop_connection()
+            return
         self.send_response(reply.status)
         self.send_header('Content-Type', reply.content_type)
         self.send_header('Content-Length', str(len(reply.body)))
@@ -205,6 +221,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
             return
         self.wfile.write(reply.body[: reply.abort_after])
+        self.drop_connection()
+
+    def drop_connection(self):
+        """Close with a TCP RST (linger 0): the client sees a reset, not an orderly end."""
+        self.wfile.flush()
         self.close_connection = True
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         self.connection.close()
@@ -234,7 +255,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if latency:
             time.sleep(latency / 1000.0)
         item = server.faults.pick(operation)
-        produce = functools.partial(self.normal_reply, target, split.query, raw_body, auth)
+        outcome = {'applied': False}
+        produce = functools.partial(self.normal_reply, target, split.query, raw_body, auth, outcome)
         context = sandbox_faults.FaultContext(server.dataset, target, server.now_ms)
         reply = sandbox_faults.apply_fault(item, produce, context) if item else produce()
         # Record before sending: once a client holds reply N, entry N is visible in /__sandbox/stats.
@@ -244,27 +266,46 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 'path': split.path,
                 'query': split.query,
                 'body': parse_json(raw_body),
-                'status': reply.status,
+                'status': None if reply.drop else reply.status,
                 'signature_valid': auth.signature_valid,
                 'access_key': auth.access_key,
                 'operation': operation,
                 'fault': item['kind'] if item else None,
+                'write': (target[0] == 'write') if target else method in WRITE_METHODS,
+                'applied': outcome['applied'],
             }
         )
         self.send_reply(reply)
 
-    def normal_reply(self, target, query, raw_body, auth):
-        """The reply of a well-behaved gateway + WBD backend."""
+    def normal_reply(self, target, query, raw_body, auth, outcome):
+        """The reply of a well-behaved gateway + WBD backend; a write that succeeds sets ``outcome['applied']``."""
         if target is None:
             return gateway_error(404, '300', 'Not Found Exception')
         if not auth.ok:
             return Reply(401, auth.error_body())
+        if target[0] == 'write' and auth.role == sandbox_auth.ROLE_READONLY:
+            return gateway_error(403, '230', 'Forbidden', details='the access key has no permission for this operation')
         if not sandbox_auth.platform_ok(self.headers):
             return wbd_error(400, 'Platform must be not null.')
-        try:
-            return Reply(200, envelope(self.server.api_result(target, query, raw_body)))
-        except sandbox_query.QueryError as exc:
-            return wbd_error(400, str(exc))
+        server = self.server
+        # Reads serialise their records under the same lock the writes change them under: never a half-changed record.
+        with server.data_lock:
+            server.writes.settle(server.now_ms())
+            try:
+                if target[0] == 'write':
+                    return self.write_reply(target, raw_body, outcome)
+                return Reply(200, envelope(server.api_result(target, query, raw_body)))
+            except sandbox_query.QueryError as exc:
+                return wbd_error(400, str(exc))
+            except sandbox_writes.WriteError as exc:
+                return wbd_error(exc.code, exc.message)
+
+    def write_reply(self, target, raw_body, outcome):
+        dummy, handler, groups, label = target
+        handler(self.server.writes, groups, parse_json(raw_body), self.server.now_ms())
+        outcome['applied'] = True
+        # The DeactivateAgent page's example answers "Successful"; the other operations "success" (wbd-api 0.1).
+        return Reply(200, envelope(None, 'Successful' if label == sandbox_writes.DEACTIVATE_LABEL else 'success'))
 
     # ---- control plane -----------------------------------------------------
 
@@ -279,7 +320,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if raw_body.strip() and body is None:
             return Reply(400, {'ok': False, 'error': 'request body is not JSON'})
         try:
-            return Reply(200, handler(self.server, params, body))
+            with self.server.data_lock:  # the reply is serialised before a write can change its records
+                return Reply(200, handler(self.server, params, body))
         except (sandbox_faults.FaultError, sandbox_quirks.QuirkError, KeyError, ValueError) as exc:
             return Reply(400, {'ok': False, 'error': str(exc)})
 
@@ -302,6 +344,7 @@ def _resource(params):
 
 def _ctl_ids(server, params, body):
     resource = _resource(params)
+    server.writes.settle(server.now_ms())
     ids = [record[sandbox_data.ID_FIELDS[resource]] for record in server.records(resource)]
     return {'resource': resource, 'count': len(ids), 'ids': ids}
 
@@ -310,6 +353,7 @@ def _ctl_dataset(server, params, body):
     if params.get('resource') == 'alarm-interval':
         return {'resource': 'alarm-interval', 'count': 1, 'records': [server.dataset.alarm_interval]}
     resource = _resource(params)
+    server.writes.settle(server.now_ms())
     records = server.records(resource)
     return {'resource': resource, 'count': len(records), 'records': records}
 
@@ -338,8 +382,29 @@ def _ctl_quirks_set(server, params, body):
 
 
 def _ctl_stats_reset(server, params, body):
+    """Zero the counters and the request log; the memo log is part of it."""
     server.stats.reset()
+    server.writes.clear_memo_log()
     return {'ok': True}
+
+
+def _ctl_memos(server, params, body):
+    memos = server.writes.memo_log(params.get('resource'), params.get('id'))
+    return {'count': len(memos), 'memos': memos}
+
+
+def _ctl_config_set(server, params, body):
+    """Change the options of RUNTIME_OPTIONS: ``{"activation_delay_ms": N}``; answers the whole config."""
+    if not isinstance(body, dict) or not body:
+        raise ValueError('the body must be a JSON object with some of: %s' % ', '.join(RUNTIME_OPTIONS))
+    unknown = sorted(set(body) - set(RUNTIME_OPTIONS))
+    if unknown:
+        raise ValueError('not settable at runtime: %s (settable: %s)' % (', '.join(unknown), ', '.join(RUNTIME_OPTIONS)))
+    delay = body.get('activation_delay_ms', server.options['activation_delay_ms'])
+    if not isinstance(delay, int) or isinstance(delay, bool) or delay < 0:
+        raise ValueError('activation_delay_ms must be an integer >= 0')
+    server.options['activation_delay_ms'] = delay
+    return _ctl_config(server, params, None)
 
 
 def _ctl_shutdown(server, params, body):
@@ -371,6 +436,10 @@ CONTROL = {
     ('POST', '/__sandbox/faults'): _ctl_faults_set,
     ('POST', '/__sandbox/faults/reset'): _ctl_faults_reset,
     ('GET', '/__sandbox/config'): _ctl_config,
+    ('POST', '/__sandbox/config'): _ctl_config_set,
+    ('GET', '/__sandbox/memos'): _ctl_memos,
+    ('GET', '/__sandbox/object-failures'): lambda server, params, body: server.writes.failures.snapshot(),
+    ('POST', '/__sandbox/object-failures'): lambda server, params, body: server.writes.failures.replace(body),
     ('GET', '/__sandbox/quirks'): lambda server, params, body: server.quirks.snapshot(),
     ('POST', '/__sandbox/quirks'): _ctl_quirks_set,
     ('POST', '/__sandbox/shutdown'): _ctl_shutdown,
@@ -413,10 +482,13 @@ class SandboxServer(ThreadingHTTPServer):
         self.keys = {
             opts['access_key']: (opts['secret_key'], sandbox_auth.ROLE_FULL),
             opts['limited_access_key']: (opts['limited_secret_key'], sandbox_auth.ROLE_LIMITED),
+            opts['readonly_access_key']: (opts['readonly_secret_key'], sandbox_auth.ROLE_READONLY),
         }
         self.quirks = sandbox_quirks.QuirkSet(opts['quirks'], dict((k, opts[k]) for k in QUIRK_OPTIONS))
         self.faults = sandbox_faults.FaultPlan(opts['seed'], dict((k, opts[k]) for k in sandbox_faults.PLAN_DEFAULTS))
         self.stats = Stats()
+        self.data_lock = threading.RLock()
+        self.writes = sandbox_writes.WriteState(self.dataset, self.options)
         self.search_cache = {}
         self.timer = None
         self.thread = None
@@ -520,7 +592,8 @@ class SandboxServer(ThreadingHTTPServer):
 
     def start_thread(self):
         self.start_lifetime()
-        self.thread = threading.Thread(target=self.serve_forever, name='wbd-sandbox', daemon=True)
+        # A short poll: stop() waits up to one poll interval, and tests start and stop many sandboxes.
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={'poll_interval': 0.05}, name='wbd-sandbox', daemon=True)
         self.thread.start()
         return self
 

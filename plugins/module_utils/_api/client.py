@@ -273,11 +273,13 @@ class WbdClient(object):
             self._speaks_tls = False if (self._proxies or {}).get('http') else _handshakes(self._netloc, min(self.timeout, PROBE_TIMEOUT))
         return self._speaks_tls
 
-    def request(self, method, path, params=None, body=None, operation=None, permission=None):
+    def request(self, method, path, params=None, body=None, operation=None, permission=None, retry_if=None):
         """Send one API call with retries; return the envelope's ``result``.
 
         ``path`` starts with /api/v1; ``params`` is a list of (name, value) pairs kept
-        in order, so the signed URI and the sent URI are the same bytes.
+        in order, so the signed URI and the sent URI are the same bytes. ``retry_if(err)`` narrows which retryable
+        errors are retried: a write passes one that retries only answers proving it was not applied (429), because
+        after a timeout or a 5xx it may have been (``_respond.apply`` re-reads the state instead).
         """
         method = method.upper()
         uri = request_target(self._base_path + path, params)
@@ -287,14 +289,14 @@ class WbdClient(object):
         attempt = 0
         while True:
             try:
-                return self._attempt(method, uri, data, info, attempt, started)
+                return self._attempt(method, uri, data, info, attempt, started, retry_if)
             except _Retry as retry:
                 delay = retry.delay
             attempt += 1
             self._count('retries')
             self.sleep(delay)
 
-    def _attempt(self, method, uri, data, info, attempt, started):
+    def _attempt(self, method, uri, data, info, attempt, started, retry_if=None):
         """One attempt through the gate: the result, the error to raise, or _Retry with the delay to wait."""
         if self.gate is not None:
             self.gate.acquire()
@@ -305,7 +307,7 @@ class WbdClient(object):
             return result
         except WbdError as err:
             err.redact(info.signatures)  # a proxy's error page may echo our headers
-            if not err.retryable or self._abort.is_set():
+            if not err.retryable or self._abort.is_set() or (retry_if is not None and not retry_if(err)):
                 raise
             elapsed = self.clock() - started
             delay = next_delay(attempt, self.retries, elapsed, self.deadline, self.rng, err.retry_after)

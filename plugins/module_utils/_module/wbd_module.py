@@ -38,6 +38,7 @@ class WbdModule(object):
             extra = {}
             if getattr(err, 'completeness', None) is not None:
                 extra['completeness'] = err.completeness  # the evidence of an incomplete list
+            extra.update(getattr(err, 'result_fields', None) or {})  # a write module's per-resource outcome so far
             self.module.fail_json(msg=str(err), error=dict(kind=err.kind, status=err.status, code=err.code), **extra)
         exit_with_spools(self.module, dict(dict(changed=False), **result))
 

@@ -3,9 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Tests for the WBD sandbox itself (loopback only; independent of the collection's plugins)."""
 
-import base64
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -14,6 +11,7 @@ import time
 
 import pytest
 from ansible_collections.ncloud.wbd.tests.unit import signature_vectors
+from ansible_collections.ncloud.wbd.tests.unit.sandbox.sandbox_client import ACCESS, LIMITED, SECRET, call, connect, control, headers, raw
 from ansible_collections.ncloud.wbd.tests.unit.sandbox.sandbox_command import sandbox_command
 
 SANDBOX_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'sandbox'))
@@ -23,9 +21,6 @@ if SANDBOX_DIR not in sys.path:
 import sandbox_auth  # noqa: E402  pylint: disable=wrong-import-position
 import wbd_sandbox  # noqa: E402  pylint: disable=wrong-import-position
 
-ACCESS = 'SANDBOXACCESSKEY00001'
-SECRET = 'sandbox-secret-DO-NOT-LEAK-7f3a9c'
-LIMITED = ('SANDBOXLIMITEDKEY0001', 'sandbox-limited-secret-3b1e')
 DOC_KEY = (signature_vectors.ACCESS_KEY, signature_vectors.SECRET_KEY, signature_vectors.TIMESTAMP)
 VECTORS = signature_vectors.VECTORS
 
@@ -44,41 +39,6 @@ def clean_state(request):
         server = request.getfixturevalue('sandbox')[0]
         server.faults.reset()
         server.stats.reset()
-
-
-def headers(method, uri, access=ACCESS, secret=SECRET, *, ts=None, platform=True):
-    ts = ts or str(int(time.time() * 1000))
-    message = '%s %s\n%s\n%s' % (method, uri, ts, access)
-    sig = base64.b64encode(hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()).decode()
-    result = {'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': access, 'x-ncp-apigw-signature-v2': sig, 'Content-Type': 'application/json'}
-    if platform:
-        result['X-NCP-USE_PLATFORM_TYPE'] = 'VPC'
-    return result
-
-
-def connect(base_url):
-    host, port = base_url.rsplit('/', 1)[1].split(':')
-    return http.client.HTTPConnection(host, int(port), timeout=5)
-
-
-def raw(base_url, method, uri, body=None, *, hdrs=None, conn=None):
-    """One request; returns (status, headers dict, raw body bytes)."""
-    conn = conn or connect(base_url)
-    payload = json.dumps(body).encode() if body is not None else None
-    conn.request(method, uri, body=payload, headers=hdrs if hdrs is not None else headers(method, uri))
-    resp = conn.getresponse()
-    return resp.status, dict(resp.getheaders()), resp.read()
-
-
-def call(base_url, method, uri, body=None, **kwargs):
-    status, data = raw(base_url, method, uri, body, hdrs=kwargs.get('hdrs'))[::2]
-    return status, json.loads(data.decode())
-
-
-def control(base_url, path, body=None):
-    conn = connect(base_url)
-    conn.request('POST' if body is not None else 'GET', path, body=json.dumps(body).encode() if body is not None else None)
-    return json.loads(conn.getresponse().read().decode())
 
 
 @pytest.mark.parametrize('method,uri,expected', VECTORS)
@@ -251,7 +211,10 @@ def test_suspicious_objects(sandbox):
     detection = sandbox[0].dataset.detections[0]
     body = call(sandbox[1], 'GET', '/api/v1/detections/%s/suspicious-objects' % detection['detectionId'])[1]
     assert [o['suspicionFileId'] for o in body['result']] == [f['suspicionFileId'] for f in detection['suspicionFiles']]
-    assert call(sandbox[1], 'DELETE', '/api/v1/detections/%s' % detection['detectionId'])[0] == 404
+    # A method no operation has is the gateway's 404, before auth (the writes are tested in test_sandbox_writes.py).
+    status, body = call(sandbox[1], 'PUT', '/api/v1/detections/%s' % detection['detectionId'], hdrs={})
+    assert status == 404 and body == {'error': {'errorCode': '300', 'message': 'Not Found Exception'}}
+    assert control(sandbox[1], '/__sandbox/stats')['requests'][-1]['write'] is True
 
 
 def test_dataset_determinism():
