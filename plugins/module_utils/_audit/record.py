@@ -151,16 +151,14 @@ def canonical_chunks(value, depth=3):
         yield '{'
         for index, key in enumerate(sorted(value)):
             yield '%s%s:' % (',' if index else '', _CANONICAL(key))
-            for piece in canonical_chunks(value[key], depth - 1):
-                yield piece
+            yield from canonical_chunks(value[key], depth - 1)
         yield '}'
     elif depth and isinstance(value, list):
         yield '['
         for index, item in enumerate(value):
             if index:
                 yield ','
-            for piece in canonical_chunks(item, depth - 1):
-                yield piece
+            yield from canonical_chunks(item, depth - 1)
         yield ']'
     else:
         yield _CANONICAL(value)

@@ -153,7 +153,7 @@ class RuleSet(object):
         for dummy, rule_id, checks in self.candidates(detection.get('instance_no'), group_id):
             for field, test, expected in checks:
                 actual = detection.get(field)
-                if not test(actual if type(actual) is str else _text(actual), expected):
+                if not test(actual if actual.__class__ is str else _text(actual), expected):
                     break
             else:
                 out.append(rule_id)

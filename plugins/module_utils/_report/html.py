@@ -396,8 +396,7 @@ def detections_table(record, max_rows):
     ]
     if len(detections) > len(newest):
         yield '<p class="note">Showing %d of %d detections, newest first; the JSON report has all.</p>' % (len(newest), len(detections))
-    for piece in table(headers, (_detection_row(host, d, rule_names) for host, d in newest), 'No detections in the window.'):
-        yield piece
+    yield from table(headers, (_detection_row(host, d, rule_names) for host, d in newest), 'No detections in the window.')
 
 
 def _conditions(rule):

@@ -229,7 +229,7 @@ def test_a_full_disk_leaves_the_directory_as_it_was(previous_set, monkeypatch, l
     size = sum(len(data) for data in render.render_reports(prepare_record(second_record())[0]).values())
     monkeypatch.setattr(report_files.os, 'fdopen', Disk(int(size * full_at)))
     if not links:
-        monkeypatch.setattr(report_files.os, 'link', lambda *args: (_ for _ in ()).throw(OSError(errno.EXDEV, 'no links here')))
+        monkeypatch.setattr(report_files.os, 'link', lambda *args: (item for item in ()).throw(OSError(errno.EXDEV, 'no links here')))
     with pytest.raises(report_run.ReportRunError, match=r'could not write .*: \[Errno 28\] No space left on device'):
         report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
     monkeypatch.undo()
