@@ -11,6 +11,9 @@
 #                                              port file, so several sandboxes can run); stopped at exit
 #   wbd_sandbox_stop NAME                      stop it now
 #   wbd_fail MESSAGE                           print "FAIL: MESSAGE" and exit 1
+#   wbd_no_secret LOG                          fail when a sandbox secret key (full or read-only) is in LOG
+#   wbd_write_playbook NAME [args...]          run playbook.yml at -vvvv against WBD_URL with the sandbox's keys in the
+#                                              environment, fail unless it passes with no secret in its output
 # A runme.sh that needs its own clean-up defines wbd_on_exit (called first at exit) instead of trapping EXIT.
 
 WBD_PY="${ANSIBLE_TEST_PYTHON_INTERPRETER:-$(command -v python3)}"
@@ -34,6 +37,31 @@ _WBD_SANDBOXES=()
 wbd_fail() {
   echo "FAIL: $*" >&2
   exit 1
+}
+
+WBD_SECRETS=(sandbox-secret-DO-NOT-LEAK-7f3a9c sandbox-readonly-secret-5d2c)
+
+wbd_no_secret() {
+  local secret
+  for secret in "${WBD_SECRETS[@]}"; do
+    if grep -qF -- "$secret" "$1"; then
+      wbd_fail "a secret key appears in the output ($1)"
+    fi
+  done
+}
+
+wbd_write_playbook() {
+  local name="$1" log rc
+  shift
+  log="$WBD_OUT/$name.log"
+  NCLOUD_WBD_ENDPOINT="$WBD_URL" NCLOUD_ACCESS_KEY=SANDBOXACCESSKEY00001 NCLOUD_SECRET_KEY="${WBD_SECRETS[0]}" \
+    WBD_READONLY_SECRET="${WBD_SECRETS[1]}" ansible-playbook -vvvv playbook.yml -e "wbd_endpoint=$WBD_URL" "$@" >"$log" 2>&1
+  rc=$?
+  tail -n 60 "$log"
+  [ "$rc" -eq 0 ] || wbd_fail "the $name playbook failed (rc $rc; log $log)"
+  wbd_no_secret "$log"
+  grep -q 'failed=0' "$log" || wbd_fail "no play recap without failures in $log"
+  echo "$name: all checks passed, no secret in $(wc -l <"$log") lines of -vvvv output"
 }
 
 wbd_sandbox_start() {
