@@ -684,10 +684,13 @@ def main(argv=None):
     parser.add_argument('--runs', type=int, help='runs per measurement (median); default 3, smoke 1')
     parser.add_argument('--only', nargs='+', choices=('fetch', 'audit', 'memory', 'lean', 'reports'), help='run only these parts')
     parser.add_argument('--out', help='JSON results file (default build/bench/bench[-smoke].json)')
+    parser.add_argument('--audit-hosts', type=int, nargs='+', help='the audit\'s inventory sizes (default 20 200 2000; the 100,000 row uses the smallest)')
     args = parser.parse_args(argv)
     cfg = dict(SMOKE if args.smoke else FULL)
     if args.runs:
         cfg['runs'] = args.runs
+    if args.audit_hosts:
+        cfg['audit_hosts'] = tuple(args.audit_hosts)
     out = args.out or os.path.join(REPO, 'build', 'bench', 'bench-smoke.json' if args.smoke else 'bench.json')
     tmp = tempfile.mkdtemp(prefix='wbd-bench.')
     bench = Bench(cfg, tmp)
