@@ -166,9 +166,12 @@ step_build_install() {
   # tests/config.yml ships: ansible-test sanity on the tarball (galaxy-importer, Automation Hub) reads it.
   list="$(tar -tzf "$tarball")" || return 1
   if grep -E '^(\./)?(\.ansible|collections|tests|extensions|\.venv|venv|\.ci|\.nox|\.ruff_cache|tools|requirements|build)/' <<<"$list" \
-      | grep -v -x -E '(\./)?tests/(config\.yml)?'; then
+      | grep -v -x -E '(\./)?(tests/(config\.yml)?|extensions/(eda(/.*)?)?)'; then
     echo "tarball contains files that are not the product (see above): fix build_ignore in galaxy.yml"; return 1
   fi
+  # extensions/eda ships (the event sources, their shared code and the example rulebooks); extensions/molecule does not.
+  grep -q -x -E '(\./)?extensions/eda/plugins/event_source/detections\.py' <<<"$list" \
+    || { echo "tarball lacks extensions/eda (the event sources): fix build_ignore in galaxy.yml"; return 1; }
   grep -q -x -E '(\./)?tests/config\.yml' <<<"$list" \
     || { echo "tarball lacks tests/config.yml (ansible-test sanity on the tarball needs it): fix build_ignore in galaxy.yml"; return 1; }
   ANSIBLE_COLLECTIONS_PATH="$inst" ansible-galaxy collection install --force "$tarball" -p "$inst/ansible_collections" || return 1
