@@ -18,7 +18,7 @@ set -uo pipefail
 # admits: 2.16-2.18 on Python 3.11, 2.20 on 3.12 and the newest on 3.13.
 COMPAT_STEPS=(sanity-2.16 units-2.16 sanity-2.17 units-2.17 sanity-2.18 units-2.18 sanity-2.20 units-2.20
               sanity-newest units-newest)
-ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint extra-checks docs-site sanity units integration molecule bench-smoke build-install
+ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint extra-checks docs-site sanity units integration eda molecule bench-smoke build-install
            galaxy-importer "${COMPAT_STEPS[@]}")
 declare -A GROUPS_=(
   [all]="${ALL_STEPS[*]}"
@@ -136,6 +136,18 @@ step_integration()    {
     mkdir -p "$WBD_REPO/tests/output" && cp -r "$COL/tests/output/quirks-matrix" "$WBD_REPO/tests/output/"
     echo "quirks matrix: $WBD_REPO/tests/output/quirks-matrix"
   fi
+  return $rc
+}
+
+# Event-Driven Ansible: the event sources' unit tests (with the sandbox's inject endpoints' tests) in the venv of
+# requirements/eda.txt, then the integration target eda_rulebook, which runs the real ansible-rulebook from that venv
+# (Java 17) against the sandbox. The target is marked disabled so that the integration step does not run it a second
+# time; here it is named and allowed.
+step_eda() {
+  local venv rc=0
+  venv="$(wbd_ensure_venv "$WBD_REPO/requirements/eda.txt")" || return 1
+  PYTHONPATH="$WORK/main" "$venv/bin/python" -m pytest -p no:cacheprovider -q -n 2 tests/unit/extensions tests/unit/sandbox/test_sandbox_inject.py || rc=1
+  ansible-test integration --venv --python "$MAIN_PY" --allow-disabled eda_rulebook || rc=1
   return $rc
 }
 
