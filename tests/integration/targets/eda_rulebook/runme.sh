@@ -16,7 +16,8 @@ source "$WBD_COL/tools/lib.sh"
 
 EDA_VENV="$(wbd_ensure_venv "$WBD_COL/requirements/eda.txt")" || wbd_fail "could not create the venv of requirements/eda.txt"
 RULEBOOK="$EDA_VENV/bin/ansible-rulebook"
-java -version 2>&1 | grep -q 'version "17' || wbd_fail "ansible-rulebook needs Java 17 (Debian: apt-get install openjdk-17-jre-headless); java -version says: $(java -version 2>&1 | head -1)"
+JAVA_MAJOR="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+[ "${JAVA_MAJOR:-0}" -ge 17 ] || wbd_fail "ansible-rulebook needs Java 17 or later (Debian: apt-get install openjdk-17-jre-headless); java -version says: $(java -version 2>&1 | head -1)"
 CTL=("$WBD_PY" files/sandbox_ctl.py)
 RUN="$WBD_OUT/eda"
 rm -rf "$RUN"; mkdir -p "$RUN/collections"
