@@ -30,6 +30,13 @@ ANSIBLE_COLLECTIONS_PATH="$RUN/collections" ansible-galaxy collection install --
   -p "$RUN/collections" >"$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; wbd_fail "install failed"; }
 [ -f "$RUN/collections/ansible_collections/ncloud/wbd/extensions/eda/plugins/event_source/detections.py" ] \
   || wbd_fail "the built collection lacks extensions/eda"
+# The shipped decision environment definition is one ansible-builder 3 accepts (no container engine here: create only).
+DE="$RUN/collections/ansible_collections/ncloud/wbd/docs/eda"
+[ -f "$DE/credential_type.yml" ] || wbd_fail "the built collection lacks docs/eda/credential_type.yml"
+(cd "$DE" && "$WBD_PY" -m ansible_builder create -f decision-environment.yml -c "$RUN/de-context" --output-filename Containerfile) \
+  >"$RUN/de.log" 2>&1 || { cat "$RUN/de.log"; wbd_fail "ansible-builder create refused docs/eda/decision-environment.yml"; }
+grep -q 'ansible-rulebook==' "$RUN/de-context/_build/requirements.txt" || wbd_fail "the decision environment does not install ansible-rulebook"
+echo "ok   ansible-builder create accepts the shipped decision environment definition"
 export ANSIBLE_COLLECTIONS_PATH="$RUN/collections" PATH="$EDA_VENV/bin:$PATH"
 printf 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n' >"$RUN/inventory.yml"
 
