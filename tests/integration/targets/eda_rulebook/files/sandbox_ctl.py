@@ -1,11 +1,11 @@
 """The sandbox's control plane for runme.sh: polls made, detections injected, agent statuses changed, faults set.
 
-  sandbox_ctl.py URL polls OPERATION          -> how many requests of OPERATION (e.g. "POST /api/v1/detections")
-  sandbox_ctl.py URL inject COUNT [AT_MS]     -> the new detection IDs, one a line (stderr: their detection time)
-  sandbox_ctl.py URL agent INSTANCE STATUS    -> "INSTANCE PREVIOUS STATUS"
-  sandbox_ctl.py URL enabled-target           -> the instance number of a target whose agent is enabled
-  sandbox_ctl.py URL faults JSON              -> replaces the fault plan
-  sandbox_ctl.py URL injected-faults          -> how many faults the sandbox answered with
+sandbox_ctl.py URL polls OPERATION          -> how many requests of OPERATION (e.g. "POST /api/v1/detections")
+sandbox_ctl.py URL inject COUNT [AT_MS]     -> the new detection IDs, one a line (stderr: their detection time)
+sandbox_ctl.py URL agent INSTANCE STATUS    -> "INSTANCE PREVIOUS STATUS"
+sandbox_ctl.py URL enabled-target           -> the instance number of a target whose agent is enabled
+sandbox_ctl.py URL faults JSON              -> replaces the fault plan
+sandbox_ctl.py URL injected-faults          -> how many faults the sandbox answered with
 """
 
 import json
