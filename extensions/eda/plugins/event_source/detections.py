@@ -209,7 +209,7 @@ def _importable():
     """Put the directory holding ansible_collections first on sys.path: ansible-rulebook runs this file by path, and
     the collection's own code is imported from where this copy of the collection is installed."""
     root = os.path.abspath(__file__)
-    for _ in range(8):  # event_source, plugins, eda, extensions, wbd, ncloud, ansible_collections, its parent
+    for dummy in range(8):  # event_source, plugins, eda, extensions, wbd, ncloud, ansible_collections, its parent
         root = os.path.dirname(root)
     if os.path.isdir(os.path.join(root, 'ansible_collections')) and root not in sys.path:
         sys.path.insert(0, root)

@@ -178,7 +178,7 @@ def run_main(source, args, until, sleep=None):
     async def go():
         queue = asyncio.Queue()
         task = asyncio.create_task(module['main'](queue, args))
-        for _ in range(400):
+        for dummy in range(400):
             while not queue.empty():
                 events.append(queue.get_nowait())
             if until(events) or task.done():
