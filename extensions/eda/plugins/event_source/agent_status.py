@@ -34,11 +34,12 @@ options:
     type: str
   profile:
     description:
-      - The profile of the credentials file to read (E(NCLOUD_PROFILE)).
+      - Section of O(credentials_file) to read the keys from.
     type: str
   credentials_file:
     description:
-      - The NCP credentials file (E(NCLOUD_CREDENTIALS_FILE), default C(~/.ncloud/configure)).
+      - The NCP credentials file (default C(~/.ncloud/configure)), read when a key is found neither in the options
+        nor in the environment; it must be readable by its owner only.
     type: path
   site:
     description:
