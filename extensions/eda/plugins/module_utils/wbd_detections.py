@@ -71,6 +71,8 @@ class DetectionPoller(Poller):
                 now_ms = int(time.time() * 1000) if now_ms is None else now_ms
                 floor = now_ms if is_unset(params.get('since')) else parse_time(params['since'], now_ms, 'since')
                 state = {'floor': floor, 'high': floor, 'seen': {}}
+                # Saved at once: a restart before the first event resumes from this start, not from a later "now".
+                self.checkpoint.save(state)
             elif not _valid_state(state):
                 raise SourceError('%s: the checkpoint %s is not a state of this source; move it away to start from since.' % (self.name, self.checkpoint.path))
         except WbdConfigError as err:

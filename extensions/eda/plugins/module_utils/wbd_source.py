@@ -106,20 +106,22 @@ class Checkpoint(object):
         return state
 
     def save(self, state):
+        """Write ``state``; a file that cannot be written ends the source (going on would repeat events later)."""
         if not self.path:
             return
-        directory = os.path.dirname(os.path.abspath(self.path))
-        handle, tmp = tempfile.mkstemp(prefix='.checkpoint-', dir=directory)
+        tmp = None
         try:
+            handle, tmp = tempfile.mkstemp(prefix='.checkpoint-', dir=os.path.dirname(os.path.abspath(self.path)))
             with os.fdopen(handle, 'w') as out:
                 json.dump(dict(state, source=self.name), out, sort_keys=True)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, self.path)
-        except BaseException:
-            if os.path.exists(tmp):
+        except OSError as err:
+            raise SourceError('%s: the checkpoint %s cannot be written (%s).' % (self.name, self.path, clean_text(err, 200)))
+        finally:
+            if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
-            raise
 
 
 class Poller(object):

@@ -127,6 +127,19 @@ def test_a_bad_checkpoint_ends_the_source_with_one_line(sandbox, tmp_path, conte
     assert str(err.value).startswith('ncloud.wbd.detections: the checkpoint ') and '\n' not in str(err.value)
 
 
+def test_the_start_is_saved_at_once_and_an_unwritable_checkpoint_ends_the_source(sandbox, tmp_path):
+    server, base_url = sandbox
+    checkpoint = str(tmp_path / 'wbd.json')
+    first = detections(server, base_url, checkpoint=checkpoint)
+    first.close()  # restarted before any event: the start it saved still holds
+    made = server.dataset.insert_head('detections', 1, first.state()['floor'] + 1)
+    again = DetectionPoller(options(DETECTION_SPEC(), base_url, checkpoint=checkpoint), environ={}, now_ms=server.now_ms() + 60000)
+    assert ids(drain(again)) == made
+    with pytest.raises(SourceError) as err:
+        detections(server, base_url, checkpoint=str(tmp_path / 'missing' / 'wbd.json'))
+    assert 'cannot be written' in str(err.value) and '\n' not in str(err.value)
+
+
 def test_memory_of_seen_ids_is_bounded(sandbox, caplog):
     server, base_url = sandbox
     poller = detections(server, base_url, max_seen=3)
