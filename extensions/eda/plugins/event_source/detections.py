@@ -23,9 +23,10 @@ description:
     O(lookback) before it, so several detections with the same time, or one that the API lists a little late, are not
     lost; the IDs already handed on in that window are remembered (at most O(max_seen)) and not handed on again.
     The local clock is read once, for the default O(since); a clock jump later neither replays nor skips detections.
-  - With O(checkpoint), the high-water mark and the remembered IDs are written to a file after every event (written
-    whole, then renamed): a restart, even after C(kill -9), resumes there and neither repeats nor loses a detection.
-    An event that was on the queue but not yet acted on when the process died is not repeated.
+  - With O(checkpoint), the start, the high-water mark and the remembered IDs are written to a file (written whole,
+    then renamed) when the source starts and after every event. A restart, even after C(kill -9), resumes there and
+    neither repeats nor loses a detection. An event that was on the queue but not yet acted on when the process died
+    is not repeated.
 author:
   - ncloud.wbd maintainers (@ncloud-wbd)
 options:
