@@ -45,6 +45,7 @@ options:
     description:
       - The NCP site whose WBD endpoint to use (E(NCLOUD_SITE)).
     type: str
+    choices: [public, gov, fin]
   endpoint:
     description:
       - The WBD API base URL, instead of a site's (E(NCLOUD_WBD_ENDPOINT)).

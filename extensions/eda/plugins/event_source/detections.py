@@ -51,6 +51,7 @@ options:
     description:
       - The NCP site whose WBD endpoint to use (E(NCLOUD_SITE)); see the modules' O(ncloud.wbd.detection_info#module:site).
     type: str
+    choices: [public, gov, fin]
   endpoint:
     description:
       - The WBD API base URL, instead of a site's (E(NCLOUD_WBD_ENDPOINT)).
