@@ -12,7 +12,6 @@ import asyncio
 import json
 import logging
 import os
-import runpy
 import sys
 import time
 
@@ -185,7 +184,12 @@ def test_bad_lookback_and_since_end_with_one_line(sandbox):
 
 def run_main(source, args, until, sleep=None):
     """The source's main() as ansible-rulebook runs it (by path, with a queue) until ``until(events)``."""
-    module = runpy.run_path(os.path.join(SOURCES, source + '.py'))
+    path = os.path.join(SOURCES, source + '.py')
+    # ansible-rulebook uses runpy.run_path; ansible-test's collection loader claims the path as a package, so the
+    # file is run here the way run_path runs it: its code, under its own __file__, in a fresh namespace.
+    module = {'__file__': path, '__name__': 'event_source_' + source}
+    with open(path) as handle:
+        exec(compile(handle.read(), path, 'exec'), module)  # pylint: disable=exec-used
     events = []
 
     async def go():
