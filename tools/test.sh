@@ -143,12 +143,33 @@ step_integration()    {
 # requirements/eda.txt, then the integration target eda_rulebook, which runs the real ansible-rulebook from that venv
 # (Java 17) against the sandbox. The target is marked disabled so that the integration step does not run it a second
 # time; here it is named and allowed.
+# Last, galaxy-importer (its own venv, ansible-lint and ansible-test off: the galaxy-importer step runs those) must list
+# both event sources with the documentation ansible-doc reads from them, and report nothing about extensions/eda.
 step_eda() {
   local venv rc=0
   venv="$(wbd_ensure_venv "$WBD_REPO/requirements/eda.txt")" || return 1
   PYTHONPATH="$WORK/main" "$venv/bin/python" -m pytest -p no:cacheprovider -q -n 2 tests/unit/extensions tests/unit/sandbox/test_sandbox_inject.py || rc=1
   ansible-test integration --venv --python "$MAIN_PY" --allow-disabled eda_rulebook || rc=1
+  eda_importer_lists_sources || rc=1
   return $rc
+}
+eda_importer_lists_sources() {
+  local venv dist="$WORK/dist-eda" cfg="$WORK/eda-importer.cfg" out="$WORK/eda-importer.log"
+  venv="$(wbd_ensure_venv "$WBD_REPO/requirements/galaxy-importer.txt")" || return 1
+  rm -rf "$dist" && ansible-galaxy collection build --force --output-path "$dist" >/dev/null || return 1
+  printf '[galaxy-importer]\nRUN_ANSIBLE_LINT = False\nRUN_FLAKE8 = True\nRUN_ANSIBLE_TEST = False\n' >"$cfg"
+  GALAXY_IMPORTER_CONFIG="$cfg" PATH="$venv/bin:$PATH" "$venv/bin/python" -m galaxy_importer.main --print-result "$dist"/*.tar.gz >"$out" 2>&1 \
+    || { cat "$out"; echo "galaxy-importer failed"; return 1; }
+  python - "$out" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+noise = [line for line in text.splitlines() if re.match(r'(WARNING|ERROR)', line) and re.search(r'extensions/eda|event_source', line)]
+result = json.loads(text[text.index('\n{') + 1:])
+listed = sorted(c['name'] for c in result['contents'] if c['content_type'] == 'eda/plugins/event_source')
+documented = sorted(c['content_name'] for c in result['docs_blob']['contents'] if c['content_type'] == 'eda/plugins/event_source' and c['doc_strings'])
+print('galaxy-importer lists the event sources %s, documented: %s' % (listed, documented))
+sys.exit(1 if noise or listed != ['agent_status', 'detections'] or documented != listed else 0)
+PY
 }
 
 # The audit roles on localhost against the sandbox's known dataset: converge, idempotence, check mode, verify
