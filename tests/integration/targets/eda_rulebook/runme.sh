@@ -6,7 +6,8 @@
 #   after kill -9 a restart with the checkpoint neither repeats nor loses any (those injected while it was down come);
 #   a 429 storm longer than the client's retries recovers, nothing lost or repeated;
 #   a wrong key ends ansible-rulebook with one line naming the cause, no traceback, no secret;
-#   an agent status change yields one event with both statuses.
+#   an agent status change yields one event with both statuses;
+#   the shipped example ncloud.wbd.unreviewed_notification, run by its name, posts one message for a new detection.
 # The target is marked disabled: the eda step of tools/test.sh runs it (--allow-disabled) with the sources' unit tests.
 set -uo pipefail
 # shellcheck source=/dev/null
@@ -38,7 +39,8 @@ DE="$RUN/collections/ansible_collections/ncloud/wbd/docs/eda"
 grep -q 'ansible-rulebook==' "$RUN/de-context/_build/requirements.txt" || wbd_fail "the decision environment does not install ansible-rulebook"
 echo "ok   ansible-builder create accepts the shipped decision environment definition"
 export ANSIBLE_COLLECTIONS_PATH="$RUN/collections" PATH="$EDA_VENV/bin:$PATH"
-printf 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n' >"$RUN/inventory.yml"
+# Actions run modules on localhost with the eda venv's Python (interpreter discovery may find a pyenv shim that fails).
+printf 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ansible_python_interpreter: %s\n' "$EDA_VENV/bin/python" >"$RUN/inventory.yml"
 
 wbd_sandbox_start eda --detections 20 --servers 6
 export NCLOUD_ACCESS_KEY=SANDBOXACCESSKEY00001 NCLOUD_SECRET_KEY=sandbox-secret-DO-NOT-LEAK-7f3a9c NCLOUD_WBD_ENDPOINT="$WBD_URL"
@@ -144,3 +146,22 @@ alive "$AGENTS" agents
 grep -q "^WBD-AGENT $target enable down$" "$RUN/agents.log" || { grep WBD-AGENT "$RUN/agents.log"; wbd_fail "the event lacks a status"; }
 kill "$AGENTS"; wait "$AGENTS" 2>/dev/null
 echo "ok   $target enable -> down: one event with both statuses, none for the other targets"
+
+# ---- 6: the shipped example rulebook, by its name: an unreviewed detection posts to the webhook ----
+"$WBD_PY" files/webhook.py "$RUN/webhook.port" "$RUN/webhook.jsonl" &
+WEBHOOK=$!
+PIDS+=("$WEBHOOK")
+wait_until 20 "the webhook" test -s "$RUN/webhook.port"
+printf 'wbd_webhook_url: http://127.0.0.1:%s/hook\nwbd_checkpoint_dir: %s\n' "$(cat "$RUN/webhook.port")" "$RUN" >"$RUN/example-vars.yml"
+"$RULEBOOK" --rulebook ncloud.wbd.unreviewed_notification -i "$RUN/inventory.yml" --vars "$RUN/example-vars.yml" >"$RUN/example.log" 2>&1 &
+EXAMPLE=$!
+PIDS+=("$EXAMPLE")
+wait_until 90 "the example's start" test -s "$RUN/wbd-detections-unreviewed.json"
+mapfile -t F < <("${CTL[@]}" "$WBD_URL" inject 1 2>/dev/null)
+wait_until 90 "the notification" test -s "$RUN/webhook.jsonl"
+sleep 3
+alive "$EXAMPLE" example
+[ "$(wc -l <"$RUN/webhook.jsonl")" = 1 ] || { cat "$RUN/webhook.jsonl"; wbd_fail "want exactly one notification"; }
+grep -q "WBD detection ${F[0]} on .* is not reviewed" "$RUN/webhook.jsonl" || { cat "$RUN/webhook.jsonl"; wbd_fail "the notification does not name ${F[0]}"; }
+kill "$EXAMPLE" "$WEBHOOK"; wait "$EXAMPLE" "$WEBHOOK" 2>/dev/null
+echo "ok   ncloud.wbd.unreviewed_notification (the shipped example) posted one message naming the new detection"
