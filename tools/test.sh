@@ -18,7 +18,7 @@ set -uo pipefail
 # admits: 2.16-2.18 on Python 3.11, 2.20 on 3.12 and the newest on 3.13.
 COMPAT_STEPS=(sanity-2.16 units-2.16 sanity-2.17 units-2.17 sanity-2.18 units-2.18 sanity-2.20 units-2.20
               sanity-newest units-newest)
-ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint extra-checks docs-site sanity units integration molecule bench-smoke build-install
+ALL_STEPS=(ruff yamllint ansible-lint changelog-lint docs-lint extra-checks docs-site sanity units integration eda molecule bench-smoke build-install
            galaxy-importer "${COMPAT_STEPS[@]}")
 declare -A GROUPS_=(
   [all]="${ALL_STEPS[*]}"
@@ -139,6 +139,39 @@ step_integration()    {
   return $rc
 }
 
+# Event-Driven Ansible: the event sources' unit tests (with the sandbox's inject endpoints' tests) in the venv of
+# requirements/eda.txt, then the integration target eda_rulebook, which runs the real ansible-rulebook from that venv
+# (Java 17) against the sandbox. The target is marked disabled so that the integration step does not run it a second
+# time; here it is named and allowed.
+# Last, galaxy-importer (its own venv, ansible-lint and ansible-test off: the galaxy-importer step runs those) must list
+# both event sources with the documentation ansible-doc reads from them, and report nothing about extensions/eda.
+step_eda() {
+  local venv rc=0
+  venv="$(wbd_ensure_venv "$WBD_REPO/requirements/eda.txt")" || return 1
+  PYTHONPATH="$WORK/main" "$venv/bin/python" -m pytest -p no:cacheprovider -q -n 2 tests/unit/extensions tests/unit/sandbox/test_sandbox_inject.py || rc=1
+  ansible-test integration --venv --python "$MAIN_PY" --allow-disabled eda_rulebook || rc=1
+  eda_importer_lists_sources || rc=1
+  return $rc
+}
+eda_importer_lists_sources() {
+  local venv dist="$WORK/dist-eda" cfg="$WORK/eda-importer.cfg" out="$WORK/eda-importer.log"
+  venv="$(wbd_ensure_venv "$WBD_REPO/requirements/galaxy-importer.txt")" || return 1
+  rm -rf "$dist" && ansible-galaxy collection build --force --output-path "$dist" >/dev/null || return 1
+  printf '[galaxy-importer]\nRUN_ANSIBLE_LINT = False\nRUN_FLAKE8 = True\nRUN_ANSIBLE_TEST = False\n' >"$cfg"
+  GALAXY_IMPORTER_CONFIG="$cfg" PATH="$venv/bin:$PATH" "$venv/bin/python" -m galaxy_importer.main --print-result "$dist"/*.tar.gz >"$out" 2>&1 \
+    || { cat "$out"; echo "galaxy-importer failed"; return 1; }
+  python - "$out" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+noise = [line for line in text.splitlines() if re.match(r'(WARNING|ERROR)', line) and re.search(r'extensions/eda|event_source', line)]
+result = json.loads(text[text.index('\n{') + 1:])
+listed = sorted(c['name'] for c in result['contents'] if c['content_type'] == 'eda/plugins/event_source')
+documented = sorted(c['content_name'] for c in result['docs_blob']['contents'] if c['content_type'] == 'eda/plugins/event_source' and c['doc_strings'])
+print('galaxy-importer lists the event sources %s, documented: %s' % (listed, documented))
+sys.exit(1 if noise or listed != ['agent_status', 'detections'] or documented != listed else 0)
+PY
+}
+
 # The audit roles on localhost against the sandbox's known dataset: converge, idempotence, check mode, verify
 # (statuses, report contents, the HTML report in headless Chromium). Reports and the screenshot are copied
 # to tests/output/molecule/ of the repository.
@@ -166,9 +199,12 @@ step_build_install() {
   # tests/config.yml ships: ansible-test sanity on the tarball (galaxy-importer, Automation Hub) reads it.
   list="$(tar -tzf "$tarball")" || return 1
   if grep -E '^(\./)?(\.ansible|collections|tests|extensions|\.venv|venv|\.ci|\.nox|\.ruff_cache|tools|requirements|build)/' <<<"$list" \
-      | grep -v -x -E '(\./)?tests/(config\.yml)?'; then
+      | grep -v -x -E '(\./)?(tests/(config\.yml)?|extensions/(eda(/.*)?)?)'; then
     echo "tarball contains files that are not the product (see above): fix build_ignore in galaxy.yml"; return 1
   fi
+  # extensions/eda ships (the event sources, their shared code and the example rulebooks); extensions/molecule does not.
+  grep -q -x -E '(\./)?extensions/eda/plugins/event_source/detections\.py' <<<"$list" \
+    || { echo "tarball lacks extensions/eda (the event sources): fix build_ignore in galaxy.yml"; return 1; }
   grep -q -x -E '(\./)?tests/config\.yml' <<<"$list" \
     || { echo "tarball lacks tests/config.yml (ansible-test sanity on the tarball needs it): fix build_ignore in galaxy.yml"; return 1; }
   ANSIBLE_COLLECTIONS_PATH="$inst" ansible-galaxy collection install --force "$tarball" -p "$inst/ansible_collections" || return 1

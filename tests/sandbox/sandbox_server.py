@@ -26,6 +26,7 @@ import sandbox_auth
 import sandbox_data
 import sandbox_faults
 import sandbox_fixture
+import sandbox_inject
 import sandbox_query
 import sandbox_quirks
 import sandbox_writes
@@ -444,6 +445,7 @@ CONTROL = {
     ('POST', '/__sandbox/quirks'): _ctl_quirks_set,
     ('POST', '/__sandbox/shutdown'): _ctl_shutdown,
 }
+CONTROL.update(sandbox_inject.CONTROL)  # data changes while a client polls (the event sources' tests)
 
 
 def full_options(options):
