@@ -42,3 +42,20 @@ def test_documentation_matches_the_options(name):
         assert got.get('choices') == want.get('choices'), option
         assert got.get('elements') == want.get('elements'), option
         assert got['description'], option
+
+
+def test_the_docs_site_page_is_written_from_the_sources_as_they_are():
+    """docs/docsite/rst/eda_event_sources.rst (antsibull-docs renders no event source) must be what
+    tools/eda_source_docs.py writes from the current DOCUMENTATION and EXAMPLES."""
+    import subprocess
+    import sys
+
+    tool = os.path.join(ROOT, 'tools', 'eda_source_docs.py')
+    done = subprocess.run([sys.executable, tool, '--check'], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(os.path.join(ROOT, 'docs', 'docsite', 'rst', 'eda_event_sources.rst')) as handle:
+        page = handle.read()
+    for name in SOURCES:
+        doc = documented(name)[0]
+        assert 'ncloud.wbd.%s:' % name in page
+        assert all('``%s``' % option in page for option in doc['options'])
