@@ -139,13 +139,16 @@ def check_policy(policy, prefix=None):
 
 
 def _files(detection):
-    """Suspicion files trimmed, joined with the hash-scan result of their suspicious objects when enriched."""
+    """Suspicion files trimmed, joined with the hash-scan result of their suspicious objects when enriched.
+
+    The file ID stays so a remediation can name the object to quarantine without a second lookup.
+    """
     objects = dict((o.get('suspicion_file_id'), o) for o in detection.get('suspicious_objects') or [] if isinstance(o, dict))
     files = []
     for item in detection.get('suspicion_files') or []:
         if not isinstance(item, dict):
             continue
-        entry = {'file_origin_name': item.get('file_origin_name'), 'weight': item.get('weight')}
+        entry = {'suspicion_file_id': item.get('suspicion_file_id'), 'file_origin_name': item.get('file_origin_name'), 'weight': item.get('weight')}
         obj = objects.get(item.get('suspicion_file_id'))
         if obj is not None:
             entry.update(sha1=obj.get('sha1'), hash_scan_result=obj.get('hash_scan_result'), quarantined=bool(obj.get('quarantined')))
