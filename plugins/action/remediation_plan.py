@@ -27,7 +27,6 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._remediate.outcome impo
 from ansible_collections.ncloud.wbd.plugins.module_utils._remediate.plan import RemediationError, plan
 
 
-
 def record_in(value, name):
     """The audit record held by variable ``name``: the record, or the registered result of audit_evaluate (the record
     read back from the file it names, or the one it returned)."""

@@ -99,7 +99,9 @@ def enable_agent_actions(record, findings):
             continue
         seen.add('%s' % instance)
         finding = findings.get(('agent_not_enabled', name))
-        reason = finding['message'] if finding else "agent status is 'disable' on detection target %s (instance %s)." % (_short(target.get('server_name')), instance)
+        reason = (
+            finding['message'] if finding else "agent status is 'disable' on detection target %s (instance %s)." % (_short(target.get('server_name')), instance)
+        )
         resource = 'detection target %s (%s)' % (instance, _short(target.get('server_name')))
         actions.append(_action('enable_agent', '%s' % instance, resource, {'instance_no': '%s' % instance, 'agent': 'enabled'}, reason, finding))
     return actions

@@ -24,7 +24,10 @@ def entry(key, value, changed=True, actions=('Op',), **more):
 
 def test_applied_already_so_failed_and_not_run():
     results = {
-        'enable_agent': {'changed': True, 'detection_targets': [entry('instance_no', '101', actions=['ActivateAgent']), entry('instance_no', '102', False, ())]},
+        'enable_agent': {
+            'changed': True,
+            'detection_targets': [entry('instance_no', '101', actions=['ActivateAgent']), entry('instance_no', '102', False, ())],
+        },
         'quarantine_malware': {'failed': True, 'msg': 'file F2 is quarantineFailed (WBD code 8008)', 'suspicious_objects': []},
         'delete_rule': {'skipped': True},
         'annotate_unreviewed': {'results': [{'changed': True, 'detections': [entry('detection_id', 'D1', actions=['UpdateWebshellMemo'])]}]},
@@ -64,5 +67,11 @@ def test_a_write_applied_before_the_failure_is_done():
 def test_report_rows_keep_the_report_fields_only():
     done = outcome(ACTIONS[:1], {}, check_mode=False)
     assert report_rows(done['actions']) == [
-        {'kind': 'enable_agent', 'resource': 'detection target 101 (web-1)', 'reason': 'r1', 'status': 'skipped', 'message': 'not carried out: its module call did not run'}
+        {
+            'kind': 'enable_agent',
+            'resource': 'detection target 101 (web-1)',
+            'reason': 'r1',
+            'status': 'skipped',
+            'message': 'not carried out: its module call did not run',
+        }
     ]
