@@ -353,6 +353,7 @@ def test_exception_rules_in_api_order_with_documented_shape():
             'covers',
             'hides',
             'created_time_iso',
+            'action_name',
         ]
     )
 
