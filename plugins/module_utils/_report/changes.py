@@ -228,7 +228,7 @@ def lines(changes):
     for f in changes['findings_resolved']:
         out.append(('finding_resolved', '%s %s: %s' % (_text(f['severity']), _text(f['kind']), _text(f['subject']))))
     for h in changes['hosts_changed']:
-        out.append(('host_status_changed', '%s: %s -> %s' % (_text(h['host']), _text(h['before']), _text(h['after']))))
+        out.append(('host_status_changed', '%s: was %s, now %s' % (_text(h['host']), _text(h['before']), _text(h['after']))))
     for kind, key in (('rule_added', 'rules_added'), ('rule_removed', 'rules_removed'), ('rule_changed', 'rules_changed')):
         for r in changes[key]:
             what = ' (%s)' % ', '.join(r['changed']) if r.get('changed') else ''
