@@ -50,9 +50,13 @@ elif STEP == 'second':
     assert all(f['detection_id'] == new[0] or f['host'] == 'app-prd-001' for f in changes['findings_new']), changes['findings_new']
     first = json.load(open(sorted(os.path.join(REPORTS, n) for n in os.listdir(REPORTS) if n.endswith('Z.json'))[0]))
     assert changes['previous']['started_at_iso'] == first['run']['started_at_iso'], changes['previous']
-    every_format_says('Changes since %s' % first['run']['started_at_iso'], new[0], 'app-prd-001: was unprotected, now unreviewed', "rule 'old-group-rule' (%s)" % R5)
-    print('ok   second run: exactly 1 new detection (%s), rule R5 removed, app-prd-001 unprotected -> unreviewed; resolved %s; %d new finding(s), '
-          'all of the new detection or the fixed host; every format says so' % (new[0], resolved, len(changes['findings_new'])))
+    every_format_says(
+        'Changes since %s' % first['run']['started_at_iso'], new[0], 'app-prd-001: was unprotected, now unreviewed', "rule 'old-group-rule' (%s)" % R5
+    )
+    print(
+        'ok   second run: exactly 1 new detection (%s), rule R5 removed, app-prd-001 unprotected -> unreviewed; resolved %s; %d new finding(s), '
+        'all of the new detection or the fixed host; every format says so' % (new[0], resolved, len(changes['findings_new']))
+    )
 elif STEP == 'endpoint':
     assert changes['compared'] is False and 'read another endpoint' in changes['reason'], changes
     every_format_says('read another endpoint')
