@@ -133,6 +133,7 @@ options:
       - Most detections the HTML page lists, newest first; the page says how many it left out. The charts and the
         other formats always count every detection.
     type: int
+    default: 2000
   actions:
     description:
       - What a remediation of this run planned (check mode) or did, rendered as the C(Actions) section of every format.
@@ -141,7 +142,6 @@ options:
       - Omitted (the default), no C(Actions) section is written; an empty list writes one that says V(None.).
     type: list
     elements: dict
-    default: 2000
 seealso:
   - name: OWASP CSV injection
     description: Why CSV cells that start with formula characters are prefixed.
