@@ -96,3 +96,23 @@ def test_bad_baseline_is_one_line_naming_the_file(data, words):
     with pytest.raises(BaselineError) as err:
         check_baseline(data, '/etc/wbd/baseline.yml')
     assert words in str(err.value) and '/etc/wbd/baseline.yml' in str(err.value) and '\n' not in str(err.value)
+
+
+def test_sliced_runs_merge_with_their_baseline_findings():
+    """The merge keeps the baseline findings (account findings, the same in every slice), as the unsliced run has them."""
+    from ansible_collections.ncloud.wbd.plugins.module_utils._audit.merge import merge_records
+    from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._audit.test_audit_merge import as_file, run_of
+
+    hosts = [host('web-%d' % n, instance_no=str(100 + n)) for n in range(4)]
+    targets = [target(str(100 + n), 'srv-%d' % n) for n in range(4)]
+    rules = [php_rule('R1'), rule('R3', 'server', '102', process_name=('EQUAL', 'x'))]
+    baseline = check_baseline({'rules': [{'rule_id': 'R1', 'target_type': 'server', 'target': '109'}, {'rule_id': 'R9'}]}, 'b.yml')
+
+    def run(part, now):
+        return evaluate(part, targets, [], rules, policy={}, now_ms=now, run=run_of(part, None), baseline=baseline)
+
+    full = run(hosts, NOW)
+    slices = [as_file(run(hosts[j::2], NOW + j * 1000)) for j in range(2)]
+    merged = merge_records(slices, ['a.json', 'b.json'])
+    assert found(merged) == found(full) and len(found(full)) == 3
+    assert merged['content_digest'] == full['content_digest']
