@@ -110,11 +110,9 @@ def previous_report(path, record, head):
 
 def _detections(record):
     for host in (record.get('hosts') or {}).values():
-        for detection in (host or {}).get('detections') or []:
-            yield detection
+        yield from (host or {}).get('detections') or []
     for key in DETECTION_LISTS:
-        for detection in record.get(key) or []:
-            yield detection
+        yield from record.get(key) or []
 
 
 def _finding(f):
