@@ -109,6 +109,7 @@ def previous_report(path, record, head):
 
 
 def _detections(record):
+    """Every detection of a record, wherever the audit filed it (a detection may move between lists from run to run)."""
     for host in (record.get('hosts') or {}).values():
         yield from (host or {}).get('detections') or []
     for key in DETECTION_LISTS:
