@@ -138,7 +138,8 @@ options:
     description:
       - What a remediation of this run planned (check mode) or did, rendered as the C(Actions) section of every format.
       - Each item has C(kind) and C(resource) (non-empty strings), C(status) (V(planned), V(done), V(failed) or
-        V(skipped)), C(reason) and C(message); any other key, or another status, fails the task with one line.
+        V(skipped)), C(reason) and C(message); another status, or a missing C(kind) or C(resource), fails the task
+        with one line. Other keys are left out of the reports.
       - Omitted (the default), no C(Actions) section is written; an empty list writes one that says V(None.).
     type: list
     elements: dict

@@ -187,16 +187,15 @@ def change_counts(changes):
 
 
 def check_actions(actions):
-    """The ``actions`` option checked: a list of {kind, resource, reason, status, message}; ValueError (one line)."""
+    """The ``actions`` option checked: a list of {kind, resource, reason, status, message}; ValueError (one line).
+    Other keys (a remediation's own bookkeeping) are left out of the reports, not refused.
+    """
     if actions is None:
         return None
     out = []
     for number, action in enumerate(actions):
         if not isinstance(action, dict):
             raise ValueError('actions[%d] must be a mapping with kind, resource, reason, status and message' % number)
-        unknown = sorted(set(action) - set(ACTION_KEYS))
-        if unknown:
-            raise ValueError('actions[%d]: unknown key %r (allowed: %s)' % (number, unknown[0], ', '.join(ACTION_KEYS)))
         if action.get('status') not in ACTION_STATUSES:
             raise ValueError('actions[%d].status must be one of %s, got %r' % (number, ', '.join(ACTION_STATUSES), action.get('status')))
         for key in ('kind', 'resource'):
