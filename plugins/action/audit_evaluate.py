@@ -27,6 +27,7 @@ __metaclass__ = type
 import os
 import time
 
+import yaml
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
@@ -34,6 +35,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.client import HAS_
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import Connection, validate_options
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.info_operations import INFO_OPERATIONS
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.baseline import BaselineError, check_baseline
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import READ_FIELDS, AuditInputError, evaluate, window
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
@@ -131,7 +133,7 @@ class ActionModule(ActionBase):
             since = window(policy.get('lookback', '7d'), now_ms)['window_start_ms']
         except AuditInputError as err:
             raise AnsibleActionFail('audit_evaluate: %s%s' % ('%slookback: ' % prefix if prefix else '', err))
-        warnings = []
+        baseline, warnings = read_baseline(args['rule_baseline'], prefix), []
         targets = self._list('detection_target_info', dict(paging), 'detection_targets', task_vars, warnings)
         read = list(READ_FIELDS) + (['suspicious_objects'] if args['suspicious_objects'] else [])
         wanted = dict(paging, since=since, suspicious_objects=args['suspicious_objects'], fields=read)
@@ -154,6 +156,7 @@ class ActionModule(ActionBase):
                     policy=policy,
                     now_ms=now_ms,
                     run=record_run(args),
+                    baseline=baseline,
                     lists=self.lists,
                     others=others,
                     searched_since=since,
@@ -174,6 +177,27 @@ class ActionModule(ActionBase):
         if warnings:
             result['warnings'] = warnings
         return result
+
+
+def read_baseline(path, prefix=None):
+    """The approved rules of the baseline file at ``path`` on the controller (None without one); a bad file fails the
+    task with one line naming it, before any list is fetched."""
+    if not path:
+        return None
+    name = '%srule_baseline' % (prefix or '')
+    try:
+        with open(path, 'rb') as handle:
+            data = yaml.safe_load(handle.read().decode('utf-8'))
+    except (IOError, OSError) as err:
+        raise AnsibleActionFail('audit_evaluate: %s: could not read the rule baseline %s: %s' % (name, path, err.strerror or err))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        where = getattr(err, 'problem_mark', None)
+        at = ' (line %d)' % (where.line + 1) if where is not None else ''
+        raise AnsibleActionFail('audit_evaluate: %s: the rule baseline %s is not valid YAML%s.' % (name, path, at))
+    try:
+        return check_baseline(data, path)
+    except BaselineError as err:
+        raise AnsibleActionFail('audit_evaluate: %s: %s.' % (name, err))
 
 
 def private_record_dir():

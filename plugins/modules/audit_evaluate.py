@@ -106,6 +106,15 @@ options:
   run:
     description: Run metadata kept in the record (endpoint, inventory scope).
     type: dict
+  rule_baseline:
+    description:
+      - A YAML file on the controller listing the approved exception rules, by rule ID, or by name with target and
+        conditions (the playbook C(ncloud.wbd.rule_baseline) writes one from the current rules).
+      - Adds the findings C(rule_not_in_baseline) (high), C(baseline_rule_missing) (medium) and
+        C(rule_differs_from_baseline) (high, the message says what differs). Its path is kept in C(run.rule_baseline).
+      - A file that cannot be read or does not have the baseline's form fails the task with one line naming it,
+        before any list is fetched.
+    type: path
   record_dir:
     description:
       - A directory on the controller to keep the record file in (created 0700; the file is 0600), see RV(record_path).

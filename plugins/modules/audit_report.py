@@ -45,6 +45,18 @@ description:
   - The HTML page loads nothing from anywhere; its Content-Security-Policy allows only its own inline sorting script.
     Text the monitored servers control is escaped in every format; characters XML or HTML forbid are replaced
     with U+FFFD there.
+  - "Every report has a section C(Changes since <previous run start>): the record is compared with the previous JSON
+    report in O(dest) (C(<basename>-latest.json), else the newest timestamped one) - findings new and resolved (by
+    finding ID), hosts whose status changed, exception rules added, removed or changed (with the sub-account
+    C(action_name) where the rule records have it), detections new since the previous run. The previous report is
+    read whole only when it is an audit_report JSON report of the same C(run.endpoint) and the same inventory scope
+    (C(run.inventory_scope.hosts)); otherwise, and on the first run, the section says why nothing was compared. In the
+    JSON report it is the top-level key C(changes); in the CSV rows of scope C(changes) after the findings; in the JUnit
+    XML a test suite C(webshell_audit.changes) without test cases whose C(system-out) lists them. Rendering the same
+    record again keeps the changes its first report had."
+  - With O(actions), an C(Actions) section lists what a remediation planned or did (top-level C(actions) in the JSON,
+    rows of scope C(actions) in the CSV, a test suite C(webshell_audit.actions) in the JUnit XML where a V(failed)
+    action is a failed test case). C(changes) and C(actions) are not part of the content digest.
   - Runs on the controller; call it with C(delegate_to=localhost) and C(run_once=true).
 author:
   - ncloud.wbd maintainers (@ncloud-wbd)
@@ -122,6 +134,15 @@ options:
         other formats always count every detection.
     type: int
     default: 2000
+  actions:
+    description:
+      - What a remediation of this run planned (check mode) or did, rendered as the C(Actions) section of every format.
+      - Each item has C(kind) and C(resource) (non-empty strings), C(status) (V(planned), V(done), V(failed) or
+        V(skipped)), C(reason) and C(message); another status, or a missing C(kind) or C(resource), fails the task
+        with one line. Other keys are left out of the reports.
+      - Omitted (the default), no C(Actions) section is written; an empty list writes one that says V(None.).
+    type: list
+    elements: dict
 seealso:
   - name: OWASP CSV injection
     description: Why CSV cells that start with formula characters are prefixed.
@@ -220,6 +241,28 @@ completeness_problems:
   elements: str
   sample:
     - GetWebshell announced 237 records in 3 pages but delivered 50 after 5 pages
+changes:
+  description:
+    - Counts of the changes since the previous run (see the description), whether the run compared anything and why
+      not, and the previous run's start.
+  returned: success
+  type: dict
+  sample:
+    compared: true
+    reason: null
+    previous: '2026-11-20T09:30:00.000Z'
+    findings_new: 1
+    findings_resolved: 2
+    hosts_changed: 1
+    rules_added: 0
+    rules_removed: 1
+    rules_changed: 0
+    detections_new: 1
+actions:
+  description: How many of O(actions) have each status (all V(0) without O(actions)).
+  returned: success
+  type: dict
+  sample: {planned: 0, done: 3, failed: 0, skipped: 0}
 unknown_hosts:
   description: The hosts whose status is V(unknown) (their verdict depends on incomplete or ambiguous data), sorted.
   returned: success

@@ -23,6 +23,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import iso8
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import parse_time
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.version import COLLECTION_VERSION
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit import rules as audit_rules
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.baseline import compare as compare_baseline
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import (
     DEFAULT_MATCH_KEYS,
     HostIndex,
@@ -139,13 +140,16 @@ def check_policy(policy, prefix=None):
 
 
 def _files(detection):
-    """Suspicion files trimmed, joined with the hash-scan result of their suspicious objects when enriched."""
+    """Suspicion files trimmed, joined with the hash-scan result of their suspicious objects when enriched.
+
+    The file ID stays so a remediation can name the object to quarantine without a second lookup.
+    """
     objects = dict((o.get('suspicion_file_id'), o) for o in detection.get('suspicious_objects') or [] if isinstance(o, dict))
     files = []
     for item in detection.get('suspicion_files') or []:
         if not isinstance(item, dict):
             continue
-        entry = {'file_origin_name': item.get('file_origin_name'), 'weight': item.get('weight')}
+        entry = {'suspicion_file_id': item.get('suspicion_file_id'), 'file_origin_name': item.get('file_origin_name'), 'weight': item.get('weight')}
         obj = objects.get(item.get('suspicion_file_id'))
         if obj is not None:
             entry.update(sha1=obj.get('sha1'), hash_scan_result=obj.get('hash_scan_result'), quarantined=bool(obj.get('quarantined')))
@@ -269,6 +273,23 @@ def _findings_of_rule(findings, rule, policy):
             'medium',
             "%s targets server group '%s', which was deleted." % (label, _short(rule.get('except_target_name') or rule.get('except_target'))),
         )
+
+
+def _baseline_findings(findings, rules, baseline):
+    """Findings of the live rules against the approved baseline (``_audit/baseline.py``); none without a baseline."""
+    for kind, severity, rule, entry, diff in compare_baseline(rules, baseline or []):
+        if rule is None:
+            key = entry['rule_id'] or entry['name']
+            subject = "approved rule '%s'%s" % (_short(entry['name'] or ''), ' (%s)' % entry['rule_id'] if entry['rule_id'] else '')
+            message = '%s of the rule baseline no longer exists: delete it from the baseline if it was removed on purpose.' % subject
+            findings.add('baseline/%s/%s' % (key, kind), kind, severity, message, subject=subject, rule_id=entry['rule_id'])
+            continue
+        rid, label = '%s' % rule.get('excepted_rule_id'), _rule_label(rule)
+        if kind == 'rule_not_in_baseline':
+            message = '%s is not in the approved rule baseline: review it, then approve it in the baseline or delete it.' % label
+        else:
+            message = '%s differs from its approved form: %s.' % (label, _short(diff))
+        findings.add('rule/%s/%s' % (rid, kind), kind, severity, message, subject=label, rule_id=rid)
 
 
 def _overbroad(rule, label, policy):
@@ -717,7 +738,7 @@ def _hidden(excepted, rules, group_of, start, now_ms, searched_since):
     return hides
 
 
-def _judge(placement, rules, policy, lists, disagrees):
+def _judge(placement, rules, policy, lists, disagrees, baseline=None):
     """Every finding, sorted; on the way each host gets its status and doubts.
 
     ``disagrees``: the server returned detections from before the window it was asked for, so its time filter, and
@@ -739,6 +760,8 @@ def _judge(placement, rules, policy, lists, disagrees):
         _detection_findings(findings, detection, policy)
     server_findings(findings, placement.unmatched)
     _rule_findings(findings, rules, policy)
+    if baseline is not None:
+        _baseline_findings(findings, rules, baseline)
     return findings.sorted()
 
 
@@ -773,7 +796,19 @@ def _run_metadata(run, now_ms, now_iso, policy):
 
 
 def evaluate(
-    hosts, targets, detections, rules, excepted=None, policy=None, now_ms=None, run=None, lists=None, others=None, searched_since=None, variable_prefix=None
+    hosts,
+    targets,
+    detections,
+    rules,
+    excepted=None,
+    policy=None,
+    now_ms=None,
+    run=None,
+    lists=None,
+    others=None,
+    searched_since=None,
+    variable_prefix=None,
+    baseline=None,
 ):
     """The audit record (docs/docsite/rst/guide_record_schema.rst) for inventory ``hosts`` and the WBD lists (normalised records).
 
@@ -783,7 +818,7 @@ def evaluate(
     name (a list not given counts as complete: the caller vouches for it); ``searched_since``: the window start the
     detection search asked the server for (detections before it are then kept and reported, not dropped);
     ``now_ms``: the run time; ``run``: extra run metadata to keep; ``variable_prefix``: names policy errors after the
-    role's variables.
+    role's variables; ``baseline``: the approved rules (``baseline.check_baseline``), None for no baseline check.
     """
     policy = check_policy(policy, variable_prefix)
     span = window(policy['lookback'], now_ms)
@@ -797,7 +832,7 @@ def evaluate(
             placement.place(raw, detection, compiled)
     hides = None if excepted is None else _hidden(excepted, compiled, placement.group_of, span['window_start_ms'], now_ms, searched_since)
     every = placement.judged() + placement.out_of_scope
-    ordered = _judge(placement, rules, policy, lists, disagrees=any(d['before_window'] for d in every))
+    ordered = _judge(placement, rules, policy, lists, disagrees=any(d['before_window'] for d in every), baseline=baseline)
     _give_reasons(placement.entries, ordered)
     body = {
         'run': _run_metadata(run, now_ms, span['now_iso'], policy),

@@ -44,7 +44,16 @@ HOST_ANNOTATIONS = ('host', 'matched_by', 'unreviewed', 'ambiguous_hosts', 'outs
 ACCOUNT_COUNTS = ('detections', 'covered_detections', 'targets', 'exception_rules', 'active_exception_rules')
 HOST_KINDS = ('not_registered', 'agent_not_enabled', 'unreviewed_detections', 'ambiguous_match', 'time_problem', 'incomplete_data')
 DETECTION_KINDS = ('high_weight_file', 'malware_not_quarantined')
-RULE_KINDS = ('overbroad_rule', 'ambiguous_rule', 'rule_group_deleted', 'rule_disabled')
+# The findings about the account's rules (the same in every slice: each read the whole rule list), baseline ones included.
+RULE_KINDS = (
+    'overbroad_rule',
+    'ambiguous_rule',
+    'rule_group_deleted',
+    'rule_disabled',
+    'rule_not_in_baseline',
+    'rule_differs_from_baseline',
+    'baseline_rule_missing',
+)
 SERVER_KIND = 'unmatched_detections'
 HINT = 'Merge the JSON records of the slices of one sliced run only (for example each slice\'s webshell-audit-latest.json).'
 

@@ -48,6 +48,7 @@ def audit_evaluate_argument_spec():
         fact=dict(type='str', default='webshell_audit_result'),
         failing_fact=dict(type='str', default='webshell_audit_failing_hosts'),
         variable_prefix=dict(type='str'),
+        rule_baseline=dict(type='path'),
     )
     return spec
 
@@ -76,6 +77,8 @@ def record_run(args):
     """The ``run`` metadata for the record: the task's ``run``, with the endpoint the lists were read from unless it
     names one itself (``args``: the validated options of audit_evaluate)."""
     run = dict(args.get('run') or {})
+    if args.get('rule_baseline') and 'rule_baseline' not in run:
+        run['rule_baseline'] = args['rule_baseline']
     if 'endpoint' in run:
         return run
     return dict([('endpoint', record_endpoint(args.get('endpoint'), args.get('site')))] + list(run.items()))

@@ -29,6 +29,8 @@ LISTS = ('detection_targets', 'detections', 'exception_rules', 'excepted_detecti
 DETECTION_LISTS = ('unmatched_detections', 'ambiguous_detections', 'out_of_scope_detections')
 # Every key of a record the audit writes, in the order it writes them (the digest and the JSON report sort them).
 RECORD_KEYS = ('schema_version', 'generator', 'run', 'summary', 'completeness', 'scope', 'hosts') + DETECTION_LISTS + ('exception_rules', 'findings')
+# Not part of the content digest: the run's metadata and what a report run adds (docs/docsite/rst/guide_record_schema.rst).
+DIGEST_EXCLUDED = ('run', 'content_digest', 'changes', 'actions')
 # What any reader may rely on: (key, the type its value must have, or None).
 REQUIRED_KEYS = (
     ('schema_version', None),
@@ -165,8 +167,9 @@ def canonical_chunks(value, depth=3):
 
 
 def content_digest(record):
-    """sha256 of the canonical JSON of everything but ``run`` and ``content_digest``: equal when the findings are."""
-    body = dict((k, v) for k, v in record.items() if k not in ('run', 'content_digest'))
+    """sha256 of the canonical JSON of everything but ``run``, ``content_digest`` and what a report run adds about
+    itself (``changes``, ``actions``): equal when the findings are."""
+    body = dict((k, v) for k, v in record.items() if k not in DIGEST_EXCLUDED)
     digest = hashlib.sha256()
     for piece in canonical_chunks(body):
         digest.update(piece.encode('utf-8'))

@@ -174,4 +174,5 @@ def rule_summary(rule):
         'compared_fields': compared_fields(rule),
         'conditions': dict((f, {'condition': condition_of(rule, f), 'value': _text(rule.get(f))}) for f in RULE_FIELDS),
         'created_time_iso': rule.get('created_time_iso'),
+        'action_name': rule.get('action_name'),
     }

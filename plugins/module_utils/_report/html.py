@@ -23,6 +23,7 @@ import io
 import itertools
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.rules import RULE_FIELDS
+from ansible_collections.ncloud.wbd.plugins.module_utils._report import changes as report_changes
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     SEVERITIES,
     Sink,
@@ -552,6 +553,24 @@ def _page_head(view):
     ]
 
 
+def run_sections(record):
+    """(title, pieces) of what the report run adds: the changes since the previous run and the actions, each only
+    when the run set it."""
+    out = []
+    if 'changes' in record:
+        changes = record['changes']
+        rows = ([_plain(kind, 40), _plain(line)] for kind, line in report_changes.lines(changes))
+        out.append((esc(report_changes.title(changes), 80), table([('Change', ''), ('What', '')], rows, 'None.')))
+    if record.get('actions') is not None:
+        rows = (
+            [_plain(a['kind'], 60), _plain(a['resource'], 80), (a['status'], badge(a['status'])), _plain(a['reason']), _plain(a['message'])]
+            for a in record['actions']
+        )
+        headers = [('Kind', ''), ('Resource', ''), ('Status', ''), ('Reason', ''), ('Message', '')]
+        out.append(('Actions', table(headers, rows, 'None.')))
+    return tuple(out)
+
+
 FOOTER = '<footer>Audit record by %s, schema version %s, content digest %s; page by ncloud.wbd.audit_report. The JSON report is the complete record.</footer>\n'
 
 
@@ -566,6 +585,7 @@ def write_html(record, handle, max_detections=2000):
         ('Detections', detections_table(view, max_detections)),
         ('Exception rules', rules_table(view)),
     )
+    sections = sections + run_sections(record)
     for piece in _page_head(view):
         sink.write(piece)
     for title, pieces in sections:

@@ -28,6 +28,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+from ansible_collections.ncloud.wbd.plugins.module_utils._report import changes as report_changes
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     FORMATS,
     SEVERITIES,
@@ -114,7 +115,20 @@ def write_csv(record, handle):
         status = (hosts.get(host) or {}).get('status') if finding.get('scope') == 'host' and isinstance(host, str) else None
         row = [finding.get(column) for column in CSV_COLUMNS[:-2]] + [status, started]
         writer.writerow([csv_cell(cell) for cell in row])
+    for row in _csv_run_rows(view.record, started):
+        writer.writerow([csv_cell(cell) for cell in row])
     sink.flush()
+
+
+def _csv_run_rows(record, started):
+    """Rows of what the report run adds, after the findings: a row per change (scope ``changes``; one row saying why
+    when nothing was compared) and a row per action (scope ``actions``), only when the run set them."""
+    if 'changes' in record:
+        for kind, line in report_changes.lines(record['changes']):
+            yield [None, 'changes', None, kind, report_changes.title(record['changes']), line, None, None, None, started]
+    for action in record.get('actions') or []:
+        message = '%s: %s (reason: %s)' % (action['status'], action['message'], action['reason'])
+        yield [None, 'actions', None, action['kind'], action['resource'], message, None, None, action['status'], started]
 
 
 # ---- JUnit XML ---------------------------------------------------------------------------------
@@ -178,11 +192,34 @@ def _host_cases(view):
 
 
 def _junit_suites(view):
-    """[(suite name, [case])], the completeness suite first when the record is incomplete."""
+    """[(suite name, [case])], the completeness suite first when the record is incomplete; the actions suite last
+    when the run set actions (a failed action is a failed case)."""
     suites = [('webshell_audit.completeness', list(_completeness_cases(view)))] if view.problems else []
     suites.append(('webshell_audit.hosts', list(_host_cases(view))))
     suites.append(('webshell_audit.account', [('webshell_audit.account', clean(f.get('id')), [_finding_entry(f)]) for f in view.account_findings]))
+    if view.record.get('actions') is not None:
+        suites.append(('webshell_audit.actions', list(_action_cases(view.record['actions']))))
     return suites
+
+
+def _action_cases(actions):
+    for action in actions:
+        details = [('status', action['status']), ('reason', action['reason'])]
+        entries = [(_failure, action['kind'], action['message'] or 'failed', details)] if action['status'] == 'failed' else []
+        yield 'webshell_audit.actions', clean('%s %s: %s' % (action['kind'], action['resource'], action['status'])), entries
+
+
+def _junit_changes(record):
+    """The changes suite (no test case; the changes as its system-out), only when the run compared or said why not."""
+    if 'changes' not in record:
+        return ''
+    changes = record['changes']
+    suite = ET.Element('testsuite', name='webshell_audit.changes', tests='0', failures='0', errors='0', skipped='0')
+    out = ET.SubElement(suite, 'system-out')
+    out.text = clean('\n'.join('%s: %s' % item for item in [('title', report_changes.title(changes))] + report_changes.lines(changes)))
+    if _INDENT:
+        suite.text, out.tail = _layout(2), _layout(1)
+    return _layout(1) + ET.tostring(suite, encoding='unicode')
 
 
 def _counts(cases):
@@ -244,6 +281,7 @@ def write_junit(record, handle):
             for piece in _cases_xml(cases):
                 sink.write(piece)
             sink.write('</testsuite>')
+    sink.write(_junit_changes(view.record))
     sink.write(_layout(0) + '</testsuites>\n')
     sink.flush()
 
@@ -400,6 +438,32 @@ def md_unmatched(record):
     return lines
 
 
+def md_changes(record):
+    """What changed since the previous run (or why nothing was compared); [] when the run did not compare."""
+    record = as_view(record).record
+    if 'changes' not in record:
+        return []
+    changes = record['changes']
+    found = report_changes.lines(changes)
+    lines = ['## ' + md_cell(report_changes.title(changes)), '']
+    lines.extend('- %s: %s' % (md_cell(kind, 40), md_cell(line, 500)) for kind, line in found[:MD_MAX_ROWS])
+    if len(found) > MD_MAX_ROWS:
+        lines.append('- and %d more; the JSON report has all.' % (len(found) - MD_MAX_ROWS))
+    return lines
+
+
+def md_actions(record):
+    """The actions of the run (planned in check mode, done otherwise); [] when the run set none."""
+    actions = as_view(record).record.get('actions')
+    if actions is None:
+        return []
+    lines = ['## Actions', '']
+    if not actions:
+        return lines + ['None.']
+    rows = ([a['kind'], a['resource'], a['status'], a['reason'], a['message']] for a in actions)
+    return lines + _md_table(['Kind', 'Resource', 'Status', 'Reason', 'Message'], rows, len(actions))
+
+
 def write_markdown(record, handle):
     """A summary for tickets: run line, the incomplete-data banner, counts, non-compliant hosts, account findings,
     unmatched servers; written a section at a time."""
@@ -407,7 +471,9 @@ def write_markdown(record, handle):
     sink = Sink(handle)
     for line in ['# Webshell audit report', '', md_run_line(view.record), ''] + md_banner(view) + md_summary(view.record.get('summary') or {}):
         sink.write(line + '\n')
-    for section in (md_hosts, md_account, md_unmatched):
+    for section in (md_hosts, md_account, md_unmatched, md_changes, md_actions):
+        if section in (md_changes, md_actions) and not section(view):
+            continue
         sink.write('\n')
         for line in section(view):
             sink.write(line + '\n')

@@ -16,6 +16,7 @@ import os
 import re
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import load_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._report import changes as report_changes
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     FORMATS,
     ReportView,
@@ -31,6 +32,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report.files import (
     write_report_set,
 )
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import report_writers
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import scrub_surrogates
 
 
 class ReportRunError(Exception):
@@ -52,6 +54,7 @@ def report_argument_spec():
         basename=dict(type='str', default='webshell-audit'),
         latest=dict(type='bool', default=True),
         html_max_detections=dict(type='int', default=2000),
+        actions=dict(type='list', elements='dict'),
     )
 
 
@@ -131,11 +134,13 @@ def run_report(params, check_mode, warn):
         check_basename(params['basename'])
         if params['html_max_detections'] < 0:
             raise ValueError('html_max_detections must be 0 or more, got %d' % params['html_max_detections'])
+        actions = report_changes.check_actions(params.get('actions'))
         record = load_record(params['src']) if params.get('src') else params['record']
         record, claimed = prepare_record(record)
         names = report_names(params['basename'], (record['run'] or {}).get('started_at_iso'), formats)
     except ValueError as exc:  # RecordError is a ValueError
         raise ReportRunError(str(exc))
+    record = run_parts(record, dest, params, actions)
     digest = record['content_digest']
     if claimed not in (None, digest):
         warn('the record says its content_digest is %s but its content gives %s; the reports carry the latter' % (claimed, digest))
@@ -162,10 +167,33 @@ def run_report(params, check_mode, warn):
         latest=dict((fmt, os.path.join(dest, name)) for fmt, name in latest_names.items()),
         content_digest=digest,
         previous_digest=previous,
+        changes=report_changes.change_counts(record['changes']),
+        actions=report_changes.action_counts(actions),
         summary=record.get('summary'),
         dest=dest,
     )
     return result
+
+
+def previous_path(dest, basename):
+    """The previous JSON report in ``dest``: ``<basename>-latest.json``, else (``latest: false``) the newest
+    timestamped one (their names sort by time); a path that does not exist when there is none."""
+    latest = os.path.join(dest, '%s-latest.json' % basename)
+    if os.path.exists(latest) or not os.path.isdir(dest):
+        return latest
+    stamped = re.compile(re.escape(basename) + r'-\d{8}T\d{6}Z\.json$')
+    found = sorted(name for name in os.listdir(dest) if stamped.match(name))
+    return os.path.join(dest, found[-1]) if found else latest
+
+
+def run_parts(record, dest, params, actions):
+    """The record with what this report run adds (never what a saved report's run added): ``changes`` against the
+    previous JSON report in ``dest`` and, when given, ``actions``."""
+    record = dict((k, v) for k, v in record.items() if k not in ('changes', 'actions'))
+    record['changes'] = report_changes.changes_since(previous_path(dest, params['basename']), record)
+    if actions is not None:
+        record['actions'] = scrub_surrogates(actions)
+    return record
 
 
 def write_reports(view, dest, names, latest_names, mode, html_max_detections, check_mode):

@@ -353,6 +353,7 @@ def test_exception_rules_in_api_order_with_documented_shape():
             'covers',
             'hides',
             'created_time_iso',
+            'action_name',
         ]
     )
 
@@ -541,6 +542,7 @@ def test_malware_not_quarantined_is_critical():
     assert record['findings'][0]['id'] == f['id']  # critical sorts first
     files = record['hosts']['web-1']['detections'][0]['suspicion_files']
     assert files[1] == {
+        'suspicion_file_id': 'D1-f1',
         'file_origin_name': '/var/www/f1.php',
         'weight': 20,
         'sha1': 'da39a3ee5e6b4b0d3255bfef95601890afd80709',
@@ -567,7 +569,7 @@ def test_no_malware_finding(objects):
 
 def test_not_enriched_file_has_no_scan_fields():
     record = audit([host('web-1', instance_no='101')], targets=[target('101', 'a')], detections=[detection('D1', '101', weights=(5,))])
-    assert record['hosts']['web-1']['detections'][0]['suspicion_files'] == [{'file_origin_name': '/var/www/f0.php', 'weight': 5}]
+    assert record['hosts']['web-1']['detections'][0]['suspicion_files'] == [{'suspicion_file_id': 'D1-f0', 'file_origin_name': '/var/www/f0.php', 'weight': 5}]
 
 
 def test_malware_on_confirmed_and_unmatched_detections_still_reported():

@@ -446,6 +446,7 @@ def test_rule_summary_shape():
             'parent_executor': {'condition': 'NOT_USE', 'value': ''},
         },
         'created_time_iso': '2024-08-07T14:03:07.000Z',
+        'action_name': None,
     }
 
 

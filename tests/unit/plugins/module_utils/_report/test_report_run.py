@@ -21,6 +21,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report import run as r
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import FORMATS, prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import render_json
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report import reference_render
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.run_sections import without_run_sections
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.test_report_render import build_incomplete_record, build_record
 
 
@@ -146,8 +147,12 @@ def test_a_second_run_replaces_the_latest_and_changed_follows_the_digest(previou
     after = snapshot(dest)
     assert len(after) == 15
     for fmt in FORMATS:
-        assert after[os.path.basename(second['latest'][fmt])] == (expected[fmt], 0o640)
-        assert after[os.path.basename(second['files'][fmt])] == (expected[fmt], 0o640)
+        data, mode = after[os.path.basename(second['files'][fmt])]
+        assert after[os.path.basename(second['latest'][fmt])] == (data, mode) and mode == 0o640
+        # The reference's bytes, plus the changes since the first run (this record's findings differ from its).
+        assert without_run_sections(fmt, data) == expected[fmt], fmt
+        assert ('"started_at_iso": "2026-11-18' if fmt == 'json' else 'Changes since 2026-11-18') in data.decode('utf-8'), fmt
+    assert second['changes']['compared'] and second['changes']['findings_new'] > 0
 
 
 @pytest.mark.parametrize('fmt', FORMATS)
@@ -243,7 +248,8 @@ def test_a_full_disk_leaves_the_directory_as_it_was(previous_set, monkeypatch, l
         assert sorted(after) == sorted(before) and after['r-latest.json'] == before['r-latest.json']
         for name, (data, mode) in after.items():
             fmt = [f for f in FORMATS if name.endswith(report_files.EXTENSIONS[f])][0]
-            assert (data, mode) == before[name] or (name.startswith('r-latest') and (data, mode) == (new[fmt], 0o640)), name
+            fresh = name.startswith('r-latest') and mode == 0o640 and without_run_sections(fmt, data) == new[fmt] and data != before[name][0]
+            assert (data, mode) == before[name] or fresh, name
         assert after != before, 'the disk filled up during the latest files'
 
 
@@ -266,7 +272,8 @@ def test_no_report_is_read_back_but_to_copy_it(previous_set, monkeypatch):
     monkeypatch.setattr(builtins, 'open', recording_open)
     result = report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
     stamped = ['r-20261119T120000Z.%s' % ext for ext in ('csv', 'html', 'junit.xml', 'md', 'json')]
-    assert result['changed'] and opened == [('r-latest.json', 'rb')] + [(name, 'rb') for name in stamped]
+    # The previous latest JSON: its digest line, its first lines (whose run is it?), then whole, to compare.
+    assert result['changed'] and opened == [('r-latest.json', 'rb')] * 3 + [(name, 'rb') for name in stamped]
     assert sorted(rendered) == sorted(FORMATS)
 
 

@@ -18,6 +18,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report import common, 
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import FORMATS, prepare_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.run import run_report
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report import reference_render
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.run_sections import run_section, without_run_sections
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.test_properties_reports import CASES, EXAMPLES, audit_record, made_incomplete
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.test_report_render import (
     HOSTILE,
@@ -155,11 +156,15 @@ def test_run_report_writes_the_reference_bytes(tmp_path):
     params = dict(record=record, src=None, dest=str(tmp_path), formats=list(FORMATS), mode='0600', basename='r', latest=True, html_max_detections=2000)
     result = run_report(params, False, lambda message: None)
     expected = reference(prepare_record(build_record(HOSTILE[0]))[0])
+    # The first run in the directory: every format is the reference's bytes plus one "no previous record" line (its
+    # section); the JSON report keeps the rest of the record byte for byte.
     for fmt in FORMATS:
         with open(result['files'][fmt], 'rb') as handle:
-            assert handle.read() == expected[fmt], fmt
+            written = handle.read()
+        assert without_run_sections(fmt, written) == expected[fmt], fmt
+        assert written != expected[fmt] and 'no previous record: this is the first run' in run_section(fmt, written), fmt
         with open(result['latest'][fmt], 'rb') as handle:
-            assert handle.read() == expected[fmt], fmt
+            assert handle.read() == written, fmt
 
 
 class Writes(io.BytesIO):
