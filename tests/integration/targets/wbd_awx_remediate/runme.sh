@@ -60,8 +60,8 @@ job() {  # job NAME: one AWX job through transmit | worker | process; checks it 
 # Job template 1, job type Check: AWX passes --check on the command line.
 printf -- '--check\n' >"$PDD/env/cmdline"
 job check
-echo "ok   the check-mode job lists the 4 planned actions, sends no write, set_stats planned 4"
+echo "ok   the check-mode job plans 4 actions (set_stats planned 4, done 0) and sends no write"
 # The approval node approves; job template 2, job type Run.
 rm -f "$PDD/env/cmdline"
 job apply
-echo "ok   the apply job performs exactly the 4 planned writes, set_stats done 4"
+echo "ok   the apply job sends 4 writes, all applied (set_stats planned 4, done 4, failed 0)"
