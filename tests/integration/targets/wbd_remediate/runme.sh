@@ -4,7 +4,10 @@
 #   2. a cap of 3 refuses the plan of 4: the run fails saying so, zero writes;
 #   3. apply: exactly the planned writes, each applied once, and the sandbox's state shows them (the agent
 #      activating or enabled, the file quarantined, the memos with the dated line after the analyst's text);
-#   4. apply again: zero writes.
+#   4. apply again: zero writes;
+#   5. unapproved rules: with a baseline that approves another rule, check mode plans the deletion of rule-a only (the
+#      approved rule that is gone is a finding, not an action), apply deletes it once (it moves to the deleted list),
+#      and a second apply sends nothing.
 set -uo pipefail
 # shellcheck source=/dev/null
 source ../wbd_runme_common/lib.sh
@@ -41,7 +44,20 @@ run again
 "$WBD_PY" files/check.py again "$WBD_URL" "$WBD_OUT/again.log" || wbd_fail "second apply"
 echo "ok   a second apply plans nothing and sends no write"
 
-for log in check cap apply again; do
+printf 'rules:\n  - rule_id: "3026110100000000009999"\n    name: approved-elsewhere\n' >"$WBD_OUT/baseline.yml"
+SWITCHES=(-e webshell_remediate_delete_unapproved_rules=true -e "webshell_audit_rule_baseline=$WBD_OUT/baseline.yml")
+run rules-check --check
+[ "$RC" = 0 ] || { tail -n 40 "$WBD_OUT/rules-check.log"; wbd_fail "the check-mode run with a baseline failed"; }
+"$WBD_PY" files/check.py rules_check "$WBD_URL" "$WBD_OUT/rules-check.log" || wbd_fail "rules, check mode"
+run rules-apply
+[ "$RC" = 0 ] || { tail -n 40 "$WBD_OUT/rules-apply.log"; wbd_fail "the apply run with a baseline failed"; }
+"$WBD_PY" files/check.py rules_apply "$WBD_URL" "$WBD_OUT/rules-apply.log" || wbd_fail "rules, apply"
+run rules-again
+[ "$RC" = 0 ] || { tail -n 40 "$WBD_OUT/rules-again.log"; wbd_fail "the second apply with a baseline failed"; }
+"$WBD_PY" files/check.py again "$WBD_URL" "$WBD_OUT/rules-again.log" || wbd_fail "rules, second apply"
+echo "ok   an unapproved rule: check mode plans its deletion only, apply deletes it once, a second apply sends nothing"
+
+for log in check cap apply again rules-check rules-apply rules-again; do
   if grep -q -F -- sandbox-secret-DO-NOT-LEAK-7f3a9c "$WBD_OUT/$log.log"; then wbd_fail "the secret key appears in $log.log"; fi
 done
 echo "wbd_remediate: every scenario passed"

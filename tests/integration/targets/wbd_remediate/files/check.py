@@ -78,6 +78,28 @@ def again(base, log, errors):
         errors.append('the second apply planned actions')
 
 
+RULE = '3026110100000000000301'
+
+
+def rules_check(base, log, errors):
+    total, done = writes(base)
+    if total:
+        errors.append('check mode sent %d write(s): %s' % (total, done))
+    planned = 'delete_rule: exception rule %s (rule-a)' % RULE
+    if planned not in log or '1 action(s) planned (check mode: none is carried out)' not in log:
+        errors.append('the plan does not list exactly the deletion of %s' % RULE)
+
+
+def rules_apply(base, log, errors):
+    total, done = writes(base)
+    if total != 1 or done != ['DELETE /api/v1/exception-rules/%s' % RULE]:
+        errors.append('apply sent %d write(s), applied %s' % (total, done))
+    live = [r['exceptedRuleId'] for r in get(base, '/__sandbox/dataset?resource=exception-rules')['records']]
+    deleted = [r['exceptedRuleId'] for r in get(base, '/__sandbox/dataset?resource=deleted-exception-rules')['records']]
+    if RULE in live or RULE not in deleted:
+        errors.append('rule %s is not in the deleted list only (live %s)' % (RULE, live))
+
+
 def main(step, base, log_path=None):
     if step == 'reset':
         get(base, '/__sandbox/stats/reset', {})
