@@ -36,7 +36,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.connect import Con
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.info_operations import INFO_OPERATIONS
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.baseline import BaselineError, check_baseline
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import READ_FIELDS, AuditInputError, evaluate, window
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import READ_FIELDS, Audit, AuditInputError, window
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.match import MatchError
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     AUTH_OPTIONS,
@@ -46,7 +46,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._audit.options import (
     record_run,
     role_names,
 )
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import RecordFileError, keep_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import RecordFileError, RecordWriter, materialized
 from ansible_collections.ncloud.wbd.plugins.module_utils._gc import paused_gc
 from ansible_collections.ncloud.wbd.plugins.plugin_utils.audit_hosts import HostKeysError, host_keys
 
@@ -71,14 +71,17 @@ class ActionModule(ActionBase):
     _requires_connection = False
     variable_prefix = None
 
-    def _list(self, module, args, key, task_vars, warnings):
-        """One info module's records (its completeness into ``self.lists``), or the task fails with its message."""
+    def _list(self, module, args, key, task_vars, warnings, sink=None):
+        """One info module's records (its completeness into ``self.lists``), or the task fails with its message.
+
+        With ``sink`` (an object with ``extend(records)``, ``count``, ``value`` and ``close()``, as ``listing.RecordList``)
+        the records go to it page by page and the result is its ``value``."""
         name = 'ncloud.wbd.' + module
         started = time.time()
         args = dict(args, allow_partial=True)
         prefix, lists = self.variable_prefix, self.__dict__.setdefault('lists', {})
         if HAS_REQUESTS and not any(self._task.environment or ()):  # [{}] when nothing is set
-            records = self._list_here(module, name, args, key, warnings, lists, prefix)
+            records = self._list_here(module, name, args, key, warnings, lists, prefix, sink)
         else:
             result = self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
             warnings.extend(result.get('warnings') or [])
@@ -86,16 +89,20 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail('%s: %s' % (name, role_names(result.get('msg') or 'returned no %s' % key, prefix)))
             records = result[key]
             lists[key] = list_completeness(module, result)
+            if sink is not None:
+                sink.extend(records)
+                records = sink.value
         self.timings[module] = round(time.time() - started, 2)
         return records
 
     @staticmethod
-    def _list_here(module, name, args, key, warnings, lists=None, prefix=None):
+    def _list_here(module, name, args, key, warnings, lists=None, prefix=None, sink=None):
         """The info module's work in this worker: the same options, checks, requests and records, no module process."""
         operation = INFO_OPERATIONS[module]
         connection = None
+        sinks = {} if sink is None else {'new_sink': lambda: sink}
         try:
-            connection = Connection(validate_options(operation.argument_spec(), args), warnings.append)
+            connection = Connection(validate_options(operation.argument_spec(), args), warnings.append, **sinks)
             result = connection.run(operation.work)
         except WbdError as err:
             message = connection.redact(str(err)) if connection is not None else '%s' % err
@@ -135,48 +142,70 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail('audit_evaluate: %s%s' % ('%slookback: ' % prefix if prefix else '', err))
         baseline, warnings = read_baseline(args['rule_baseline'], prefix), []
         targets = self._list('detection_target_info', dict(paging), 'detection_targets', task_vars, warnings)
-        read = list(READ_FIELDS) + (['suspicious_objects'] if args['suspicious_objects'] else [])
-        wanted = dict(paging, since=since, suspicious_objects=args['suspicious_objects'], fields=read)
-        detections = self._list('detection_info', wanted, 'detections', task_vars, warnings)
         rules = self._list('exception_rule_info', dict(paging), 'exception_rules', task_vars, warnings)
-        excepted = None
-        if args['excepted']:
-            excepted = self._list('excepted_detection_info', dict(paging, since=since), 'excepted_detections', task_vars, warnings)
         names = args['hosts'] if args['hosts'] is not None else task_vars.get('ansible_play_hosts_all', [])
-        started = time.time()
+        hosts, others = self._inventory(task_vars, names, args)
+        writer = None
         try:
-            hosts, others = self._inventory(task_vars, names, args)
+            writer = RecordWriter(args['record_dir'] or private_record_dir())
             with paused_gc():
-                record = evaluate(
-                    hosts,
-                    targets,
-                    detections,
-                    rules,
-                    excepted=excepted,
-                    policy=policy,
-                    now_ms=now_ms,
-                    run=record_run(args),
-                    baseline=baseline,
-                    lists=self.lists,
-                    others=others,
-                    searched_since=since,
-                    variable_prefix=prefix,
-                )
-        except MatchError as err:
-            raise AnsibleActionFail('audit_evaluate: %s%s' % ('%smatch_keys: ' % prefix if prefix else '', err))
-        except AuditInputError as err:
-            raise AnsibleActionFail('audit_evaluate: %s' % (err,))
-        self.timings['evaluate'] = round(time.time() - started, 2)
-        started = time.time()
-        try:
-            path = keep_record(record, args['record_dir'] or private_record_dir())
+                record = self._audit(args, paging, policy, now_ms, since, hosts, others, targets, rules, baseline, task_vars, warnings, writer)
+            started = time.time()
+            path = writer.finish(record)
+            self.timings['keep_record'] = round(time.time() - started, 2)
         except RecordFileError as err:
             raise AnsibleActionFail('audit_evaluate: %s' % (err,))
-        self.timings['keep_record'] = round(time.time() - started, 2)
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
         result.update(action_result(record, args, self.timings, path))
         if warnings:
             result['warnings'] = warnings
         return result
+
+    def _audit(self, args, paging, policy, now_ms, since, hosts, others, targets, rules, baseline, task_vars, warnings, writer):
+        """The record: the detections placed page by page as they arrive (each written to the record file at once),
+        then the excepted detections, the judging and the seal."""
+        prefix = self.variable_prefix
+        try:
+            audit = Audit(hosts, targets, rules, policy=policy, now_ms=now_ms, others=others, searched_since=since, variable_prefix=prefix, keep=writer.keep)
+            read = list(READ_FIELDS) + (['suspicious_objects'] if args['suspicious_objects'] else [])
+            wanted = dict(paging, since=since, suspicious_objects=args['suspicious_objects'], fields=read)
+            self._list('detection_info', wanted, 'detections', task_vars, warnings, sink=AuditSink(audit, self.timings))
+            excepted = None
+            if args['excepted']:
+                excepted = self._list('excepted_detection_info', dict(paging, since=since), 'excepted_detections', task_vars, warnings)
+            started = time.time()
+            record = audit.finish(excepted=excepted, lists=self.lists, run=record_run(args), baseline=baseline)
+            # place: placing the detections while they arrive (within detection_info); evaluate: judging and sealing.
+            self.timings.update(place=round(self.timings.get('place', 0), 2), evaluate=round(time.time() - started, 2))
+        except MatchError as err:
+            raise AnsibleActionFail('audit_evaluate: %s%s' % ('%smatch_keys: ' % prefix if prefix else '', err))
+        except AuditInputError as err:
+            raise AnsibleActionFail('audit_evaluate: %s' % (err,))
+        return record
+
+
+class AuditSink(object):
+    """Where the detection list's pages go: straight into the audit, so no page outlives its placing (a
+    ``listing.RecordList`` would hold them all). ``value`` is how many there were."""
+
+    def __init__(self, audit, timings):
+        self.audit, self.timings, self.count = audit, timings, 0
+
+    def extend(self, records):
+        started = time.time()
+        self.audit.add(records)
+        self.count += len(records)
+        self.timings['place'] = self.timings.get('place', 0) + time.time() - started
+
+    @property
+    def value(self):
+        return self.count
+
+    def close(self):
+        """Nothing to release: the audit's record writer is removed by the action on failure."""
 
 
 def read_baseline(path, prefix=None):
@@ -228,6 +257,7 @@ def action_result(record, args, timings, path):
         ansible_facts=dict([(args['failing_fact'], failing)] if args['fact'] else []),
     )
     if args['return_record']:
+        record = materialized(record)
         if args['fact']:
             out['ansible_facts'][args['fact']] = record
         else:
@@ -240,5 +270,5 @@ def host_fact(name, entry, detections):
     record, and ansible-core copies every fact a task sets)."""
     fact = dict(host=name, status=entry['status'], reasons=entry['reasons'], target=entry['target'], unreviewed_count=entry['unreviewed_count'])
     if detections:
-        fact['detections'] = entry.get('detections') or []
+        fact['detections'] = [d.decoded() if hasattr(d, 'decoded') else d for d in entry.get('detections') or []]
     return fact

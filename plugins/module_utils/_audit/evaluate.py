@@ -203,10 +203,6 @@ def order_key(detection):
     return (1, 0, '%s' % (detection.get('detection_id'),))
 
 
-def _newest_first(detections):
-    return sorted(detections, key=order_key)
-
-
 class Findings(object):
     """Collects findings; the ID names the problem so it stays the same from run to run."""
 
@@ -660,12 +656,16 @@ def _host_entry(name, target, key):
 
 class _Placement(object):
     """Where every target and detection belongs: a host of the play, inventory hosts outside it (``--limit``: out of
-    scope, not findings), several hosts sharing a match value (ambiguous), or no host (unmatched)."""
+    scope, not findings), several hosts sharing a match value (ambiguous), or no host (unmatched).
+
+    Detections arrive in the API's order, a page at a time; whatever depends on their order (the lists, the rules'
+    ``covers``, the ambiguity and scope notes, the detection findings) is noted with the detection's ``order_key`` and
+    settled newest first once all have arrived, so the record does not depend on the API's order or paging."""
 
     def __init__(self, hosts, others, targets, policy):
         self.play = play = set(h['name'] for h in hosts)
         self.index = HostIndex(list(hosts) + [h for h in others or () if h['name'] not in play], policy['match_keys'])
-        self.min_weight = policy['min_weight']
+        self.policy = policy
         self.group_of = dict(('%s' % t.get('instance_no'), t.get('server_group_id')) for t in targets)
         target_of_host, ambiguous_targets = place_targets(self.index, targets)
         self.host_of_instance = dict(('%s' % t.get('instance_no'), (host, key)) for host, (t, key) in target_of_host.items())
@@ -681,35 +681,61 @@ class _Placement(object):
                 _outside(self.outside, target.get('instance_no'), target.get('server_name'), [host], registered=True)
         self.entries = dict((host, _host_entry(host, *target_of_host.get(host, (None, None)))) for host in sorted(play))
         self.unmatched, self.ambiguous, self.out_of_scope, self.covers = [], [], [], {}
+        self.noted = {'ambiguity': [], 'outside': [], 'findings': []}
 
-    def place(self, raw, detection, rules):
+    def place(self, raw, detection, rules, keep):
         """File ``detection`` (the record's copy of ``raw``) under its host or in one of the other lists, with the
-        rules that cover it and whether it is unreviewed."""
+        rules that cover it, whether it is unreviewed and its findings; ``keep`` turns it into what the lists hold."""
         host, key, shared = place_detection(self.index, raw, self.host_of_instance, self.shared_of_instance)
         detection['covered_by'] = covering_rules(rules, raw, self.group_of.get('%s' % raw.get('instance_no')))
-        for rid in detection['covered_by']:
-            self.covers.setdefault(rid, []).append(detection['detection_id'])
         mine = host in self.play
         detection['host'], detection['matched_by'] = (host, key) if mine else (None, None)
-        counts = detection['max_weight'] >= self.min_weight
+        counts = detection['max_weight'] >= self.policy['min_weight']
         detection['unreviewed'] = bool(mine and detection.get('action_status') != 'confirmed' and not detection['covered_by'] and counts)
+        order = order_key(detection)
+        for rid in detection['covered_by']:
+            self.covers.setdefault(rid, []).append((order, detection['detection_id']))
         if mine:
-            self.entries[host]['detections'].append(detection)
+            group, held = (0, host), self.entries[host]['detections']
         elif shared is not None and self.play & set(shared['hosts']):
-            detection['ambiguous_hosts'] = list(shared['hosts'])
-            self.ambiguity.add(
-                shared,
-                'detections on server %s (instance %s)' % (_short(raw.get('server_name') or raw.get('host_name')), raw.get('instance_no')),
-                instance=raw.get('instance_no'),
-                detection_id=detection['detection_id'],
-            )
-            self.ambiguous.append(detection)
+            group, held = (2,), self.ambiguous
+            self._note_ambiguous(order, raw, detection, shared)
         elif host is not None or shared is not None:
+            group, held = None, self.out_of_scope
             detection['outside_hosts'] = [host] if host is not None else list(shared['hosts'])
-            _outside(self.outside, raw.get('instance_no'), raw.get('server_name'), detection['outside_hosts'], detection=True)
-            self.out_of_scope.append(detection)
+            self.noted['outside'].append((order, raw.get('instance_no'), raw.get('server_name'), detection['outside_hosts']))
         else:
-            self.unmatched.append(detection)
+            group, held = (1,), self.unmatched
+        if group is not None:  # judged: the play's hosts', the unmatched and the ambiguous (not those out of scope)
+            self._note_findings(group, order, detection)
+        held.append(keep(detection))
+
+    def _note_ambiguous(self, order, raw, detection, shared):
+        detection['ambiguous_hosts'] = list(shared['hosts'])
+        subject = 'detections on server %s (instance %s)' % (_short(raw.get('server_name') or raw.get('host_name')), raw.get('instance_no'))
+        self.noted['ambiguity'].append((order, shared, subject, raw.get('instance_no'), detection['detection_id']))
+
+    def _note_findings(self, group, order, detection):
+        found = Findings()
+        _detection_findings(found, detection, self.policy)
+        if found.items:
+            self.noted['findings'].append(((group, order), found.items))
+
+    def settle(self):
+        """Put everything noted per detection in the record's order (newest first, as ``order_key`` sorts)."""
+        for held in [e['detections'] for e in self.entries.values()] + [self.unmatched, self.ambiguous, self.out_of_scope]:
+            held.sort(key=order_key)
+        for rid, pairs in self.covers.items():
+            self.covers[rid] = [did for dummy, did in sorted(pairs, key=lambda pair: pair[0])]
+        for dummy, shared, subject, instance, did in sorted(self.noted['ambiguity'], key=lambda note: note[0]):
+            self.ambiguity.add(shared, subject, instance=instance, detection_id=did)
+        for dummy, instance, name, hosts in sorted(self.noted['outside'], key=lambda note: note[0]):
+            _outside(self.outside, instance, name, hosts, detection=True)
+
+    def detection_findings(self):
+        """The findings of the judged detections, in the order the judged lists hold them."""
+        for dummy, items in sorted(self.noted['findings'], key=lambda note: note[0]):
+            yield from items
 
     def judged(self):
         """The detections the audit judges: the play's hosts', the unmatched and the ambiguous ones (not those out of scope)."""
@@ -756,8 +782,7 @@ def _judge(placement, rules, policy, lists, disagrees, baseline=None):
         doubt['status'] = entry['status'] = host_status(entry, doubt, incomplete)
         entry['doubts'] = host_doubts(entry, doubt, incomplete)
         _host_reasons(findings, name, entry, policy, doubt)
-    for detection in placement.judged():
-        _detection_findings(findings, detection, policy)
+    findings.items.extend(placement.detection_findings())
     server_findings(findings, placement.unmatched)
     _rule_findings(findings, rules, policy)
     if baseline is not None:
@@ -795,6 +820,59 @@ def _run_metadata(run, now_ms, now_iso, policy):
     return meta
 
 
+class Audit(object):
+    """The audit fed the detection list as it arrives: ``add`` places each page's detections at once (so none is held
+    longer than its placing), ``finish`` judges and seals the record.
+
+    ``keep(detection)`` is what the record's lists hold of a placed detection: the detection itself by default, or a
+    slim stand-in once it is written out (``record_file.RecordWriter.keep``). See ``evaluate`` for the arguments.
+    """
+
+    def __init__(self, hosts, targets, rules, policy=None, now_ms=None, others=None, searched_since=None, variable_prefix=None, keep=None):
+        self.policy = policy = check_policy(policy, variable_prefix)
+        self.span = span = window(policy['lookback'], now_ms)
+        policy.update(window_start_ms=span['window_start_ms'], window_start_iso=span['window_start_iso'])
+        self.now_ms, self.searched_since = now_ms, searched_since
+        self.targets, self.rules, self.compiled = targets, rules, RuleSet(rules)
+        self.placement = _Placement(hosts, others, targets, policy)
+        self.keep = keep or _as_is
+
+    def add(self, detections):
+        """Place ``detections`` (normalised records, any order, any number of calls)."""
+        start = self.span['window_start_ms']
+        for raw in detections:
+            detection = _kept(raw, self.now_ms, start, self.searched_since)
+            if detection is not None:
+                self.placement.place(raw, detection, self.compiled, self.keep)
+
+    def finish(self, excepted=None, lists=None, run=None, baseline=None):
+        """The sealed record, once every detection was added."""
+        placement, policy, rules = self.placement, self.policy, self.rules
+        placement.settle()
+        lists = dict((n, dict(lists[n])) for n in LISTS if lists and lists.get(n) is not None)
+        start = self.span['window_start_ms']
+        hides = None if excepted is None else _hidden(excepted, self.compiled, placement.group_of, start, self.now_ms, self.searched_since)
+        every = placement.judged() + placement.out_of_scope
+        ordered = _judge(placement, rules, policy, lists, disagrees=any(d['before_window'] for d in every), baseline=baseline)
+        _give_reasons(placement.entries, ordered)
+        body = {
+            'run': _run_metadata(run, self.now_ms, self.span['now_iso'], policy),
+            'hosts': placement.entries,
+            'unmatched_detections': placement.unmatched,
+            'ambiguous_detections': placement.ambiguous,
+            'out_of_scope_detections': placement.out_of_scope,
+            'exception_rules': _rule_records(rules, placement.covers, hides),
+            'findings': ordered,
+        }
+        problems = completeness_problems(lists, placement.entries, every, placement.ambiguity.ordered(), self.span['window_start_iso'])
+        active = sum(1 for r in rules if is_active(r))
+        return seal(body, lists, problems, placement.outside, targets=len(self.targets), exception_rules=len(rules), active_exception_rules=active)
+
+
+def _as_is(detection):
+    return detection
+
+
 def evaluate(
     hosts,
     targets,
@@ -820,29 +898,6 @@ def evaluate(
     ``now_ms``: the run time; ``run``: extra run metadata to keep; ``variable_prefix``: names policy errors after the
     role's variables; ``baseline``: the approved rules (``baseline.check_baseline``), None for no baseline check.
     """
-    policy = check_policy(policy, variable_prefix)
-    span = window(policy['lookback'], now_ms)
-    policy.update(window_start_ms=span['window_start_ms'], window_start_iso=span['window_start_iso'])
-    lists = dict((n, dict(lists[n])) for n in LISTS if lists and lists.get(n) is not None)
-    placement = _Placement(hosts, others, targets, policy)
-    compiled = RuleSet(rules)
-    for raw in _newest_first(detections):
-        detection = _kept(raw, now_ms, span['window_start_ms'], searched_since)
-        if detection is not None:
-            placement.place(raw, detection, compiled)
-    hides = None if excepted is None else _hidden(excepted, compiled, placement.group_of, span['window_start_ms'], now_ms, searched_since)
-    every = placement.judged() + placement.out_of_scope
-    ordered = _judge(placement, rules, policy, lists, disagrees=any(d['before_window'] for d in every), baseline=baseline)
-    _give_reasons(placement.entries, ordered)
-    body = {
-        'run': _run_metadata(run, now_ms, span['now_iso'], policy),
-        'hosts': placement.entries,
-        'unmatched_detections': placement.unmatched,
-        'ambiguous_detections': placement.ambiguous,
-        'out_of_scope_detections': placement.out_of_scope,
-        'exception_rules': _rule_records(rules, placement.covers, hides),
-        'findings': ordered,
-    }
-    problems = completeness_problems(lists, placement.entries, every, placement.ambiguity.ordered(), span['window_start_iso'])
-    active = sum(1 for r in rules if is_active(r))
-    return seal(body, lists, problems, placement.outside, targets=len(targets), exception_rules=len(rules), active_exception_rules=active)
+    audit = Audit(hosts, targets, rules, policy=policy, now_ms=now_ms, others=others, searched_since=searched_since, variable_prefix=variable_prefix)
+    audit.add(detections)
+    return audit.finish(excepted=excepted, lists=lists, run=run, baseline=baseline)

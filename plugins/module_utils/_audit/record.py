@@ -62,10 +62,10 @@ def validate_record(record):
     for key, kind in REQUIRED_KEYS:
         if key not in record:
             raise RecordError('the audit record has no %r key' % key)
-        if kind is not None and not isinstance(record[key], kind):
+        if kind is not None and not (_is_list(record[key]) if kind is list else isinstance(record[key], kind)):
             raise RecordError('the audit record key %r must be a %s, got %s' % (key, 'mapping' if kind is dict else 'list', type(record[key]).__name__))
     for name, host in record['hosts'].items():
-        if not isinstance(host, dict) or not isinstance(host.get('detections') or [], list):
+        if not isinstance(host, dict) or not _is_list(host.get('detections') or []):
             raise RecordError('the audit record host %r must be a mapping with a detections list' % (name,))
         _check_items(host.get('detections') or [], 'hosts.%s.detections' % name)
     for key in ('unmatched_detections', 'exception_rules', 'findings'):
@@ -88,7 +88,14 @@ def _check_completeness(record):
         raise RecordError('the audit record says completeness.complete is true but lists %d completeness problem(s)' % len(section['problems']))
 
 
+def _is_list(value):
+    """A list, or a detection list read lazily from the record file (its items are written by the audit itself)."""
+    return isinstance(value, list) or hasattr(value, 'canonical_texts')
+
+
 def _check_items(items, where):
+    if hasattr(items, 'canonical_texts'):
+        return  # each line is a detection the audit wrote; decoding them all only to check is what laziness avoids
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise RecordError('the audit record entry %s[%d] must be a mapping, got %s' % (where, index, type(item).__name__))
@@ -148,8 +155,17 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(',', ':'), ensure_asci
 def canonical_chunks(value, depth=3):
     """The canonical JSON of ``value`` (sorted keys, no spaces, UTF-8 text) in pieces: dicts and lists are opened
     ``depth`` levels deep, so no piece is larger than one host's entry or one detection, where one string of the
-    whole record costs hundreds of MiB at 100,000 detections. Joined, the pieces are exactly ``_CANONICAL(value)``."""
-    if depth and isinstance(value, dict) and all(isinstance(k, str) for k in value):
+    whole record costs hundreds of MiB at 100,000 detections. Joined, the pieces are exactly ``_CANONICAL(value)``.
+
+    A detection already written to the record file (``record_file.Kept``) and a detection list read from it
+    (``record_file.DetectionLines``) give their canonical text as it is, never decoded."""
+    texts = _canonical_texts(value)
+    if texts is not None:
+        yield '['
+        for index, piece in enumerate(texts):
+            yield ',' + piece if index else piece
+        yield ']'
+    elif depth and isinstance(value, dict) and all(isinstance(k, str) for k in value):
         yield '{'
         for index, key in enumerate(sorted(value)):
             yield '%s%s:' % (',' if index else '', _CANONICAL(key))
@@ -164,6 +180,16 @@ def canonical_chunks(value, depth=3):
         yield ']'
     else:
         yield _CANONICAL(value)
+
+
+def _canonical_texts(value):
+    """The canonical texts of a list of written detections (iterator), or None for any other value."""
+    texts = getattr(value, 'canonical_texts', None)
+    if texts is not None:
+        return texts()
+    if isinstance(value, list) and value and hasattr(value[0], 'canonical'):
+        return (item.canonical if hasattr(item, 'canonical') else _CANONICAL(item) for item in value)
+    return None
 
 
 def content_digest(record):

@@ -1,12 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The audit record kept on the controller as a private file, so it never travels through Ansible's variables.
+"""The audit record kept on the controller as a private file, so it never travels through Ansible's variables, and
+its detections are never all held decoded at once.
 
-A record of tens of thousands of detections held in a task result or a fact is copied and inspected by
-ansible-core after the task, again by every template that touches the variable, and shipped to every callback;
-that cost grows with the record and dwarfs the audit itself. The audit action writes the record here and hands
-on only its path and what is small; the report action reads it back in the same playbook run.
+A record of tens of thousands of detections held in a task result or a fact is copied and inspected by ansible-core
+after the task, again by every template that touches the variable, and shipped to every callback. Held as Python dicts
+it takes several times the API's JSON in memory. So the audit writes each detection to this file as it places it,
+and the report reads each back only while it renders it.
+
+The file is JSON Lines (every line one JSON value, UTF-8):
+
+- line 1, the header: ``{"ncloud.wbd.audit_record": 1}``;
+- then one line per detection: its canonical JSON (sorted keys, no spaces), in the order the audit read them;
+- then the record itself, where each detection list is ``{"$lines": [[offset, length], ...]}``: where its detections'
+  lines are, in the record's order;
+- last, the byte offset of that record line.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,72 +24,352 @@ __metaclass__ = type
 
 import json
 import os
+import sys
 import tempfile
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import SCHEMA_VERSION
+try:
+    from collections.abc import Sequence
+except ImportError:  # pragma: no cover - Python 2 is not a controller Python
+    Sequence = object
+
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS, SCHEMA_VERSION
+from ansible_collections.ncloud.wbd.plugins.module_utils._text import scrub_surrogates
 
 PREFIX = 'webshell-audit-record-'
-# Compact JSON, as the C encoder writes it: one value at a time so no single string holds the whole record.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(',', ':')).encode
+HEADER = {'ncloud.wbd.audit_record': 1}
+LINES = '$lines'
+# The canonical JSON of a detection (record.canonical_chunks and the content digest use the same form).
+CANONICAL = json.JSONEncoder(sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(',', ':')).encode
+BUFFER = 1 << 20  # bytes gathered before a write to the file
+# How much of the file's end to read for the trailer (the record line's offset).
+TRAILER_MAX = 64
 
 
 class RecordFileError(Exception):
     """The record could not be kept or read back; the message says where and what to do."""
 
 
-def _chunks(record):
-    """The record's compact JSON in pieces: the top level and each host's entry separately (the bulk of a record)."""
+def canonical_text(detection):
+    """(canonical JSON text, the detection it encodes): lone surrogates become U+FFFD, as the record's digest needs
+    UTF-8 (record.seal does the same for a record held whole)."""
+    text = CANONICAL(detection)
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:
+        detection = scrub_surrogates(detection)
+        text = CANONICAL(detection)
+    return text, detection
+
+
+def keep_error(directory, exc):
+    return RecordFileError(
+        'could not keep the audit record in %s: %s; free space there, or set record_dir to a writable directory on the controller' % (directory, exc)
+    )
+
+
+class Kept(object):
+    """A detection already written to the record file: what the audit still reads of it, and where its line is.
+
+    The audit places a detection once and afterwards only sorts, counts and names it, so this keeps those fields;
+    any other field is read back from the file (``get``), which only a few findings need.
+    """
+
+    FIELDS = (
+        'detection_id',
+        'detect_time',
+        'time_problem',
+        'before_window',
+        'unreviewed',
+        'covered_by',
+        'host',
+        'ambiguous_hosts',
+        'action_status',
+        'instance_no',
+    )
+    __slots__ = FIELDS + ('writer', 'offset', 'length')
+
+    def __init__(self, detection, writer, offset, length):
+        get = detection.get
+        self.detection_id, self.detect_time, self.time_problem = get('detection_id'), get('detect_time'), get('time_problem')
+        self.before_window, self.unreviewed, self.covered_by = get('before_window'), get('unreviewed'), get('covered_by')
+        self.host, self.ambiguous_hosts = get('host'), get('ambiguous_hosts')
+        self.action_status, self.instance_no = _shared(get('action_status')), _shared(get('instance_no'))
+        self.writer, self.offset, self.length = writer, offset, length
+
+    def get(self, key, default=None):
+        if key in self.FIELDS:
+            value = getattr(self, key)
+            return default if value is None else value
+        return self.decoded().get(key, default)
+
+    def __getitem__(self, key):
+        if key in self.FIELDS:
+            return getattr(self, key)
+        return self.decoded()[key]
+
+    def __contains__(self, key):
+        return key in self.FIELDS or key in self.decoded()
+
+    @property
+    def canonical(self):
+        """The detection's canonical JSON text, as written."""
+        return self.writer.read(self.offset, self.length)
+
+    def decoded(self):
+        return json.loads(self.canonical)
+
+
+def _shared(value):
+    """One string object for the values many detections repeat (their host, server, status)."""
+    return sys.intern(value) if isinstance(value, str) and len(value) < 200 else value
+
+
+class RecordWriter(object):
+    """A new record file (0600, in ``directory`` made 0700): ``keep`` each detection as the audit places it, then
+    ``finish`` with the record. Any failure removes the partial file and raises RecordFileError in one line."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.path = self.handle = None
+        self.reader = None
+        self.written = self.flushed = 0
+        try:
+            if not os.path.isdir(directory):
+                os.makedirs(directory, 0o700)
+            fd, self.path = tempfile.mkstemp(prefix=PREFIX, suffix='.jsonl', dir=directory)
+            self.handle = os.fdopen(fd, 'wb', BUFFER)
+            self._write(_COMPACT(HEADER))
+        except (IOError, OSError) as exc:
+            self.abort()
+            raise keep_error(directory, exc)
+
+    def _write(self, text):
+        data = text.encode('utf-8') + b'\n'
+        offset = self.written
+        self.handle.write(data)
+        self.written += len(data)
+        return offset, len(data) - 1
+
+    def keep(self, detection):
+        """Write ``detection`` (a dict in the record's form) as its line; a ``Kept`` of it."""
+        text, detection = canonical_text(detection)
+        try:
+            offset, length = self._write(text)
+        except (IOError, OSError) as exc:
+            self.abort()
+            raise keep_error(self.directory, exc)
+        return Kept(detection, self, offset, length)
+
+    def read(self, offset, length):
+        """The text of the line at ``offset`` (written by this writer)."""
+        if offset + length > self.flushed:
+            self.handle.flush()
+            self.flushed = self.written
+        if self.reader is None:
+            self.reader = os.open(self.path, os.O_RDONLY)
+        return os.pread(self.reader, length, offset).decode('utf-8')
+
+    def finish(self, record):
+        """Write the record line (detection lists as line references) and the trailer; the file's path."""
+        skeleton = _with_references(record, self)
+        try:
+            start = self.written
+            for chunk in _skeleton_chunks(skeleton):
+                self.handle.write(chunk.encode('utf-8'))
+            self.handle.write(('\n%d\n' % start).encode('ascii'))
+            self.handle.close()
+            self.handle = None
+        except (IOError, OSError, UnicodeEncodeError) as exc:
+            self.abort()
+            raise keep_error(self.directory, exc)
+        self._close_reader()
+        return self.path
+
+    def _close_reader(self):
+        if self.reader is not None:
+            os.close(self.reader)
+            self.reader = None
+
+    def abort(self):
+        """Close and remove the partial file (nothing half-written is left behind)."""
+        self._close_reader()
+        if self.handle is not None:
+            try:
+                self.handle.close()
+            except (IOError, OSError):
+                pass
+            self.handle = None
+        if self.path is not None:
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
+
+
+def _references(items, writer):
+    """``{"$lines": [[offset, length], ...]}`` for a detection list; a detection not written yet is written now."""
+    lines = []
+    for item in items:
+        if not isinstance(item, Kept) or item.writer is not writer:
+            item = writer.keep(item if not isinstance(item, Kept) else item.decoded())
+        lines.append([item.offset, item.length])
+    return {LINES: lines}
+
+
+def _with_references(record, writer):
+    """A shallow copy of ``record`` whose detection lists are line references (writing any detection not written yet)."""
+    out = dict(record)
+    if isinstance(out.get('hosts'), dict):
+        out['hosts'] = dict((name, dict(entry, detections=_references(entry.get('detections') or [], writer))) for name, entry in out['hosts'].items())
+    for key in DETECTION_LISTS:
+        if isinstance(out.get(key), (list, Sequence)) and not isinstance(out[key], str):
+            out[key] = _references(out[key], writer)
+    return out
+
+
+def _skeleton_chunks(record):
+    """The record line in pieces: the top level, then each host's entry."""
     yield '{'
     for index, (key, value) in enumerate(record.items()):
-        yield ('%s%s:' % (',' if index else '', _ENCODE(key)))
+        yield '%s%s:' % (',' if index else '', _COMPACT(key))
         if key == 'hosts' and isinstance(value, dict):
             yield '{'
             for number, (name, entry) in enumerate(value.items()):
-                yield '%s%s:%s' % (',' if number else '', _ENCODE(name), _ENCODE(entry))
+                yield '%s%s:%s' % (',' if number else '', _COMPACT(name), _COMPACT(entry))
             yield '}'
         else:
-            yield _ENCODE(value)
+            yield _COMPACT(value)
     yield '}'
 
 
 def keep_record(record, directory):
-    """Write ``record`` to a new file (0600) in ``directory`` (created 0700); its path.
+    """Write ``record`` (held whole) to a new record file in ``directory``; its path."""
+    writer = RecordWriter(directory)
+    return writer.finish(record)
 
-    On any failure (a full disk, a directory that cannot be made) the partial file is removed and
-    RecordFileError says so in one line.
-    """
-    path = None
+
+# ---- reading -----------------------------------------------------------------------------------
+
+
+class _Source(object):
+    """The record file, opened once for every detection list of a record read from it."""
+
+    def __init__(self, path):
+        self.path = path
+        self.fd = None
+
+    def read(self, offset, length):
+        if self.fd is None:
+            self.fd = os.open(self.path, os.O_RDONLY)
+        data = os.pread(self.fd, length, offset)
+        if len(data) != length:
+            raise RecordFileError('the audit record file %s was cut short; run the audit again' % self.path)
+        return data.decode('utf-8')
+
+    def __del__(self):
+        if self.fd is not None:
+            os.close(self.fd)
+
+
+class DetectionLines(Sequence):
+    """A detection list of a record read from its file: each detection is decoded from its line when read, so a
+    report walks 100,000 detections holding one at a time. ``canonical_texts`` gives the lines as they are."""
+
+    def __init__(self, source, lines):
+        self.source = source
+        self.lines = lines
+
+    def __len__(self):
+        return len(self.lines)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return json.loads(self.source.read(*self.lines[index]))
+
+    def __iter__(self):
+        for offset, length in self.lines:
+            yield json.loads(self.source.read(offset, length))
+
+    def __eq__(self, other):
+        return isinstance(other, (list, DetectionLines)) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return 'DetectionLines(%d)' % len(self)
+
+    def canonical_texts(self):
+        """Each detection's canonical JSON text, in order (what the content digest and the JSON report write)."""
+        for offset, length in self.lines:
+            yield self.source.read(offset, length)
+
+
+def _unreadable(path, exc):
+    return RecordFileError(
+        'the audit record file %s cannot be read (%s): it lives only during the ansible-playbook run that made it '
+        'unless record_dir was set; run the audit in the same playbook, or give the saved JSON report as src' % (path, exc)
+    )
+
+
+def _record_line(path):
+    """The record line's text, found through the trailer; RecordFileError when the file is not a record file."""
     try:
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o700)
-        fd, path = tempfile.mkstemp(prefix=PREFIX, suffix='.json', dir=directory)
-        with os.fdopen(fd, 'wb') as handle:
-            for chunk in _chunks(record):
-                handle.write(chunk.encode('utf-8'))
-    except (IOError, OSError, UnicodeEncodeError) as exc:
-        if path is not None:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-        raise RecordFileError(
-            'could not keep the audit record in %s: %s; free space there, or set record_dir to a writable directory on the controller' % (directory, exc)
-        )
-    return path
+        with open(path, 'rb') as handle:
+            if json.loads(handle.readline().decode('utf-8') or 'null') != HEADER:
+                raise ValueError('no record file header')
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - TRAILER_MAX))
+            tail = handle.read().rstrip(b'\n').rsplit(b'\n', 1)[-1]
+            handle.seek(int(tail))
+            return handle.read(size - int(tail)).rstrip(b'\n').rsplit(b'\n', 1)[0].decode('utf-8')
+    except (IOError, OSError) as exc:
+        raise _unreadable(path, exc.strerror or exc)
+    except ValueError as exc:
+        raise RecordFileError('the file %s is not a whole audit record file (%s); run the audit again' % (path, exc))
+
+
+def _lazy(value, source):
+    """A detection list read from the file: its ``DetectionLines``."""
+    if isinstance(value, dict) and isinstance(value.get(LINES), list):
+        return DetectionLines(source, value[LINES])
+    return value
 
 
 def read_record(path):
-    """The record kept at ``path`` by keep_record; RecordFileError when it is gone or is not a record."""
+    """The record kept at ``path`` by this module, its detection lists read lazily (``DetectionLines``);
+    RecordFileError when it is gone or is not a record file."""
+    text = _record_line(path)
     try:
-        with open(path, 'rb') as handle:
-            record = json.loads(handle.read().decode('utf-8'))
-    except (IOError, OSError) as exc:
-        raise RecordFileError(
-            'the audit record file %s cannot be read (%s): it lives only during the ansible-playbook run that made it '
-            'unless record_dir was set; run the audit in the same playbook, or give the saved JSON report as src' % (path, exc.strerror or exc)
-        )
+        record = json.loads(text)
     except ValueError as exc:
-        raise RecordFileError('the audit record file %s is not a whole JSON record (%s); run the audit again' % (path, exc))
+        raise RecordFileError('the file %s is not a whole audit record file (%s); run the audit again' % (path, exc))
     if not isinstance(record, dict) or record.get('schema_version') != SCHEMA_VERSION:
         raise RecordFileError('the file %s holds no audit record of schema version %s' % (path, SCHEMA_VERSION))
+    source = _Source(path)
+    for entry in (record.get('hosts') or {}).values():
+        if isinstance(entry, dict):
+            entry['detections'] = _lazy(entry.get('detections'), source)
+    for key in DETECTION_LISTS:
+        if key in record:
+            record[key] = _lazy(record[key], source)
     return record
+
+
+def materialized(record):
+    """``record`` with every detection list a plain list of dicts (for a variable or a module argument)."""
+    record = dict(record)
+    record['hosts'] = dict((name, dict(entry, detections=[_plain(d) for d in entry.get('detections') or []])) for name, entry in record['hosts'].items())
+    for key in DETECTION_LISTS:
+        if key in record:
+            record[key] = [_plain(d) for d in record[key] or []]
+    return record
+
+
+def _plain(item):
+    return item.decoded() if isinstance(item, Kept) else item

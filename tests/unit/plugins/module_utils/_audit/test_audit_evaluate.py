@@ -1247,10 +1247,10 @@ def test_the_action_result_holds_the_record_and_detections_only_when_asked():
     record = audit([host('a', instance_no='1')], targets=[target('1', 'a')], detections=[detection('d1', instance_no='1')])
     args = {'fact': 'webshell_audit_result', 'failing_fact': 'f', 'return_record': True, 'host_detections': True}
     result = action_result(record, args, {}, '/kept/record.json')
-    assert result['ansible_facts']['webshell_audit_result'] is record and 'record' not in result
+    assert result['ansible_facts']['webshell_audit_result'] == record and 'record' not in result
     assert [d['detection_id'] for d in result['host_facts'][0]['detections']] == ['d1']
     result = action_result(record, dict(args, fact=''), {}, '/kept/record.json')
-    assert result['record'] is record and result['ansible_facts'] == {}
+    assert result['record'] == record and result['ansible_facts'] == {}
 
 
 def test_a_list_result_without_evidence_is_not_taken_as_complete():

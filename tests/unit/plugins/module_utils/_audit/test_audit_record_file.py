@@ -16,6 +16,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 from ansible_collections.ncloud.wbd.plugins.action.audit_report import record_in
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit import record_file
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import content_digest
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import RecordFileError, keep_record, read_record
 
 RECORD = {
@@ -36,9 +37,34 @@ def test_kept_record_reads_back_equal_in_a_private_file(tmp_path):
     path = keep_record(RECORD, directory)
     assert os.path.dirname(path) == directory and os.path.basename(path).startswith(record_file.PREFIX)
     assert stat.S_IMODE(os.stat(directory).st_mode) == 0o700 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert read_record(path) == RECORD
+    back = read_record(path)
+    assert back == RECORD and isinstance(back['hosts']['web-1']['detections'], record_file.DetectionLines)
     with open(path, 'rb') as handle:
-        assert json.loads(handle.read().decode('utf-8')) == RECORD  # plain JSON, readable by anything
+        lines = [json.loads(line.decode('utf-8')) for line in handle]  # JSON Lines: each line one JSON value
+    assert lines[0] == record_file.HEADER and lines[1] == RECORD['hosts']['web-1']['detections'][0]
+    assert lines[2]['hosts']['web-1']['detections'] == {
+        '$lines': [[len(json.dumps(record_file.HEADER).replace(' ', '')) + 1, len(record_file.CANONICAL(lines[1]).encode('utf-8'))]]
+    }
+    assert isinstance(lines[3], int) and lines[3] > 0  # the offset of the record line
+
+
+def test_detection_lines_are_read_one_at_a_time_and_digest_as_written(tmp_path):
+    record = dict(RECORD, hosts={'web-1': {'status': 'unreviewed', 'detections': [{'detection_id': str(n), 'n': n} for n in range(5)]}})
+    back = read_record(keep_record(record, str(tmp_path)))
+    lines = back['hosts']['web-1']['detections']
+    assert len(lines) == 5 and lines[3] == {'detection_id': '3', 'n': 3} and lines[1:3] == [{'detection_id': '1', 'n': 1}, {'detection_id': '2', 'n': 2}]
+    assert lines[0] is not lines[0]  # decoded afresh on each read: nothing is held
+    assert list(lines.canonical_texts())[4] == '{"detection_id":"4","n":4}'
+    assert content_digest(back) == content_digest(record)
+
+
+def test_a_streamed_detection_with_lone_surrogates_is_kept_as_the_whole_record_would_be(tmp_path):
+    writer = record_file.RecordWriter(str(tmp_path))
+    kept = writer.keep({'detection_id': 'd\ud800', 'host': 'h'})
+    assert kept['detection_id'] == 'd\ufffd' and json.loads(kept.canonical) == {'detection_id': 'd\ufffd', 'host': 'h'}
+    assert kept.get('memo', 'none') == 'none' and kept.get('host') == 'h'
+    writer.abort()
+    assert os.listdir(str(tmp_path)) == []
 
 
 def test_two_runs_keep_two_files(tmp_path):
@@ -54,7 +80,7 @@ def test_a_full_disk_leaves_no_partial_file_and_says_what_to_do(tmp_path, monkey
         written.append(True)
         raise OSError(errno.ENOSPC, 'No space left on device')
 
-    monkeypatch.setattr(record_file, '_chunks', chunks)
+    monkeypatch.setattr(record_file, '_skeleton_chunks', chunks)
     with pytest.raises(RecordFileError) as err:
         keep_record(RECORD, str(tmp_path))
     assert written and os.listdir(str(tmp_path)) == []
@@ -69,13 +95,24 @@ def test_a_directory_that_cannot_be_made_is_one_line(tmp_path):
         keep_record(RECORD, str(blocker / 'sub'))
 
 
+def record_lines(*values):
+    """A file's bytes: the header, then ``values`` as JSON lines, then the offset of the last of them."""
+    text = json.dumps(record_file.HEADER) + '\n'
+    for value in values:
+        offset = len(text.encode('utf-8'))
+        text += json.dumps(value) + '\n'
+    return (text + '%d\n' % offset).encode('utf-8')
+
+
 @pytest.mark.parametrize(
     'content, expected',
     [
         (None, 'cannot be read .* lives only during the ansible-playbook run'),
-        (b'{"schema_version": 2, "hosts": {', 'is not a whole JSON record'),
-        (b'{"schema_version": 1}', 'holds no audit record of schema version 2'),
-        (b'[1, 2]', 'holds no audit record'),
+        (b'{"schema_version": 2, "hosts": {', 'is not a whole audit record file'),
+        (record_lines({'schema_version': 1}), 'holds no audit record of schema version 2'),
+        (record_lines([1, 2]), 'holds no audit record'),
+        (record_lines({'schema_version': 2})[:-3] + b'\n', 'is not a whole audit record file'),
+        (b'[1, 2]', 'is not a whole audit record file'),
     ],
 )
 def test_a_missing_or_foreign_record_file_is_refused(tmp_path, content, expected):
