@@ -100,13 +100,21 @@ class _Projection(object):
 
     def __init__(self, fmap, keep):
         self.fmap, self.keep, self.steps = fmap, keep, {}
+        # A nested list's fields named ``list.field``: the list is kept, each of its records projected to those.
+        self.inner = {}
+        for name in keep:
+            head, dot, rest = name.partition('.')
+            if dot:
+                self.inner.setdefault(head, set()).add(rest)
         # The documented API fields with a wanted output, in the map's order: a record is read by these keys alone
         # (an undocumented field has no name ``fields`` accepts).
-        self.keys = [key for key, name in fmap.names.items() if name in keep or (key in fmap.times and name + '_iso' in keep)]
+        self.keys = [key for key, name in fmap.names.items() if name in keep or name in self.inner or (key in fmap.times and name + '_iso' in keep)]
 
     def step(self, key):
         name, kind, extra = self.fmap.steps.get(key) or self.fmap.step(key)
-        if name not in self.keep and not (kind == _TIME and extra in self.keep):
+        if kind == _NESTED and name in self.inner:
+            extra = extra.projected(self.inner[name])
+        elif name not in self.keep and not (kind == _TIME and extra in self.keep):
             kind, extra = _SKIP, None
         if len(self.steps) < _PLAN_LIMIT:
             self.steps[key] = (name, kind, extra)
@@ -114,8 +122,12 @@ class _Projection(object):
 
 
 def output_names(fmap):
-    """The names a record normalised with ``fmap`` can carry: each documented field and each time's ISO twin."""
-    return frozenset(fmap.taken)
+    """The names a record normalised with ``fmap`` can carry: each documented field and each time's ISO twin, and
+    ``list.field`` for each field of its nested lists' records."""
+    names = set(fmap.taken)
+    for key, inner in fmap.nested.items():
+        names.update('%s.%s' % (fmap.names.get(key, generic_snake(key)), name) for name in inner.taken)
+    return frozenset(names)
 
 
 def iso8601(ms):

@@ -92,14 +92,36 @@ def projection(resource, wanted, with_objects=False):
         raise WbdConfigError(message)
     if OBJECTS_KEY in wanted and not with_objects:
         raise WbdConfigError('fields: %s is only returned with suspicious_objects: true.' % OBJECTS_KEY)
-    return frozenset(wanted) | frozenset([resource.field_map.names[resource.id_key]])
+    whole = set(name for name in wanted if '.' not in name)
+    # ``list.field`` keeps the list with those fields of its records; the whole list, when it is named too.
+    parts = set(name for name in wanted if '.' in name and name.partition('.')[0] not in whole)
+    return frozenset(whole | parts | set(name.partition('.')[0] for name in parts)) | frozenset([resource.field_map.names[resource.id_key]])
 
 
 def project(records, keep):
-    """``records`` with only the keys in ``keep`` (in the order each record has them); all of them when None."""
+    """``records`` with only the keys in ``keep`` (in the order each record has them); all of them when None.
+
+    A nested list's records (``list.field`` names) come projected from normalising, except that a time it converts
+    brings its ISO twin and the reverse: those are cut here, only for the lists where that can happen."""
     if keep is None:
         return records
-    return [dict((k, v) for k, v in record.items() if k in keep) for record in records]
+    cut = dict((head, frozenset(n for n in inner)) for head, inner in _nested_names(keep).items() if any(n.endswith('_iso') for n in inner))
+    records = [dict((k, v) for k, v in record.items() if k in keep) for record in records]
+    for record in records if cut else ():
+        for head, inner in cut.items():
+            if isinstance(record.get(head), list):
+                record[head] = [dict((k, v) for k, v in item.items() if k in inner) for item in record[head]]
+    return records
+
+
+def _nested_names(keep):
+    """{list name: the names wanted of its records} of the ``list.field`` names in ``keep``."""
+    inner = {}
+    for name in keep:
+        head, dot, rest = name.partition('.')
+        if dot:
+            inner.setdefault(head, set()).add(rest)
+    return inner
 
 
 def time_notes(now_ms=None):

@@ -65,10 +65,16 @@ DETECTION_FIELDS = (
     'command',
     'memo',
 )
-# The detection fields the audit reads (the record's, the match keys', the rules', the files'): the audit asks the
-# detection list for these only (``fields``), so the rest are never converted nor held (suspicious_objects is added
-# when they are fetched).
-READ_FIELDS = DETECTION_FIELDS + ('suspicion_files', 'suspicion_ips')
+# The detection fields the audit reads (the record's, the match keys', the rules', the files' and IPs' that ``_files``
+# and ``trim_detection`` keep): the audit asks the detection list for these only (``fields``), so the rest are never
+# converted nor held (suspicious_objects is added when they are fetched).
+READ_FIELDS = DETECTION_FIELDS + (
+    'suspicion_files.suspicion_file_id',
+    'suspicion_files.file_origin_name',
+    'suspicion_files.weight',
+    'suspicion_ips.suspicion_ip',
+    'suspicion_ips.country',
+)
 LIST_WORDS = {
     'detection_targets': 'detection target list',
     'detections': 'detection list',

@@ -112,3 +112,35 @@ def test_fields_skipped_before_normalising_give_what_cutting_after_gives(wanted)
     expected = project([fields.normalize(r, fmap) for r in records], keep)
     assert project([fields.normalize(r, fmap.projected(keep)) for r in records], keep) == expected
     assert fmap.projected(keep) is fmap.projected(set(keep))  # planned once per set of fields
+
+
+FILES = dict(
+    DETECTION,
+    suspicionFiles=[{'suspicionFileId': 9, 'fileOriginName': '/w/a.php', 'weight': 90, 'accessTime': 1721740066493, 'fileOwner': 'www'}],
+    suspicionIps=[{'suspicionIpId': 3, 'suspicionIp': '192.0.2.7', 'country': 'KR', 'platform': 'x'}],
+)
+
+
+def test_a_nested_lists_fields_keep_the_list_with_only_those_fields(wbd_env, fakes):
+    fakes.serve(fakes.Api(lists={'/api/v1/detections': [FILES]}))
+    got = run('detection_info', fields=['suspicion_files.weight', 'suspicion_files.access_time_iso', 'suspicion_ips.country'])['detections']
+    assert got == [
+        {
+            'detection_id': 'D1',
+            'suspicion_files': [{'weight': 90, 'access_time_iso': '2024-07-23T13:07:46.493Z'}],
+            'suspicion_ips': [{'country': 'KR'}],
+        }
+    ]
+
+
+def test_a_nested_list_named_whole_keeps_all_its_fields(wbd_env, fakes):
+    fakes.serve(fakes.Api(lists={'/api/v1/detections': [FILES]}))
+    got = run('detection_info', fields=['suspicion_files', 'suspicion_files.weight'])['detections'][0]['suspicion_files'][0]
+    assert set(got) >= {'suspicion_file_id', 'file_origin_name', 'file_owner', 'weight', 'access_time', 'access_time_iso'}
+
+
+def test_an_unknown_nested_field_is_refused_and_the_nested_names_are_listed(wbd_env, fakes):
+    fakes.serve(fakes.Api(lists={'/api/v1/detections': [FILES]}))
+    with pytest.raises(WbdConfigError) as err:
+        run('detection_info', fields=['suspicion_files.owner'])
+    assert 'suspicion_files.owner is no field' in str(err.value) and 'suspicion_files.file_owner' in str(err.value)
