@@ -169,6 +169,20 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     var: audit.failing_hosts
   run_once: true
+
+- name: Render the reports from the record file the audit kept
+  ncloud.wbd.audit_report:
+    record_from: audit
+    dest: /var/lib/wbd-audit/reports
+  run_once: true
+  delegate_to: localhost
+
+- name: Keep the record file after the run, for a later playbook
+  ncloud.wbd.audit_evaluate:
+    record_dir: /var/lib/wbd-audit/records
+  run_once: true
+  delegate_to: localhost
+  register: kept_audit
 '''
 
 RETURN = r'''
