@@ -19,8 +19,8 @@ options:
         so a lean listing costs less both in the module and in ansible-core, which copies every byte of a result.
       - Names are the documented keys of the returned records. An ISO twin such as C(detect_time_iso) is returned only
         when it is named itself; naming C(detect_time) returns the epoch milliseconds alone.
-      - A field of a nested list's records is named C(list.field), for example C(suspicion_files.weight): the list is
-        kept with only those fields of its records (no ID is added there). Naming the list itself keeps its records whole.
+      - A field of a nested list's records is named C(list.field), for example C(suspicion_files.weight); the list is
+        then kept with only those fields of its records (no ID is added there). Naming the list itself keeps its records whole.
       - C(suspicious_objects) keeps each record's suspicious objects whole, with their IDs; it needs
         O(ncloud.wbd.detection_info#module:suspicious_objects=true).
       - A name that is no field of the listed records fails before any request, in one line that lists the valid

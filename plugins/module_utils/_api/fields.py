@@ -29,6 +29,7 @@ __metaclass__ = type
 import datetime
 import decimal
 import math
+import operator
 import re
 import time
 
@@ -41,6 +42,8 @@ _EPOCH_DATE = datetime.date(1970, 1, 1)
 _ISO_DAYS = {}
 _ISO_DAY_LIMIT = 100000
 _ISO_CLOCK = {}
+_ISO_SECONDS = {}  # "YYYY-MM-DDTHH:MM:SS" per epoch second
+_ISO_SECOND_LIMIT = 200000
 _ISO_MILLIS = ['.%03dZ' % millis for millis in range(1000)]
 
 
@@ -62,6 +65,7 @@ class FieldMap(object):
         self.ids = frozenset(ids)
         self.nested = nested or {}
         self.steps = {}
+        self.plans = {}
         self.projections = {}
         # Our names for documented fields and their ISO twins: an undocumented field spelled like one gets a prefix.
         self.taken = frozenset(list(names.values()) + [names.get(t, generic_snake(t)) + '_iso' for t in self.times])
@@ -99,7 +103,7 @@ class _Projection(object):
     """A FieldMap seen through ``fields``: the same steps, the unwanted ones skipped (see FieldMap.projected)."""
 
     def __init__(self, fmap, keep):
-        self.fmap, self.keep, self.steps = fmap, keep, {}
+        self.fmap, self.keep, self.steps, self.plans = fmap, keep, {}, {}
         # A nested list's fields named ``list.field``: the list is kept, each of its records projected to those.
         self.inner = {}
         for name in keep:
@@ -142,9 +146,19 @@ def iso8601(ms):
 
 
 def _iso_int(ms):
-    """iso8601 for an int. The date comes from a per-day cache and the time of day from a per-second-of-day cache
-    (a listing's records share a few days), so most values cost two lookups and no datetime arithmetic."""
+    """iso8601 for an int, through a per-second cache of "YYYY-MM-DDTHH:MM:SS" (a listing's times share seconds, and
+    always a few days), so most values cost one lookup and no datetime arithmetic."""
     seconds, millis = divmod(ms, 1000)
+    head = _ISO_SECONDS.get(seconds)
+    if head is None:
+        head = _iso_head(seconds)
+        if head is None:
+            return None
+    return head + _ISO_MILLIS[millis]
+
+
+def _iso_head(seconds):
+    """ "YYYY-MM-DDTHH:MM:SS" of an epoch second (None out of the date range), remembered in the bounded caches."""
     days, second_of_day = divmod(seconds, 86400)
     day = _ISO_DAYS.get(days)
     if day is None:
@@ -159,7 +173,10 @@ def _iso_int(ms):
     if clock is None:
         hours, rest = divmod(second_of_day, 3600)
         clock = _ISO_CLOCK[second_of_day] = '%02d:%02d:%02d' % (hours, rest // 60, rest % 60)
-    return day + clock + _ISO_MILLIS[millis]
+    if len(_ISO_SECONDS) >= _ISO_SECOND_LIMIT:
+        _ISO_SECONDS.clear()
+    head = _ISO_SECONDS[seconds] = day + clock
+    return head
 
 
 def generic_snake(name):
@@ -179,33 +196,75 @@ def normalize(record, fmap, notes=None):
 
 
 def _normalize(record, fmap, notes, prefix):
-    out = {}
-    steps = fmap.steps
+    plan = fmap.plans.get(tuple(record)) or _plan(fmap, tuple(record))
+    out = dict(zip(plan.names, plan.take(record)))
+    for name in plan.ids:
+        value = out[name]
+        if value is not None and not isinstance(value, (bool, str)):
+            out[name] = '%s' % (value,)
     # A plausible epoch-ms int is the common case and costs one range test; anything else takes _time.
-    low, high = PLAUSIBLE_SINCE_MS, (_MS_MAX if notes is None else notes.until_ms)
-    keys = fmap.keys
-    for key, value in record.items() if keys is None else [(k, record[k]) for k in keys if k in record]:
-        name, kind, extra = steps.get(key) or fmap.step(key)
-        if kind == _PLAIN:
-            out[name] = value
-        elif kind == _TIME:
-            if type(value) is int and low <= value <= high:  # pylint: disable=unidiomatic-typecheck
-                out[name] = value
-                out[extra] = _iso_int(value)
-            elif value is None:
-                out[name] = out[extra] = None
-            else:
-                out[name], out[extra] = _time(value, notes, prefix + key)
-        elif kind == _ID:
-            out[name] = value if value is None or isinstance(value, (bool, str)) else '%s' % (value,)
-        elif kind == _SKIP:
-            continue
-        elif isinstance(value, list):
+    low, high, seconds = PLAUSIBLE_SINCE_MS, (_MS_MAX if notes is None else notes.until_ms), _ISO_SECONDS
+    for key, name, twin in plan.times:
+        value = out[name]
+        if type(value) is int and low <= value <= high:  # pylint: disable=unidiomatic-typecheck
+            second, millis = divmod(value, 1000)
+            head = seconds.get(second) or _iso_head(second)  # _iso_int inlined: the hottest line of a listing
+            out[twin] = head + _ISO_MILLIS[millis]
+        elif value is None:
+            out[twin] = None
+        else:
+            out[name], out[twin] = _time(value, notes, prefix + key)
+    for key, name, inner_map in plan.nested:
+        value = out[name]
+        if isinstance(value, list):
             inner = prefix if notes is None else prefix + key + '[].'
-            out[name] = [_normalize(v, extra, notes, inner) for v in value if isinstance(v, dict)]
+            out[name] = [_normalize(v, inner_map, notes, inner) for v in value if isinstance(v, dict)]
         else:
             out[name] = []
     return out
+
+
+class _Plan(object):
+    """How records of one shape (the same keys in the same order, as every record of a listing has) are normalised:
+    the kept fields renamed in one step, then the few that need work fixed up (IDs, times and their ISO twins, which
+    come last in the record, and nested lists). Planning once per shape, not deciding per field, is most of the speed."""
+
+    __slots__ = ('names', 'take', 'ids', 'times', 'nested')
+
+    def __init__(self, fmap, shape):
+        names, keys, self.ids, self.times, self.nested = [], [], [], [], []
+        for key in shape:
+            name, kind, extra = fmap.steps.get(key) or fmap.step(key)
+            if kind == _SKIP:
+                continue
+            names.append(name)
+            keys.append(key)
+            if kind == _ID:
+                self.ids.append(name)
+            elif kind == _TIME:
+                self.times.append((key, name, extra))
+            elif kind == _NESTED:
+                self.nested.append((key, name, extra))
+        self.names = tuple(names)
+        self.take = _getter(keys)
+
+
+def _getter(keys):
+    """A function giving a record's values of ``keys`` as a tuple (operator.itemgetter gives a bare value for one key)."""
+    if len(keys) > 1:
+        return operator.itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda record: (record[key],)
+    return lambda record: ()
+
+
+def _plan(fmap, shape):
+    """The plan of ``shape`` for ``fmap``, remembered for up to _PLAN_LIMIT shapes (the API decides how many there are)."""
+    plan = _Plan(fmap, shape)
+    if len(fmap.plans) < _PLAN_LIMIT:
+        fmap.plans[shape] = plan
+    return plan
 
 
 # ---- times ------------------------------------------------------------------------------------------------------
