@@ -187,11 +187,13 @@ def _stack(counts):
 def time_chart(record, detections):
     """Stacked columns of detections per UTC day over the look-back window (days grouped beyond MAX_BARS)."""
     run = record.get('run') or {}
-    times = [t for t in (_num(d.get('detect_time')) for _h, d in detections) if t is not None]
     start = _num((run.get('policy') or {}).get('window_start_ms'))
     end = _num(run.get('started_at_ms'))
-    start = min(times) if start is None and times else start
-    end = max(times) if end is None and times else end
+    if start is None or end is None:
+        # Only a record without its window reads the detections an extra time, for their first and last times.
+        times = [t for t in (_num(d.get('detect_time')) for _h, d in detections) if t is not None]
+        start = min(times) if start is None and times else start
+        end = max(times) if end is None and times else end
     if start is None or end is None:
         return '<p class="note">No detection times to chart.</p>'
     first = int(start) // DAY_MS
