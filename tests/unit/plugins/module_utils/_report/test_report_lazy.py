@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import collections.abc
 import copy
+import heapq
 import io
 import json
 import os
@@ -18,7 +19,7 @@ import os
 import pytest
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import changes as report_changes
-from ansible_collections.ncloud.wbd.plugins.module_utils._report import common, render
+from ansible_collections.ncloud.wbd.plugins.module_utils._report import common, html, render
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import FORMATS, ReportView, prepare_record
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report import reference_render
 from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report.test_report_render import HOSTILE, build_incomplete_record, build_record
@@ -114,11 +115,14 @@ def test_the_report_view_keeps_no_detection():
     assert first == expected
 
 
-def test_html_decodes_each_detection_a_bounded_number_of_times():
+def test_html_decodes_each_detection_once():
     record = lazy(evaluated(hosts=4, per_host=10, unmatched=5))
     render.render_reports(record, ['html'], 3)
     total = sum(len(found) for found in lists(record) if found is not record['ambiguous_detections'] and found is not record['out_of_scope_detections'])
-    # Two charts and the newest-detections table: three passes (the time chart needs no extra pass with its window).
+    # The two charts and the newest-detections table from one pass; a record without its window needs one more.
+    assert sum(found.decoded for found in lists(record)) == total
+    del record['run']['policy']['window_start_ms']
+    render.render_reports(record, ['html'], 3)
     assert sum(found.decoded for found in lists(record)) == 3 * total
 
 
@@ -193,3 +197,14 @@ def test_the_head_stops_after_schema_version(tmp_path):
         # A reader that went on would meet a second, unreadable ``run``.
         handle.write(data[: data.index(b'\n  "summary"')] + b'\n  "summary": {},\n  "run": not json at all\n}\n')
     assert report_changes._head(new) == dict((k, first[k]) for k in ('content_digest', 'generator', 'run', 'schema_version'))
+
+
+@pytest.mark.parametrize('max_rows', [0, 1, 7, 50, 500])
+def test_the_newest_detections_are_heapq_nlargests_with_ties(max_rows):
+    """Many equal times, missing and float ones: the table keeps what heapq.nlargest (the earlier first among equals) kept."""
+    times = [None, 5, 5.0, 'x', 3, 5, 0, 9, 9, 1]
+    detections = [('h%d' % (i % 3) if i % 4 else None, {'detection_id': 'D%d' % i, 'detect_time': times[i % len(times)]}) for i in range(120)]
+    tally = html.Tally({'run': {}}, detections, max_rows)
+    expected = heapq.nlargest(max_rows, detections, key=lambda item: html._num(item[1].get('detect_time')) or 0)
+    assert tally.newest == expected and tally.total == 120
+    assert tally.unmatched == [0, 0, 30] and sum(sum(counts) for counts in tally.per_host.values()) == 90
