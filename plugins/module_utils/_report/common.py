@@ -10,8 +10,9 @@ also makes bidirectional controls visible and truncates.
 
 The reports are streamed: each renderer writes its text through a ``Sink`` (UTF-8, in pieces of about ``CHUNK``
 characters) to a binary file handle, and every renderer of a run reads one ``ReportView`` of the prepared record, so
-what several of them derive from it (the completeness problems, the sorted host names, the detection rows) is
-derived once.
+what several of them derive from it (the completeness problems, the sorted host names, the findings by host) is
+derived once. The detections are the exception: the record's detection lists may be lazy sequences (each access
+decodes a detection from a file), so they are iterated again by whoever needs them and never gathered in one list.
 """
 
 from __future__ import absolute_import, division, print_function
