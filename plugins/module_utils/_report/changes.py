@@ -7,7 +7,8 @@ Auditors ask first what is new since yesterday. Each report run compares its rec
 the report directory, but only one written by audit_report for the same endpoint and the same inventory scope: any
 other comparison would list differences that are not changes, so the report says why it compared nothing instead.
 The previous report is checked from the few top-level lines it needs (``generator``, ``schema_version``, ``run``)
-before it is read whole. Both parts stay out of the content digest, like ``run``: they describe the run, not the
+before it is read, and then only as far as the comparison needs it (``read_lean``): a detection a line, each kept
+down to its ID. Both parts stay out of the content digest, like ``run``: they describe the run, not the
 findings.
 """
 
@@ -28,7 +29,8 @@ CHANGE_LISTS = ('findings_new', 'findings_resolved', 'hosts_changed', 'rules_add
 # The parts of a rule that make it a different rule when they change (not its covers: those follow the detections).
 RULE_PARTS = ('name', 'target_type', 'target', 'active', 'disabled', 'conditions')
 _TOP = re.compile(r'^  "((?:[^"\\]|\\.)*)": (.*)$')
-_WANTED = ('changes', 'content_digest', 'generator', 'run', 'schema_version')
+_WANTED = ('changes', 'content_digest', 'generator', 'run', 'schema_version')  # sorted
+_DECODER = json.JSONDecoder()
 
 
 def _text(value):
@@ -45,30 +47,43 @@ def scope_key(run):
 
 def _head(path):
     """{key: value} of generator, schema_version and run of a JSON report laid out as audit_report writes it; None
-    when the file is not laid out so. Reads line by line and parses only those three values."""
+    when the file is not laid out so. Reads line by line, looks only at top-level lines (two spaces and a quote: a
+    cheap test that skips the detections) and stops after ``schema_version`` (the keys are sorted)."""
     found = {}
     with open(path, 'rb') as handle:
         if handle.readline() != b'{\n':
             return None
         lines = iter(handle)
         for raw in lines:
+            if not raw.startswith(b'  "'):
+                continue
             match = _TOP.match(raw.decode('utf-8').rstrip('\r\n'))
-            if match is None or match.group(1) not in _WANTED:
+            if match is None:
+                continue
+            if match.group(1) > _WANTED[-1]:
+                break
+            if match.group(1) not in _WANTED:
                 continue
             value = match.group(2).rstrip(',')
             if value in ('{', '['):
-                closing = '  ' + {'{': '}', '[': ']'}[value]
-                parts = [value]
-                for more in lines:
-                    line = more.decode('utf-8').rstrip('\r\n')
-                    parts.append(line)
-                    if line.rstrip(',') == closing:
-                        break
-                value = '\n'.join(parts).rstrip(',')
+                value = _gather(value, (line.decode('utf-8') for line in lines), 1)
             found[match.group(1)] = json.loads(value)
             if len(found) == len(_WANTED):
                 break
     return found if 'generator' in found else None
+
+
+def _gather(opening, lines, depth):
+    """The JSON text of a value laid out over several lines (its opening ``{`` or ``[`` already read), up to its
+    closing line, which is at the indentation of its key (``depth`` levels)."""
+    closing = '  ' * depth + {'{': '}', '[': ']'}[opening]
+    parts = [opening]
+    for more in lines:
+        line = more.rstrip('\r\n')
+        parts.append(line)
+        if line.rstrip(',') == closing:
+            return '\n'.join(parts).rstrip(',')
+    raise ValueError('the report ends inside a value')
 
 
 def changes_since(path, record):
@@ -99,8 +114,7 @@ def previous_report(path, record, head):
             return None, 'not compared: the previous run (%s) read another endpoint (%s)' % (_text(before.get('started_at_iso')), _text(before.get('endpoint')))
         if scope_key(before) != scope_key(now):
             return None, 'not compared: the previous run (%s) audited another inventory scope' % _text(before.get('started_at_iso'))
-        with open(path, 'rb') as handle:
-            previous = json.loads(handle.read().decode('utf-8'))
+        previous = read_lean(path)
     except (IOError, OSError, ValueError) as err:
         return None, 'not compared: the previous report %s could not be read (%s)' % (os.path.basename(path), err)
     if not isinstance(previous, dict) or not isinstance(previous.get('findings'), list) or not isinstance(previous.get('hosts'), dict):
@@ -114,6 +128,80 @@ def _detections(record):
         yield from (host or {}).get('detections') or []
     for key in DETECTION_LISTS:
         yield from record.get(key) or []
+
+
+# What compare reads of a previous report, by key: a detection list is kept down to its detection IDs, a mapping
+# of them (``hosts``) key by key; the sections of a report run (``changes``, ``actions``) and the ones compare does not
+# read are skipped. Any other key is parsed whole (it is small).
+_KEPT_IDS = 'ids'
+_SKIPPED = ('actions', 'changes', 'completeness', 'scope', 'summary')
+LEAN_LAYOUT = dict([('hosts', {'*': {'detections': _KEPT_IDS}})] + [(key, _KEPT_IDS) for key in DETECTION_LISTS] + [(key, None) for key in _SKIPPED])
+
+
+class _WholeRead(Exception):
+    """The previous report is not laid out a detection a line (an earlier release's report): read it whole."""
+
+
+def read_lean(path):
+    """The previous JSON report at ``path`` as far as ``compare`` reads it: each detection only as {detection_id}.
+
+    A report laid out a detection a line is read a line at a time (memory does not grow with whole detections); one in
+    the older, fully indented layout is read whole."""
+    try:
+        with open(path, 'rb') as handle:
+            if handle.readline() != b'{\n':
+                raise _WholeRead()
+            return _lean_object((raw.decode('utf-8').rstrip('\r\n') for raw in handle), LEAN_LAYOUT, 0)
+    except _WholeRead:
+        with open(path, 'rb') as handle:
+            return json.loads(handle.read().decode('utf-8'))
+
+
+def _lean_object(lines, layout, depth):
+    """The object whose ``{`` opened the line before ``lines``, up to its closing line, each value as ``layout`` says."""
+    found = {}
+    pad, closing = '  ' * (depth + 1), '  ' * depth + '}'
+    for line in lines:
+        if line.rstrip(',') == closing:
+            return found
+        if not line.startswith(pad + '"'):
+            raise _WholeRead()
+        key, value = _member(line[len(pad) :])
+        kept = layout.get(key, layout.get('*'))
+        if kept is None and key in layout:
+            if value in ('{', '['):
+                _gather(value, lines, depth + 1)
+        elif kept == _KEPT_IDS and value == '[':
+            found[key] = _lean_ids(lines, depth + 1)
+        elif isinstance(kept, dict) and value == '{':
+            found[key] = _lean_object(lines, kept, depth + 1)
+        else:
+            found[key] = json.loads(_gather(value, lines, depth + 1) if value in ('{', '[') else value)
+    raise ValueError('the report ends inside an object')
+
+
+def _member(text):
+    """(key, the value's text on this line) of a ``"key": value`` line."""
+    key, end = _DECODER.raw_decode(text)
+    if not isinstance(key, str) or text[end : end + 2] != ': ':
+        raise _WholeRead()
+    return key, text[end + 2 :].rstrip(',')
+
+
+def _lean_ids(lines, depth):
+    """The list whose ``[`` opened the line before ``lines``, each detection (one line) kept as {detection_id}."""
+    kept = []
+    closing = '  ' * depth + ']'
+    for line in lines:
+        if line.rstrip(',') == closing:
+            return kept
+        item = line.strip().rstrip(',')
+        if item in ('{', '['):
+            raise _WholeRead()
+        detection = json.loads(item)
+        if isinstance(detection, dict):
+            kept.append({'detection_id': detection.get('detection_id')})
+    raise ValueError('the report ends inside a list')
 
 
 def _finding(f):
@@ -150,8 +238,9 @@ def compare(previous, record):
             hosts_changed.append({'host': name, 'before': was, 'after': host.get('status')})
     seen = set(_text(d.get('detection_id')) for d in _detections(previous) if isinstance(d, dict))
     since = ((previous.get('run') or {}).get('policy') or {}).get('window_start_ms')
+    # Kept as the few keys a change shows, one detection at a time: a record's detections may be decoded on demand.
     fresh = [
-        d
+        dict((k, d.get(k)) for k in ('detection_id', 'host', 'instance_no', 'server_name', 'detect_time_iso', 'process_name', 'action_status'))
         for d in _detections(record)
         if _text(d.get('detection_id')) not in seen and not (isinstance(d.get('detect_time'), int) and isinstance(since, int) and d['detect_time'] < since)
     ]
@@ -167,10 +256,7 @@ def compare(previous, record):
         'rules_added': added,
         'rules_removed': removed,
         'rules_changed': changed,
-        'detections_new': [
-            dict((k, d.get(k)) for k in ('detection_id', 'host', 'instance_no', 'server_name', 'detect_time_iso', 'process_name', 'action_status'))
-            for d in fresh
-        ],
+        'detections_new': fresh,
     }
 
 

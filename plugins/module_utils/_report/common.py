@@ -10,8 +10,9 @@ also makes bidirectional controls visible and truncates.
 
 The reports are streamed: each renderer writes its text through a ``Sink`` (UTF-8, in pieces of about ``CHUNK``
 characters) to a binary file handle, and every renderer of a run reads one ``ReportView`` of the prepared record, so
-what several of them derive from it (the completeness problems, the sorted host names, the detection rows) is
-derived once.
+what several of them derive from it (the completeness problems, the sorted host names, the findings by host) is
+derived once. The detections are the exception: the record's detection lists may be lazy sequences (each access
+decodes a detection from a file), so they are iterated again by whoever needs them and never gathered in one list.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -125,6 +126,23 @@ def status_rank(status):
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
 
 
+class Detections(object):
+    """``iter_detections(record, names)`` that can be iterated again and has a length, holding no detection: the
+    record's detection lists may be lazy sequences that decode a detection on each access, and a list of them all
+    would hold every one at once (hundreds of MiB at 100,000 detections)."""
+
+    def __init__(self, record, names):
+        self.record = record
+        self.names = names
+
+    def __iter__(self):
+        return iter_detections(self.record, self.names)
+
+    def __len__(self):
+        hosts = self.record.get('hosts') or {}
+        return sum(len(hosts[name].get('detections') or []) for name in self.names) + len(self.record.get('unmatched_detections') or [])
+
+
 CHUNK = 1 << 16  # characters a Sink gathers before it writes them to its handle
 
 
@@ -153,7 +171,8 @@ class Sink(object):
 class ReportView(object):
     """A prepared record and what more than one renderer derives from it, each derived once, on first use.
 
-    The renderers only read these (lists and dicts shared between them): none may change one.
+    The renderers only read these (lists and dicts shared between them): none may change one. The detections are
+    not kept: each renderer that reads them iterates the record's lists again.
     """
 
     def __init__(self, record):
@@ -188,11 +207,9 @@ class ReportView(object):
 
     @property
     def detections(self):
-        """``list(iter_detections(record))``: (host name or None, detection), the hosts' by name, then the unmatched."""
-        return self._once('detections', self._detections)
-
-    def _detections(self):
-        return list(iter_detections(self.record, self.host_names))
+        """(host name or None, detection) of every detection, the hosts' by name, then the unmatched: re-iterable, each
+        pass reading the record's lists again (never a list of them all: they may be decoded on demand)."""
+        return self._once('detections', lambda: Detections(self.record, self.host_names))
 
     @property
     def findings_by_host(self):

@@ -184,26 +184,63 @@ def _stack(counts):
     return '%d detections (%s)' % (sum(counts), ', '.join('%d %s' % (n, s[0]) for n, s in zip(counts, STATES)))
 
 
-def time_chart(record, detections):
-    """Stacked columns of detections per UTC day over the look-back window (days grouped beyond MAX_BARS)."""
+_STATE_INDEX = dict((state, i) for i, (state, _c, _l) in enumerate(STATES))
+
+
+def _window(record, detections):
+    """(first UTC day, days a column, columns) of the time chart, from the look-back window; None when there is no
+    time to chart. Only a record without its window reads the detections for it (their first and last times)."""
     run = record.get('run') or {}
-    times = [t for t in (_num(d.get('detect_time')) for _h, d in detections) if t is not None]
     start = _num((run.get('policy') or {}).get('window_start_ms'))
     end = _num(run.get('started_at_ms'))
-    start = min(times) if start is None and times else start
-    end = max(times) if end is None and times else end
     if start is None or end is None:
-        return '<p class="note">No detection times to chart.</p>'
+        times = [t for t in (_num(d.get('detect_time')) for _h, d in detections) if t is not None]
+        start = min(times) if start is None and times else start
+        end = max(times) if end is None and times else end
+    if start is None or end is None:
+        return None
     first = int(start) // DAY_MS
     days = max(int(end) // DAY_MS - first + 1, 1)
     width = -(-days // MAX_BARS)
-    buckets = [[0, 0, 0] for _i in range(-(-days // width))]
-    index = dict((state, i) for i, (state, _c, _l) in enumerate(STATES))
-    for _host, detection in detections:
-        t = _num(detection.get('detect_time'))
-        if t is not None:
-            slot = min(max((int(t) // DAY_MS - first) // width, 0), len(buckets) - 1)
-            buckets[slot][index[detection_state(detection)]] += 1
+    return first, width, -(-days // width)
+
+
+class Tally(object):
+    """What the page shows of the detections, from one pass over them (each decoded once, as the record's lists may
+    decode on access): the state counts per chart column and per host, and the newest ``max_rows`` for the table (the
+    only detections kept)."""
+
+    def __init__(self, record, detections, max_rows):
+        self.window = _window(record, detections)
+        self.buckets = [[0, 0, 0] for _i in range(self.window[2])] if self.window else []
+        self.per_host, self.unmatched, self.total = {}, [0, 0, 0], 0
+        heap = []  # (time, -order, host, detection): the newest, the earlier first among equal times (as heapq.nlargest)
+        for host, detection in detections:
+            state = _STATE_INDEX[detection_state(detection)]
+            t = _num(detection.get('detect_time'))
+            self._count(host, t, state)
+            item = (t or 0, -self.total, host, detection)
+            self.total += 1
+            if len(heap) < max_rows:
+                heapq.heappush(heap, item)
+            elif max_rows > 0 and item[:2] > heap[0][:2]:
+                heapq.heapreplace(heap, item)
+        self.newest = [(host, detection) for _t, _o, host, detection in sorted(heap, key=lambda item: item[:2], reverse=True)]
+
+    def _count(self, host, t, state):
+        counts = self.unmatched if host is None else self.per_host.setdefault(text(host), [0, 0, 0])
+        counts[state] += 1
+        if t is not None and self.window:
+            first, width, columns = self.window
+            self.buckets[min(max((int(t) // DAY_MS - first) // width, 0), columns - 1)][state] += 1
+
+
+def time_chart(tally):
+    """Stacked columns of detections per UTC day over the look-back window (days grouped beyond MAX_BARS)."""
+    if tally.window is None:
+        return '<p class="note">No detection times to chart.</p>'
+    first, width, dummy = tally.window
+    buckets = tally.buckets
     top = _nice_max(max([sum(b) for b in buckets] + [1]))
     w, h, left, bottom, upper = 720.0, 210.0, 36.0, 24.0, 8.0
     plot_w, plot_h = w - left - 6, h - bottom - upper
@@ -234,13 +271,9 @@ def time_chart(record, detections):
     return ''.join(out) + _legend() + note
 
 
-def host_chart(record, detections):
+def host_chart(tally):
     """Horizontal stacked bars of detections for the TOP_HOSTS busiest hosts, plus the unmatched ones."""
-    per_host, unmatched = {}, [0, 0, 0]
-    index = dict((state, i) for i, (state, _c, _l) in enumerate(STATES))
-    for host, detection in detections:
-        counts = unmatched if host is None else per_host.setdefault(text(host), [0, 0, 0])
-        counts[index[detection_state(detection)]] += 1
+    per_host, unmatched = tally.per_host, tally.unmatched
     rows = sorted(per_host.items(), key=lambda item: (-sum(item[1]), item[0]))
     shown = rows[:TOP_HOSTS] + ([(None, unmatched)] if sum(unmatched) else [])
     if not shown:
@@ -377,12 +410,11 @@ def _detection_row(host, d, rule_names):
     ]
 
 
-def detections_table(record, max_rows):
-    """The pieces of the table of the newest ``max_rows`` detections; a 100,000-detection record stays a page a
+def detections_table(record, tally):
+    """The pieces of the table of the newest detections (``tally.newest``); a 100,000-detection record stays a page a
     browser opens."""
     view = as_view(record)
-    detections = view.detections
-    newest = heapq.nlargest(max(max_rows, 0), detections, key=lambda item: _num(item[1].get('detect_time')) or 0)
+    newest = tally.newest
     rule_names = dict((text(r.get('rule_id')), r.get('name')) for r in view.record.get('exception_rules') or [])
     headers = [
         ('Time (UTC)', 't'),
@@ -395,8 +427,8 @@ def detections_table(record, max_rows):
         ('Max weight', 'num'),
         ('Covered by', ''),
     ]
-    if len(detections) > len(newest):
-        yield '<p class="note">Showing %d of %d detections, newest first; the JSON report has all.</p>' % (len(newest), len(detections))
+    if tally.total > len(newest):
+        yield '<p class="note">Showing %d of %d detections, newest first; the JSON report has all.</p>' % (len(newest), tally.total)
     yield from table(headers, (_detection_row(host, d, rule_names) for host, d in newest), 'No detections in the window.')
 
 
@@ -533,7 +565,7 @@ def metadata(record):
     return '<dl class="meta">%s</dl>' % ''.join('<dt>%s</dt><dd>%s</dd>' % (label, esc(value)) for label, value in rows)
 
 
-def _page_head(view):
+def _page_head(view, tally):
     record = view.record
     started = text((record.get('run') or {}).get('started_at_iso'))
     return [
@@ -549,7 +581,7 @@ def _page_head(view):
         cards(record.get('summary') or {}),
         '\n',
         '<section class="charts"><div class="panel"><h2>Detections per day (UTC)</h2>%s</div>'
-        '<div class="panel"><h2>Detections by host</h2>%s</div></section>\n' % (time_chart(record, view.detections), host_chart(record, view.detections)),
+        '<div class="panel"><h2>Detections by host</h2>%s</div></section>\n' % (time_chart(tally), host_chart(tally)),
     ]
 
 
@@ -579,14 +611,15 @@ def write_html(record, handle, max_detections=2000):
     view = as_view(record)
     record = view.record
     sink = Sink(handle)
+    tally = Tally(record, view.detections, max_detections)
     sections = (
         ('Hosts', hosts_table(view)),
         ('Findings', findings_table(view)),
-        ('Detections', detections_table(view, max_detections)),
+        ('Detections', detections_table(view, tally)),
         ('Exception rules', rules_table(view)),
     )
     sections = sections + run_sections(record)
-    for piece in _page_head(view):
+    for piece in _page_head(view, tally):
         sink.write(piece)
     for title, pieces in sections:
         sink.write('<h2>%s</h2>\n' % title)

@@ -27,7 +27,9 @@ import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import changes as report_changes
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     FORMATS,
@@ -56,18 +58,72 @@ COMPLETENESS_SEVERITY = 'high'
 
 # ---- JSON --------------------------------------------------------------------------------------
 
-JSON_BATCH = 1024  # pieces of the JSON encoder joined into one write to the Sink
+# The detection lists of a record: each detection is written compactly on one line of its own.
+_LINES = 'lines'
+JSON_LAYOUT = dict([('hosts', {'*': {'detections': _LINES}})] + [(key, _LINES) for key in DETECTION_LISTS])
+_COMPACT = json.JSONEncoder(sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode
+JSON_BATCH = 1024  # pieces of the indent=2 encoder joined into one write to the Sink
+_INDENTED = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def detection_texts(items):
+    """The compact JSON of each detection of ``items``: the sequence's own ``canonical_texts()`` when it has them (a
+    lazy sequence then decodes nothing), else each one encoded by the C encoder."""
+    texts = getattr(items, 'canonical_texts', None)
+    return texts() if callable(texts) else (_COMPACT(item) for item in items)
+
+
+def _is_list(value):
+    return isinstance(value, (list, tuple, Sequence)) and not isinstance(value, (str, bytes))
+
+
+def _json_value(sink, value, layout, depth):
+    """``value`` at nesting ``depth``: a detection list a detection per line, a mapping holding one key by key, anything
+    else as ``json.dumps(indent=2)`` lays it out (JSON text holds no raw newline, so indenting it is a replace)."""
+    if layout == _LINES and _is_list(value):
+        _json_lines(sink, value, depth)
+    elif isinstance(layout, dict) and isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        _json_object(sink, value, layout, depth)
+    elif isinstance(value, (dict, list, tuple)):
+        chunks = _INDENTED.iterencode(value)
+        while True:
+            batch = ''.join(itertools.islice(chunks, JSON_BATCH))
+            if not batch:
+                break
+            sink.write(batch.replace('\n', '\n' + '  ' * depth))
+    else:
+        sink.write(_COMPACT(value))
+
+
+def _json_object(sink, mapping, layout, depth):
+    """A mapping as the indent=2 encoder writes it, keys sorted, each value by ``_json_value``."""
+    if not mapping:
+        sink.write('{}')
+        return
+    pad = '\n' + '  ' * (depth + 1)
+    for index, key in enumerate(sorted(mapping)):
+        sink.write('%s%s%s: ' % (',' if index else '{', pad, _COMPACT(key)))
+        _json_value(sink, mapping[key], layout.get(key, layout.get('*')), depth + 1)
+    sink.write('\n' + '  ' * depth + '}')
+
+
+def _json_lines(sink, items, depth):
+    """A detection list: one compact detection a line, at the list's item indentation."""
+    pad = '\n' + '  ' * (depth + 1)
+    empty = True
+    for line in detection_texts(items):
+        sink.write(('[' if empty else ',') + pad + line)
+        empty = False
+    sink.write('[]' if empty else '\n' + '  ' * depth + ']')
 
 
 def write_json(record, handle):
-    """The canonical report: the record itself, keys sorted, two-space indent (exactly ``json.dumps`` of it)."""
-    chunks = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False).iterencode(as_view(record).record)
+    """The canonical report: the record itself, keys sorted, two-space indent, except that each detection (every item
+    of a host's ``detections`` and of the record's detection lists) is one compact line (``json.loads`` of it is the
+    record). Every top-level key starts a line of its own (``changes`` and ``run`` read the head of a previous report
+    from those lines); a detection a line is fast to write (the C encoder, or the lazy lists' own texts) and to grep."""
     sink = Sink(handle)
-    while True:
-        batch = list(itertools.islice(chunks, JSON_BATCH))
-        if not batch:
-            break
-        sink.write(''.join(batch))
+    _json_value(sink, as_view(record).record, JSON_LAYOUT, 0)
     sink.write('\n')
     sink.flush()
 

@@ -2,7 +2,8 @@
 # Copyright: ncloud.wbd contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The renderers of plugins/module_utils/_report/render.py as they were before the reports were streamed (issue 16), kept
-unchanged as the reference of their bytes: the streaming renderers must write exactly what these return.
+unchanged as the reference of their bytes: the streaming renderers must write exactly what these return. The JSON one
+alone follows a later layout (issue 16: each detection one compact line), built here from ``json.dumps`` independently.
 
 Renderers that turn an audit record (docs/docsite/rst/guide_record_schema.rst, schema version 2) into report files.
 
@@ -54,9 +55,49 @@ COMPLETENESS_SEVERITY = 'high'
 # ---- JSON --------------------------------------------------------------------------------------
 
 
+# The JSON layout changed in issue 16: the record keeps ``json.dumps(indent=2, sort_keys=True)``'s layout, but each
+# detection is one compact line. The reference lays the record out with a unique placeholder string in place of each
+# detection (indent=2 puts it on a line of its own, at the detection's indentation), then puts the detection's
+# compact JSON where its placeholder's string was.
+DETECTION_KEYS = ('unmatched_detections', 'ambiguous_detections', 'out_of_scope_detections')
+_TOKEN = '\x00reference-detection-%d-5f0c9a\x00'
+_TOKEN_LINE = re.compile(r'^( *)"\\u0000reference-detection-(\d+)-5f0c9a\\u0000"(,?)$')
+
+
+def _placeheld(record, detections):
+    """A copy of ``record`` with every detection replaced by a placeholder string; ``detections`` gets them in order."""
+
+    def hold(items):
+        held = []
+        for item in items:
+            detections.append(item)
+            held.append(_TOKEN % (len(detections) - 1))
+        return held
+
+    out = dict(record)
+    if isinstance(record.get('hosts'), dict):
+        out['hosts'] = dict(
+            (name, dict(host, detections=hold(host['detections'])) if isinstance(host, dict) and isinstance(host.get('detections'), list) else host)
+            for name, host in record['hosts'].items()
+        )
+    for key in DETECTION_KEYS:
+        if isinstance(record.get(key), list):
+            out[key] = hold(record[key])
+    return out
+
+
 def render_json(record):
-    """The canonical report: the record itself, keys sorted, two-space indent."""
-    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + '\n'
+    """The canonical report: the record itself, keys sorted, two-space indent, each detection one compact line."""
+    detections = []
+    text = json.dumps(_placeheld(record, detections), indent=2, sort_keys=True, ensure_ascii=False)
+    lines = []
+    for line in text.split('\n'):
+        match = _TOKEN_LINE.match(line)
+        if match:
+            compact = json.dumps(detections[int(match.group(2))], sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+            line = match.group(1) + compact + match.group(3)
+        lines.append(line)
+    return '\n'.join(lines) + '\n'
 
 
 # ---- CSV ---------------------------------------------------------------------------------------

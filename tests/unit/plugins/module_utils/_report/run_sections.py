@@ -10,6 +10,8 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report import reference_render
+
 _JUNIT = re.compile(r'\n  <testsuite name="webshell_audit\.(?:changes|actions)".*?</testsuite>', re.S)
 _HTML = re.compile(r'<h2>(?:Changes since [^<]*|Actions)</h2>\n.*?\n(?=<h2>|<footer>)', re.S)
 
@@ -22,7 +24,7 @@ def without_run_sections(fmt, data):
         record = json.loads(text)
         record.pop('changes', None)
         record.pop('actions', None)
-        text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + '\n'
+        text = reference_render.render_json(record)
     elif fmt == 'csv':
         end = min([i for i in (text.find('\r\n,changes,'), text.find('\r\n,actions,')) if i >= 0] or [len(text) - 2]) + 2
         text = text[:end]

@@ -32,6 +32,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._report.render import (
     render_markdown,
     render_reports,
 )
+from ansible_collections.ncloud.wbd.tests.unit.plugins.module_utils._report import reference_render
 
 DAY = 86400000
 T0 = 1795000000000  # run start
@@ -396,7 +397,13 @@ def test_json_round_trips_and_is_canonical():
     record = prepared()
     out = render_json(record)
     assert out.endswith('}\n') and json.loads(out) == record
-    assert out == json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + '\n'
+    assert out == reference_render.render_json(record)
+    # json.dumps(indent=2) but for the detections: each is one compact line at its place in its list.
+    lines = out.split('\n')
+    for detection in [d for h in record['hosts'].values() for d in h['detections']] + record['unmatched_detections']:
+        compact = json.dumps(detection, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+        assert sum(1 for line in lines if line.strip().rstrip(',') == compact) == 1
+    assert len(lines) < len(json.dumps(record, indent=2).split('\n'))
 
 
 def test_csv_rows():

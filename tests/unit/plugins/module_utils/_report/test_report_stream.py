@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import copy
 import io
+import json
 
 import pytest
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import evaluate
@@ -47,6 +48,8 @@ def assert_same(record, html_max_detections=2000):
     for fmt in FORMATS:
         assert isinstance(got[fmt], bytes)
         assert got[fmt] == expected[fmt], fmt
+    # The JSON report is the record itself, whatever its layout.
+    assert json.loads(got['json'].decode('utf-8')) == json.loads(json.dumps(record, indent=2, sort_keys=True))
     return expected
 
 
