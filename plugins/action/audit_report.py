@@ -26,12 +26,18 @@ display = Display()
 def record_in(value, name):
     """The audit record held by variable ``name``: the record itself, the registered result of audit_evaluate (the
     record read back from the file it names, or the record it returned) or of audit_merge."""
+    return sealed_record_in(value, name)[0]
+
+
+def sealed_record_in(value, name):
+    """(``record_in``, whether it was read from the audit's record file: sealed, see common.prepare_record)."""
+    sealed = False
     if isinstance(value, dict) and 'schema_version' not in value:
         facts = value.get('ansible_facts') or {}
         held = value.get('record') or next((v for v in facts.values() if isinstance(v, dict) and 'schema_version' in v), None)
         if held is None and isinstance(value.get('record_path'), str):
             try:
-                held = read_record(value['record_path'])
+                held, sealed = read_record(value['record_path']), True
             except RecordFileError as err:
                 raise AnsibleActionFail('audit_report: %s' % (err,))
         value = held
@@ -40,7 +46,7 @@ def record_in(value, name):
             'audit_report: variable %s holds no audit record (run ncloud.wbd.audit_evaluate or the '
             'ncloud.wbd.webshell_audit role first, in the same play).' % name
         )
-    return value
+    return value, sealed
 
 
 class ActionModule(ActionBase):
@@ -60,7 +66,8 @@ class ActionModule(ActionBase):
         warnings = []
         try:
             with paused_gc():
-                params = dict(args, record=record_in(task_vars[name], name))
+                record, sealed = sealed_record_in(task_vars[name], name)
+                params = dict(args, record=record, sealed=sealed)
                 result.update(run_report(params, self._task.check_mode, warnings.append))
         except ReportRunError as err:
             result.update(failed=True, msg=str(err), **err.extra)

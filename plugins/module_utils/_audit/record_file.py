@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import json
 import os
 import sys
@@ -208,12 +209,15 @@ class RecordWriter(object):
 
 
 def _references(items, writer):
-    """``{"$lines": [[offset, length], ...]}`` for a detection list; a detection not written yet is written now."""
+    """``{"$lines": [[offset, length, detection_id, detect_time, flags], ...]}`` for a detection list (``flags``: 1 when
+    unreviewed, 2 when covered), so a reader can count and pick detections without decoding them; a detection not
+    written yet is written now."""
     lines = []
     for item in items:
         if not isinstance(item, Kept) or item.writer is not writer:
             item = writer.keep(item if not isinstance(item, Kept) else item.decoded())
-        lines.append([item.offset, item.length])
+        flags = (1 if item.unreviewed else 0) | (2 if item.covered_by else 0)
+        lines.append([item.offset, item.length, item.detection_id, item.detect_time, flags])
     return {LINES: lines}
 
 
@@ -286,11 +290,18 @@ class DetectionLines(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return json.loads(self.source.read(*self.lines[index]))
+        line = self.lines[index]
+        return json.loads(self.source.read(line[0], line[1]))
 
     def __iter__(self):
-        for offset, length in self.lines:
-            yield json.loads(self.source.read(offset, length))
+        for line in self.lines:
+            yield json.loads(self.source.read(line[0], line[1]))
+
+    def summaries(self):
+        """(position, detection_id, detect_time, unreviewed, covered) of each detection, in order, from the record
+        line alone: what counting and choosing need, without decoding any detection."""
+        for position, line in enumerate(self.lines):
+            yield position, line[2], line[3], bool(line[4] & 1), bool(line[4] & 2)
 
     def __eq__(self, other):
         return isinstance(other, (list, DetectionLines)) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
@@ -305,8 +316,27 @@ class DetectionLines(Sequence):
 
     def canonical_texts(self):
         """Each detection's canonical JSON text, in order (what the content digest and the JSON report write)."""
-        for offset, length in self.lines:
-            yield self.source.read(offset, length)
+        for line in self.lines:
+            yield self.source.read(line[0], line[1])
+
+
+def summarized(items):
+    """(detection_id, detect_time, unreviewed, covered, load) of each detection of a detection list, lazy or not:
+    from a ``DetectionLines``' summaries (nothing decoded; ``load()`` decodes the one detection), else from the
+    detections themselves (``load()`` gives the detection back)."""
+    summaries = getattr(items, 'summaries', None)
+    if summaries is not None:
+        for position, did, when, unreviewed, covered in summaries():
+            yield did, when, unreviewed, covered, functools.partial(items.__getitem__, position)
+        return
+    for detection in items or []:
+        yield (
+            detection.get('detection_id'),
+            detection.get('detect_time'),
+            bool(detection.get('unreviewed')),
+            bool(detection.get('covered_by')),
+            (lambda held=detection: held),
+        )
 
 
 def _unreadable(path, exc):

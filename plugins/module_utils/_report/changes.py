@@ -21,6 +21,7 @@ import os
 import re
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS, GENERATOR, SCHEMA_VERSION
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import summarized
 
 ACTION_STATUSES = ('planned', 'done', 'failed', 'skipped')
 ACTION_KEYS = ('kind', 'resource', 'reason', 'status', 'message')
@@ -128,6 +129,16 @@ def _detections(record):
         yield from (host or {}).get('detections') or []
     for key in DETECTION_LISTS:
         yield from record.get(key) or []
+
+
+def _new_detections(record, seen, since):
+    """The detections of ``record`` whose ID is not in ``seen`` and whose time is not before ``since`` (decoded)."""
+    hosts = record.get('hosts') or {}
+    for items in [(host or {}).get('detections') for host in hosts.values()] + [record.get(key) for key in DETECTION_LISTS]:
+        for summary in summarized(items or []):
+            did, when, load = summary[0], summary[1], summary[4]
+            if _text(did) not in seen and not (isinstance(when, int) and isinstance(since, int) and when < since):
+                yield load()
 
 
 # What compare reads of a previous report, by key: a detection list is kept down to its detection IDs, a mapping
@@ -238,11 +249,11 @@ def compare(previous, record):
             hosts_changed.append({'host': name, 'before': was, 'after': host.get('status')})
     seen = set(_text(d.get('detection_id')) for d in _detections(previous) if isinstance(d, dict))
     since = ((previous.get('run') or {}).get('policy') or {}).get('window_start_ms')
-    # Kept as the few keys a change shows, one detection at a time: a record's detections may be decoded on demand.
+    # Kept as the few keys a change shows, one detection at a time: a record's detections may be decoded on demand, and
+    # from the summaries of a record read from its file only the new ones are.
     fresh = [
         dict((k, d.get(k)) for k in ('detection_id', 'host', 'instance_no', 'server_name', 'detect_time_iso', 'process_name', 'action_status'))
-        for d in _detections(record)
-        if _text(d.get('detection_id')) not in seen and not (isinstance(d.get('detect_time'), int) and isinstance(since, int) and d['detect_time'] < since)
+        for d in _new_detections(record, seen, since)
     ]
     added, removed, changed = _rule_changes(previous.get('exception_rules') or [], record.get('exception_rules') or [])
     run = previous.get('run') or {}

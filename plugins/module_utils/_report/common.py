@@ -22,6 +22,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import SEVERITIES, RecordError, content_digest, validate_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import summarized
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import BIDI_RE, XML_FORBIDDEN_RE, scrub_surrogates
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import truncate as _truncate
 
@@ -44,7 +45,10 @@ def text(value):
 
 def clean(value):
     """``text(value)`` with every character XML 1.0 or HTML forbids replaced by U+FFFD."""
-    return XML_FORBIDDEN_RE.sub('\ufffd', text(value))
+    value = text(value)
+    if value.isascii() and value.isprintable():  # the common case, tested in C: nothing forbidden can be in it
+        return value
+    return XML_FORBIDDEN_RE.sub('\ufffd', value)
 
 
 def truncate(value, limit):
@@ -54,7 +58,9 @@ def truncate(value, limit):
 
 def display(value, limit=None):
     """Text for a human reader: cleaned, bidi controls made visible, truncated."""
-    shown = BIDI_RE.sub(lambda m: '[U+%04X]' % ord(m.group()), clean(value))
+    shown = clean(value)
+    if not shown.isascii():  # bidi controls are not ASCII
+        shown = BIDI_RE.sub(lambda m: '[U+%04X]' % ord(m.group()), shown)
     return truncate(shown, limit)
 
 
@@ -137,6 +143,15 @@ class Detections(object):
 
     def __iter__(self):
         return iter_detections(self.record, self.names)
+
+    def summaries(self):
+        """(host name or None, detect_time, state, load) of every detection in the same order, read from the lists'
+        summaries where they have them (``record_file.summarized``): ``load()`` decodes a detection only when called."""
+        hosts = self.record.get('hosts') or {}
+        lists = [(name, hosts[name].get('detections') or []) for name in self.names] + [(None, self.record.get('unmatched_detections') or [])]
+        for host, items in lists:
+            for dummy, when, unreviewed, covered, load in summarized(items):
+                yield host, when, 'unreviewed' if unreviewed else 'covered' if covered else 'other', load
 
     def __len__(self):
         hosts = self.record.get('hosts') or {}
@@ -236,14 +251,18 @@ def as_view(record):
     return record if isinstance(record, ReportView) else ReportView(record)
 
 
-def prepare_record(record):
+def prepare_record(record, sealed=False):
     """Validate, make UTF-8 safe and set ``content_digest``; returns (record, digest the record claimed or None).
 
-    The digest is always recomputed, so a hand-edited saved report cannot make an unchanged run look changed
-    or the reverse; the caller can warn when the claimed one differs.
+    The digest is recomputed, so a hand-edited saved report cannot make an unchanged run look changed or the reverse;
+    the caller can warn when the claimed one differs. ``sealed``: the record was read back from the audit's own record
+    file of this run (``record_file.read_record``), whose digest was computed from exactly the lines written, which
+    were made UTF-8 safe then; hashing 100,000 detections again would only give the same digest.
     """
     validate_record(record)
     claimed = record.get('content_digest')
+    if sealed and isinstance(claimed, str):
+        return dict(record), claimed
     try:
         # The digest serialises all but ``run``; encoding ``run`` too proves the whole record is UTF-8 safe.
         digest = content_digest(record)

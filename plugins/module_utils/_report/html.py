@@ -205,6 +205,14 @@ def _window(record, detections):
     return first, width, -(-days // width)
 
 
+def _summaries(detections):
+    """(host, detect_time, state, load) of each of ``detections`` (a common.Detections, or (host, detection) pairs)."""
+    summaries = getattr(detections, 'summaries', None)
+    if summaries is not None:
+        return summaries()
+    return ((host, d.get('detect_time'), detection_state(d), (lambda held=d: held)) for host, d in detections)
+
+
 class Tally(object):
     """What the page shows of the detections, from one pass over them (each decoded once, as the record's lists may
     decode on access): the state counts per chart column and per host, and the newest ``max_rows`` for the table (the
@@ -214,18 +222,18 @@ class Tally(object):
         self.window = _window(record, detections)
         self.buckets = [[0, 0, 0] for _i in range(self.window[2])] if self.window else []
         self.per_host, self.unmatched, self.total = {}, [0, 0, 0], 0
-        heap = []  # (time, -order, host, detection): the newest, the earlier first among equal times (as heapq.nlargest)
-        for host, detection in detections:
-            state = _STATE_INDEX[detection_state(detection)]
-            t = _num(detection.get('detect_time'))
-            self._count(host, t, state)
-            item = (t or 0, -self.total, host, detection)
+        heap = []  # (time, -order, host, load): the newest, the earlier first among equal times (as heapq.nlargest)
+        for host, when, state, load in _summaries(detections):
+            t = _num(when)
+            self._count(host, t, _STATE_INDEX[state])
+            item = (t or 0, -self.total, host, load)
             self.total += 1
             if len(heap) < max_rows:
                 heapq.heappush(heap, item)
             elif max_rows > 0 and item[:2] > heap[0][:2]:
                 heapq.heapreplace(heap, item)
-        self.newest = [(host, detection) for _t, _o, host, detection in sorted(heap, key=lambda item: item[:2], reverse=True)]
+        # Only the rows shown are decoded (the lists' summaries give the rest).
+        self.newest = [(host, load()) for _t, _o, host, load in sorted(heap, key=lambda item: item[:2], reverse=True)]
 
     def _count(self, host, t, state):
         counts = self.unmatched if host is None else self.per_host.setdefault(text(host), [0, 0, 0])

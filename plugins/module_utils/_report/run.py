@@ -136,7 +136,7 @@ def run_report(params, check_mode, warn):
             raise ValueError('html_max_detections must be 0 or more, got %d' % params['html_max_detections'])
         actions = report_changes.check_actions(params.get('actions'))
         record = load_record(params['src']) if params.get('src') else params['record']
-        record, claimed = prepare_record(record)
+        record, claimed = prepare_record(record, sealed=bool(params.get('sealed')))
         names = report_names(params['basename'], (record['run'] or {}).get('started_at_iso'), formats)
     except ValueError as exc:  # RecordError is a ValueError
         raise ReportRunError(str(exc))

@@ -91,3 +91,17 @@ def test_the_streamed_record_is_the_whole_list_record(tmp_path, seed, page, shuf
     summary = whole['summary']
     assert summary['detections'] > 400 and summary['unmatched_detections'] > 0 and summary['out_of_scope_detections'] > 0
     assert summary['findings_by_severity']['high'] + summary['findings_by_severity']['medium'] > 0
+
+
+def test_the_summaries_of_the_record_file_are_the_detections_own(tmp_path):
+    targets, rules, found = lists_of(4, detections=300)
+    hosts = [{'name': 'srv-%02d' % i, 'instance_no': t['instance_no']} for i, t in enumerate(targets)]
+    record, path = streamed(str(tmp_path), hosts, targets, found, rules, 50, policy={'lookback': '31d'})
+    back = read_record(path)
+    lists = [e['detections'] for e in back['hosts'].values()] + [back['unmatched_detections']]
+    pairs = [(s, d, lines) for lines in lists for s, d in zip(lines.summaries(), lines)]
+    assert len(pairs) == record['summary']['detections'] > 250
+    for (position, did, when, unreviewed, covered), detection, lines in pairs:
+        assert (did, when, unreviewed, covered) == (detection['detection_id'], detection['detect_time'], detection['unreviewed'], bool(detection['covered_by']))
+        assert lines[position] == detection
+    assert any(p[0][3] for p in pairs) and any(p[0][4] for p in pairs)

@@ -43,7 +43,7 @@ def test_kept_record_reads_back_equal_in_a_private_file(tmp_path):
         lines = [json.loads(line.decode('utf-8')) for line in handle]  # JSON Lines: each line one JSON value
     assert lines[0] == record_file.HEADER and lines[1] == RECORD['hosts']['web-1']['detections'][0]
     assert lines[2]['hosts']['web-1']['detections'] == {
-        '$lines': [[len(json.dumps(record_file.HEADER).replace(' ', '')) + 1, len(record_file.CANONICAL(lines[1]).encode('utf-8'))]]
+        '$lines': [[len(json.dumps(record_file.HEADER).replace(' ', '')) + 1, len(record_file.CANONICAL(lines[1]).encode('utf-8')), '1', None, 0]]
     }
     assert isinstance(lines[3], int) and lines[3] > 0  # the offset of the record line
 
@@ -54,6 +54,7 @@ def test_detection_lines_are_read_one_at_a_time_and_digest_as_written(tmp_path):
     lines = back['hosts']['web-1']['detections']
     assert len(lines) == 5 and lines[3] == {'detection_id': '3', 'n': 3} and lines[1:3] == [{'detection_id': '1', 'n': 1}, {'detection_id': '2', 'n': 2}]
     assert lines[0] is not lines[0]  # decoded afresh on each read: nothing is held
+    assert list(lines.summaries())[2] == (2, '2', None, False, False)
     assert list(lines.canonical_texts())[4] == '{"detection_id":"4","n":4}'
     assert content_digest(back) == content_digest(record)
 
@@ -129,3 +130,17 @@ def test_the_report_action_reads_the_record_the_audit_result_names(tmp_path):
     os.unlink(path)
     with pytest.raises(AnsibleActionFail, match='^audit_report: the audit record file .* cannot be read'):
         record_in({'changed': False, 'record_path': path}, 'webshell_audit_evaluated')
+
+
+def test_a_record_read_from_its_file_is_sealed_and_its_digest_is_not_recomputed(tmp_path, monkeypatch):
+    from ansible_collections.ncloud.wbd.plugins.action.audit_report import sealed_record_in
+    from ansible_collections.ncloud.wbd.plugins.module_utils._report import common
+
+    record = dict(RECORD, content_digest=content_digest(RECORD))
+    path = keep_record(record, str(tmp_path))
+    held, sealed = sealed_record_in({'changed': False, 'record_path': path}, 'v')
+    assert sealed is True and sealed_record_in(record, 'v')[1] is False
+    monkeypatch.setattr(common, 'validate_record', lambda r: r)
+    monkeypatch.setattr(common, 'content_digest', lambda r: 'recomputed')
+    assert common.prepare_record(held, sealed=True) == (held, record['content_digest'])
+    assert common.prepare_record(held)[0]['content_digest'] == 'recomputed'  # any other record: recomputed

@@ -17,6 +17,7 @@ import json
 import os
 
 import pytest
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit import record_file
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import changes as report_changes
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import common, html, render
@@ -208,3 +209,41 @@ def test_the_newest_detections_are_heapq_nlargests_with_ties(max_rows):
     expected = heapq.nlargest(max_rows, detections, key=lambda item: html._num(item[1].get('detect_time')) or 0)
     assert tally.newest == expected and tally.total == 120
     assert tally.unmatched == [0, 0, 30] and sum(sum(counts) for counts in tally.per_host.values()) == 90
+
+
+class Counted(object):
+    """Counts the detections a record read from its file decodes (record_file.DetectionLines.__getitem__)."""
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        original = record_file.DetectionLines.__getitem__
+
+        def getitem(lines, index):
+            self.count += 1
+            return original(lines, index)
+
+        monkeypatch.setattr(record_file.DetectionLines, '__getitem__', getitem)
+
+
+@pytest.mark.parametrize('make', RECORDS)
+@pytest.mark.parametrize('html_max_detections', [2000, 5])
+def test_a_record_read_from_its_file_renders_the_plain_records_reports(tmp_path, monkeypatch, make, html_max_detections):
+    plain = make()
+    back = record_file.read_record(record_file.keep_record(plain, str(tmp_path)))
+    counted = Counted(monkeypatch)
+    got = render.render_reports(back, ['html'], html_max_detections)
+    shown = min(html_max_detections, len(list(common.iter_detections(plain))))
+    assert counted.count == shown  # the charts count from the record line; only the table's rows are decoded
+    got.update(render.render_reports(back, [fmt for fmt in FORMATS if fmt != 'html'], html_max_detections))
+    assert got == render.render_reports(plain, FORMATS, html_max_detections)
+
+
+@pytest.mark.parametrize('make', RECORDS)
+def test_changes_of_a_record_read_from_its_file_decode_only_the_new_detections(tmp_path, monkeypatch, make):
+    first = make()
+    new, dummy = previous_reports(tmp_path, first)
+    record = later(first)
+    back = record_file.read_record(record_file.keep_record(record, str(tmp_path)))
+    counted = Counted(monkeypatch)
+    assert report_changes.changes_since(new, back) == report_changes.compare(first, record)
+    assert counted.count == 1  # DNEW
