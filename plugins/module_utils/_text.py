@@ -36,7 +36,10 @@ def truncate(text, limit, ellipsis='\u2026'):
 def one_line(value, limit=200, replacement=' ', ellipsis='...'):
     """Text for a one-line message or sentence: control and bidi characters replaced by ``replacement``,
     lone surrogates by U+FFFD, whitespace runs folded to one space, cut at ``limit``."""
-    text = SURROGATE_RE.sub('\ufffd', UNSAFE_RE.sub(replacement, ' '.join(('%s' % (value,)).split())))
+    text = '%s' % (value,)
+    if text.isascii() and text.isprintable() and '  ' not in text and text[:1] != ' ' and text[-1:] != ' ':
+        return truncate(text, limit, ellipsis)  # nothing to replace or fold: the common case, tested in C
+    text = SURROGATE_RE.sub('\ufffd', UNSAFE_RE.sub(replacement, ' '.join(text.split())))
     return truncate(' '.join(text.split()) if replacement.isspace() else text, limit, ellipsis)
 
 

@@ -33,6 +33,11 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not a controller Python
     Sequence = object
 
+try:
+    import orjson  # several times faster than the json module for the canonical text of each detection
+except ImportError:
+    orjson = None
+
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS, SCHEMA_VERSION
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import scrub_surrogates
 
@@ -54,6 +59,11 @@ class RecordFileError(Exception):
 def canonical_text(detection):
     """(canonical JSON text, the detection it encodes): lone surrogates become U+FFFD, as the record's digest needs
     UTF-8 (record.seal does the same for a record held whole)."""
+    if orjson is not None and _plain_values(detection):
+        try:
+            return orjson.dumps(detection, option=orjson.OPT_SORT_KEYS).decode('utf-8'), detection
+        except TypeError:  # orjson.JSONEncodeError: an int wider than 64 bits, a lone surrogate
+            pass
     text = CANONICAL(detection)
     try:
         text.encode('utf-8')
@@ -61,6 +71,27 @@ def canonical_text(detection):
         detection = scrub_surrogates(detection)
         text = CANONICAL(detection)
     return text, detection
+
+
+def _plain_values(detection):
+    """Whether ``detection`` holds only what orjson writes exactly as ``CANONICAL`` does: text, ints, booleans and
+    nulls, in lists of them or of flat dicts of them (a float can be written otherwise: 1e+16 against 1e16, NaN
+    against null). Exact classes, tested as cheaply as Python allows: this runs once per detection."""
+    for value in detection.values():
+        if value is None or value.__class__ in _SCALARS:
+            continue
+        if value.__class__ is not list:
+            return False
+        for item in value:
+            if item.__class__ is dict:
+                if not all(inner is None or inner.__class__ in _SCALARS for inner in item.values()):
+                    return False
+            elif item is not None and item.__class__ not in _SCALARS:
+                return False
+    return True
+
+
+_SCALARS = frozenset([str, int, bool])
 
 
 def keep_error(directory, exc):

@@ -58,9 +58,9 @@ COMPLETENESS_SEVERITY = 'high'
 
 # ---- JSON --------------------------------------------------------------------------------------
 
-# The detection lists of a record: each detection is written compactly on one line of its own.
+# The detection lists and the findings of a record: each item is written compactly on one line of its own.
 _LINES = 'lines'
-JSON_LAYOUT = dict([('hosts', {'*': {'detections': _LINES}})] + [(key, _LINES) for key in DETECTION_LISTS])
+JSON_LAYOUT = dict([('hosts', {'*': {'detections': _LINES}}), ('findings', _LINES)] + [(key, _LINES) for key in DETECTION_LISTS])
 _COMPACT = json.JSONEncoder(sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode
 JSON_BATCH = 1024  # pieces of the indent=2 encoder joined into one write to the Sink
 _INDENTED = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
@@ -119,8 +119,8 @@ def _json_lines(sink, items, depth):
 
 def write_json(record, handle):
     """The canonical report: the record itself, keys sorted, two-space indent, except that each detection (every item
-    of a host's ``detections`` and of the record's detection lists) is one compact line (``json.loads`` of it is the
-    record). Every top-level key starts a line of its own (``changes`` and ``run`` read the head of a previous report
+    of a host's ``detections`` and of the record's detection lists) and each finding is one compact line (``json.loads``
+    of it is the record). Every top-level key starts a line of its own (``changes`` and ``run`` read the head of a previous report
     from those lines); a detection a line is fast to write (the C encoder, or the lazy lists' own texts) and to grep."""
     sink = Sink(handle)
     _json_value(sink, as_view(record).record, JSON_LAYOUT, 0)

@@ -12,6 +12,8 @@ import json
 import os
 import stat
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 from ansible.errors import AnsibleActionFail
 from ansible_collections.ncloud.wbd.plugins.action.audit_report import record_in
@@ -144,3 +146,21 @@ def test_a_record_read_from_its_file_is_sealed_and_its_digest_is_not_recomputed(
     monkeypatch.setattr(common, 'content_digest', lambda r: 'recomputed')
     assert common.prepare_record(held, sealed=True) == (held, record['content_digest'])
     assert common.prepare_record(held)[0]['content_digest'] == 'recomputed'  # any other record: recomputed
+
+
+TEXTS = st.text(alphabet=st.characters(blacklist_categories=('Cs',)), max_size=20) | st.sampled_from(['\x00', '\x7f', '\u2028', '"\\/', '\b\f\n\r\t'])
+SCALARS = st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | TEXTS | st.floats(allow_nan=True, allow_infinity=True)
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXTS, inner, max_size=3), max_leaves=12)
+
+
+@hypothesis.given(st.dictionaries(TEXTS, VALUES, max_size=8))
+@hypothesis.settings(max_examples=300, deadline=None)
+def test_the_canonical_text_of_a_detection_is_the_json_modules_whatever_writes_it(detection):
+    text, kept = record_file.canonical_text(detection)
+    assert kept is detection and text == record_file.CANONICAL(detection)
+
+
+def test_the_canonical_text_is_the_json_modules_without_orjson(monkeypatch):
+    detection = {'b': 'x\u2028', 'a': [1, {'w': 2.5e16}], 'big': 2**80}
+    monkeypatch.setattr(record_file, 'orjson', None)
+    assert record_file.canonical_text(detection)[0] == record_file.CANONICAL(detection)

@@ -59,7 +59,7 @@ COMPLETENESS_SEVERITY = 'high'
 # detection is one compact line. The reference lays the record out with a unique placeholder string in place of each
 # detection (indent=2 puts it on a line of its own, at the detection's indentation), then puts the detection's
 # compact JSON where its placeholder's string was.
-DETECTION_KEYS = ('unmatched_detections', 'ambiguous_detections', 'out_of_scope_detections')
+DETECTION_KEYS = ('unmatched_detections', 'ambiguous_detections', 'out_of_scope_detections', 'findings')
 _TOKEN = '\x00reference-detection-%d-5f0c9a\x00'
 _TOKEN_LINE = re.compile(r'^( *)"\\u0000reference-detection-(\d+)-5f0c9a\\u0000"(,?)$')
 
@@ -87,7 +87,7 @@ def _placeheld(record, detections):
 
 
 def render_json(record):
-    """The canonical report: the record itself, keys sorted, two-space indent, each detection one compact line."""
+    """The canonical report: the record itself, keys sorted, two-space indent, each detection and finding one compact line."""
     detections = []
     text = json.dumps(_placeheld(record, detections), indent=2, sort_keys=True, ensure_ascii=False)
     lines = []
