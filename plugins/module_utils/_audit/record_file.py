@@ -242,14 +242,32 @@ class RecordWriter(object):
 def _references(items, writer):
     """``{"$lines": [[offset, length, detection_id, detect_time, flags], ...]}`` for a detection list (``flags``: 1 when
     unreviewed, 2 when covered), so a reader can count and pick detections without decoding them; a detection not
-    written yet is written now."""
-    lines = []
+    written yet is written now. Its JSON text: orjson writes 100,000 references several times faster, and exactly
+    when they hold no float (an unreadable time is kept as the server sent it)."""
+    lines, plain = [], True
     for item in items:
         if not isinstance(item, Kept) or item.writer is not writer:
             item = writer.keep(item if not isinstance(item, Kept) else item.decoded())
         flags = (1 if item.unreviewed else 0) | (2 if item.covered_by else 0)
+        plain = plain and item.detect_time.__class__ is not float
         lines.append([item.offset, item.length, item.detection_id, item.detect_time, flags])
-    return {LINES: lines}
+    return _References(lines, plain)
+
+
+class _References(object):
+    """A detection list's line references and their compact JSON text."""
+
+    def __init__(self, lines, plain):
+        self.lines, self.plain = lines, plain
+
+    def text(self):
+        value = {LINES: self.lines}
+        if orjson is not None and self.plain:
+            try:
+                return orjson.dumps(value).decode('utf-8')
+            except TypeError:  # an ID or time orjson cannot write exactly (a lone surrogate, an int wider than 64 bits)
+                pass
+        return _COMPACT(value)
 
 
 def _with_references(record, writer):
@@ -264,18 +282,24 @@ def _with_references(record, writer):
 
 
 def _skeleton_chunks(record):
-    """The record line in pieces: the top level, then each host's entry."""
+    """The record line in pieces: the top level, then each host's entry (its detections' references spliced in)."""
     yield '{'
     for index, (key, value) in enumerate(record.items()):
         yield '%s%s:' % (',' if index else '', _COMPACT(key))
         if key == 'hosts' and isinstance(value, dict):
             yield '{'
             for number, (name, entry) in enumerate(value.items()):
-                yield '%s%s:%s' % (',' if number else '', _COMPACT(name), _COMPACT(entry))
+                yield '%s%s:%s' % (',' if number else '', _COMPACT(name), _entry_text(entry))
             yield '}'
         else:
-            yield _COMPACT(value)
+            yield value.text() if isinstance(value, _References) else _COMPACT(value)
     yield '}'
+
+
+def _entry_text(entry):
+    """A host's entry as compact JSON, its ``detections`` (line references) last."""
+    rest = _COMPACT(dict((k, v) for k, v in entry.items() if k != 'detections'))
+    return '%s%s"detections":%s}' % (rest[:-1], ',' if len(rest) > 2 else '', entry['detections'].text())
 
 
 def keep_record(record, directory):

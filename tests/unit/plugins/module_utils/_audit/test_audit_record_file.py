@@ -164,3 +164,11 @@ def test_the_canonical_text_is_the_json_modules_without_orjson(monkeypatch):
     detection = {'b': 'x\u2028', 'a': [1, {'w': 2.5e16}], 'big': 2**80}
     monkeypatch.setattr(record_file, 'orjson', None)
     assert record_file.canonical_text(detection)[0] == record_file.CANONICAL(detection)
+
+
+@pytest.mark.parametrize('when', [1.5e16, float('nan'), 2**70, 1764979200000, None, 'yesterday'])
+def test_line_references_keep_any_time_exactly(tmp_path, when):
+    record = dict(RECORD, hosts={'h': {'status': 'x', 'detections': [{'detection_id': 'd', 'detect_time': when}]}})
+    back = read_record(keep_record(record, str(tmp_path)))
+    summary = list(back['hosts']['h']['detections'].summaries())[0]
+    assert json.dumps(summary[2]) == json.dumps(when) and json.dumps(back['hosts']['h']['detections'][0]['detect_time']) == json.dumps(when)
