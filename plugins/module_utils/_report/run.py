@@ -17,6 +17,7 @@ import re
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import load_record
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import changes as report_changes
+from ansible_collections.ncloud.wbd.plugins.module_utils._report.apart import RenderedApart
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     FORMATS,
     ReportView,
@@ -199,7 +200,7 @@ def run_parts(record, dest, params, actions):
 def write_reports(view, dest, names, latest_names, mode, html_max_detections, check_mode):
     """Stream each format of ``names`` ({format: (timestamped, latest)}) once, straight into its file, then copy the
     finished files to their latest names (``latest_names``); in check mode render each into nothing (so errors
-    surface) and write nothing."""
+    surface) and write nothing. A large record has some formats rendered in a child process meanwhile (``APART``)."""
     writers = report_writers(view, list(names), html_max_detections)
     try:
         if check_mode:
@@ -208,9 +209,33 @@ def write_reports(view, dest, names, latest_names, mode, html_max_detections, ch
                     write(nowhere)
             return
         files = dict((names[fmt][0], write) for fmt, write in writers.items())
-        write_report_set(dest, files, mode, dict((names[fmt][0], name) for fmt, name in latest_names.items()))
+        apart = dict((names[fmt][0], writers[fmt]) for fmt in APART if fmt in writers) if rendered_apart(view) else {}
+        with RenderedApart(apart, dest) if apart else _Here() as rendered:
+            files.update((name, rendered.copier(name)) for name in apart)
+            write_report_set(dest, files, mode, dict((names[fmt][0], name) for fmt, name in latest_names.items()))
     except (ReportWriteError, ValueError) as exc:
         raise ReportRunError(str(exc), content_digest=view.record['content_digest'])
+
+
+# Rendered in a child process, on a second core, for a record of APART_FROM detections or more: the formats that come
+# after the HTML in the set's order (files.write_report_set), so this process renders CSV and HTML meanwhile.
+APART = ('json', 'junit')
+APART_FROM = 2000
+
+
+def rendered_apart(view):
+    """Whether to render APART in a child: a record large enough for it to pay, where the system can fork."""
+    return hasattr(os, 'fork') and len(view.detections) >= APART_FROM
+
+
+class _Here(object):
+    """No child: every format is rendered in this process."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 def record_outcome(record):

@@ -287,3 +287,49 @@ def test_check_mode_renders_every_format_and_writes_nothing(previous_set, monkey
     result = report_run.run_report(run_params(dest, second_record()), True, lambda message: None)
     assert result['would_change'] and not result['changed'] and not result['written']
     assert sorted(rendered) == sorted(FORMATS) and snapshot(dest) == before
+
+
+# ---- formats rendered apart, in a child process -------------------------------------------------------------------
+
+
+def test_formats_rendered_in_a_child_are_the_files_rendered_here(tmp_path, monkeypatch):
+    here, apart = tmp_path / 'here', tmp_path / 'apart'
+    here.mkdir()
+    apart.mkdir()
+    monkeypatch.setattr(report_run, 'APART_FROM', 10**9)
+    report_run.run_report(run_params(here, build_record()), False, lambda message: None)
+    forked = []
+    real = report_run.RenderedApart
+
+    def counted(writers, directory):
+        forked.append(sorted(writers))
+        return real(writers, directory)
+
+    monkeypatch.setattr(report_run, 'APART_FROM', 0)
+    monkeypatch.setattr(report_run, 'RenderedApart', counted)
+    report_run.run_report(run_params(apart, build_record()), False, lambda message: None)
+    assert forked and [name.rsplit('.', 1)[-1] for name in forked[0]] == ['json', 'xml']
+    assert snapshot(apart) == snapshot(here)  # byte for byte, and no hidden file left behind
+
+
+@pytest.mark.parametrize('fmt', report_run.APART)
+def test_a_renderer_failing_in_the_child_fails_the_set_in_one_line_and_changes_nothing(previous_set, monkeypatch, fmt):
+    dest, before = previous_set
+    monkeypatch.setattr(report_run, 'APART_FROM', 0)
+
+    def broken(view, handle, **options):
+        handle.write(b'partial')
+        raise RuntimeError('renderer\nbroke')
+
+    monkeypatch.setitem(render.WRITERS, fmt, broken)
+    with pytest.raises(report_run.ReportRunError, match='^renderer broke$'):
+        report_run.run_report(run_params(dest, second_record()), False, lambda message: None)
+    assert snapshot(dest) == before
+
+
+def test_check_mode_renders_nothing_apart(previous_set, monkeypatch):
+    dest, before = previous_set
+    monkeypatch.setattr(report_run, 'APART_FROM', 0)
+    monkeypatch.setattr(report_run, 'RenderedApart', None)  # calling it would fail
+    report_run.run_report(run_params(dest, second_record()), True, lambda message: None)
+    assert snapshot(dest) == before
