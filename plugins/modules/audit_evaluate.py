@@ -256,10 +256,10 @@ record_path:
     - The file on the controller that holds the whole record (mode 0600). Give the registered result to
       M(ncloud.wbd.audit_report)'s O(ncloud.wbd.audit_report#module:record_from) to render it.
     - It is JSON Lines, written while the detections arrive so that neither the audit nor the report holds them all
-      decoded. The first line is the header C({"ncloud.wbd.audit_record": 1}), then one line per detection (its
-      canonical JSON), then the record with each detection list as C({"$lines": [[offset, length], ...]}) (where its
-      detections' lines are, in order), and last the byte offset of that record line. The JSON report is the
-      format to share; this file is for the collection's own actions.
+      decoded. The first line is a header naming the format (C(ncloud.wbd.audit_record), version 1), then one line per
+      detection (its canonical JSON), then the record with each detection list replaced by C($lines), the line
+      references of its detections in order (offset, length, ID, time and review state of each), and last the byte
+      offset of that record line. The JSON report is the format to share; this file is for the collection's own actions.
     - It lives as long as the C(ansible-playbook) run unless O(record_dir) is set.
   returned: success
   type: str
