@@ -196,7 +196,11 @@ class RecordWriter(object):
     def read(self, offset, length):
         """The text of the line at ``offset`` (written by this writer)."""
         if offset + length > self.flushed:
-            self.handle.flush()
+            try:
+                self.handle.flush()
+            except (IOError, OSError) as exc:  # the buffered lines reach the disk only now (a full disk, a size limit)
+                self.abort()
+                raise keep_error(self.directory, exc)
             self.flushed = self.written
         if self.reader is None:
             self.reader = os.open(self.path, os.O_RDONLY)

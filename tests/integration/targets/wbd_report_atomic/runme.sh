@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Atomic report writes under real failures, end to end (`ansible-playbook ncloud.wbd.audit`):
 #  1. file size limit: a second run under `ulimit -f` (Python ignores SIGXFSZ, so the write fails with EFBIG)
-#     gets half-way through its timestamped set (CSV and HTML written, the JSON cut off);
+#     cannot keep its record file, written before any report: the audit fails, no report is touched;
 #  2. full disk: in a tmpfs sized so that the second run's timestamped set fits but its latest copies do not,
 #     the run fails after replacing the latest CSV file (skipped, saying so, where mounting is not allowed).
 # Each time: the run fails with one clear error (no traceback), the first run's report set is intact byte for
@@ -16,10 +16,12 @@ wbd_on_exit() { [ -z "$MOUNTED" ] || umount -l "$MOUNTED" 2>/dev/null || true; }
 wbd_sandbox_start atomic --servers 12 --detections 800
 printf '{"all": {"vars": {"ansible_connection": "local"}, "hosts": {"web-1": {}, "web-2": {}}}}\n' >"$WBD_OUT/inventory.json"
 
-audit() {  # audit REPORT_DIR LOG: one audit run (modules pipelined, so Ansible itself writes no big file)
+audit() {  # audit REPORT_DIR LOG [ARGS...]: one audit run (modules pipelined, so Ansible itself writes no big file)
+  local dir="$1" log="$2"
+  shift 2
   NCLOUD_WBD_ENDPOINT="$WBD_URL" NCLOUD_ACCESS_KEY=SANDBOXACCESSKEY00001 NCLOUD_SECRET_KEY=sandbox-secret-DO-NOT-LEAK-7f3a9c \
     ANSIBLE_PIPELINING=1 ansible-playbook ncloud.wbd.audit -i "$WBD_OUT/inventory.json" -e "ansible_python_interpreter=$WBD_PY" \
-    -e "webshell_report_dir=$1" -e webshell_audit_lookback=31d >"$2" 2>&1
+    -e "webshell_report_dir=$dir" -e webshell_audit_lookback=31d "$@" >"$log" 2>&1
 }
 
 first_run() {  # first_run DIR NAME: a successful run, then a snapshot of DIR
@@ -53,19 +55,32 @@ recovery_run() {  # recovery_run DIR NAME: a run after the failure works and wri
   echo "ok   $2: the next run writes its set normally"
 }
 
-# ---- 1. file size limit (EFBIG half-way through the set) ----------------------------------------------------
+# ---- 1. file size limit (EFBIG) -----------------------------------------------------------------------------
+# The audit writes its record file (a detection a line, about the size of the JSON report) before any report, so a
+# limit above the HTML report but below the JSON one stops the record: the audit fails in one line naming the record,
+# leaves no partial record, and the report directory is not touched. (A set cut off half-way is the tmpfs case below,
+# and the unit tests'.)
 DIR="$WBD_OUT/reports-ulimit"
 first_run "$DIR" ulimit
 read -r SET JSON HTML <<<"$("$WBD_PY" files/snapshot.py sizes "$DIR")"
 [ "$HTML" -lt "$JSON" ] || wbd_fail "ulimit: the JSON report ($JSON bytes) should be larger than the HTML one ($HTML)"
-# The audit keeps its record as compact JSON on the controller before any report is written: the limit must let it be.
-RECORD=$("$WBD_PY" -c 'import json, sys; print(len(json.dumps(json.load(open(sys.argv[1])), ensure_ascii=False, separators=(",", ":")).encode()))' "$DIR/webshell-audit-latest.json")
-[ "$RECORD" -lt "$JSON" ] || wbd_fail "ulimit: the compact record ($RECORD bytes) should be smaller than the JSON report ($JSON)"
-BELOW=$(( HTML > RECORD ? HTML : RECORD ))
-LIMIT_KB=$(( (BELOW + JSON) / 2 / 1024 ))  # above the record, the CSV and the HTML, below the JSON report
+LIMIT_KB=$(( (HTML + JSON) / 2 / 1024 ))
+RECORDS="$WBD_OUT/records-ulimit"
+mkdir -p "$RECORDS"
 echo "== reports: $SET bytes per set, JSON $JSON, HTML $HTML; second run under ulimit -f ${LIMIT_KB} (KiB)"
-(ulimit -f "$LIMIT_KB" && audit "$DIR" "$WBD_OUT/ulimit-run2.log")
-check_failed_run "$DIR" ulimit $? 'webshell-audit-[0-9]{8}T[0-9]{6}Z\.json' '\[Errno 27\] File too large'
+(ulimit -f "$LIMIT_KB" && audit "$DIR" "$WBD_OUT/ulimit-run2.log" -e "webshell_audit_record_dir=$RECORDS")
+RC=$?
+LOG="$WBD_OUT/ulimit-run2.log"
+if [ "$RC" -ne 2 ] || [ "$(grep -ac '^fatal: ' "$LOG")" -ne 1 ]; then
+  tail -n 40 "$LOG"; wbd_fail "ulimit: expected one failed task (rc 2), got rc $RC"
+fi
+grep -a '^fatal: ' "$LOG" | grep -qE "could not keep the audit record in $RECORDS: \[Errno 27\] File too large; free space there" \
+  || { grep -a '^fatal: ' "$LOG"; wbd_fail "ulimit: the error does not say that the audit record could not be kept (File too large)"; }
+! grep -aqE 'Traceback|MODULE FAILURE|module_stderr' "$LOG" || { tail -n 40 "$LOG"; wbd_fail "ulimit: the failure shows a traceback"; }
+[ -z "$(ls -A "$RECORDS")" ] || { ls -la "$RECORDS"; wbd_fail "ulimit: a partial record file was left behind"; }
+echo "ok   ulimit: one clear error: could not keep the audit record (File too large); no partial record left"
+"$WBD_PY" files/snapshot.py same "$DIR" "$WBD_OUT/ulimit-before.json" || wbd_fail "ulimit: the report directory changed (see above)"
+echo "ok   ulimit: the first run's 10 files are intact (content, inode, mtime), nothing else is there"
 recovery_run "$DIR" ulimit
 
 # ---- 2. full disk while the latest copies are written (tmpfs) ---------------------------------------------

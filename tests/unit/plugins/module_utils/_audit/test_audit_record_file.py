@@ -172,3 +172,24 @@ def test_line_references_keep_any_time_exactly(tmp_path, when):
     back = read_record(keep_record(record, str(tmp_path)))
     summary = list(back['hosts']['h']['detections'].summaries())[0]
     assert json.dumps(summary[2]) == json.dumps(when) and json.dumps(back['hosts']['h']['detections'][0]['detect_time']) == json.dumps(when)
+
+
+def test_a_size_limit_met_while_reading_back_is_one_line_and_leaves_no_file(tmp_path):
+    writer = record_file.RecordWriter(str(tmp_path))
+    kept = writer.keep({'detection_id': 'd1', 'host': 'h'})
+    handle = writer.handle
+
+    class Limited(object):
+        def write(self, data):
+            return handle.write(data)
+
+        def flush(self):
+            raise OSError(errno.EFBIG, 'File too large')
+
+        def close(self):
+            handle.close()
+
+    writer.handle = Limited()
+    with pytest.raises(RecordFileError, match=r'could not keep the audit record in .*: \[Errno 27\] File too large; free space there'):
+        kept.decoded()  # the digest reads each detection back: the buffered lines reach the disk only then
+    assert os.listdir(str(tmp_path)) == []
