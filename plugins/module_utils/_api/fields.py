@@ -42,8 +42,6 @@ _EPOCH_DATE = datetime.date(1970, 1, 1)
 _ISO_DAYS = {}
 _ISO_DAY_LIMIT = 100000
 _ISO_CLOCK = {}
-_ISO_SECONDS = {}  # "YYYY-MM-DDTHH:MM:SS" per epoch second
-_ISO_SECOND_LIMIT = 200000
 _ISO_MILLIS = ['.%03dZ' % millis for millis in range(1000)]
 
 
@@ -146,19 +144,9 @@ def iso8601(ms):
 
 
 def _iso_int(ms):
-    """iso8601 for an int, through a per-second cache of "YYYY-MM-DDTHH:MM:SS" (a listing's times share seconds, and
-    always a few days), so most values cost one lookup and no datetime arithmetic."""
+    """iso8601 for an int. The date comes from a per-day cache and the time of day from a per-second-of-day cache
+    (a listing's records share a few days), so most values cost two lookups and no datetime arithmetic."""
     seconds, millis = divmod(ms, 1000)
-    head = _ISO_SECONDS.get(seconds)
-    if head is None:
-        head = _iso_head(seconds)
-        if head is None:
-            return None
-    return head + _ISO_MILLIS[millis]
-
-
-def _iso_head(seconds):
-    """ "YYYY-MM-DDTHH:MM:SS" of an epoch second (None out of the date range), remembered in the bounded caches."""
     days, second_of_day = divmod(seconds, 86400)
     day = _ISO_DAYS.get(days)
     if day is None:
@@ -173,10 +161,7 @@ def _iso_head(seconds):
     if clock is None:
         hours, rest = divmod(second_of_day, 3600)
         clock = _ISO_CLOCK[second_of_day] = '%02d:%02d:%02d' % (hours, rest // 60, rest % 60)
-    if len(_ISO_SECONDS) >= _ISO_SECOND_LIMIT:
-        _ISO_SECONDS.clear()
-    head = _ISO_SECONDS[seconds] = day + clock
-    return head
+    return day + clock + _ISO_MILLIS[millis]
 
 
 def generic_snake(name):
@@ -203,13 +188,14 @@ def _normalize(record, fmap, notes, prefix):
         if value is not None and not isinstance(value, (bool, str)):
             out[name] = '%s' % (value,)
     # A plausible epoch-ms int is the common case and costs one range test; anything else takes _time.
-    low, high, seconds = PLAUSIBLE_SINCE_MS, (_MS_MAX if notes is None else notes.until_ms), _ISO_SECONDS
+    low, high, days, clocks = PLAUSIBLE_SINCE_MS, (_MS_MAX if notes is None else notes.until_ms), _ISO_DAYS, _ISO_CLOCK
     for key, name, twin in plan.times:
         value = out[name]
         if type(value) is int and low <= value <= high:  # pylint: disable=unidiomatic-typecheck
-            second, millis = divmod(value, 1000)
-            head = seconds.get(second) or _iso_head(second)  # _iso_int inlined: the hottest line of a listing
-            out[twin] = head + _ISO_MILLIS[millis]
+            second, millis = divmod(value, 1000)  # _iso_int inlined: the hottest lines of a listing
+            day, clock = divmod(second, 86400)
+            day, clock = days.get(day), clocks.get(clock)
+            out[twin] = day + clock + _ISO_MILLIS[millis] if day is not None and clock is not None else _iso_int(value)
         elif value is None:
             out[twin] = None
         else:
