@@ -177,7 +177,7 @@ def _lean_object(lines, layout, depth):
             return found
         if not line.startswith(pad + '"'):
             raise _WholeRead()
-        key, value = _member(line[len(pad) :])
+        key, value = _member(line.partition(pad)[2])
         kept = layout.get(key, layout.get('*'))
         if kept is None and key in layout:
             if value in ('{', '['):
@@ -194,9 +194,10 @@ def _lean_object(lines, layout, depth):
 def _member(text):
     """(key, the value's text on this line) of a ``"key": value`` line."""
     key, end = _DECODER.raw_decode(text)
-    if not isinstance(key, str) or text[end : end + 2] != ': ':
+    rest = text[end:]
+    if not isinstance(key, str) or not rest.startswith(': '):
         raise _WholeRead()
-    return key, text[end + 2 :].rstrip(',')
+    return key, rest[2:].rstrip(',')
 
 
 def _lean_ids(lines, depth):
