@@ -55,8 +55,6 @@ _PLAN_LIMIT = 1000
 class FieldMap(object):
     """How one record type is renamed: ``names`` maps API name to our name."""
 
-    keys = None  # every field of a record is normalised (a projection names the ones it reads)
-
     def __init__(self, names, times=(), ids=(), nested=None):
         self.names = names
         self.times = frozenset(times)
@@ -103,14 +101,7 @@ class _Projection(object):
     def __init__(self, fmap, keep):
         self.fmap, self.keep, self.steps, self.plans = fmap, keep, {}, {}
         # A nested list's fields named ``list.field``: the list is kept, each of its records projected to those.
-        self.inner = {}
-        for name in keep:
-            head, dot, rest = name.partition('.')
-            if dot:
-                self.inner.setdefault(head, set()).add(rest)
-        # The documented API fields with a wanted output, in the map's order: a record is read by these keys alone
-        # (an undocumented field has no name ``fields`` accepts).
-        self.keys = [key for key, name in fmap.names.items() if name in keep or name in self.inner or (key in fmap.times and name + '_iso' in keep)]
+        self.inner = nested_names(keep)
 
     def step(self, key):
         name, kind, extra = self.fmap.steps.get(key) or self.fmap.step(key)
@@ -121,6 +112,16 @@ class _Projection(object):
         if len(self.steps) < _PLAN_LIMIT:
             self.steps[key] = (name, kind, extra)
         return name, kind, extra
+
+
+def nested_names(keep):
+    """{list name: the names wanted of its records} of the ``list.field`` names in ``keep``."""
+    inner = {}
+    for name in keep:
+        head, dot, rest = name.partition('.')
+        if dot:
+            inner.setdefault(head, set()).add(rest)
+    return inner
 
 
 def output_names(fmap):

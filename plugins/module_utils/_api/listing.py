@@ -105,23 +105,13 @@ def project(records, keep):
     brings its ISO twin and the reverse: those are cut here, only for the lists where that can happen."""
     if keep is None:
         return records
-    cut = dict((head, frozenset(n for n in inner)) for head, inner in _nested_names(keep).items() if any(n.endswith('_iso') for n in inner))
+    cut = dict((head, frozenset(inner)) for head, inner in fields.nested_names(keep).items() if any(n.endswith('_iso') for n in inner))
     records = [dict((k, v) for k, v in record.items() if k in keep) for record in records]
     for record in records if cut else ():
         for head, inner in cut.items():
             if isinstance(record.get(head), list):
                 record[head] = [dict((k, v) for k, v in item.items() if k in inner) for item in record[head]]
     return records
-
-
-def _nested_names(keep):
-    """{list name: the names wanted of its records} of the ``list.field`` names in ``keep``."""
-    inner = {}
-    for name in keep:
-        head, dot, rest = name.partition('.')
-        if dot:
-            inner.setdefault(head, set()).add(rest)
-    return inner
 
 
 def time_notes(now_ms=None):
