@@ -76,6 +76,13 @@ wbd_ensure_venv() {
   venv="$WBD_CACHE_DIR/venv-$name-py$pyver-$key"
   if [ ! -f "$venv/.wbd-complete" ]; then
     mkdir -p "$WBD_CACHE_DIR"
+    # tools/test.sh runs two lanes: one creates a venv, the other waits for it (the lock goes with this subshell).
+    if command -v flock >/dev/null 2>&1; then
+      exec 8>"$WBD_CACHE_DIR/.lock-venv-$name"
+      flock 8
+    fi
+  fi
+  if [ ! -f "$venv/.wbd-complete" ]; then
     wbd_log "creating venv $venv (python $py, $req)"
     local t0=$SECONDS
     rm -rf "$venv"
@@ -98,7 +105,8 @@ wbd_install_get_pip_shims() {
   for f in "$venv"/lib/python*/site-packages/ansible_test/_internal/python_requirements.py; do
     [ -f "$f" ] || continue
     while IFS= read -r v; do
-      cp "$WBD_REPO/.ci/get_pip_shim.py" "$HOME/.ansible/test/cache/get_pip_${v//./_}.py"
+      cp "$WBD_REPO/.ci/get_pip_shim.py" "$HOME/.ansible/test/cache/.get_pip.$$" \
+        && mv -f "$HOME/.ansible/test/cache/.get_pip.$$" "$HOME/.ansible/test/cache/get_pip_${v//./_}.py"
     done < <(sed -n "s/^ *pip=['\"]\([0-9.]*\)['\"].*/\1/p" "$f" | sort -u)
   done
 }

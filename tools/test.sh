@@ -9,7 +9,7 @@
 # Tests run on a copy of the working tree (tracked + untracked-not-ignored files) placed at
 # $WORK/ansible_collections/ncloud/wbd, because ansible-test needs that path shape.
 # Knobs: WBD_KEEP_WORK=1 keeps $WORK; WBD_SUMMARY_FILE=F also writes the final line to F;
-#        WBD_CACHE_DIR (venv cache, see tools/lib.sh).
+#        WBD_CACHE_DIR (venv cache, see tools/lib.sh); WBD_LANES=1 runs the steps one after another (see the runner).
 set -uo pipefail
 # shellcheck source=tools/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -243,12 +243,14 @@ step_build_install() {
 # only; that file says what differs and how the step makes up for it (primed venvs, Pythons, locale).
 step_galaxy_importer() {
   local venv dist="$WORK/dist-importer" tarball cfg="$WORK/galaxy-importer.cfg" log="$WORK/galaxy-importer.log" rc=0
-  local bin="$WORK/importer-bin" pybin="$WBD_CACHE_DIR/importer-python" prime="$WORK/importer-prime" v py
+  local bin="$WORK/importer-bin" pybin="$WBD_CACHE_DIR/importer-python" prime="$WORK/importer-prime" v py col
   venv="$(wbd_ensure_venv "$WBD_REPO/requirements/galaxy-importer.txt")" || return 1
   wbd_install_get_pip_shims "$venv"
   wbd_check_standard_locale || return 1
   rm -rf "$dist" "$bin" "$prime"; mkdir -p "$bin" "$pybin"
-  ansible-galaxy collection build --force --output-path "$dist" >/dev/null || return 1
+  # Built from its own copy of the tree: it runs in the side lane, while the main lane's tests write into $COL.
+  col="$(wbd_workcopy "$WORK/importer")" || return 1
+  (cd "$col" && ansible-galaxy collection build --force --output-path "$dist" >/dev/null) || return 1
   tarball="$(ls "$dist/$WBD_NS-$WBD_NAME-"*.tar.gz)" || return 1
   printf '[galaxy-importer]\nRUN_ANSIBLE_LINT = True\nRUN_FLAKE8 = True\nCHECK_CHANGELOG = True\nRUN_ANSIBLE_TEST = True\n' >"$cfg"
   # The Pythons the importer's ansible-test supports, where this machine has them (real interpreters, not pyenv shims);
@@ -256,7 +258,7 @@ step_galaxy_importer() {
   for v in $("$venv/bin/python" -c 'from ansible_test._internal.constants import SUPPORTED_PYTHON_VERSIONS as v; print(*v)'); do
     if py="$(wbd_find_python "$v" 2>/dev/null)"; then ln -sfn "$py" "$pybin/python$v"; else rm -f "$pybin/python$v"; fi
   done
-  ln -s "$COL/tools/importer-ansible-test.sh" "$bin/ansible-test"
+  ln -s "$col/tools/importer-ansible-test.sh" "$bin/ansible-test"
   local run_env=(GALAXY_IMPORTER_CONFIG="$cfg" PATH="$bin:$venv/bin:$PATH" WBD_IMPORTER_ANSIBLE_TEST="$venv/bin/ansible-test"
                  WBD_IMPORTER_PYTHON_BIN="$pybin")
   # As the importer's container image is built: the sanity venvs primed on a placeholder collection (cached in
@@ -303,6 +305,14 @@ step_sanity_newest()  { compat newest sanity; }
 step_units_newest()   { compat newest units; }
 
 # ---- runner ----------------------------------------------------------------------------------
+# Two lanes, for the two cores of a CI machine. The main lane (lint, docs, the main sanity and units, integration, eda,
+# molecule, bench smoke, build) keeps about one core busy: its playbooks wait on the sandbox. The side lane runs the
+# SIDE_STEPS (galaxy-importer and the other ansible-core versions' units and sanity, each in its own work copy and venv)
+# on the other core. A side step's output is kept and printed after the main lane, in order. ansible-test creates its
+# sanity venvs (~/.ansible/test/venv) without a lock, so no side step that runs ansible-test sanity starts before the
+# main lane's sanity step has ended. WBD_LANES=1 runs every step in one lane.
+SIDE_STEPS=(units-2.16 units-2.17 units-2.18 units-2.20 units-newest galaxy-importer
+            sanity-2.16 sanity-2.17 sanity-2.18 sanity-2.20 sanity-newest)
 PASSED=0; FAILED=0; RESULTS=()
 step() {  # step NAME: runs step_NAME, records pass/fail + duration
   local name="$1" t0=$SECONDS rc=0
@@ -314,7 +324,49 @@ step() {  # step NAME: runs step_NAME, records pass/fail + duration
   echo "==== $name: $([ $rc -eq 0 ] && echo ok || echo "FAILED rc=$rc") (${dt}s)"
 }
 
-for s in "${SELECTED[@]}"; do step "$s"; done
+MAIN=() SIDE=()
+for s in "${SELECTED[@]}"; do
+  if printf '%s\n' "${SIDE_STEPS[@]}" | grep -qx -- "$s"; then SIDE+=("$s"); else MAIN+=("$s"); fi
+done
+if [ "${WBD_LANES:-2}" = 1 ] || [ ${#MAIN[@]} -eq 0 ] || [ ${#SIDE[@]} -eq 0 ]; then
+  for s in "${SELECTED[@]}"; do step "$s"; done
+else
+  LANE="$WORK/side-lane"; mkdir -p "$LANE"
+  printf '%s\n' "${MAIN[@]}" | grep -qx sanity || touch "$LANE/main-sanity.done"
+  side_lane() {  # the SIDE steps in SIDE_STEPS order, each step's output in $LANE/N-STEP.log
+    trap - EXIT
+    local s n=0
+    for s in "${SIDE_STEPS[@]}"; do
+      printf '%s\n' "${SIDE[@]}" | grep -qx -- "$s" || continue
+      case "$s" in sanity-*|galaxy-importer)
+        while [ ! -e "$LANE/main-sanity.done" ] && kill -0 "$MAIN_PID" 2>/dev/null; do sleep 2; done ;;
+      esac
+      n=$((n + 1))
+      step "$s" >"$LANE/$(printf '%02d' "$n")-$s.log" 2>&1
+    done
+    printf '%s\n' "${RESULTS[@]}" >"$LANE/results"
+    echo "$PASSED $FAILED" >"$LANE/counts"
+  }
+  MAIN_PID=$$
+  echo "side lane (its output follows the main lane's): ${SIDE[*]}"
+  set -m; side_lane & SIDE_PID=$!; set +m
+  # shellcheck disable=SC2064
+  trap "kill -- -$SIDE_PID 2>/dev/null; cleanup" EXIT
+  for s in "${MAIN[@]}"; do
+    step "$s"
+    [ "$s" = sanity ] && touch "$LANE/main-sanity.done"
+  done
+  echo; echo "==== waiting for the side lane"
+  wait "$SIDE_PID"
+  trap cleanup EXIT
+  for log in "$LANE"/[0-9]*.log; do [ -e "$log" ] && cat "$log"; done
+  if [ -f "$LANE/counts" ]; then
+    read -r p f <"$LANE/counts"; PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    mapfile -t side_results <"$LANE/results"; RESULTS+=("${side_results[@]}")
+  else
+    FAILED=$((FAILED + 1)); RESULTS+=("  side lane        FAILED  (it ended without its results)")
+  fi
+fi
 
 echo
 echo "==== summary (main venv setup ${SETUP_SECS}s, total $((SECONDS - T0))s)"
