@@ -25,6 +25,7 @@ __metaclass__ = type
 import functools
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -71,6 +72,21 @@ def canonical_text(detection):
         detection = scrub_surrogates(detection)
         text = CANONICAL(detection)
     return text, detection
+
+
+# A number of 19 digits or more, where JSON puts one: orjson reads an int wider than 64 bits as a float.
+_WIDE_NUMBER = re.compile(r'(?:^|[:,\[])\s*-?\d{19}')
+
+
+def decode(text):
+    """``json.loads(text)``, by orjson where it reads the text as json does: not where a number may be wider than
+    64 bits (it would read a float), nor what it refuses (NaN, a lone surrogate)."""
+    if orjson is not None and _WIDE_NUMBER.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except ValueError:  # orjson.JSONDecodeError
+            pass
+    return json.loads(text)
 
 
 def _plain_values(detection):
@@ -149,7 +165,7 @@ class Kept(object):
         return self.writer.read(self.offset, self.length)
 
     def decoded(self):
-        return json.loads(self.canonical)
+        return decode(self.canonical)
 
 
 def _shared(value):
@@ -350,11 +366,11 @@ class DetectionLines(Sequence):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         line = self.lines[index]
-        return json.loads(self.source.read(line[0], line[1]))
+        return decode(self.source.read(line[0], line[1]))
 
     def __iter__(self):
         for line in self.lines:
-            yield json.loads(self.source.read(line[0], line[1]))
+            yield decode(self.source.read(line[0], line[1]))
 
     def summaries(self):
         """(position, detection_id, detect_time, unreviewed, covered) of each detection, in order, from the record

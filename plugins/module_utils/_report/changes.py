@@ -21,7 +21,7 @@ import os
 import re
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS, GENERATOR, SCHEMA_VERSION
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import summarized
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import decode, summarized
 
 ACTION_STATUSES = ('planned', 'done', 'failed', 'skipped')
 ACTION_KEYS = ('kind', 'resource', 'reason', 'status', 'message')
@@ -210,7 +210,7 @@ def _lean_ids(lines, depth):
         item = line.strip().rstrip(',')
         if item in ('{', '['):
             raise _WholeRead()
-        detection = json.loads(item)
+        detection = decode(item)
         if isinstance(detection, dict):
             kept.append({'detection_id': detection.get('detection_id')})
     raise ValueError('the report ends inside a list')

@@ -160,6 +160,13 @@ def test_the_canonical_text_of_a_detection_is_the_json_modules_whatever_writes_i
     assert kept is detection and text == record_file.CANONICAL(detection)
 
 
+@hypothesis.given(VALUES | st.dictionaries(TEXTS, VALUES, max_size=8), st.sampled_from(['', '\ud800', '\udfff x']))
+@hypothesis.settings(max_examples=300, deadline=None)
+def test_a_line_decodes_as_the_json_module_reads_it_whoever_reads_it(value, lone):
+    text = json.dumps([value, lone], sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+    assert json.dumps(record_file.decode(text)) == json.dumps(json.loads(text))
+
+
 def test_the_canonical_text_is_the_json_modules_without_orjson(monkeypatch):
     detection = {'b': 'x\u2028', 'a': [1, {'w': 2.5e16}], 'big': 2**80}
     monkeypatch.setattr(record_file, 'orjson', None)
