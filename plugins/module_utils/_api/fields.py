@@ -28,6 +28,7 @@ __metaclass__ = type
 
 import datetime
 import decimal
+import functools
 import math
 import operator
 import re
@@ -178,11 +179,17 @@ def normalize(record, fmap, notes=None):
     null scalars, IDs and times stay ``None`` (times get a ``None`` ISO twin). Times become epoch-ms ints
     (see ``read_time``); ``notes`` (a ``TimeNotes``) collects what was converted, unreadable or implausible.
     """
-    return _normalize(record, fmap, notes, '')
+    shape = tuple(record)
+    return (fmap.plans.get(shape) or _plan(fmap, shape)).run(record, notes, '')
 
 
 def _normalize(record, fmap, notes, prefix):
-    plan = fmap.plans.get(tuple(record)) or _plan(fmap, tuple(record))
+    shape = tuple(record)
+    return (fmap.plans.get(shape) or _plan(fmap, shape)).run(record, notes, prefix)
+
+
+def _apply(plan, record, notes, prefix):
+    """normalize by ``plan`` field by field: for the shapes _runner makes no function of (see _Plan)."""
     out = dict(zip(plan.names, plan.take(record)))
     for name in plan.ids:
         value = out[name]
@@ -214,18 +221,21 @@ def _normalize(record, fmap, notes, prefix):
 class _Plan(object):
     """How records of one shape (the same keys in the same order, as every record of a listing has) are normalised:
     the kept fields renamed in one step, then the few that need work fixed up (IDs, times and their ISO twins, which
-    come last in the record, and nested lists). Planning once per shape, not deciding per field, is most of the speed."""
+    come last in the record, and nested lists). Planning once per shape, not deciding per field, is most of the speed.
+    ``run(record, notes, prefix)`` does it: a function made for the plan (see _runner), or _apply."""
 
-    __slots__ = ('names', 'take', 'ids', 'times', 'nested')
+    __slots__ = ('names', 'take', 'ids', 'times', 'nested', 'run')
 
-    def __init__(self, fmap, shape):
+    def __init__(self, fmap, shape, make=False):
         names, keys, self.ids, self.times, self.nested = [], [], [], [], []
+        kinds = []
         for key in shape:
             name, kind, extra = fmap.steps.get(key) or fmap.step(key)
             if kind == _SKIP:
                 continue
             names.append(name)
             keys.append(key)
+            kinds.append(kind)
             if kind == _ID:
                 self.ids.append(name)
             elif kind == _TIME:
@@ -234,6 +244,7 @@ class _Plan(object):
                 self.nested.append((key, name, extra))
         self.names = tuple(names)
         self.take = _getter(keys)
+        self.run = (make and _runner(self, tuple(kinds))) or functools.partial(_apply, self)
 
 
 def _getter(keys):
@@ -248,10 +259,97 @@ def _getter(keys):
 
 def _plan(fmap, shape):
     """The plan of ``shape`` for ``fmap``, remembered for up to _PLAN_LIMIT shapes (the API decides how many there are)."""
-    plan = _Plan(fmap, shape)
-    if len(fmap.plans) < _PLAN_LIMIT:
-        fmap.plans[shape] = plan
+    if len(fmap.plans) >= _PLAN_LIMIT:
+        return _Plan(fmap, shape)
+    plan = fmap.plans[shape] = _Plan(fmap, shape, make=True)
     return plan
+
+
+# ---- plans as code ------------------------------------------------------------------------------------------------
+# A plan's run as straight-line code (as collections.namedtuple makes its classes): the record's values unpacked into
+# locals, each ID, time and nested list fixed up in place, the result built by one dict display. The source is made
+# of the plan's kinds alone (counts and indexes): every name and key, which the API decides, reaches the code as a
+# value (the maker's arguments), never as text, so no field name can change what the code does.
+_MAKERS = {}
+_MAKER_LIMIT = 1000  # makers compiled (one per sequence of kinds; past that, plans run by _apply)
+_MAKE_MOST = 200  # fields: a wider record runs by _apply (the API decides how wide)
+_ID_CODE = """
+        if type(v@) is not str and v@ is not None and not isinstance(v@, (bool, str)):
+            v@ = '%s' % (v@,)"""
+_TIME_CODE = """
+        if type(v@) is int and LOW <= v@ <= high:
+            s, ms = divmod(v@, 1000)
+            d, c = divmod(s, 86400)
+            d, c = DAYS.get(d), CLOCKS.get(c)
+            w# = d + c + MILLIS[ms] if d is not None and c is not None else iso_int(v@)
+        elif v@ is None:
+            w# = None
+        else:
+            v@, w# = time_(v@, notes, prefix + k#)"""
+_NESTED_CODE = """
+        if isinstance(v@, list):
+            pre, x# = prefix + q#, []
+            for x in v@:
+                if isinstance(x, dict):
+                    x#.append((p#.get(tuple(x)) or plan_(m#, tuple(x))).run(x, notes, pre))
+            v@ = x#
+        else:
+            v@ = []"""
+
+
+def _runner(plan, kinds):
+    """``plan``'s run made as code (see above); None when _apply must run it: no fields, too many, or names that
+    collide (the twin of a time named like a field, say: _apply settles that as it always has)."""
+    twins = tuple(twin for key, name, twin in plan.times)
+    if not 0 < len(kinds) <= _MAKE_MOST or len(set(plan.names + twins)) != len(kinds) + len(twins):
+        return None
+    make = _MAKERS.get(kinds)
+    if make is None:
+        if len(_MAKERS) >= _MAKER_LIMIT:
+            return None
+        make = _MAKERS[kinds] = _maker(kinds)
+    inner = [extra for key, name, extra in plan.nested]
+    keys = [key for key, name, extra in plan.times], [key + '[].' for key, name, extra in plan.nested]
+    return make(plan.take, plan.names, twins, keys[0], inner, [fmap.plans for fmap in inner], keys[1])
+
+
+def _maker(kinds):
+    """A function making a plan's run from its take, names, twins, time keys, nested maps, their plans and the notes
+    prefixes of their records, for plans whose fields are of ``kinds``. Its source holds indexes, never a name."""
+    times = [at for at, kind in enumerate(kinds) if kind == _TIME]
+    nested = [at for at, kind in enumerate(kinds) if kind == _NESTED]
+    code = ['def make(take, N, T, K, M, P, Q):']
+    for letter, size in (('n', len(kinds)), ('t', len(times)), ('k', len(times)), ('m', len(nested))):
+        if size:
+            code.append('    %s, = %s' % (_numbered(letter, size), letter.upper()))
+    if nested:
+        code += ['    %s, = P' % _numbered('p', len(nested)), '    %s, = Q' % _numbered('q', len(nested))]
+    code += ['    def run(record, notes, prefix):', '        %s, = take(record)' % _numbered('v', len(kinds))]
+    code += [_ID_CODE.replace('@', str(at)) for at, kind in enumerate(kinds) if kind == _ID]
+    if times:
+        code.append('        high = MS_MAX if notes is None else notes.until_ms')
+    code += [_TIME_CODE.replace('@', str(at)).replace('#', str(n)) for n, at in enumerate(times)]
+    code += [_NESTED_CODE.replace('@', str(at)).replace('#', str(n)) for n, at in enumerate(nested)]
+    pairs = ['n%d: v%d' % (at, at) for at in range(len(kinds))] + ['t%d: w%d' % (n, n) for n in range(len(times))]
+    code += ['        return {%s}' % ', '.join(pairs), '    return run']
+    scope = {
+        'LOW': PLAUSIBLE_SINCE_MS,
+        'MS_MAX': _MS_MAX,
+        'DAYS': _ISO_DAYS,
+        'CLOCKS': _ISO_CLOCK,
+        'MILLIS': _ISO_MILLIS,
+        'iso_int': _iso_int,
+        'time_': _time,
+        'plan_': _plan,
+    }
+    # exec of source built from counts and kinds only (see above): no text the API sends is in it
+    exec(compile('\n'.join(code), '<fields plan of %d fields>' % len(kinds), 'exec'), scope)  # pylint: disable=exec-used
+    return scope['make']
+
+
+def _numbered(letter, size):
+    """'a0, a1, a2' for ('a', 3)."""
+    return ', '.join('%s%d' % (letter, n) for n in range(size))
 
 
 # ---- times ------------------------------------------------------------------------------------------------------

@@ -6,6 +6,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import functools
+import json
+import types
+from unittest import mock
 
 import pytest
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
@@ -392,3 +396,71 @@ def test_booleans_and_ids_are_never_times():
     d = normalize({'detectTime': False, 'detectionId': 1721740066}, DETECTION, notes)
     assert d['detect_time'] is False and d['detect_time_iso'] is None and d['detection_id'] == '1721740066'
     assert [(e['field'], e['kind']) for e in notes.entries()] == [('detectTime', 'unreadable')]
+
+
+# ---- plans run as made code, or field by field (_apply) ----------------------------------------------------------
+
+HOSTILE_KEYS = ["a'b", 'x\n', "__import__('os')", 'K[0]', 'n0', 'v1', 'take', '"""', '\\', '{}', '@', '#', 'record', 'notes']
+
+
+def fresh(fmap):
+    """A copy of ``fmap`` with nothing planned yet (nested maps too)."""
+    return fields.FieldMap(fmap.names, fmap.times, fmap.ids, dict((key, fresh(inner)) for key, inner in fmap.nested.items()))
+
+
+def by_apply(record, fmap, notes=None):
+    """normalize with every plan run field by field, as before plans were made into code."""
+    with mock.patch.object(fields, '_runner', return_value=None):
+        return normalize(record, fmap, notes)
+
+
+def hostile_record(n):
+    record = dict((key, [n, key, None, True, 1.5, '%d' % n][i % 6]) for i, key in enumerate(HOSTILE_KEYS))
+    record.update(SEED_DETECTION, detectTime=[T, '1721740066', None, False, 7, 'x'][n % 6], processId=[41, None, True, 'p', 2.5, -1][n % 6])
+    record['suspicionFiles'] = [{"K[0]": n, 'accessTime': [T, None, '2024-07-23T13:07:46', 0][n % 4], 'detectionId': n}, 'not a record', None]
+    record['suspicionIps'] = [None, {}, {'suspicionIpId': n % 2 == 0}] if n % 3 else None
+    return record
+
+
+@pytest.mark.parametrize('keep', [None, ['a\'b', 'x\n', 'k[0]', 'detect_time_iso', 'suspicion_files.k[0]', 'suspicion_ips.suspicion_ip_id']])
+def test_made_code_normalizes_hostile_names_as_apply_does(keep):
+    made_map, apply_map = fresh(DETECTION), fresh(DETECTION)
+    if keep is not None:
+        made_map, apply_map = made_map.projected(keep), apply_map.projected(keep)
+    made_notes, apply_notes = TimeNotes(now_ms=NOW), TimeNotes(now_ms=NOW)
+    for n in range(12):
+        record = hostile_record(n)
+        made, applied = normalize(record, made_map, made_notes), by_apply(record, apply_map, apply_notes)
+        assert json.dumps(made) == json.dumps(applied)  # the same keys in the same order, 1 told from 1.0 and True
+        assert normalize(record, made_map) == by_apply(record, apply_map)
+    assert made_notes.seen == apply_notes.seen and made_notes.seen
+    made_plan, apply_plan = [m.plans[tuple(hostile_record(0))] for m in (made_map, apply_map)]
+    assert isinstance(made_plan.run, types.FunctionType) and isinstance(apply_plan.run, functools.partial)
+
+
+def test_made_code_depends_on_kinds_not_names():
+    """Two shapes of the same kinds share one compiled maker: no name is part of the source."""
+    fmap = fresh(DETECTION)
+    normalize({'memo': 1, 'detectTime': T, "__import__('os').system('x')": 2}, fmap)
+    makers = len(fields._MAKERS)
+    out = normalize({'hostName': 1, 'collectTime': T, "'); import os; ('": 2}, fmap)
+    assert len(fields._MAKERS) == makers
+    assert list(out) == ['host_name', 'collect_time', "'); import os; ('", 'collect_time_iso']
+
+
+def test_colliding_names_and_empty_shapes_run_by_apply():
+    fmap = fresh(DETECTION)
+    collide = {'detectTime': T, 'detect_time_iso': 'mine', 'apiDetectTimeIso': 'also mine'}
+    out = normalize(collide, fmap)
+    assert out == by_apply(collide, fresh(DETECTION)) and list(out) == list(by_apply(collide, fresh(DETECTION)))
+    assert isinstance(fmap.plans[tuple(collide)].run, functools.partial)
+    assert normalize({}, fmap) == {} and normalize({'memo': 'm'}, fmap.projected(['host_name'])) == {}
+    one = normalize({'detectTime': '1721740066'}, fmap.projected(['detect_time_iso']))
+    assert one == {'detect_time': 1721740066000, 'detect_time_iso': '2024-07-23T13:07:46.000Z'}
+
+
+def test_wide_records_run_by_apply():
+    record = dict(('field%d' % n, n) for n in range(fields._MAKE_MOST + 1))
+    fmap = fresh(DETECTION)
+    assert normalize(record, fmap) == dict(('field%d' % n, n) for n in range(fields._MAKE_MOST + 1))
+    assert isinstance(fmap.plans[tuple(record)].run, functools.partial)

@@ -19,6 +19,7 @@ import json
 import math
 import re
 import unicodedata
+from unittest import mock
 
 import pytest
 from ansible_collections.ncloud.wbd.plugins.module_utils._api import errors, fields
@@ -580,6 +581,37 @@ def test_iso8601_round_trips_every_millisecond_of_years_1000_to_9999(ms):
     assert match, iso
     moment = datetime.datetime(*[int(g) for g in match.groups()[:6]], microsecond=int(match.group(7)) * 1000)
     assert (moment - datetime.datetime(1970, 1, 1)) // datetime.timedelta(milliseconds=1) == ms
+
+
+def unplanned(fmap):
+    """A copy of ``fmap`` with nothing planned yet (nested maps too)."""
+    return fields.FieldMap(fmap.names, fmap.times, fmap.ids, dict((key, unplanned(inner)) for key, inner in fmap.nested.items()))
+
+
+@st.composite
+def listings(draw):
+    """(map name, records, the ``fields`` to keep or None): documented records, or any object with keys that may collide."""
+    map_name = draw(st.sampled_from(sorted(MAPS)))
+    fmap = MAPS[map_name]
+    keys = st.one_of(st.sampled_from(sorted(fmap.names)), st.sampled_from(sorted(taken_names(fmap))), st.text(max_size=8))
+    records = st.one_of(api_records(fmap), st.dictionaries(keys, st.one_of(SOME_VALUE, TIME_VALUES), max_size=8))
+    keep = st.none() | st.lists(st.sampled_from(sorted(fields.output_names(fmap)) + ['api_memo']), max_size=6)
+    return map_name, draw(st.lists(records, min_size=1, max_size=4)), draw(keep)
+
+
+@examples(1000)
+@given(case=listings(), now=st.integers(1420070400000, 2051222400000))
+def test_plans_made_into_code_normalize_as_apply_does(case, now):
+    map_name, records, keep = case
+    maps = [unplanned(MAPS[map_name]) for dummy in range(2)]
+    if keep is not None:
+        maps = [fmap.projected(keep) for fmap in maps]
+    notes = [fields.TimeNotes(now_ms=now) for dummy in range(2)]
+    made = [fields.normalize(record, maps[0], notes[0]) for record in records + records]
+    with mock.patch.object(fields, '_runner', return_value=None):
+        applied = [fields.normalize(record, maps[1], notes[1]) for record in records + records]
+    assert json.dumps(made) == json.dumps(applied)  # the same keys in the same order, 1 told from 1.0 and True
+    assert json.dumps(list(notes[0].seen.items())) == json.dumps(list(notes[1].seen.items()))  # the same notes, in the same order
 
 
 # (map, documented key, our name) where an undocumented key spelled like our name is a different key
