@@ -27,6 +27,10 @@ MATCH_KEYS = {
 DEFAULT_MATCH_KEYS = ('instance_no', 'inventory_hostname', 'ansible_host', 'host_name', 'server_name', 'private_ip')
 
 
+# Normalised texts a HostIndex remembers per fold (the API decides how many distinct ones there are).
+_NORMED_MOST = 100000
+
+
 class MatchError(ValueError):
     """A bad matching setting (unknown key)."""
 
@@ -61,6 +65,7 @@ class HostIndex(object):
     def __init__(self, hosts, keys=DEFAULT_MATCH_KEYS):
         self.keys = check_keys(keys)
         self.index = dict((k, {}) for k in self.keys)
+        self.normed = {False: {}, True: {}}  # text the records repeat (server names, IPs), normalised once
         for host in hosts:
             for key in self.keys:
                 fold = MATCH_KEYS[key][1]
@@ -81,7 +86,7 @@ class HostIndex(object):
             fields, fold = MATCH_KEYS[key]
             table = self.index[key]
             for field in fields:
-                names = table.get(_norm(record.get(field), fold))
+                names = table.get(self._norm(record.get(field), fold))
                 if not names:
                     continue
                 if len(names) == 1:
@@ -92,6 +97,18 @@ class HostIndex(object):
                 if shared is None:
                     shared = {'key': key, 'field': field, 'value': '%s' % (record.get(field),), 'hosts': sorted(names)}
         return None, None, shared
+
+    def _norm(self, value, fold):
+        """_norm, remembered for text (only exact str: True == 1 would find the other's entry), up to _NORMED_MOST."""
+        if value.__class__ is not str:
+            return _norm(value, fold)
+        cache = self.normed[fold]
+        found = cache.get(value, cache)
+        if found is cache:
+            if len(cache) >= _NORMED_MOST:
+                cache.clear()
+            found = cache[value] = _norm(value, fold)
+        return found
 
     def match(self, record):
         """(host name, key) for an API record, or (None, None) when no host or several match."""
