@@ -43,13 +43,7 @@ def _host_vars(hostvars, name):
 
 
 def _text(value):
-    return None if value is None or isinstance(value, (dict, list)) else _exact(to_text(value))
-
-
-def _exact(text):
-    """``text`` as an exact ``str``: ansible-core 2.19 hands templated names over as a tagged subclass, which the
-    record's writer must not take for anything but text (it encodes exact types only with its fast JSON encoder)."""
-    return text if text.__class__ is str else str.__str__(text)
+    return None if value is None or isinstance(value, (dict, list)) else to_text(value)
 
 
 def _entry(name, hvars, instance_no_var, server_name_var):
@@ -62,9 +56,9 @@ def _entry(name, hvars, instance_no_var, server_name_var):
         'instance_no': _text(_get(hvars, instance_no_var)),
         'inventory_hostname': name,
         'ansible_host': _text(_get(hvars, 'ansible_host')),
-        'host_name': [_exact(to_text(v)) for v in (_get(facts, 'hostname'), _get(facts, 'fqdn')) if v],
+        'host_name': [to_text(v) for v in (_get(facts, 'hostname'), _get(facts, 'fqdn')) if v],
         'server_name': _text(_get(hvars, server_name_var)),
-        'private_ip': [_exact(to_text(v)) for v in dict.fromkeys(addresses) if v],
+        'private_ip': [to_text(v) for v in dict.fromkeys(addresses) if v],
     }
 
 
@@ -77,7 +71,7 @@ def host_keys(hostvars, hosts, instance_no_var=DEFAULT_INSTANCE_NO_VAR, server_n
         raise HostKeysError('the hosts must be a list of hostnames, got %s.' % type(hosts).__name__)
     entries = []
     for name in hosts:
-        name = _exact(to_text(name))
+        name = to_text(name)
         hvars = _host_vars(hostvars, name)
         if hvars is None:
             raise HostKeysError("host '%s' is not in the inventory." % name)

@@ -179,8 +179,7 @@ def normalize(record, fmap, notes=None):
     null scalars, IDs and times stay ``None`` (times get a ``None`` ISO twin). Times become epoch-ms ints
     (see ``read_time``); ``notes`` (a ``TimeNotes``) collects what was converted, unreadable or implausible.
     """
-    shape = tuple(record)
-    return (fmap.plans.get(shape) or _plan(fmap, shape)).run(record, notes, '')
+    return _normalize(record, fmap, notes, '')
 
 
 def _normalize(record, fmap, notes, prefix):

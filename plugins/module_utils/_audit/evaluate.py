@@ -142,9 +142,7 @@ def check_policy(policy, prefix=None):
         merged[name] = _ranged(merged[name], prefix + name, low, high)
     if not isinstance(merged['match_keys'], (list, tuple)):
         raise AuditInputError('%smatch_keys must be a list of key names, got %r.' % (prefix, merged['match_keys']))
-    # Exact str: a key becomes each matched detection's matched_by, and the record's writer encodes exact types fast
-    # (ansible-core 2.19 hands templated text over as a str subclass).
-    merged['match_keys'] = ['%s' % k if isinstance(k, str) else k for k in merged['match_keys']]
+    merged['match_keys'] = list(merged['match_keys'])
     return merged
 
 

@@ -191,12 +191,11 @@ def _holds_written(value):
 
 def _canonical_texts(value):
     """The canonical texts of a list of written detections (iterator), or None for any other value."""
-    texts = getattr(value, 'canonical_texts', None)
-    if texts is not None:
-        return texts()
-    if isinstance(value, list) and value and hasattr(value[0], 'canonical'):
-        return (item.canonical if hasattr(item, 'canonical') else _CANONICAL(item) for item in value)
-    return None
+    if not _holds_written(value):
+        return None
+    if hasattr(value, 'canonical_texts'):
+        return value.canonical_texts()
+    return (item.canonical if hasattr(item, 'canonical') else _CANONICAL(item) for item in value)
 
 
 def content_digest(record):

@@ -92,17 +92,18 @@ def decode(text):
 def _plain_values(detection):
     """Whether ``detection`` holds only what orjson writes exactly as ``CANONICAL`` does: text, ints, booleans and
     nulls, in lists of them or of flat dicts of them (a float can be written otherwise: 1e+16 against 1e16, NaN
-    against null). Exact classes, tested as cheaply as Python allows: this runs once per detection."""
+    against null). Exact classes first, as cheaply as Python allows (this runs once per detection), then text of any
+    str class: both write a subclass as its text, and ansible-core 2.19 hands host names and match keys over as one."""
     for value in detection.values():
-        if value is None or value.__class__ in _SCALARS:
+        if value is None or value.__class__ in _SCALARS or isinstance(value, str):
             continue
         if value.__class__ is not list:
             return False
         for item in value:
             if item.__class__ is dict:
-                if not all(inner is None or inner.__class__ in _SCALARS for inner in item.values()):
+                if not all(inner is None or inner.__class__ in _SCALARS or isinstance(inner, str) for inner in item.values()):
                     return False
-            elif item is not None and item.__class__ not in _SCALARS:
+            elif item is not None and item.__class__ not in _SCALARS and not isinstance(item, str):
                 return False
     return True
 

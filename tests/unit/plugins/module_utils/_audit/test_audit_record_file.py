@@ -167,6 +167,18 @@ def test_a_line_decodes_as_the_json_module_reads_it_whoever_reads_it(value, lone
     assert json.dumps(record_file.decode(text)) == json.dumps(json.loads(text))
 
 
+def test_text_of_a_str_subclass_is_written_by_orjson_as_json_writes_it(monkeypatch):
+    class Tagged(str):  # as ansible-core 2.19 hands over host names and match keys
+        def __str__(self):
+            return 'not what either encoder writes'
+
+    detection = {'host': Tagged('web-1 \u2028"'), 'matched_by': Tagged('instance_no'), 'files': [{'name': Tagged('a.php')}]}
+    expected = record_file.CANONICAL(detection)
+    if record_file.orjson is not None:
+        monkeypatch.setattr(record_file, 'CANONICAL', None)  # the json module's path would fail: orjson must write it
+    assert record_file.canonical_text(detection) == (expected, detection)
+
+
 def test_the_canonical_text_is_the_json_modules_without_orjson(monkeypatch):
     detection = {'b': 'x\u2028', 'a': [1, {'w': 2.5e16}], 'big': 2**80}
     monkeypatch.setattr(record_file, 'orjson', None)
