@@ -212,3 +212,8 @@ def test_a_size_limit_met_while_reading_back_is_one_line_and_leaves_no_file(tmp_
     with pytest.raises(RecordFileError, match=r'could not keep the audit record in .*: \[Errno 27\] File too large; free space there'):
         kept.decoded()  # the digest reads each detection back: the buffered lines reach the disk only then
     assert os.listdir(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize('text', ['{"a":[{"b":{"c":[123456789012345678901]}}]}', '[-99999999999999999999]', '{"id":"1234567890123456789012","n":1.5}'])
+def test_a_wide_int_or_a_float_at_any_depth_reads_as_the_json_module_reads_it(text):
+    assert json.dumps(record_file.decode(text)) == json.dumps(json.loads(text))
