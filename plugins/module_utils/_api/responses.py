@@ -20,6 +20,7 @@ import re
 import threading
 
 from ansible.module_utils.common.warnings import warn as module_warn
+from ansible_collections.ncloud.wbd.plugins.module_utils import _json
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import (
     WbdApiError,
     WbdAuthError,
@@ -242,7 +243,7 @@ def _decode_envelope(status, headers, body, request):
     except UnicodeDecodeError:
         text, replaced = body.decode('utf-8', 'replace'), True
     try:
-        envelope = json.loads(text)
+        envelope = _json.loads(text)  # the json module's value and errors, by orjson where it reads the same
     except RecursionError:
         raise WbdMalformedResponseError(
             'Malformed answer: WBD API %s answered HTTP %d with JSON nested too deeply to read (%d bytes); no WBD answer '

@@ -38,6 +38,7 @@ try:
 except ImportError:
     orjson = None
 
+from ansible_collections.ncloud.wbd.plugins.module_utils import _json
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS, SCHEMA_VERSION
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import scrub_surrogates
 
@@ -73,35 +74,8 @@ def canonical_text(detection):
     return text, detection
 
 
-def decode(text):
-    """``json.loads(text)``, by orjson where it reads the text as json does: orjson reads an int wider than 64 bits as
-    a float, so a result holding any float is read again by json (a float is rare in a record), as is what orjson
-    refuses (NaN, a lone surrogate). Checking the result costs a fifth of scanning the text for wide numbers."""
-    if orjson is not None:
-        try:
-            value = orjson.loads(text)
-        except ValueError:  # orjson.JSONDecodeError
-            pass
-        else:
-            if not _holds_float(value):
-                return value
-    return json.loads(text)
-
-
-def _holds_float(value):
-    """Whether a decoded JSON value holds a float anywhere (exact classes: it comes from orjson)."""
-    kind = value.__class__
-    if kind is float:
-        return True
-    if kind is dict:
-        value = value.values()
-    elif kind is not list:
-        return False
-    for item in value:
-        kind = item.__class__
-        if kind is float or ((kind is dict or kind is list) and _holds_float(item)):
-            return True
-    return False
+# A record line read back exactly as the json module reads it (orjson where it reads the same).
+decode = _json.loads
 
 
 def _plain_values(detection):

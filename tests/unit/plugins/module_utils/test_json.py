@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""_json.loads: the json module's value or error, whether orjson read the text or not."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+from ansible_collections.ncloud.wbd.plugins.module_utils import _json
+
+TEXTS = [
+    '{"success": true, "result": {"content": [{"detectionId": "2025062923584200319524", "n": 1}], "totalCount": 1}}',
+    '{"detectionId": 2025062923584200319524}',  # an ID sent as a number, wider than 64 bits
+    '[18446744073709551615, 18446744073709551616, -9223372036854775808, -9223372036854775809]',
+    '{"a": [{"b": {"c": [1.5, 1e400, -0.0]}}]}',
+    '[NaN, Infinity, -Infinity]',
+    '{"a": "\\ud800 lone"}',
+    '{"a": 1, "a": 2}',
+    ' {"a": "\\u0000\\u2028"} \n',
+]
+BAD = ['', '{"a": 1}x', '[1,]', "{'a': 1}", '\ufeff{}', '[01]', '["\x01"]', '[' * 1100 + ']' * 1100]  # too deep for both
+
+
+@pytest.mark.parametrize('text', TEXTS)
+def test_the_same_value_as_the_json_module(text):
+    assert json.dumps(_json.loads(text)) == json.dumps(json.loads(text))
+
+
+@pytest.mark.parametrize('text', BAD)
+def test_the_same_error_as_the_json_module(text):
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError) as err:
+        expected = err
+    with pytest.raises(type(expected)) as caught:
+        _json.loads(text)
+    assert str(caught.value) == str(expected)
+
+
+def test_floats_are_found_at_any_depth():
+    assert _json.holds_float({'a': [{'b': [1, 2.0]}]}) and not _json.holds_float({'a': [{'b': [1, '2.0', None, True]}]})
