@@ -149,50 +149,53 @@ class ActionModule(ActionBase):
         try:
             writer = RecordWriter(args['record_dir'] or private_record_dir())
             with paused_gc():
-                record = self._audit(args, paging, policy, now_ms, since, hosts, others, targets, rules, baseline, task_vars, warnings, writer)
-            started = time.time()
-            path = writer.finish(record)
-            self.timings['keep_record'] = round(time.time() - started, 2)
+                out = self._audit(args, paging, policy, now_ms, since, hosts, others, targets, rules, baseline, task_vars, warnings, writer)
         except RecordFileError as err:
             raise AnsibleActionFail('audit_evaluate: %s' % (err,))
         except BaseException:
             if writer is not None:
                 writer.abort()
             raise
-        result.update(action_result(record, args, self.timings, path))
+        result.update(out)
         if warnings:
             result['warnings'] = warnings
         return result
 
     def _audit(self, args, paging, policy, now_ms, since, hosts, others, targets, rules, baseline, task_vars, warnings, writer):
-        """The record: the detections placed page by page as they arrive (each written to the record file at once),
-        then the excepted detections, the judging and the seal."""
+        """The task's result: the detections placed page by page as they arrive (each written to the record file at
+        once; by a helper process when the listing has one, see ``_api/offload``), then the excepted detections, the
+        judging, the seal and the record file (``conclude``)."""
         prefix = self.variable_prefix
+        sink = None
         try:
             audit = Audit(hosts, targets, rules, policy=policy, now_ms=now_ms, others=others, searched_since=since, variable_prefix=prefix, keep=writer.keep)
+            sink = AuditSink(audit, writer, self.timings)
             read = list(READ_FIELDS) + (['suspicious_objects'] if args['suspicious_objects'] else [])
             wanted = dict(paging, since=since, suspicious_objects=args['suspicious_objects'], fields=read)
-            self._list('detection_info', wanted, 'detections', task_vars, warnings, sink=AuditSink(audit, self.timings))
+            self._list('detection_info', wanted, 'detections', task_vars, warnings, sink=sink)
             excepted = None
             if args['excepted']:
                 excepted = self._list('excepted_detection_info', dict(paging, since=since), 'excepted_detections', task_vars, warnings)
-            started = time.time()
-            record = audit.finish(excepted=excepted, lists=self.lists, run=record_run(args), baseline=baseline)
-            # place: placing the detections while they arrive (within detection_info); evaluate: judging and sealing.
-            self.timings.update(place=round(self.timings.get('place', 0), 2), evaluate=round(time.time() - started, 2))
+            return sink.conclude(args, dict(excepted=excepted, lists=self.lists, run=record_run(args), baseline=baseline))
         except MatchError as err:
             raise AnsibleActionFail('audit_evaluate: %s%s' % ('%smatch_keys: ' % prefix if prefix else '', err))
         except AuditInputError as err:
             raise AnsibleActionFail('audit_evaluate: %s' % (err,))
-        return record
+        finally:
+            if sink is not None:
+                sink.release()
 
 
 class AuditSink(object):
     """Where the detection list's pages go: straight into the audit, so no page outlives its placing (a
-    ``listing.RecordList`` would hold them all). ``value`` is how many there were."""
+    ``listing.RecordList`` would hold them all). ``value`` is how many there were.
 
-    def __init__(self, audit, timings):
-        self.audit, self.timings, self.count = audit, timings, 0
+    When the listing forks a helper process (``_api/offload``), the placing, and then ``conclude``, happen there: the
+    helper holds the placed audit, and the parent gets back only the task's result."""
+
+    def __init__(self, audit, writer, timings):
+        self.audit, self.writer, self.timings, self.count = audit, writer, timings, 0
+        self.helper = None
 
     def extend(self, records):
         started = time.time()
@@ -200,12 +203,58 @@ class AuditSink(object):
         self.count += len(records)
         self.timings['place'] = self.timings.get('place', 0) + time.time() - started
 
+    def share_file(self):
+        return self.writer.share_file()
+
+    def walked(self, helper):
+        """In the parent, after the walk: the helper keeps the placed audit until ``conclude``."""
+        self.helper = helper
+        self.count = helper.call('count')
+
+    def answer(self, request):
+        """In the helper: how many detections it placed, or the task's result (``conclude``)."""
+        if request == 'count':
+            return self.count
+        dummy, args, finish, timings = request
+        self.timings.update((k, v) for k, v in timings.items() if k != 'place')
+        return conclude(self.audit, self.writer, self.timings, args, finish)
+
+    def conclude(self, args, finish):
+        """The task's result (``conclude``), from the helper that placed the detections when there is one."""
+        if self.helper is None:
+            return conclude(self.audit, self.writer, self.timings, args, finish)
+        out = self.helper.call(('conclude', args, finish, dict(self.timings)))
+        self.timings.update(out['timings'])
+        self.helper.close()
+        self.helper = None
+        self.writer.handed_over()
+        return out
+
+    def release(self):
+        """Let the helper end; stop it when the audit failed before ``conclude`` (its error is raised already)."""
+        if self.helper is not None:
+            self.helper.abort()
+            self.helper = None
+
     @property
     def value(self):
         return self.count
 
     def close(self):
         """Nothing to release: the audit's record writer is removed by the action on failure."""
+
+
+def conclude(audit, writer, timings, args, finish):
+    """The task's result from a placed ``audit``: judged and sealed (``finish``: the ``Audit.finish`` arguments), the
+    record kept by ``writer``. ``timings`` get ``place``, ``evaluate`` and ``keep_record``."""
+    started = time.time()
+    record = audit.finish(**finish)
+    # place: placing the detections while they arrive (within detection_info); evaluate: judging and sealing.
+    timings.update(place=round(timings.get('place', 0), 2), evaluate=round(time.time() - started, 2))
+    started = time.time()
+    path = writer.finish(record)
+    timings['keep_record'] = round(time.time() - started, 2)
+    return action_result(record, args, timings, path)
 
 
 def read_baseline(path, prefix=None):

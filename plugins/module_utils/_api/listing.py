@@ -12,10 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields
+from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields, offload
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.errors import WbdConfigError, WbdIncompleteError
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.fields import SUSPICIOUS_OBJECT, is_quarantined, normalize
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.filters import DETECTION as DETECTION_FILTERS
@@ -24,6 +25,8 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api.paging import pars
 
 # Records normalised (and given their suspicious objects) together before they are handed to the sink.
 BATCH = 200
+# A list capped at this many records or fewer is normalised here: a helper process would not pay for its start.
+OFFLOAD_FROM = 2 * BATCH
 # Requests in flight at once by default: enough to hide most of the latency, few enough not to trip the rate limit.
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
@@ -229,25 +232,48 @@ def attach_objects(client, records, resource):
     return records
 
 
-def _fill(sink, pager, client, resource, with_objects, notes, keep=None):
+def _fill(sink, pager, client, resource, with_objects, notes, keep=None, max_items=None):
     """Hand the walk's records to ``sink``, normalised, cut to the keys in ``keep`` (see ``projection``) and given
-    their objects, ``BATCH`` at a time."""
-    batch = []
-
+    their objects, ``BATCH`` at a time: by a helper process (see ``offload``) when the sink can share its file and the
+    list may be long, while this one fetches the next pages; else here."""
     fmap = resource.field_map if keep is None else resource.field_map.projected(keep)
 
-    def flush():
-        batch[:] = project(normalize_all(batch, fmap, notes), keep)
+    def process(batch):
+        batch = project(normalize_all(batch, fmap, notes), keep)
         if with_objects:
             attach_objects(client, batch, resource)
         sink.extend(batch)
-        del batch[:]
 
-    for record in pager:
-        batch.append(record)
-        if len(batch) >= BATCH:
-            flush()
-    flush()
+    helper = None
+    if not with_objects and (max_items is None or max_items > OFFLOAD_FROM):
+        helper = offload.start(sink, process, functools.partial(_answer, sink, notes))
+    try:
+        batch = []
+        for record in pager:
+            batch.append(record)
+            if len(batch) >= BATCH:
+                (process if helper is None else helper.put)(batch)
+                batch = []
+        (process if helper is None else helper.put)(batch)
+        if helper is not None:
+            seen = helper.call(_NOTES)  # what the helper's normalising noted
+            if notes is not None:
+                notes.seen = seen
+            sink.walked(helper)
+    except BaseException:
+        if helper is not None:
+            helper.abort()
+        raise
+
+
+_NOTES = 'notes'
+
+
+def _answer(sink, notes, request):
+    """In a helper process (see ``_fill``): the time notes so far, or what the sink answers to ``request``."""
+    if request == _NOTES:
+        return notes.seen if notes is not None else None
+    return sink.answer(request)
 
 
 def list_result(client, params, warn, key, resource, with_objects=False, sink=None, allow_partial=None, hint=PARTIAL_HINT):
@@ -269,7 +295,7 @@ def list_result(client, params, warn, key, resource, with_objects=False, sink=No
     sink = RecordList() if sink is None else sink
     notes = time_notes(now_ms)
     try:
-        _fill(sink, pager, client, resource, with_objects, notes, keep)
+        _fill(sink, pager, client, resource, with_objects, notes, keep, params.get('max_results'))
         for line in notes.messages(operation):
             warn(line)
         completeness = pager.completeness(operation)

@@ -189,6 +189,16 @@ class RecordWriter(object):
         self.written += len(data)
         return offset, len(data) - 1
 
+    def share_file(self):
+        """Flush what is buffered, so that a forked helper (``_api/offload``) goes on writing this file; True."""
+        try:
+            self.handle.flush()
+        except (IOError, OSError) as exc:
+            self.abort()
+            raise keep_error(self.directory, exc)
+        self.flushed = self.written
+        return True
+
     def keep(self, detection):
         """Write ``detection`` (a dict in the record's form) as its line; a ``Kept`` of it."""
         text, detection = canonical_text(detection)
@@ -227,6 +237,13 @@ class RecordWriter(object):
             raise keep_error(self.directory, exc)
         self._close_reader()
         return self.path
+
+    def handed_over(self):
+        """A helper process finished this file (see ``share_file``): close this process's handle, which holds nothing."""
+        self._close_reader()
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
 
     def _close_reader(self):
         if self.reader is not None:

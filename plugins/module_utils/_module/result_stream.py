@@ -109,6 +109,25 @@ class RecordSpool(object):
             return
         self._write(data, len(records))
 
+    def share_file(self):
+        """Make the spool a file that a forked helper can write into (``_api/offload``); True when it is one."""
+        try:
+            self._file.rollover()
+        except (IOError, OSError):
+            return False
+        return True
+
+    def answer(self, request):
+        """In the helper, once every batch is written: what it wrote flushed into the shared file, and its count."""
+        self._file.flush()
+        return self.count
+
+    def walked(self, helper):
+        """In the parent, after the walk: the helper's records are in the file, which goes on at its end."""
+        self.count = helper.call('count')
+        helper.close()
+        self._file.seek(0, os.SEEK_END)
+
     @property
     def value(self):
         """What the list result holds under its key: the spool itself, streamed in by ``exit_with_spools``."""
@@ -221,6 +240,10 @@ class RecordFile(RecordSpool):
             self._temp = None
         self.close()
         return {'dest': self.dest, 'records_written': self.count, 'changed': changed}
+
+    def share_file(self):
+        """A file's digest is taken as it is written, in one process: no helper writes it."""
+        return False
 
     def copy_to(self, stream):
         raise TypeError('the records of a RecordFile are in its dest, not in the output')
