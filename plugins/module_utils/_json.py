@@ -33,6 +33,23 @@ def loads(text):
     return json.loads(text)
 
 
+def loads_values(text, names):
+    """The values of ``names`` (None for one it lacks) in the JSON object ``text``, exactly as ``json.loads`` reads
+    them; None when ``text`` is no object. Only these values are checked for floats: the rest is read, never used."""
+    value = None
+    if orjson is not None:
+        try:
+            value = orjson.loads(text)
+        except ValueError:  # orjson.JSONDecodeError
+            value = None
+        else:
+            found = tuple(value.get(name) for name in names) if value.__class__ is dict else None
+            if not holds_float(list(found) if found is not None else value):
+                return found
+    value = json.loads(text)
+    return tuple(value.get(name) for name in names) if isinstance(value, dict) else None
+
+
 def holds_float(value):
     """Whether a decoded JSON value holds a float anywhere (exact classes: it comes from a decoder)."""
     kind = value.__class__

@@ -40,6 +40,7 @@ except ImportError:
 
 from ansible_collections.ncloud.wbd.plugins.module_utils import _json
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS, SCHEMA_VERSION
+from ansible_collections.ncloud.wbd.plugins.module_utils._json import loads_values
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import scrub_surrogates
 
 PREFIX = 'webshell-audit-record-'
@@ -379,6 +380,12 @@ class DetectionLines(Sequence):
         for line in self.lines:
             yield decode(self.source.read(line[0], line[1]))
 
+    def field_values(self, names):
+        """The values of ``names`` of each detection, in order: decoded exactly (see ``_json.loads_values``), and
+        only these are checked, so reading a few fields costs less than reading the detections whole."""
+        for line in self.lines:
+            yield loads_values(self.source.read(line[0], line[1]), names)
+
     def summaries(self):
         """(position, detection_id, detect_time, unreviewed, covered) of each detection, in order, from the record
         line alone: what counting and choosing need, without decoding any detection."""
@@ -400,6 +407,14 @@ class DetectionLines(Sequence):
         """Each detection's canonical JSON text, in order (what the content digest and the JSON report write)."""
         for line in self.lines:
             yield self.source.read(line[0], line[1])
+
+
+def field_values(items, names):
+    """The values of ``names`` of each detection of a detection list, lazy (``DetectionLines.field_values``) or not."""
+    lazy = getattr(items, 'field_values', None)
+    if lazy is not None:
+        return lazy(names)
+    return (tuple(d.get(name) for name in names) for d in items or [])
 
 
 def summarized(items):

@@ -21,7 +21,8 @@ import os
 import re
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS, GENERATOR, SCHEMA_VERSION
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import decode, summarized
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import summarized
+from ansible_collections.ncloud.wbd.plugins.module_utils._json import loads_values
 
 ACTION_STATUSES = ('planned', 'done', 'failed', 'skipped')
 ACTION_KEYS = ('kind', 'resource', 'reason', 'status', 'message')
@@ -210,9 +211,9 @@ def _lean_ids(lines, depth):
         item = line.strip().rstrip(',')
         if item in ('{', '['):
             raise _WholeRead()
-        detection = decode(item)
-        if isinstance(detection, dict):
-            kept.append({'detection_id': detection.get('detection_id')})
+        found = loads_values(item, ('detection_id',))
+        if found is not None:
+            kept.append({'detection_id': found[0]})
     raise ValueError('the report ends inside a list')
 
 

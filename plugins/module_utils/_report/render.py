@@ -30,6 +30,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import field_values
 from ansible_collections.ncloud.wbd.plugins.module_utils._report import changes as report_changes
 from ansible_collections.ncloud.wbd.plugins.module_utils._report.common import (
     FORMATS,
@@ -382,10 +383,10 @@ def unmatched_servers(record):
     """Unmatched detections grouped by server: [(server_name, instance_no, private_ip, count, newest_iso)], most first."""
     record = as_view(record).record
     groups = {}
-    for detection in record.get('unmatched_detections') or []:
-        key = tuple(text(detection.get(k)) for k in ('server_name', 'instance_no', 'private_ip'))
+    for values in field_values(record.get('unmatched_detections'), ('server_name', 'instance_no', 'private_ip', 'detect_time_iso')):
+        key = tuple(text(value) for value in values[:3])
         count, newest = groups.get(key, (0, ''))
-        groups[key] = (count + 1, max(newest, text(detection.get('detect_time_iso'))))
+        groups[key] = (count + 1, max(newest, text(values[3])))
     return sorted((key + value for key, value in groups.items()), key=lambda row: (-row[3], row[:3]))
 
 

@@ -42,3 +42,10 @@ def test_the_same_error_as_the_json_module(text):
 
 def test_floats_are_found_at_any_depth():
     assert _json.holds_float({'a': [{'b': [1, 2.0]}]}) and not _json.holds_float({'a': [{'b': [1, '2.0', None, True]}]})
+
+
+@pytest.mark.parametrize('text', TEXTS + ['{"b": 1.5, "a": "x"}', '{"a": 123456789012345678901, "b": 2}', '{"a": [1, 2.5]}', '[{"a": 1}]', '"a"'])
+def test_the_values_of_some_names_are_the_json_modules(text):
+    value = json.loads(text)
+    expected = tuple(value.get(name) for name in ('a', 'b')) if isinstance(value, dict) else None
+    assert json.dumps(_json.loads_values(text, ('a', 'b'))) == json.dumps(expected)

@@ -19,7 +19,7 @@ from ansible_collections.ncloud.wbd.plugins.module_utils._api import fields, res
 from ansible_collections.ncloud.wbd.plugins.module_utils._api.listing import project, projection
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.evaluate import READ_FIELDS, Audit, evaluate
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import content_digest
-from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import DetectionLines, Kept, RecordWriter, materialized, read_record
+from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record_file import DetectionLines, Kept, RecordWriter, field_values, materialized, read_record
 
 SANDBOX_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'sandbox'))
 NOW = 1764979200000
@@ -88,6 +88,9 @@ def test_the_streamed_record_is_the_whole_list_record(tmp_path, seed, page, shuf
     assert content_digest(back) == whole['content_digest']  # digested from the lines as written, never decoded
     assert materialized(back) == json.loads(json.dumps(whole))
     assert materialized(record) == json.loads(json.dumps(whole))
+    names = ('server_name', 'instance_no', 'detect_time_iso', 'covered_by', 'no_such_field')
+    expected = [tuple(d.get(n) for n in names) for d in json.loads(json.dumps(whole['unmatched_detections']))]
+    assert list(field_values(back['unmatched_detections'], names)) == expected == list(field_values(whole['unmatched_detections'], names))
     summary = whole['summary']
     assert summary['detections'] > 400 and summary['unmatched_detections'] > 0 and summary['out_of_scope_detections'] > 0
     assert summary['findings_by_severity']['high'] + summary['findings_by_severity']['medium'] > 0
