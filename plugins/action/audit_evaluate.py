@@ -193,6 +193,8 @@ class AuditSink(object):
     When the listing forks a helper process (``_api/offload``), the placing, and then ``conclude``, happen there: the
     helper holds the placed audit, and the parent gets back only the task's result."""
 
+    costly_extend = True  # placing costs more than normalising: a helper pays even for the fields the audit reads
+
     def __init__(self, audit, writer, timings):
         self.audit, self.writer, self.timings, self.count = audit, writer, timings, 0
         self.helper = None

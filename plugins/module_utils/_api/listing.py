@@ -235,7 +235,8 @@ def attach_objects(client, records, resource):
 def _fill(sink, pager, client, resource, with_objects, notes, keep=None, max_items=None):
     """Hand the walk's records to ``sink``, normalised, cut to the keys in ``keep`` (see ``projection``) and given
     their objects, ``BATCH`` at a time: by a helper process (see ``offload``) when the sink can share its file and the
-    list may be long, while this one fetches the next pages; else here."""
+    list may be long (and is not a projection, unless the sink's own work costs more), while this one fetches the next
+    pages; else here."""
     fmap = resource.field_map if keep is None else resource.field_map.projected(keep)
 
     def process(batch):
@@ -245,7 +246,9 @@ def _fill(sink, pager, client, resource, with_objects, notes, keep=None, max_ite
         sink.extend(batch)
 
     helper = None
-    if not with_objects and (max_items is None or max_items > OFFLOAD_FROM):
+    # A projection (``fields``) is cheap to normalise: handing its raw records over would cost more than the helper
+    # saves, unless the sink's own work is what costs (``costly_extend``: the audit places every detection).
+    if not with_objects and (max_items is None or max_items > OFFLOAD_FROM) and (keep is None or getattr(sink, 'costly_extend', False)):
         helper = offload.start(sink, process, functools.partial(_answer, sink, notes))
     try:
         batch = []

@@ -63,6 +63,14 @@ def test_a_short_capped_list_is_normalised_here(fakes, monkeypatch):
     assert not forked and result['detections'].count == listing.OFFLOAD_FROM
 
 
+def test_a_projection_is_normalised_here_unless_the_sink_works_hard(fakes, monkeypatch):
+    dummy, dummy_warnings, forked, result = listed(fakes, RECORDS, True, monkeypatch, dict(PARAMS, fields=['detect_time']))
+    assert not forked and result['detections'].count == len(RECORDS)
+    monkeypatch.setattr(RecordSpool, 'costly_extend', True, raising=False)
+    dummy, dummy_warnings, forked, result = listed(fakes, RECORDS, True, monkeypatch, dict(PARAMS, fields=['detect_time']))
+    assert forked and result['detections'].count == len(RECORDS)
+
+
 def test_no_helper_where_the_sink_cannot_share_its_file_or_threads_run(tmp_path, monkeypatch):
     assert offload.start(listing.RecordList(), None, None) is None
     record_file = RecordFile(set(), str(tmp_path / 'out.jsonl'))
