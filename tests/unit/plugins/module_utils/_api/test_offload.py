@@ -32,7 +32,7 @@ def single_thread(monkeypatch):
     monkeypatch.setattr(offload.threading, 'active_count', lambda: 1)
 
 
-def listed(fakes, records, forked, monkeypatch, params=PARAMS):
+def listed(fakes, records, forked, monkeypatch, params=None):
     """(the spool's JSON text, the warnings, whether a helper was forked) of listing ``records`` into a RecordSpool."""
     started = []
     real_start = offload.start
@@ -40,7 +40,9 @@ def listed(fakes, records, forked, monkeypatch, params=PARAMS):
     monkeypatch.setattr(offload, 'start', lambda *a: started.append(real_start(*a)) or started[-1])
     api = fakes.Api(lists={'/api/v1/detections': records})
     spool, warnings = RecordSpool({'s3cret'}, spill_bytes=1024), []
-    result = listing.list_result(WbdClient('http://127.0.0.1:1', 'AK', 'SK', session=api), params, warnings.append, 'detections', DETECTIONS, sink=spool)
+    result = listing.list_result(
+        WbdClient('http://127.0.0.1:1', 'AK', 'SK', session=api), params or PARAMS, warnings.append, 'detections', DETECTIONS, sink=spool
+    )
     out = io.TextIOWrapper(io.BytesIO(), encoding='utf-8')
     result['detections'].copy_to(out)
     out.flush()
