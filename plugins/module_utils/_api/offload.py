@@ -201,4 +201,5 @@ def _read_exactly(fd, size):
 def _write_all(fd, data):
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view) :]
+        sent = os.write(fd, view)
+        view = view[sent:]
