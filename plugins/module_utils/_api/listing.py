@@ -250,14 +250,15 @@ def _fill(sink, pager, client, resource, with_objects, notes, keep=None, max_ite
     # saves, unless the sink's own work is what costs (``costly_extend``: the audit places every detection).
     if not with_objects and (max_items is None or max_items > OFFLOAD_FROM) and (keep is None or getattr(sink, 'costly_extend', False)):
         helper = offload.start(sink, process, functools.partial(_answer, sink, notes))
+    hand = process if helper is None else helper.put
     try:
         batch = []
         for record in pager:
             batch.append(record)
             if len(batch) >= BATCH:
-                (process if helper is None else helper.put)(batch)
+                hand(batch)
                 batch = []
-        (process if helper is None else helper.put)(batch)
+        hand(batch)
         if helper is not None:
             seen = helper.call(_NOTES)  # what the helper's normalising noted
             if notes is not None:

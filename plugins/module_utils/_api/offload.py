@@ -76,14 +76,12 @@ class Helper(object):
 
     def close(self):
         """Let the helper end (it has nothing left to do) and reap it."""
-        self._close_batches()
-        self._close_results()
+        self._close_pipes()
         self._reap()
 
     def abort(self):
         """Stop the helper, whatever it was doing (the listing failed)."""
-        self._close_batches()
-        self._close_results()
+        self._close_pipes()
         if self.pid:
             try:
                 os.kill(self.pid, signal.SIGKILL)
@@ -111,15 +109,11 @@ class Helper(object):
             raise value  # the helper's own exception, as if it had been raised here
         return value
 
-    def _close_batches(self):
-        if self.batches is not None:
-            os.close(self.batches)
-            self.batches = None
-
-    def _close_results(self):
-        if self.results is not None:
-            os.close(self.results)
-            self.results = None
+    def _close_pipes(self):
+        for fd in (self.batches, self.results):
+            if fd is not None:
+                os.close(fd)
+        self.batches = self.results = None
 
     def _reap(self):
         if self.pid:
@@ -138,19 +132,20 @@ def _serve(batches, results, process, answer):
     the first failure answer (False, why) and exit."""
     code = 0
     try:
-        with os.fdopen(batches, 'rb', buffering=_READ) as stream:
-            for kind, value in _frames(stream):
-                try:
-                    if kind == 'batch':
-                        process(value)
-                        continue
-                    reply = (True, answer(value))
-                except Exception as err:  # pylint: disable=broad-exception-caught  # raised again by the parent
-                    reply, code = (False, err), 1
-                data = _pickled_reply(reply)
-                _write_all(results, _FRAME.pack(len(data)) + data)
-                if code:
-                    break
+        while not code:
+            frame = _read_frame(batches)
+            if not frame:  # the parent closed its end (or is gone)
+                break
+            kind, value = pickle.loads(frame)
+            try:
+                if kind == 'batch':
+                    process(value)
+                    continue
+                reply = (True, answer(value))
+            except Exception as err:  # pylint: disable=broad-exception-caught  # raised again by the parent
+                reply, code = (False, err), 1
+            data = _pickled_reply(reply)
+            _write_all(results, _FRAME.pack(len(data)) + data)
     except BaseException:  # pylint: disable=broad-exception-caught  # nothing of the parent's may run here
         code = code or 2
     finally:
@@ -168,23 +163,14 @@ def _pickled_reply(reply):
         return pickle.dumps((False, WbdError('Normalising the records failed: %s: %s' % (type(err).__name__, err))), pickle.HIGHEST_PROTOCOL)
 
 
-def _frames(stream):
-    """The messages of a stream of length-prefixed pickles, until its end."""
-    while True:
-        head = stream.read(_FRAME.size)
-        if len(head) < _FRAME.size:
-            return
-        size = _FRAME.unpack(head)[0]
-        data = stream.read(size)
-        if len(data) < size:
-            return
-        yield pickle.loads(data)
-
-
 def _read_frame(fd):
-    """One length-prefixed message from ``fd``; b'' when the helper ended before sending one whole."""
+    """One length-prefixed message from ``fd``; b'' when the other end closed before sending one whole."""
     head = _read_exactly(fd, _FRAME.size)
-    return _read_exactly(fd, _FRAME.unpack(head)[0]) if len(head) == _FRAME.size else b''
+    if len(head) < _FRAME.size:
+        return b''
+    size = _FRAME.unpack(head)[0]
+    data = _read_exactly(fd, size)
+    return data if len(data) == size else b''
 
 
 def _read_exactly(fd, size):

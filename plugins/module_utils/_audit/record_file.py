@@ -40,7 +40,6 @@ except ImportError:
 
 from ansible_collections.ncloud.wbd.plugins.module_utils import _json
 from ansible_collections.ncloud.wbd.plugins.module_utils._audit.record import DETECTION_LISTS, SCHEMA_VERSION
-from ansible_collections.ncloud.wbd.plugins.module_utils._json import loads_values
 from ansible_collections.ncloud.wbd.plugins.module_utils._text import scrub_surrogates
 
 PREFIX = 'webshell-audit-record-'
@@ -384,7 +383,7 @@ class DetectionLines(Sequence):
         """The values of ``names`` of each detection, in order: decoded exactly (see ``_json.loads_values``), and
         only these are checked, so reading a few fields costs less than reading the detections whole."""
         for line in self.lines:
-            yield loads_values(self.source.read(line[0], line[1]), names)
+            yield _json.loads_values(self.source.read(line[0], line[1]), names)
 
     def summaries(self):
         """(position, detection_id, detect_time, unreviewed, covered) of each detection, in order, from the record
