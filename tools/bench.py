@@ -10,8 +10,9 @@ Five measurements (see the performance guide, docs/docsite/rst/guide_performance
   memory   peak RSS of the detection_info process against the bytes of JSON the API sent, and with dest
   lean     detection_info in a playbook (all fields; fields: [detection_id, host_name, detect_time, action_status];
            dest, JSON Lines) against its floors: (a) a bare 8-thread keep-alive client fetching and decoding the same
-           pages (tools/bench_floor.py), (b) an empty playbook, (c) a trivial module printing a same-size result;
-           wall time and peak RSS of the whole ansible-playbook process tree, reported as ratios
+           pages (tools/bench_floor.py), (b) an empty playbook, (c) a trivial module printing a same-size result,
+           (c') the same printing the fields result, (h) a trivial action plugin returning the fields result; wall
+           time and peak RSS of the whole ansible-playbook process tree, reported as ratios
   reports  time to render each report format (in-process, median) for H hosts and N detections
 
     python tools/bench.py [--smoke] [--runs R] [--out FILE]
@@ -451,51 +452,64 @@ class Bench(object):
             json.dump([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}], handle)
         return path
 
-    def lean_setup(self, result_file):
-        """The lean directory: an inventory, and (c)'s module, which prints the JSON of ``result_file``."""
+    def lean_setup(self):
+        """The lean directory: an inventory, (c)'s module and (h)'s action, each returning the JSON of a file."""
         lean = os.path.join(self.tmp, 'lean')
-        os.makedirs(os.path.join(lean, 'library'))
-        with open(os.path.join(lean, 'library', 'bench_echo.py'), 'w') as handle:
-            handle.write(ECHO_MODULE)
+        for folder, name, text in (('library', 'bench_echo.py', ECHO_MODULE), ('action_plugins', 'bench_hand.py', HAND_ACTION)):
+            os.makedirs(os.path.join(lean, folder))
+            with open(os.path.join(lean, folder, name), 'w') as handle:
+                handle.write(text)
         inventory = os.path.join(lean, 'inventory.ini')
         with open(inventory, 'w') as handle:
             handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
         return inventory
+
+    def lean_result(self, options, name):
+        """Run detection_info with ``options`` and keep its result (without invocation and changed) as lean/NAME.json
+        for (c) and (h); checks it returned every record. Its path."""
+        n, out = options['max_results'], os.path.join(self.tmp, name + '-module.json')
+        self.module(options.pop('endpoint'), out, **options)
+        check(self.count_records(out) == (n, n), 'detection_info returned %s records, expected %d' % (self.count_records(out), n))
+        with open(out, encoding='utf-8') as handle:
+            result = json.load(handle)
+        result.pop('invocation', None)
+        result.pop('changed', None)
+        path = os.path.join(self.tmp, 'lean', name + '.json')
+        with open(path, 'w') as handle:
+            json.dump(result, handle)
+        return path, os.path.getsize(out)
 
     def timed_play(self, inventory, path):
         wall, rss, dummy = run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, path], self.env)
         return wall, rss
 
     def lean_plays(self, url, n):
-        """The measured plays (full, fields, dest) and the floor plays (b) and (c), by name."""
+        """The measured plays (full, fields, dest) and the floor plays (b), (c), (c') and (h), by name."""
         options = dict(endpoint=url, page_size=PAGE_SIZE, concurrency=8, max_results=n)
         info = 'ncloud.wbd.detection_info'
-        dest = os.path.join(self.tmp, 'lean', 'detections.jsonl')
+        lean = os.path.join(self.tmp, 'lean')
+        dest = os.path.join(lean, 'detections.jsonl')
         return {
             'full': self.play('full', [{'name': 'All fields', info: options}]),
             'fields': self.play('fields', [{'name': 'Four fields', info: dict(options, fields=LEAN_FIELDS)}]),
             'dest': self.play('dest', [{'name': 'To a file', info: dict(options, dest=dest)}]),
             'empty': self.play('empty', []),
-            'echo': self.play('echo', [{'name': 'Same-size result', 'bench_echo': {'path': os.path.join(self.tmp, 'lean', 'result.json')}}]),
+            'echo': self.play('echo', [{'name': 'Same-size result', 'bench_echo': {'path': os.path.join(lean, 'full.json')}}]),
+            'echo_fields': self.play('echo_fields', [{'name': 'The fields result', 'bench_echo': {'path': os.path.join(lean, 'fields.json')}}]),
+            'hand_fields': self.play('hand_fields', [{'name': 'The fields result, no module', 'bench_hand': {'path': os.path.join(lean, 'fields.json')}}]),
         }, dest
 
     def lean(self):
         cfg = self.cfg
         n = cfg['lean_detections']
         sandbox = Sandbox(self.tmp, '--detections', str(n), '--servers', '60', '--latency-ms', str(cfg['latency_ms']))
-        out = os.path.join(self.tmp, 'lean-module.json')
         try:
+            inventory = self.lean_setup()
+            options = dict(endpoint=sandbox.url, concurrency=8, max_results=n)
             sandbox.reset()
-            self.module(sandbox.url, out, concurrency=8, max_results=n)
+            dummy, result_bytes = self.lean_result(dict(options), 'full')
             pages = self.pages_fetched(sandbox)
-            check(self.count_records(out) == (n, n), 'detection_info returned %s records, expected %d' % (self.count_records(out), n))
-            inventory = self.lean_setup(out)
-            with open(out, encoding='utf-8') as handle:
-                result = json.load(handle)
-            result.pop('invocation', None)
-            result.pop('changed', None)
-            with open(os.path.join(self.tmp, 'lean', 'result.json'), 'w') as handle:
-                json.dump(result, handle)
+            self.lean_result(dict(options, fields=LEAN_FIELDS), 'fields')
             plays, dest = self.lean_plays(sandbox.url, n)
             measured = dict((name, []) for name in list(plays) + ['floor'])
             for dummy in range(cfg['runs']):
@@ -508,7 +522,7 @@ class Bench(object):
                 measured['floor'].append((wall, 0.0))
         finally:
             sandbox.stop()
-        self.results['lean'] = lean_summary(n, pages, os.path.getsize(out), measured)
+        self.results['lean'] = lean_summary(n, pages, result_bytes, measured)
 
     # ---- 4. reports ------------------------------------------------------------------------------
 
@@ -569,6 +583,25 @@ if __name__ == '__main__':
     main()
 """
 
+HAND_ACTION = """# (h) of `make bench`: a trivial action plugin returning a JSON result read from a file, with no module process:
+# the least ansible-core charges any design (a module, or an action doing the work on the controller) to hand that
+# result to the play.
+import json
+
+from ansible.plugins.action import ActionBase
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        with open(self._task.args['path']) as handle:
+            result.update(json.load(handle))
+        return result
+"""
+
 
 def lean_summary(n, pages, result_bytes, measured):
     """Medians of each play's (wall, peak RSS) and the ratios the issue asks for (never asserted)."""
@@ -583,6 +616,8 @@ def lean_summary(n, pages, result_bytes, measured):
         'full_vs_echo_plus_1_25_floor': round(wall['full'] / (wall['echo'] + 1.25 * wall['floor']), 2),
         'full_vs_floor_plus_empty': round(wall['full'] / (wall['floor'] + wall['empty']), 2),
         'fields_vs_full': {'seconds': round(wall['fields'] / wall['full'], 2), 'peak_rss': round(rss['fields'] / rss['full'], 2)},
+        'fields_vs_echo_fields_plus_1_25_floor': round(wall['fields'] / (wall['echo_fields'] + 1.25 * wall['floor']), 2),
+        'least_fields_vs_full': round((wall['floor'] + wall['hand_fields']) / wall['full'], 2),
         'dest_vs_full': {'seconds': round(wall['dest'] / wall['full'], 2), 'peak_rss': round(rss['dest'] / rss['full'], 2)},
     }
 
@@ -604,12 +639,16 @@ def lean_table(lean):
         row % ('(a) raw floor: 8 keep-alive threads, same pages', sec['floor'], '-'),
         row % ('(b) empty playbook', sec['empty'], '%.1f' % rss['empty']),
         row % ('(c) trivial module, same-size result', sec['echo'], '%.1f' % rss['echo']),
+        row % ("(c') trivial module, the fields result", sec['echo_fields'], '%.1f' % rss['echo_fields']),
+        row % ("(h) trivial action, the fields result, no module process", sec['hand_fields'], '%.1f' % rss['hand_fields']),
         '',
         '| ratio | value | target |',
         '|---|---|---|',
         '| full / ((c) + 1.25 x (a)) | %.2fx | <= 1 |' % lean['full_vs_echo_plus_1_25_floor'],
         '| full / ((a) + (b)) | %.2fx | - |' % lean['full_vs_floor_plus_empty'],
         '| fields / full, seconds | %.2fx | <= 0.3 |' % lean['fields_vs_full']['seconds'],
+        "| fields / ((c') + 1.25 x (a)) | %.2fx | <= 1 |" % lean['fields_vs_echo_fields_plus_1_25_floor'],
+        '| least fields / full of any design: ((a) + (h)) / full | %.2fx | - |' % lean['least_fields_vs_full'],
         '| fields / full, peak RSS | %.2fx | - |' % lean['fields_vs_full']['peak_rss'],
         '| dest / full, seconds | %.2fx | - |' % lean['dest_vs_full']['seconds'],
         '| dest / full, peak RSS | %.2fx | - |' % lean['dest_vs_full']['peak_rss'],
