@@ -22,42 +22,43 @@ except ImportError:
 
 def loads(text):
     """``json.loads(text)``: the same value, or the same error."""
+    return _read(text, _whole)
+
+
+def loads_values(text, names):
+    """The values of ``names`` (None for one it lacks) in the JSON object ``text``, exactly as ``json.loads`` reads
+    them; None when ``text`` is no object. Only these values are checked for floats: the rest is read, never used."""
+    return _read(text, lambda value: tuple(value.get(name) for name in names) if value.__class__ is dict else None)
+
+
+def _read(text, pick):
+    """``pick`` of the value of ``text`` as json reads it: orjson's when it reads the text and what ``pick`` takes
+    from its value holds no float, else json's (or json's error)."""
     if orjson is not None:
         try:
             value = orjson.loads(text)
         except ValueError:  # orjson.JSONDecodeError: json decides (and words the error)
             pass
         else:
-            if not holds_float(value):
-                return value
-    return json.loads(text)
+            picked = pick(value)
+            if not holds_float(picked):
+                return picked
+    return pick(json.loads(text))
 
 
-def loads_values(text, names):
-    """The values of ``names`` (None for one it lacks) in the JSON object ``text``, exactly as ``json.loads`` reads
-    them; None when ``text`` is no object. Only these values are checked for floats: the rest is read, never used."""
-    value = None
-    if orjson is not None:
-        try:
-            value = orjson.loads(text)
-        except ValueError:  # orjson.JSONDecodeError
-            value = None
-        else:
-            found = tuple(value.get(name) for name in names) if value.__class__ is dict else None
-            if not holds_float(list(found) if found is not None else value):
-                return found
-    value = json.loads(text)
-    return tuple(value.get(name) for name in names) if isinstance(value, dict) else None
+def _whole(value):
+    return value
 
 
 def holds_float(value):
-    """Whether a decoded JSON value holds a float anywhere (exact classes: it comes from a decoder)."""
+    """Whether a decoded JSON value (or a tuple of them) holds a float anywhere (exact classes: it comes from a
+    decoder)."""
     kind = value.__class__
     if kind is float:
         return True
     if kind is dict:
         value = value.values()
-    elif kind is not list:
+    elif kind is not list and kind is not tuple:
         return False
     for item in value:
         kind = item.__class__
